@@ -1,0 +1,5 @@
+export * from './types';
+export * from './unreachable';
+export * from './quorum';
+export * from './prng';
+export * from './deadline';
