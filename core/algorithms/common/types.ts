@@ -80,4 +80,10 @@ export interface ReplicatedService<Cmd, Res> {
   onLeadership?(nowMs: number): void;
   /** Called on every replica after `apply`, with its local clock (lease bookkeeping). */
   afterApply?(command: Cmd, result: Res, index: number, nowMs: number): void;
+  /**
+   * Answers a read from this replica's local state WITHOUT going through the log. It may
+   * be stale (a follower behind, a deposed leader): it exists so the lab can show exactly
+   * that, and as the "stale reads" negative control. Linearizable reads go through the log.
+   */
+  queryLocal?(command: Cmd): Res;
 }
