@@ -3,3 +3,4 @@ export * from './unreachable';
 export * from './quorum';
 export * from './prng';
 export * from './deadline';
+export * from './compose';
