@@ -4,3 +4,4 @@ export * from './quorum';
 export * from './prng';
 export * from './deadline';
 export * from './compose';
+export * from './partitions';
