@@ -1,0 +1,193 @@
+/**
+ * One node of the cluster as a real child process, with the real signals behind the
+ * fault buttons: kill (SIGKILL), pause (SIGSTOP) and resume (SIGCONT).
+ *
+ * Contract with the node entry (core/node/node-main.ts):
+ * - it prints one JSON object per line on stdout; `{"event":"ready",...}` once it listens;
+ * - it exits when its stdin closes (the supervisor went away), so it never outlives us;
+ *   the Reaper covers the cases where it cannot notice (it is SIGSTOPped).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Reaper } from './reaper';
+
+export type NodeLifecycle = 'starting' | 'up' | 'paused' | 'killed' | 'exited' | 'stopped';
+
+export interface NodeLaunch {
+  readonly id: string;
+  /** Absolute path of the node entry script (TypeScript, run through tsx). */
+  readonly entry: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** How long to wait for the ready line. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface NodeLine {
+  readonly event: string;
+  readonly [field: string]: unknown;
+}
+
+const tsxLoader = import.meta.resolve('tsx');
+
+export class NodeProcess extends EventEmitter<{
+  line: [NodeLine];
+  exit: [{ code: number | null; signal: NodeJS.Signals | null }];
+  stderr: [string];
+}> {
+  private child: ChildProcess | undefined;
+  private lifecycle: NodeLifecycle = 'stopped';
+  private lastReady: NodeLine | undefined;
+  private readonly stderrTail: string[] = [];
+
+  constructor(
+    private readonly launch: NodeLaunch,
+    private readonly reaper?: Reaper,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return this.launch.id;
+  }
+
+  get state(): NodeLifecycle {
+    return this.lifecycle;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The last ready line the node printed (its ports), if it is up. */
+  get ready(): NodeLine | undefined {
+    return this.lifecycle === 'up' || this.lifecycle === 'paused' ? this.lastReady : undefined;
+  }
+
+  /** The last lines the node wrote to stderr, for error messages. */
+  get recentStderr(): string {
+    return this.stderrTail.join('');
+  }
+
+  /** Spawns the process and resolves with its ready line. */
+  start(): Promise<NodeLine> {
+    if (this.child && (this.lifecycle === 'starting' || this.lifecycle === 'up' || this.lifecycle === 'paused')) {
+      return Promise.reject(new Error(`node ${this.id} is already ${this.lifecycle}`));
+    }
+    this.lifecycle = 'starting';
+    this.stderrTail.length = 0;
+    const child = spawn(process.execPath, ['--import', tsxLoader, this.launch.entry, ...this.launch.args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.launch.env },
+    });
+    this.child = child;
+    if (child.pid !== undefined) this.reaper?.watch(child.pid);
+    child.stdin?.on('error', () => {});
+
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      let line: NodeLine;
+      try {
+        line = JSON.parse(text) as NodeLine;
+      } catch {
+        return; // stray output (a library's warning) is not part of the contract
+      }
+      if (typeof line?.event !== 'string') return;
+      if (line.event === 'ready') {
+        this.lastReady = line;
+        if (this.lifecycle === 'starting') this.lifecycle = 'up';
+      }
+      this.emit('line', line);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      this.stderrTail.push(text);
+      while (this.stderrTail.length > 20) this.stderrTail.shift();
+      this.emit('stderr', text);
+    });
+
+    const timeoutMs = this.launch.readyTimeoutMs ?? 15_000;
+    return new Promise<NodeLine>((resolve, reject) => {
+      const onLine = (line: NodeLine): void => {
+        if (line.event !== 'ready') return;
+        cleanup();
+        resolve(line);
+      };
+      const onExit = ({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): void => {
+        cleanup();
+        reject(new Error(`node ${this.id} exited before it was ready (code ${code}, signal ${signal}): ${this.recentStderr.trim()}`));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`node ${this.id} was not ready after ${timeoutMs} ms: ${this.recentStderr.trim()}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.off('line', onLine);
+        this.off('exit', onExit);
+      };
+      this.on('line', onLine);
+      this.on('exit', onExit);
+      child.on('exit', (code, signal) => {
+        if (child.pid !== undefined) this.reaper?.forget(child.pid);
+        if (this.child === child) {
+          this.child = undefined;
+          if (this.lifecycle !== 'killed' && this.lifecycle !== 'stopped') this.lifecycle = 'exited';
+        }
+        this.emit('exit', { code, signal });
+      });
+    });
+  }
+
+  /** SIGKILL: the node loses everything but what it fsynced. Resolves once it is gone. */
+  kill(): Promise<void> {
+    return this.signalAndWait('SIGKILL', 'killed');
+  }
+
+  /** SIGSTOP: the node freezes mid-step, the "GC pause" that breaks unfenced locks. */
+  pause(): void {
+    if (this.lifecycle !== 'up' || !this.child) throw new Error(`cannot pause node ${this.id}: it is ${this.lifecycle}`);
+    this.child.kill('SIGSTOP');
+    this.lifecycle = 'paused';
+  }
+
+  resume(): void {
+    if (this.lifecycle !== 'paused' || !this.child) throw new Error(`cannot resume node ${this.id}: it is ${this.lifecycle}`);
+    this.child.kill('SIGCONT');
+    this.lifecycle = 'up';
+  }
+
+  /** Ends the node for good (shutdown): closes its stdin, then kills it if it lingers. */
+  async stop(graceMs = 2_000): Promise<void> {
+    const child = this.child;
+    if (!child) {
+      this.lifecycle = 'stopped';
+      return;
+    }
+    if (this.lifecycle === 'paused') child.kill('SIGCONT');
+    this.lifecycle = 'stopped';
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.stdin?.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  /** Synchronous last resort for process 'exit' handlers. */
+  killNow(): void {
+    try {
+      this.child?.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  private async signalAndWait(signal: NodeJS.Signals, next: NodeLifecycle): Promise<void> {
+    const child = this.child;
+    if (!child) throw new Error(`node ${this.id} is not running (${this.lifecycle})`);
+    this.lifecycle = next;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    await gone;
+  }
+}
