@@ -1,0 +1,187 @@
+/**
+ * The history format of DESIGN.md ("Contracts other tools rely on"): one JSON object per
+ * line, Jepsen style, in real-time order. This file turns text into HistoryOp[] and pairs
+ * each invoke with its completion; anything unusable is a HistoryError naming the 1-based
+ * line and the reason, so `faultline check` can exit 2 with a message a person can act on.
+ *
+ * Lenient where other tools differ: extra fields are kept and ignored, `process` may be a
+ * number or a string, `time` is optional, blank lines are skipped, and Jepsen's
+ * keyword spellings (":invoke", ":ok") are accepted alongside the plain ones.
+ */
+
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+export interface HistoryOp {
+  /** 0-based position among the operations of the history (blank lines not counted). */
+  index: number;
+  /** 1-based line in the source text, when parsed from text. */
+  line?: number;
+  process: number | string;
+  type: OpType;
+  f: string;
+  key?: string;
+  value?: unknown;
+  result?: unknown;
+  time?: number;
+  [extra: string]: unknown;
+}
+
+export class HistoryError extends Error {
+  readonly code = 'UNUSABLE_HISTORY';
+  constructor(
+    /** 1-based line (or 1 + index when the history did not come from text). */
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'HistoryError';
+  }
+}
+
+const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
+
+/** The line a HistoryOp came from, for messages (falls back to 1 + index). */
+export function lineOf(op: HistoryOp): number {
+  return op.line ?? op.index + 1;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function stripKeyword(value: unknown): unknown {
+  return typeof value === 'string' && value.startsWith(':') ? value.slice(1) : value;
+}
+
+/** Validates one decoded JSON object into a HistoryOp (without the pairing rules). */
+export function toHistoryOp(raw: unknown, index: number, line: number): HistoryOp {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HistoryError(line, `expected a JSON object, got ${describe(raw)}`);
+  }
+  const record = raw as Record<string, unknown>;
+  const process = stripKeyword(record.process);
+  if (!(typeof process === 'string' || (typeof process === 'number' && Number.isFinite(process)))) {
+    throw new HistoryError(line, `"process" must be a number or a string, got ${describe(record.process)}`);
+  }
+  const type = stripKeyword(record.type);
+  if (typeof type !== 'string' || !TYPES.has(type)) {
+    throw new HistoryError(line, `"type" must be one of invoke, ok, fail, info; got ${describe(record.type)}`);
+  }
+  const f = stripKeyword(record.f);
+  if (typeof f !== 'string' || f === '') {
+    throw new HistoryError(line, `"f" must be a non-empty string naming the operation, got ${describe(record.f)}`);
+  }
+  const op: HistoryOp = { ...record, index, line, process, type: type as OpType, f };
+  if (record.key !== undefined && record.key !== null) {
+    // Numbers are common as keys in other tools' histories; they name the same key as their text.
+    if (typeof record.key === 'number' && Number.isFinite(record.key)) op.key = String(record.key);
+    else if (typeof record.key !== 'string') {
+      throw new HistoryError(line, `"key" must be a string or a number, got ${describe(record.key)}`);
+    }
+  } else {
+    delete op.key;
+  }
+  if (record.time !== undefined && record.time !== null && (typeof record.time !== 'number' || !Number.isFinite(record.time))) {
+    throw new HistoryError(line, `"time" must be a number when present, got ${describe(record.time)}`);
+  }
+  return op;
+}
+
+/**
+ * Checks the pairing rule: every completion answers a pending invoke of the same process
+ * and the same f, and a process never has two invokes pending at once.
+ */
+export function validatePairing(ops: readonly HistoryOp[]): void {
+  const pending = new Map<string, HistoryOp>();
+  for (const op of ops) {
+    const who = processKey(op.process);
+    const open = pending.get(who);
+    if (op.type === 'invoke') {
+      if (open) {
+        throw new HistoryError(
+          lineOf(op),
+          `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open)} is still pending (one operation at a time per process)`,
+        );
+      }
+      pending.set(who, op);
+    } else {
+      if (!open) {
+        throw new HistoryError(lineOf(op), `"${op.type}" completion from process ${JSON.stringify(op.process)} with no pending invoke from that process`);
+      }
+      if (open.f !== op.f) {
+        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open)}) has f "${open.f}"`);
+      }
+      pending.delete(who);
+    }
+  }
+}
+
+/** Processes 3 and "3" are different clients; the prefix keeps them apart. */
+function processKey(process: number | string): string {
+  return typeof process === 'number' ? `n${process}` : `s${process}`;
+}
+
+/** Parses JSONL text into a validated, paired history. Throws HistoryError. */
+export function parseHistory(text: string): HistoryOp[] {
+  const ops: HistoryOp[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const source = (lines[i] as string).trim();
+    if (source === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(source);
+    } catch (e) {
+      throw new HistoryError(i + 1, `not valid JSON (${(e as Error).message})`);
+    }
+    ops.push(toHistoryOp(raw, ops.length, i + 1));
+  }
+  validatePairing(ops);
+  return ops;
+}
+
+/** An invoke with its completion: the unit the checkers reason about. */
+export interface Operation {
+  /** Dense id in invoke order. */
+  id: number;
+  process: number | string;
+  f: string;
+  key: string | undefined;
+  invoke: HistoryOp;
+  /** Absent when the history ended before the operation completed. */
+  complete: HistoryOp | undefined;
+  /** ok: took effect; fail: certainly no effect; unknown: info or no completion. */
+  outcome: 'ok' | 'fail' | 'unknown';
+}
+
+/** Pairs invokes with completions (validating the pairing first). */
+export function pairOperations(ops: readonly HistoryOp[]): Operation[] {
+  validatePairing(ops);
+  const result: Operation[] = [];
+  const pending = new Map<string, Operation>();
+  for (const op of ops) {
+    const who = processKey(op.process);
+    if (op.type === 'invoke') {
+      const operation: Operation = {
+        id: result.length,
+        process: op.process,
+        f: op.f,
+        key: op.key,
+        invoke: op,
+        complete: undefined,
+        outcome: 'unknown',
+      };
+      result.push(operation);
+      pending.set(who, operation);
+    } else {
+      const operation = pending.get(who) as Operation;
+      pending.delete(who);
+      operation.complete = op;
+      operation.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
+    }
+  }
+  return result;
+}

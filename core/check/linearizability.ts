@@ -1,0 +1,292 @@
+/**
+ * Wing & Gong's linearizability search with Lowe's memoization, written as a loop (no
+ * recursion, so a 100k-operation partition cannot overflow the stack) and resumable in
+ * slices of steps, so a scheduler can interleave partitions and give up on a budget.
+ *
+ * The history is a doubly linked list of call and return entries in real-time order. The
+ * search walks it from the head: at a call it tries to linearize that operation now (its
+ * step must be legal from the current model state), lifting it out of the list; at a
+ * return it is stuck (that operation had to be linearized by now) and backtracks. Lowe's
+ * cache remembers every (set of linearized operations, model state) already explored, so
+ * each configuration is expanded once. Sets are bitsets; their Zobrist hashes are kept
+ * incrementally so hashing costs O(1) per step.
+ *
+ * Two kinds of operations need not be linearized at all:
+ *   - unknown outcome (return position Infinity): may take effect any time after its
+ *     invoke, or never; reaching such a return means every required operation is placed;
+ *   - optional (a relaxation used while shrinking evidence): may take effect inside its
+ *     window, or never; at its return the search may skip it.
+ */
+
+export interface SearchProblem {
+  /** Number of operations; ids are 0..size-1. */
+  readonly size: number;
+  /** Real-time position of the invoke of each operation. */
+  readonly invokeAt: Float64Array;
+  /** Real-time position of the completion; Infinity when the outcome is unknown. */
+  readonly returnAt: Float64Array;
+  /** 1 where the operation may be skipped at its return (never took effect). */
+  readonly optional: Uint8Array;
+  readonly initialState: number;
+  /** The model state after applying operation `op` in `state`, or -1 if illegal there. */
+  step(state: number, op: number): number;
+}
+
+export type SearchStatus = 'valid' | 'invalid' | 'running' | 'overflow';
+
+/** The furthest the search got: how many operations it placed, and which one it could not. */
+export interface Frontier {
+  depth: number;
+  /** The operation whose completion the search could not get past (-1 if none yet). */
+  blockingOp: number;
+  /** The model state at that point. */
+  state: number;
+}
+
+const NONE = -1;
+
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export class LinearizabilitySearch {
+  private readonly problem: SearchProblem;
+  private readonly words: number;
+  // Linked list over entries: call of op i is 2i, its return 2i+1; HEAD is the sentinel.
+  private readonly head: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly z1: Uint32Array;
+  private readonly z2: Uint32Array;
+  private readonly linearized: Uint32Array;
+  private h1 = 0;
+  private h2 = 0;
+  private state: number;
+  private entry: number;
+  // The choice stack: which operation was placed (or skipped, flag) and the state before it.
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackSkip: Uint8Array;
+  private depth = 0;
+  // Lowe's cache: hash -> first slot; slots chained; each slot holds [state, h2, bits...].
+  private readonly table = new Map<number, number>();
+  private pool: Uint32Array;
+  private chain: Int32Array;
+  private entries = 0;
+  private readonly maxEntries: number;
+  private status: SearchStatus = 'running';
+  steps = 0;
+  readonly frontier: Frontier = { depth: -1, blockingOp: NONE, state: 0 };
+
+  constructor(problem: SearchProblem, opts: { maxCacheWords?: number } = {}) {
+    this.problem = problem;
+    const n = problem.size;
+    this.words = Math.max(1, Math.ceil(n / 32));
+    const stride = this.words + 2;
+    this.maxEntries = Math.max(16, Math.floor((opts.maxCacheWords ?? 64 * 1024 * 1024) / stride));
+    this.head = 2 * n;
+    this.next = new Int32Array(2 * n + 1);
+    this.prev = new Int32Array(2 * n + 1);
+    const order = new Int32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) order[i] = i;
+    const pos = (e: number): number =>
+      (e & 1) === 0 ? (problem.invokeAt[e >> 1] as number) : (problem.returnAt[e >> 1] as number);
+    // Ties (only between unknown-outcome returns at Infinity, or a call and return at one
+    // position) put calls first, so an operation's call always precedes its return.
+    order.sort((a, b) => pos(a) - pos(b) || (a & 1) - (b & 1) || a - b);
+    let last = this.head;
+    for (let i = 0; i < 2 * n; i++) {
+      const e = order[i] as number;
+      this.next[last] = e;
+      this.prev[e] = last;
+      last = e;
+    }
+    this.next[last] = NONE;
+    this.prev[this.head] = NONE;
+    this.z1 = new Uint32Array(n);
+    this.z2 = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.z1[i] = mix32(2 * i + 0x2545f491);
+      this.z2[i] = mix32(2 * i + 1 + 0x9e3779b9);
+    }
+    this.linearized = new Uint32Array(this.words);
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackSkip = new Uint8Array(n);
+    this.state = problem.initialState;
+    this.entry = this.next[this.head] as number;
+    const initialSlots = Math.min(1024, this.maxEntries);
+    this.pool = new Uint32Array(initialSlots * stride);
+    this.chain = new Int32Array(initialSlots);
+  }
+
+  /** Words of memory held by the cache (for a global memory budget). */
+  get cacheWords(): number {
+    return this.entries * (this.words + 2);
+  }
+
+  get cacheEntries(): number {
+    return this.entries;
+  }
+
+  get result(): SearchStatus {
+    return this.status;
+  }
+
+  /** Runs at most `maxSteps` steps; returns the status afterwards. */
+  run(maxSteps: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const p = this.problem;
+    const next = this.next;
+    const lin = this.linearized;
+    let budget = maxSteps;
+    while (budget-- > 0) {
+      this.steps++;
+      const entry = this.entry;
+      if (entry === NONE) return (this.status = 'valid');
+      const op = entry >> 1;
+      if ((entry & 1) === 0) {
+        const newState = p.step(this.state, op);
+        if (newState >= 0) {
+          lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
+          this.h1 ^= this.z1[op] as number;
+          this.h2 ^= this.z2[op] as number;
+          const fresh = this.remember(newState);
+          if (fresh === 1) {
+            this.push(op, 0);
+            this.state = newState;
+            this.lift(op);
+            this.entry = next[this.head] as number;
+            continue;
+          }
+          this.unmark(op);
+          if (fresh === -1) return (this.status = 'overflow');
+        }
+        this.entry = next[entry] as number;
+        continue;
+      }
+      // A return entry: its operation should have been linearized already.
+      if (p.returnAt[op] === Infinity) return (this.status = 'valid');
+      if (this.depth > this.frontier.depth) {
+        this.frontier.depth = this.depth;
+        this.frontier.blockingOp = op;
+        this.frontier.state = this.state;
+      }
+      if (p.optional[op] === 1) {
+        lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
+        this.h1 ^= this.z1[op] as number;
+        this.h2 ^= this.z2[op] as number;
+        const fresh = this.remember(this.state);
+        if (fresh === 1) {
+          this.push(op, 1);
+          this.lift(op);
+          this.entry = next[this.head] as number;
+          continue;
+        }
+        this.unmark(op);
+        if (fresh === -1) return (this.status = 'overflow');
+      }
+      if (!this.backtrack()) return (this.status = 'invalid');
+    }
+    return this.status;
+  }
+
+  private unmark(op: number): void {
+    const lin = this.linearized;
+    lin[op >> 5] = (lin[op >> 5] as number) & ~(1 << (op & 31));
+    this.h1 ^= this.z1[op] as number;
+    this.h2 ^= this.z2[op] as number;
+  }
+
+  private push(op: number, skip: number): void {
+    this.stackOp[this.depth] = op;
+    this.stackState[this.depth] = this.state;
+    this.stackSkip[this.depth] = skip;
+    this.depth++;
+  }
+
+  /** Undoes choices until one leaves an untried alternative; false when none is left. */
+  private backtrack(): boolean {
+    for (;;) {
+      if (this.depth === 0) return false;
+      this.depth--;
+      const op = this.stackOp[this.depth] as number;
+      this.state = this.stackState[this.depth] as number;
+      this.unmark(op);
+      this.unlift(op);
+      // A skip was taken at the operation's return, which cannot be passed: undo further.
+      if (this.stackSkip[this.depth] === 1) continue;
+      this.entry = this.next[2 * op] as number;
+      return true;
+    }
+  }
+
+  private lift(op: number): void {
+    const { next, prev } = this;
+    for (const e of [2 * op, 2 * op + 1]) {
+      const p = prev[e] as number;
+      const n = next[e] as number;
+      next[p] = n;
+      if (n !== NONE) prev[n] = p;
+    }
+  }
+
+  private unlift(op: number): void {
+    const { next, prev } = this;
+    for (const e of [2 * op + 1, 2 * op]) {
+      const p = prev[e] as number;
+      const n = next[e] as number;
+      next[p] = e;
+      if (n !== NONE) prev[n] = e;
+    }
+  }
+
+  /** Adds the current (set, state) to the cache: 1 if new, 0 if seen, -1 if full. */
+  private remember(state: number): number {
+    const words = this.words;
+    const stride = words + 2;
+    const key = (this.h1 ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0;
+    const h2 = this.h2 >>> 0;
+    const pool = this.pool;
+    const lin = this.linearized;
+    const first = this.table.get(key);
+    let slot = first ?? NONE;
+    while (slot !== NONE) {
+      const base = slot * stride;
+      if (pool[base] === state >>> 0 && pool[base + 1] === h2) {
+        let same = true;
+        for (let w = 0; w < words; w++) {
+          if (pool[base + 2 + w] !== lin[w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return 0;
+      }
+      slot = this.chain[slot] as number;
+    }
+    if (this.entries >= this.maxEntries) return -1;
+    if ((this.entries + 1) * stride > this.pool.length) this.grow();
+    const id = this.entries++;
+    const base = id * stride;
+    this.pool[base] = state >>> 0;
+    this.pool[base + 1] = h2;
+    this.pool.set(lin, base + 2);
+    this.chain[id] = first ?? NONE;
+    this.table.set(key, id);
+    return 1;
+  }
+
+  private grow(): void {
+    const stride = this.words + 2;
+    const slots = Math.min(this.maxEntries, Math.max(16, (this.pool.length / stride) * 2));
+    const pool = new Uint32Array(slots * stride);
+    pool.set(this.pool);
+    this.pool = pool;
+    const chain = new Int32Array(slots);
+    chain.set(this.chain);
+    this.chain = chain;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The register model of DESIGN.md, compiled for the search: per key, initial value null;
+ * read returns the value; write sets it; cas [expected, new] with result true sets it when
+ * the value equals `expected`, with result false only asserts that it did not; append
+ * concatenates strings (null counts as ""). Values are interned to small integers (by
+ * canonical JSON) so a model state is one number and a step is a few comparisons.
+ */
+import { canonicalJson } from './canonical';
+import { HistoryError, lineOf, type Operation } from './history';
+import type { SearchProblem } from './linearizability';
+
+// Operation kinds, as small integers for the hot loop.
+export const READ = 0;
+export const WRITE = 1;
+export const CAS = 2; // must match and swap (ok with result true, or unknown outcome)
+export const CAS_MISMATCH = 3; // ok with result false: the value differed, nothing changed
+export const APPEND = 4;
+
+/** Interned register values; id 0 is null. */
+export class ValueTable {
+  private readonly ids = new Map<string, number>();
+  readonly values: unknown[] = [];
+  private readonly appended = new Map<number, number>();
+
+  constructor() {
+    this.intern(null);
+  }
+
+  intern(value: unknown): number {
+    const text = canonicalJson(value);
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(text, id);
+      this.values.push(value === undefined ? null : value);
+    }
+    return id;
+  }
+
+  /** The id of `state + suffix`, or -1 when the register holds something that is not a string. */
+  append(state: number, suffixId: number): number {
+    const memoKey = state * 0x4000000 + suffixId; // both ids stay far below 2^26
+    const hit = this.appended.get(memoKey);
+    if (hit !== undefined) return hit;
+    const current = this.values[state];
+    const suffix = this.values[suffixId] as string;
+    const result = current === null ? this.intern(suffix) : typeof current === 'string' ? this.intern(current + suffix) : -1;
+    this.appended.set(memoKey, result);
+    return result;
+  }
+}
+
+/** One key's operations, ready for LinearizabilitySearch. */
+export class RegisterPartition implements SearchProblem {
+  readonly size: number;
+  readonly invokeAt: Float64Array;
+  readonly returnAt: Float64Array;
+  optional: Uint8Array;
+  readonly initialState = 0;
+  readonly kind: Uint8Array;
+  readonly arg: Int32Array;
+  readonly arg2: Int32Array;
+
+  constructor(
+    readonly key: string | undefined,
+    /** The operations kept for the search (failed ones and unknown reads are dropped). */
+    readonly ops: readonly Operation[],
+    /** What each operation carries in evidence: the argument, or the value a read returned. */
+    readonly shown: readonly unknown[],
+    kinds: readonly number[],
+    args: readonly number[],
+    args2: readonly number[],
+    readonly values: ValueTable,
+  ) {
+    const n = ops.length;
+    this.size = n;
+    this.invokeAt = new Float64Array(n);
+    this.returnAt = new Float64Array(n);
+    this.optional = new Uint8Array(n);
+    this.kind = Uint8Array.from(kinds);
+    this.arg = Int32Array.from(args);
+    this.arg2 = Int32Array.from(args2);
+    for (let i = 0; i < n; i++) {
+      const op = ops[i] as Operation;
+      this.invokeAt[i] = op.invoke.index;
+      this.returnAt[i] = op.outcome === 'ok' && op.complete ? op.complete.index : Infinity;
+    }
+  }
+
+  step(state: number, op: number): number {
+    const a = this.arg[op] as number;
+    switch (this.kind[op]) {
+      case READ:
+        return state === a ? state : -1;
+      case WRITE:
+        return a;
+      case CAS:
+        return state === a ? (this.arg2[op] as number) : -1;
+      case CAS_MISMATCH:
+        return state !== a ? state : -1;
+      case APPEND:
+        return this.values.append(state, a);
+      default:
+        return -1;
+    }
+  }
+
+  /** A copy restricted to `keep` (indices into ops), for shrinking evidence. */
+  subset(keep: readonly number[], optional: Uint8Array): RegisterPartition {
+    const part = new RegisterPartition(
+      this.key,
+      keep.map((i) => this.ops[i] as Operation),
+      keep.map((i) => this.shown[i]),
+      keep.map((i) => this.kind[i] as number),
+      keep.map((i) => this.arg[i] as number),
+      keep.map((i) => this.arg2[i] as number),
+      this.values,
+    );
+    part.optional = Uint8Array.from(keep.map((i) => optional[i] as number));
+    return part;
+  }
+}
+
+const REGISTER_FS = new Set(['read', 'write', 'cas', 'append']);
+
+function unusable(op: Operation, reason: string): HistoryError {
+  return new HistoryError(lineOf(op.complete ?? op.invoke), reason);
+}
+
+/**
+ * Splits a paired history into one partition per key (P-compositionality: a history is
+ * linearizable iff each key's sub-history is). Operations of other models are refused.
+ */
+export function registerPartitions(operations: readonly Operation[]): RegisterPartition[] {
+  interface Builder {
+    ops: Operation[];
+    shown: unknown[];
+    kinds: number[];
+    args: number[];
+    args2: number[];
+  }
+  const values = new ValueTable();
+  const byKey = new Map<string | undefined, Builder>();
+  for (const op of operations) {
+    if (!REGISTER_FS.has(op.f)) {
+      throw unusable(op, `the register model knows read, write, cas and append; got f "${op.f}"`);
+    }
+    // A failed operation certainly had no effect; an unknown read constrains nothing.
+    if (op.outcome === 'fail') continue;
+    if (op.f === 'read' && op.outcome === 'unknown') continue;
+    let b = byKey.get(op.key);
+    if (!b) {
+      b = { ops: [], shown: [], kinds: [], args: [], args2: [] };
+      byKey.set(op.key, b);
+    }
+    let kind: number;
+    let arg = 0;
+    let arg2 = 0;
+    let shown: unknown;
+    switch (op.f) {
+      case 'read': {
+        const complete = op.complete as NonNullable<Operation['complete']>;
+        if (!('value' in complete) || complete.value === undefined) {
+          throw unusable(op, 'a read that completed ok must carry the value it read in "value" (null for the initial value)');
+        }
+        kind = READ;
+        shown = complete.value;
+        arg = values.intern(shown);
+        break;
+      }
+      case 'write':
+        kind = WRITE;
+        shown = op.invoke.value ?? null;
+        arg = values.intern(shown);
+        break;
+      case 'append': {
+        const v = op.invoke.value;
+        if (typeof v !== 'string' && typeof v !== 'number') {
+          throw unusable(op, `append needs a string (or number) argument in "value", got ${JSON.stringify(v) ?? 'nothing'}`);
+        }
+        kind = APPEND;
+        shown = String(v);
+        arg = values.intern(shown);
+        break;
+      }
+      case 'cas': {
+        const v = op.invoke.value;
+        if (!Array.isArray(v) || v.length !== 2) {
+          throw unusable(op, `cas needs "value": [expected, new], got ${JSON.stringify(v) ?? 'nothing'}`);
+        }
+        shown = v;
+        arg = values.intern(v[0]);
+        arg2 = values.intern(v[1]);
+        const result = op.complete?.result;
+        if (op.outcome === 'ok' && result !== undefined && typeof result !== 'boolean') {
+          throw unusable(op, `a cas completion's "result" must be true or false, got ${JSON.stringify(result)}`);
+        }
+        // Jepsen writes a failed compare as a fail completion; ours says ok + result false.
+        kind = op.outcome === 'ok' && result === false ? CAS_MISMATCH : CAS;
+        break;
+      }
+      default:
+        throw unusable(op, `unexpected f "${op.f}"`);
+    }
+    b.ops.push(op);
+    b.shown.push(shown);
+    b.kinds.push(kind);
+    b.args.push(arg);
+    b.args2.push(arg2);
+  }
+  return [...byKey.entries()].map(
+    ([key, b]) => new RegisterPartition(key, b.ops, b.shown, b.kinds, b.args, b.args2, values),
+  );
+}

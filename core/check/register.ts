@@ -1,0 +1,272 @@
+/**
+ * Linearizability of register histories (DESIGN.md register model), with evidence.
+ *
+ * Per key (P-compositionality) a LinearizabilitySearch runs; keys are scheduled smallest
+ * first and then round-robin with doubling step budgets, so one illegal key is found fast
+ * even when another key is expensive. A time budget and a cache-memory budget turn an
+ * undecidable-in-time history into valid: 'unknown' instead of a hang or an OOM.
+ *
+ * Evidence is shrunk soundly by relaxation: a read (or a cas that reported a mismatch) is
+ * dropped, a state-changing operation is made optional ("may never have happened"). Both
+ * only allow more orders, so if the relaxed history is still not linearizable, neither was
+ * the original; and the operations left firm cannot be linearized on their own.
+ */
+import { describeOperation, operationEvidence, showValue, type OperationEvidence } from './explain';
+import { pairOperations, type HistoryOp, type Operation } from './history';
+import { LinearizabilitySearch, type Frontier } from './linearizability';
+import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, registerPartitions, type RegisterPartition } from './register-model';
+import { invalidVerdict, unknownVerdict, validVerdict, type Verdict } from './verdict';
+
+export interface RegisterCheckOptions {
+  /** Give up with valid: 'unknown' after this long (default: no limit). */
+  timeoutMs?: number;
+  /** Cap on the memoization caches, in 32-bit words summed over keys (default 64 Mi = 256 MB). */
+  maxCacheWords?: number;
+  /** Clock for the budget (default performance.now). */
+  nowMs?: () => number;
+}
+
+export interface RegisterEvidence {
+  key: string | null;
+  /**
+   * Operations that cannot all be linearized, in invoke order. Those marked mayBeOmitted
+   * (and those with an unknown outcome) may be left out; the rest may not.
+   */
+  operations: OperationEvidence[];
+  /** The operation the search could not get past (also in `operations`). */
+  stuckAt: OperationEvidence;
+  /** How many of `operations` the furthest consistent order placed before getting stuck. */
+  placed: number;
+  /** The register's value at that point. */
+  valueThen: unknown;
+}
+
+const MODEL = 'register';
+const FIRST_SLICE_STEPS = 20_000;
+const TIME_CHECK_STEPS = 50_000;
+
+export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {}): Verdict {
+  const now = opts.nowMs ?? (() => performance.now());
+  const deadline = opts.timeoutMs === undefined ? Infinity : now() + opts.timeoutMs;
+  const maxCacheWords = opts.maxCacheWords ?? 64 * 1024 * 1024;
+  const operations = pairOperations(ops);
+  const partitions = registerPartitions(operations).sort((a, b) => a.size - b.size);
+  const stats = { operations: operations.length, keys: partitions.length, steps: 0, cacheEntries: 0 };
+
+  interface Job {
+    part: RegisterPartition;
+    search: LinearizabilitySearch;
+  }
+  let live: Job[] = partitions.map((part) => ({ part, search: new LinearizabilitySearch(part, { maxCacheWords }) }));
+  let gaveUp = 0;
+  let timedOut = false;
+  let sliceSteps = FIRST_SLICE_STEPS;
+  while (live.length > 0 && !timedOut) {
+    for (const job of live) {
+      let remaining = sliceSteps;
+      while (remaining > 0 && job.search.result === 'running') {
+        const slice = Math.min(remaining, TIME_CHECK_STEPS);
+        const before = job.search.steps;
+        job.search.run(slice);
+        remaining -= slice;
+        stats.steps += job.search.steps - before;
+        if (now() > deadline) {
+          timedOut = true;
+          break;
+        }
+      }
+      stats.cacheEntries = Math.max(stats.cacheEntries, job.search.cacheEntries);
+      if (job.search.result === 'invalid') {
+        return explainInvalid(job.part, job.search.frontier, stats, deadline, now, maxCacheWords);
+      }
+      if (job.search.result === 'overflow') gaveUp++;
+      if (timedOut) break;
+      // The caches of all keys still open share one memory budget: the biggest gives up.
+      const openWords = live.reduce((sum, j) => sum + (j.search.result === 'running' ? j.search.cacheWords : 0), 0);
+      if (openWords > maxCacheWords) {
+        const biggest = live.reduce((a, b) => (b.search.cacheWords > a.search.cacheWords ? b : a));
+        biggest.search.run(0);
+        live = live.filter((j) => j !== biggest);
+        gaveUp++;
+      }
+    }
+    live = live.filter((j) => j.search.result === 'running');
+    sliceSteps *= 2;
+  }
+  const keyWord = (n: number): string => `${n} key${n === 1 ? '' : 's'}`;
+  if (timedOut || gaveUp > 0) {
+    const open = live.length + gaveUp;
+    const why = timedOut ? `the ${opts.timeoutMs} ms time budget ran out` : 'the search cache hit its memory budget';
+    return unknownVerdict(
+      MODEL,
+      `Undecided: ${why} with ${keyWord(open)} of ${partitions.length} still being searched; no violation was found in the keys finished so far. Try a longer --timeout or a smaller history.`,
+      stats,
+    );
+  }
+  return validVerdict(
+    MODEL,
+    `Linearizable: all ${operations.length} operations on ${keyWord(partitions.length)} fit one order that respects real time (each takes effect between its invoke and its completion) and the register rules.`,
+    stats,
+  );
+}
+
+function isConstraintOnly(part: RegisterPartition, i: number): boolean {
+  const k = part.kind[i];
+  return k === READ || k === CAS_MISMATCH;
+}
+
+/** Runs a fresh search on a relaxed copy; true only if it proves the copy not linearizable. */
+function stillInvalid(
+  part: RegisterPartition,
+  keep: number[],
+  optional: Uint8Array,
+  stepBudget: number,
+  maxCacheWords: number,
+): { invalid: boolean; frontier: Frontier; sub: RegisterPartition } {
+  const sub = part.subset(keep, optional);
+  const search = new LinearizabilitySearch(sub, { maxCacheWords });
+  return { invalid: search.run(stepBudget) === 'invalid', frontier: search.frontier, sub };
+}
+
+const SHRINK_MAX_CHECKS = 400;
+const SHRINK_MAX_MS = 2_000;
+
+function explainInvalid(
+  part: RegisterPartition,
+  found: Frontier,
+  stats: Record<string, number>,
+  deadline: number,
+  now: () => number,
+  maxCacheWords: number,
+): Verdict {
+  const n = part.size;
+  const shrinkDeadline = Math.min(deadline, now() + SHRINK_MAX_MS);
+  const stepBudget = Math.max(100_000, 50 * n);
+  let keep = Array.from({ length: n }, (_, i) => i);
+  const optional = new Uint8Array(n);
+  let checks = 0;
+
+  /** Tries to relax `chosen`; keeps the relaxation if the history stays invalid. */
+  const tryRelax = (chosen: number[]): boolean => {
+    if (chosen.length === 0 || checks >= SHRINK_MAX_CHECKS || now() > shrinkDeadline) return false;
+    checks++;
+    const dropped = new Set(chosen.filter((i) => isConstraintOnly(part, i)));
+    const trialKeep = keep.filter((i) => !dropped.has(i));
+    const trialOptional = optional.slice();
+    for (const i of chosen) if (!dropped.has(i)) trialOptional[i] = 1;
+    if (!stillInvalid(part, trialKeep, trialOptional, stepBudget, maxCacheWords).invalid) return false;
+    keep = trialKeep;
+    optional.set(trialOptional);
+    return true;
+  };
+  const firm = (): number[] => keep.filter((i) => optional[i] === 0 && part.returnAt[i] !== Infinity);
+
+  const stuck = found.blockingOp;
+  // Everything invoked after the stuck operation completed rarely matters: relax it in bulk.
+  const stuckReturn = stuck >= 0 ? (part.returnAt[stuck] as number) : Infinity;
+  tryRelax(firm().filter((i) => (part.invokeAt[i] as number) > stuckReturn));
+  // Then delta-debugging style: big chunks first, farthest from the stuck operation first.
+  const distance = (i: number): number => Math.abs((part.invokeAt[i] as number) - (stuck >= 0 ? (part.invokeAt[stuck] as number) : 0));
+  for (let chunk = Math.ceil(firm().length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
+    const candidates = firm()
+      .filter((i) => i !== stuck)
+      .sort((a, b) => distance(b) - distance(a));
+    for (let start = 0; start < candidates.length; start += chunk) {
+      tryRelax(candidates.slice(start, start + chunk).filter((i) => optional[i] === 0 && keep.includes(i)));
+    }
+  }
+
+  // The firm operations cannot be linearized even with every optional one left out. Show
+  // them with the optional operations that could have produced a value they depend on
+  // (still optional: adding optional operations to an invalid set keeps it invalid), and
+  // search that set once more to say where the furthest order gets stuck.
+  const firmIdx = firm();
+  const needed = new Set<number>();
+  for (const i of firmIdx) {
+    const k = part.kind[i];
+    if (k === READ || k === CAS || k === CAS_MISMATCH) needed.add(part.arg[i] as number);
+  }
+  const helpers = keep.filter((i) => {
+    if (firmIdx.includes(i)) return false;
+    const k = part.kind[i];
+    return (k === WRITE && needed.has(part.arg[i] as number)) || (k === CAS && needed.has(part.arg2[i] as number));
+  });
+  const evidenceIdx = [...firmIdx, ...helpers].sort((a, b) => a - b);
+  const finalOptional = new Uint8Array(n);
+  for (const i of helpers) finalOptional[i] = 1;
+  const alone = stillInvalid(part, evidenceIdx, finalOptional, Math.max(stepBudget, 1_000_000), maxCacheWords);
+  const useAlone = alone.invalid && alone.frontier.blockingOp >= 0;
+  const sub = useAlone ? alone.sub : part;
+  const frontier = useAlone ? alone.frontier : found;
+  const stuckOp = frontier.blockingOp >= 0 ? frontier.blockingOp : 0;
+  const shownOps = useAlone ? sub.ops.map((_, i) => i) : Array.from({ length: n }, (_, i) => i);
+  const evidenceOps = shownOps.map((i) => {
+    const e = operationEvidence(sub.ops[i] as Operation, sub.shown[i]);
+    if (sub.optional[i] === 1 && e.outcome === 'ok') e.mayBeOmitted = true;
+    return e;
+  });
+  const valueThen = part.values.values[frontier.state] ?? null;
+  const evidence: RegisterEvidence = {
+    key: part.key ?? null,
+    operations: evidenceOps,
+    stuckAt: operationEvidence(sub.ops[stuckOp] as Operation, sub.shown[stuckOp]),
+    placed: Math.max(0, frontier.depth),
+    valueThen,
+  };
+  stats.evidenceChecks = checks;
+  return invalidVerdict(MODEL, summarize(part, sub, stuckOp, evidenceOps.length, frontier, valueThen), evidence, stats);
+}
+
+function whatItDid(part: RegisterPartition, i: number): string {
+  const shown = part.shown[i];
+  switch (part.kind[i]) {
+    case READ:
+      return `read that returned ${showValue(shown)}`;
+    case WRITE:
+      return `write of ${showValue(shown)}`;
+    case CAS: {
+      const [expected, replacement] = shown as [unknown, unknown];
+      return `successful cas from ${showValue(expected)} to ${showValue(replacement)}`;
+    }
+    case CAS_MISMATCH:
+      return `cas expecting ${showValue((shown as [unknown, unknown])[0])} that reported a mismatch`;
+    case APPEND:
+      return `append of ${showValue(shown)}`;
+    default:
+      return part.ops[i]?.f ?? 'operation';
+  }
+}
+
+/** True when no operation of the partition could ever have produced `valueId`. */
+function neverWritten(part: RegisterPartition, valueId: number): boolean {
+  if (valueId === part.initialState) return false;
+  for (let i = 0; i < part.size; i++) {
+    const k = part.kind[i];
+    if (k === APPEND) return false; // concatenations can produce many values; do not guess
+    if (k === WRITE && part.arg[i] === valueId) return false;
+    if (k === CAS && part.arg2[i] === valueId) return false;
+  }
+  return true;
+}
+
+function summarize(
+  whole: RegisterPartition,
+  part: RegisterPartition,
+  stuck: number,
+  count: number,
+  frontier: Frontier,
+  valueThen: unknown,
+): string {
+  const op = part.ops[stuck] as Operation;
+  const where = part.key === undefined ? 'the register' : `key ${JSON.stringify(part.key)}`;
+  const me = describeOperation(op, whatItDid(part, stuck));
+  if (part.kind[stuck] === READ && neverWritten(whole, part.arg[stuck] as number)) {
+    return `Not linearizable on ${where}: ${me}, but no operation on that key ever wrote ${showValue(part.shown[stuck])} (the initial value is null).`;
+  }
+  const others = count - 1;
+  return (
+    `Not linearizable on ${where}: ${me} cannot take effect anywhere between its invoke and its completion` +
+    (others > 0 ? ` in any order of it and the ${others} other operation${others === 1 ? '' : 's'} in the evidence that respects real time` : '') +
+    `. The furthest consistent order placed ${Math.max(0, frontier.depth)} operation${frontier.depth === 1 ? '' : 's'} first, leaving the register at ${showValue(valueThen)}.`
+  );
+}

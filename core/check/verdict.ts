@@ -1,0 +1,30 @@
+/**
+ * What every checker returns. `summary` is written for a learner (what was checked, what
+ * went wrong, where to look); `evidence` is the smallest machine-readable proof the
+ * checker found; `stats` are counts and timings for the curious.
+ */
+export interface Verdict {
+  valid: true | false | 'unknown';
+  model: string;
+  summary: string;
+  evidence?: unknown;
+  stats?: Record<string, number>;
+}
+
+export function validVerdict(model: string, summary: string, stats?: Record<string, number>): Verdict {
+  const v: Verdict = { valid: true, model, summary };
+  if (stats) v.stats = stats;
+  return v;
+}
+
+export function invalidVerdict(model: string, summary: string, evidence: unknown, stats?: Record<string, number>): Verdict {
+  const v: Verdict = { valid: false, model, summary, evidence };
+  if (stats) v.stats = stats;
+  return v;
+}
+
+export function unknownVerdict(model: string, summary: string, stats?: Record<string, number>): Verdict {
+  const v: Verdict = { valid: 'unknown', model, summary };
+  if (stats) v.stats = stats;
+  return v;
+}
