@@ -1,0 +1,386 @@
+/**
+ * The cluster on this machine: N node processes, the registry they report to, and the
+ * faults applied to them. Process faults (kill, pause) are real signals; network faults
+ * and clock skew are settings pushed to every node's transport and clock over the
+ * control channel (core/protocol/control.ts).
+ */
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { partitionCuts, type Link, type PartitionRequest } from '../algorithms/common/partitions';
+import {
+  fromNodeSchema,
+  type LinkFault,
+  type NodeEvent,
+  type NodeFaults,
+  type ToNode,
+} from '../protocol/control';
+import { SupervisorHttpServer } from './http-server';
+import { NodeProcess, type NodeLifecycle } from './node-process';
+import { Reaper } from './reaper';
+
+export interface ClusterOptions {
+  readonly nodes: number;
+  readonly dataDir: string;
+  /** The cluster token every socket must present; random when omitted. */
+  readonly token?: string;
+  /** The node entry script; core/node/node-main.ts by default. */
+  readonly entry?: string;
+  /** Extra arguments for every node (e.g. ['--mode', 'quorum']). */
+  readonly nodeArgs?: readonly string[];
+  /** A supervisor server to attach to (the panel shares it); a new one otherwise. */
+  readonly server?: SupervisorHttpServer;
+}
+
+export interface ClusterProgress {
+  readonly phase: 'spawning' | 'node-ready' | 'registered' | 'ready';
+  readonly node?: string;
+  readonly message: string;
+  readonly elapsedMs: number;
+}
+
+export interface NodeView {
+  readonly id: string;
+  readonly lifecycle: NodeLifecycle;
+  readonly pid: number | undefined;
+  readonly port: number | undefined;
+  readonly connected: boolean;
+  readonly status: Record<string, unknown> | undefined;
+  readonly faults: NodeFaults;
+}
+
+interface Member {
+  readonly id: string;
+  readonly proc: NodeProcess;
+  port: number | undefined;
+  socket: WebSocket | undefined;
+  status: Record<string, unknown> | undefined;
+}
+
+type ClusterEvents = {
+  progress: [ClusterProgress];
+  status: [string, Record<string, unknown>];
+  events: [string, NodeEvent[]];
+  lifecycle: [string, NodeLifecycle];
+  faults: [];
+};
+
+const defaultEntry = fileURLToPath(new URL('../node/node-main.ts', import.meta.url));
+
+export class Cluster extends EventEmitter<ClusterEvents> {
+  readonly token: string;
+  readonly members = new Map<string, Member>();
+  private readonly reaper = new Reaper();
+  private readonly ownsServer: boolean;
+  readonly server: SupervisorHttpServer;
+  private port = 0;
+  private cuts: Link[] = [];
+  private readonly linkFaults = new Map<string, LinkFault>();
+  private readonly skews = new Map<string, number>();
+  private readonly startedAt = performance.now();
+  private readonly exitHandler = (): void => this.killAllNow();
+
+  private constructor(private readonly options: ClusterOptions) {
+    super();
+    this.token = options.token ?? randomBytes(18).toString('base64url');
+    this.ownsServer = options.server === undefined;
+    this.server = options.server ?? new SupervisorHttpServer();
+  }
+
+  /** Starts the registry and every node; resolves when all have registered. */
+  static async start(options: ClusterOptions, onProgress?: (p: ClusterProgress) => void): Promise<Cluster> {
+    const cluster = new Cluster(options);
+    if (onProgress) cluster.on('progress', onProgress);
+    try {
+      await cluster.boot();
+    } catch (e) {
+      await cluster.stop();
+      throw e;
+    }
+    return cluster;
+  }
+
+  get ids(): string[] {
+    return [...this.members.keys()];
+  }
+
+  get registryUrl(): string {
+    return `ws://127.0.0.1:${this.port}/node`;
+  }
+
+  get supervisorPort(): number {
+    return this.port;
+  }
+
+  private progress(phase: ClusterProgress['phase'], message: string, node?: string): void {
+    const p: ClusterProgress = { phase, message, elapsedMs: Math.round(performance.now() - this.startedAt) };
+    this.emit('progress', node === undefined ? p : { ...p, node });
+  }
+
+  private async boot(): Promise<void> {
+    this.server.route('/node', {
+      authorize: (token) => (token === this.token ? 'node' : undefined),
+      onConnection: (socket) => this.onNodeSocket(socket),
+    });
+    this.port = this.ownsServer ? await this.server.listen() : this.serverPortOrThrow();
+    process.on('exit', this.exitHandler);
+
+    const ids = Array.from({ length: this.options.nodes }, (_, i) => `n${i + 1}`);
+    for (const id of ids) {
+      const dir = join(this.options.dataDir, id);
+      await mkdir(dir, { recursive: true });
+      const proc = new NodeProcess(
+        {
+          id,
+          entry: this.options.entry ?? defaultEntry,
+          args: [
+            '--id', id,
+            '--data', dir,
+            '--members', ids.join(','),
+            '--supervisor', this.registryUrl,
+            ...(this.options.nodeArgs ?? []),
+          ],
+          env: { FAULTLINE_TOKEN: this.token },
+        },
+        this.reaper,
+      );
+      proc.on('exit', () => {
+        const m = this.members.get(id);
+        if (m) {
+          m.port = undefined;
+          m.socket = undefined;
+        }
+        this.emit('lifecycle', id, proc.state);
+      });
+      this.members.set(id, { id, proc, port: undefined, socket: undefined, status: undefined });
+    }
+    this.progress('spawning', `starting ${ids.length} node processes`);
+    const registered = ids.map((id) => this.waitRegistered(id));
+    await Promise.all(
+      ids.map(async (id) => {
+        await this.members.get(id)!.proc.start();
+        this.progress('node-ready', `${id} is listening`, id);
+        this.emit('lifecycle', id, 'up');
+      }),
+    );
+    await Promise.all(registered);
+    this.progress('ready', `all ${ids.length} nodes registered`);
+  }
+
+  private serverPortOrThrow(): number {
+    const addr = this.server.server.address();
+    if (addr === null || typeof addr === 'string') throw new Error('the shared supervisor server must be listening first');
+    return addr.port;
+  }
+
+  private waitRegistered(id: string, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node ${id} did not register within ${timeoutMs} ms`)), timeoutMs);
+      const check = (p: ClusterProgress): void => {
+        if (p.phase === 'registered' && p.node === id) {
+          clearTimeout(timer);
+          this.off('progress', check);
+          resolve();
+        }
+      };
+      this.on('progress', check);
+    });
+  }
+
+  private onNodeSocket(socket: WebSocket): void {
+    let id: string | undefined;
+    socket.on('message', (data) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        socket.send(JSON.stringify({ type: 'error', code: 'MALFORMED_JSON', message: 'control frames are JSON' }));
+        return;
+      }
+      const result = fromNodeSchema.safeParse(parsed);
+      if (!result.success) {
+        socket.send(JSON.stringify({ type: 'error', code: 'INVALID_MESSAGE', message: result.error.issues[0]?.message ?? 'invalid' }));
+        return;
+      }
+      const msg = result.data;
+      const member = this.members.get(msg.id);
+      if (!member || (id !== undefined && id !== msg.id)) {
+        socket.send(JSON.stringify({ type: 'error', code: 'UNKNOWN_NODE', message: `no member ${msg.id} on this socket` }));
+        return;
+      }
+      switch (msg.type) {
+        case 'register':
+          id = msg.id;
+          member.port = msg.port;
+          member.socket = socket;
+          this.send(member, { type: 'faults', faults: this.faultsOf(member.id) });
+          this.broadcastPeers();
+          this.progress('registered', `${msg.id} registered on port ${msg.port}`, msg.id);
+          return;
+        case 'status':
+          member.status = msg.status;
+          this.emit('status', msg.id, msg.status);
+          return;
+        case 'events':
+          this.emit('events', msg.id, msg.events);
+          return;
+        default: {
+          const never: never = msg;
+          throw new Error(`unhandled control message ${JSON.stringify(never)}`);
+        }
+      }
+    });
+    socket.on('close', () => {
+      const member = id === undefined ? undefined : this.members.get(id);
+      if (member && member.socket === socket) member.socket = undefined;
+    });
+  }
+
+  private send(member: Member, msg: ToNode): void {
+    if (member.socket?.readyState === 1) member.socket.send(JSON.stringify(msg));
+  }
+
+  private broadcastPeers(): void {
+    const peers = [...this.members.values()]
+      .filter((m) => m.port !== undefined)
+      .map((m) => ({ id: m.id, port: m.port as number }));
+    for (const m of this.members.values()) this.send(m, { type: 'peers', peers });
+  }
+
+  /** The faults one node enforces: its outbound cuts and link settings, and its skew. */
+  faultsOf(id: string): NodeFaults {
+    const links = new Map<string, LinkFault>();
+    for (const [key, f] of this.linkFaults) {
+      const [from, to] = key.split('->') as [string, string];
+      if (from === id) links.set(to, { ...f, to });
+    }
+    for (const c of this.cuts) {
+      if (c.from === id) links.set(c.to, { ...(links.get(c.to) ?? { to: c.to }), cut: true });
+    }
+    return { skewMs: this.skews.get(id) ?? 0, links: [...links.values()] };
+  }
+
+  private pushFaults(): void {
+    for (const m of this.members.values()) this.send(m, { type: 'faults', faults: this.faultsOf(m.id) });
+    this.emit('faults');
+  }
+
+  private member(id: string): Member {
+    const m = this.members.get(id);
+    if (!m) throw new Error(`no node "${id}" (nodes: ${this.ids.join(', ')})`);
+    return m;
+  }
+
+  // ---- process faults (real signals) ----
+
+  async kill(id: string): Promise<void> {
+    await this.member(id).proc.kill();
+    this.emit('lifecycle', id, 'killed');
+  }
+
+  /** Starts a killed or exited node again from its data directory. */
+  async restart(id: string): Promise<void> {
+    const m = this.member(id);
+    const registered = this.waitRegistered(id);
+    await m.proc.start();
+    this.emit('lifecycle', id, 'up');
+    await registered;
+  }
+
+  pause(id: string): void {
+    this.member(id).proc.pause();
+    this.emit('lifecycle', id, 'paused');
+  }
+
+  resume(id: string): void {
+    this.member(id).proc.resume();
+    this.emit('lifecycle', id, 'up');
+  }
+
+  // ---- network and clock faults (enforced in each node) ----
+
+  /** Cuts the links of a named partition (replacing any earlier partition). */
+  partition(request: PartitionRequest): Link[] {
+    this.cuts = partitionCuts(this.ids, request);
+    this.pushFaults();
+    return this.cuts;
+  }
+
+  /** Cuts exactly these directed links (any shape, one-way too). */
+  cutLinks(links: readonly Link[]): void {
+    for (const l of links) {
+      this.member(l.from);
+      this.member(l.to);
+    }
+    this.cuts = [...links];
+    this.pushFaults();
+  }
+
+  /** Sets drop/delay/duplicate/reorder on the link from -> to (one direction). */
+  setLinkFault(from: string, to: string, fault: Omit<LinkFault, 'to'>): void {
+    this.member(from);
+    this.member(to);
+    this.linkFaults.set(`${from}->${to}`, { ...fault, to });
+    this.pushFaults();
+  }
+
+  setSkew(id: string, skewMs: number): void {
+    this.member(id);
+    this.skews.set(id, skewMs);
+    this.pushFaults();
+  }
+
+  /** Removes every network and clock fault; processes stay as they are. */
+  heal(): void {
+    this.cuts = [];
+    this.linkFaults.clear();
+    this.skews.clear();
+    this.pushFaults();
+  }
+
+  get currentCuts(): readonly Link[] {
+    return this.cuts;
+  }
+
+  // ---- views ----
+
+  view(id: string): NodeView {
+    const m = this.member(id);
+    return {
+      id,
+      lifecycle: m.proc.state,
+      pid: m.proc.pid,
+      port: m.proc.state === 'up' || m.proc.state === 'paused' ? m.port : undefined,
+      connected: m.socket !== undefined,
+      status: m.status,
+      faults: this.faultsOf(id),
+    };
+  }
+
+  views(): NodeView[] {
+    return this.ids.map((id) => this.view(id));
+  }
+
+  /** Client ports of the nodes that are up, for workloads and tools. */
+  endpoints(): { id: string; port: number }[] {
+    return this.views()
+      .filter((v) => v.lifecycle === 'up' && v.port !== undefined)
+      .map((v) => ({ id: v.id, port: v.port as number }));
+  }
+
+  // ---- shutdown ----
+
+  private killAllNow(): void {
+    for (const m of this.members.values()) m.proc.killNow();
+  }
+
+  async stop(): Promise<void> {
+    process.off('exit', this.exitHandler);
+    await Promise.all([...this.members.values()].map((m) => m.proc.stop().catch(() => m.proc.killNow())));
+    this.reaper.close();
+    if (this.ownsServer) await this.server.close();
+  }
+}
