@@ -1,0 +1,615 @@
+/**
+ * ReplicationNode: the machine every node runs. It coordinates the client requests it
+ * receives (read, write, membership) and stores replicas for the keys the ring gives it.
+ *
+ * Coordination per mode (see ReplicationMode):
+ *   quorum  read:  get from the key's replicas, wait for a majority, take the highest
+ *                  version; unless that majority already holds it, write it back to a
+ *                  majority before answering (ABD), so no later read can see older.
+ *           write: get versions from a majority (phase 1), then put a higher version
+ *                  (counter + 1, this node's id) to a majority.
+ *   sloppy  the same shape with R and W instead of majorities and no read write-back;
+ *           acks from stand-ins (hinted hand-off) count toward W.
+ *   async   one replica, the first live one of the preference list, answers alone; it
+ *           issues the version and copies to the others in the background.
+ *
+ * Around that: read repair of stale replicas, hinted hand-off to stand-ins for suspected
+ * replicas, heartbeats into a failure detector (suspicion only chooses targets, never
+ * decides safety), key transfer on membership change, retries of lost messages, and
+ * timeouts that answer with an unknown outcome once a write may have reached a replica.
+ */
+import { Deadline } from '../common/deadline';
+import { majority } from '../common/quorum';
+import { emptyReady, type Input, type Machine, type NodeId, type Ready } from '../common/types';
+import { unreachable } from '../common/unreachable';
+import { TimeoutDetector, type FailureDetector } from '../detector';
+import { HashRing } from '../ring';
+import { ReplicaStore } from './store';
+import type {
+  CopyReason,
+  ReplEvent,
+  ReplicationConfig,
+  ReplicationMode,
+  ReplMsg,
+  ReplRecord,
+  ReplReply,
+  ReplRequest,
+  Version,
+  Versioned,
+} from './types';
+import { compareStored, compareVersions, nextVersion } from './version';
+
+type ReplReady = Ready<ReplMsg, ReplRecord, ReplReply, ReplEvent>;
+
+export const REPLICATION_DEFAULTS = {
+  replicationFactor: 3,
+  opTimeoutMs: 1000,
+  retryMs: 100,
+  heartbeatMs: 50,
+  asyncCopyDelayMs: 0,
+  suspectAfterMs: 300,
+} as const;
+
+/** One node asked in an operation's phase, and the owner it stands in for (hinted hand-off). */
+interface Target {
+  readonly node: NodeId;
+  readonly hintFor?: NodeId;
+}
+
+/** A client request this node coordinates. */
+interface Operation {
+  readonly id: string;
+  readonly kind: 'read' | 'write';
+  readonly key: string;
+  readonly value: unknown;
+  readonly deadlineMs: number;
+  phase: 'query' | 'update' | 'done';
+  /** Nodes asked in the current phase. */
+  asked: Map<NodeId, Target>;
+  /** query phase: what each node answered. */
+  answers: Map<NodeId, Versioned | null>;
+  /** update phase: nodes that acknowledged the put durably. */
+  acked: Set<NodeId>;
+  /** The highest version seen (read) or the version being written (write). */
+  chosen: Versioned | null;
+  /** async mode fixes its one replica per operation, so a retry cannot write twice. */
+  pinned?: Target;
+  /** Set once a put went out: a timeout then means "unknown", not "fail". */
+  mayHaveTakenEffect: boolean;
+}
+
+interface Transfer {
+  readonly remaining: Set<NodeId>;
+  /** This node left the key's preference list: drop the key once every new owner has it. */
+  readonly dropWhenDone: boolean;
+}
+
+export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord, ReplReply, ReplEvent> {
+  readonly id: NodeId;
+  readonly mode: ReplicationMode;
+  private readonly store: ReplicaStore;
+  private ring: HashRing;
+  private readonly detector: FailureDetector;
+  private readonly ops = new Map<string, Operation>();
+  /** Highest counter this node issued per key, so two concurrent local writes never share a version. */
+  private readonly lastIssued = new Map<string, number>();
+  /** async primary: put rid -> the version it issued, so a retried put is not applied twice. */
+  private readonly issuedForRid = new Map<string, Version>();
+  private asyncCopies: { dueMs: number; key: string; to: NodeId[] }[] = [];
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly heartbeatTimer = new Deadline();
+  private readonly retryTimer = new Deadline();
+  private expecting = false;
+  private readonly n: number;
+  private readonly opts: Required<
+    Pick<ReplicationConfig, 'opTimeoutMs' | 'retryMs' | 'heartbeatMs' | 'asyncCopyDelayMs'>
+  >;
+
+  constructor(
+    private readonly config: ReplicationConfig,
+    durable: readonly ReplRecord[] = [],
+  ) {
+    this.id = config.id;
+    this.mode = config.mode;
+    this.n = config.replicationFactor ?? REPLICATION_DEFAULTS.replicationFactor;
+    if (!Number.isInteger(this.n) || this.n < 1) {
+      throw new Error(`replicationFactor must be a positive integer, got ${config.replicationFactor}`);
+    }
+    this.opts = {
+      opTimeoutMs: config.opTimeoutMs ?? REPLICATION_DEFAULTS.opTimeoutMs,
+      retryMs: config.retryMs ?? REPLICATION_DEFAULTS.retryMs,
+      heartbeatMs: config.heartbeatMs ?? REPLICATION_DEFAULTS.heartbeatMs,
+      asyncCopyDelayMs: config.asyncCopyDelayMs ?? REPLICATION_DEFAULTS.asyncCopyDelayMs,
+    };
+    this.store = new ReplicaStore(config.members);
+    for (const rec of durable) this.store.apply(rec);
+    this.ring = this.buildRing(this.store.members);
+    this.detector =
+      config.makeDetector?.() ?? new TimeoutDetector({ timeoutMs: REPLICATION_DEFAULTS.suspectAfterMs });
+  }
+
+  // ---- observation (tests, panel) ----
+
+  /** The value this node stores as a home replica for `key` (null: nothing). */
+  stored(key: string): Versioned | null {
+    return this.store.get(key);
+  }
+
+  storedKeys(): string[] {
+    return this.store.keys();
+  }
+
+  hints(): { key: string; owner: NodeId; version: Version }[] {
+    return this.store.hints().map((h) => ({ key: h.key, owner: h.owner, version: h.version }));
+  }
+
+  members(): readonly NodeId[] {
+    return this.store.members;
+  }
+
+  /** The key's home replicas under this node's current membership. */
+  replicasOf(key: string): NodeId[] {
+    return this.ring.preferenceList(key, Math.min(this.n, this.store.members.length));
+  }
+
+  pendingOperations(): number {
+    let active = 0;
+    for (const op of this.ops.values()) if (op.phase !== 'done') active++;
+    return active;
+  }
+
+  // ---- the machine ----
+
+  step(input: Input<ReplMsg, ReplRequest>): ReplReady {
+    const r = emptyReady<ReplMsg, ReplRecord, ReplReply, ReplEvent>();
+    switch (input.kind) {
+      case 'tick':
+        this.onTick(input.nowMs, r);
+        break;
+      case 'message':
+        if (input.from !== this.id) this.detector.heartbeat(input.from, input.nowMs);
+        this.onMessage(input.from, input.msg, input.nowMs, r);
+        break;
+      case 'request':
+        this.onRequest(input.request, input.nowMs, r);
+        break;
+      default:
+        return unreachable(input, 'input');
+    }
+    return r;
+  }
+
+  private onRequest(req: ReplRequest, nowMs: number, r: ReplReady): void {
+    switch (req.kind) {
+      case 'read':
+      case 'write':
+        return this.startOperation(req, nowMs, r);
+      case 'membership':
+        return this.changeMembership(req.id, req.members, r);
+      default:
+        return unreachable(req, 'replication request');
+    }
+  }
+
+  private onMessage(from: NodeId, msg: ReplMsg, nowMs: number, r: ReplReady): void {
+    switch (msg.type) {
+      case 'heartbeat':
+        return;
+      case 'get':
+        r.send.push({ to: from, msg: { type: 'get-ack', rid: msg.rid, key: msg.key, stored: this.store.lookup(msg.key) } });
+        return;
+      case 'get-ack':
+        return this.onGetAck(from, msg.rid, msg.key, msg.stored, nowMs, r);
+      case 'put':
+        return this.onPut(from, msg, nowMs, r);
+      case 'put-ack':
+        return this.onPutAck(from, msg.rid, msg.version, r);
+      case 'copy':
+        this.storeLocally(msg.key, msg.stored, r);
+        r.send.push({ to: from, msg: { type: 'copy-ack', reason: msg.reason, key: msg.key, version: msg.stored.version } });
+        return;
+      case 'copy-ack':
+        return this.onCopyAck(from, msg.reason, msg.key, msg.version, r);
+      default:
+        return unreachable(msg, 'replication message');
+    }
+  }
+
+  private onTick(nowMs: number, r: ReplReady): void {
+    if (!this.expecting) {
+      // Start every member's silence clock now, so one that never speaks becomes suspected.
+      this.expecting = true;
+      for (const m of this.store.members) if (m !== this.id) this.detector.heartbeat(m, nowMs);
+    }
+    if (!this.heartbeatTimer.armed || this.heartbeatTimer.fire(nowMs)) {
+      this.heartbeatTimer.set(nowMs, this.opts.heartbeatMs);
+      for (const m of this.store.members) if (m !== this.id) r.send.push({ to: m, msg: { type: 'heartbeat' } });
+    }
+    this.expireOperations(nowMs, r);
+    this.flushAsyncCopies(nowMs, r);
+    if (!this.retryTimer.armed || this.retryTimer.fire(nowMs)) {
+      this.retryTimer.set(nowMs, this.opts.retryMs);
+      for (const op of this.ops.values()) if (op.phase !== 'done') this.sendPhase(op, nowMs, r);
+      this.handOffHints(nowMs, r);
+      this.resendTransfers(r);
+    }
+  }
+
+  // ---- coordinating client requests ----
+
+  private startOperation(
+    req: Extract<ReplRequest, { kind: 'read' | 'write' }>,
+    nowMs: number,
+    r: ReplReady,
+  ): void {
+    if (typeof req.key !== 'string' || req.key === '' || this.ops.has(req.id)) {
+      r.replies.push({
+        id: req.id,
+        ok: false,
+        outcome: 'fail',
+        code: 'BAD_REQUEST',
+        message: this.ops.has(req.id)
+          ? `request id ${req.id} is already in progress on ${this.id}; expected a fresh id`
+          : `key must be a non-empty string, got ${JSON.stringify(req.key)}`,
+      });
+      return;
+    }
+    const op: Operation = {
+      id: req.id,
+      kind: req.kind,
+      key: req.key,
+      value: req.kind === 'write' ? req.value : undefined,
+      deadlineMs: nowMs + this.opts.opTimeoutMs,
+      // async writes skip version discovery: the primary issues the version.
+      phase: this.mode === 'async' && req.kind === 'write' ? 'update' : 'query',
+      asked: new Map(),
+      answers: new Map(),
+      acked: new Set(),
+      chosen: null,
+      mayHaveTakenEffect: false,
+    };
+    if (this.mode === 'async') op.pinned = { node: this.primaryOf(req.key, nowMs) };
+    this.ops.set(op.id, op);
+    this.sendPhase(op, nowMs, r);
+  }
+
+  /** (Re-)sends the current phase's message to every target that has not answered yet. */
+  private sendPhase(op: Operation, nowMs: number, r: ReplReady): void {
+    const targets = op.pinned ? [op.pinned] : this.targetsOf(op.key, nowMs);
+    const phase = op.phase;
+    const rid = `${op.id}#${phase}`;
+    let local: ReplMsg | undefined;
+    for (const t of targets) {
+      const answered = phase === 'query' ? op.answers.has(t.node) : op.acked.has(t.node);
+      if (answered) continue;
+      op.asked.set(t.node, t);
+      const msg: ReplMsg = phase === 'query' ? { type: 'get', rid, key: op.key } : this.putFor(op, rid, t);
+      if (msg.type === 'put') op.mayHaveTakenEffect = true;
+      if (t.node === this.id) local = msg;
+      else r.send.push({ to: t.node, msg });
+    }
+    // This node's own replica answers last, after the loop, because its answer may end the phase.
+    if (local) this.deliverLocally(local, nowMs, r);
+  }
+
+  private deliverLocally(msg: ReplMsg, nowMs: number, r: ReplReady): void {
+    if (msg.type === 'get') this.onGetAck(this.id, msg.rid, msg.key, this.store.lookup(msg.key), nowMs, r);
+    else if (msg.type === 'put') this.onPut(this.id, msg, nowMs, r);
+  }
+
+  private putFor(op: Operation, rid: string, t: Target): ReplMsg {
+    const base = { type: 'put' as const, rid, key: op.key };
+    const withHint = t.hintFor === undefined ? base : { ...base, hintFor: t.hintFor };
+    if (op.chosen) return { ...withHint, value: op.chosen.value, version: op.chosen.version };
+    return { ...withHint, value: op.value }; // async: the primary issues the version
+  }
+
+  /** Does an answer from `node` count toward the quorum of `op`? */
+  private counts(op: Operation, node: NodeId): boolean {
+    const t = op.asked.get(node);
+    if (!t) return false;
+    // A strict quorum counts home replicas only; stand-ins would break quorum intersection.
+    return this.mode !== 'quorum' || t.hintFor === undefined;
+  }
+
+  private needed(op: Operation): number {
+    const n = Math.min(this.n, this.store.members.length);
+    switch (this.mode) {
+      case 'quorum':
+        return majority(n);
+      case 'async':
+        return 1;
+      case 'sloppy':
+        return Math.min(n, op.phase === 'query' ? (this.config.readQuorum ?? majority(n)) : (this.config.writeQuorum ?? majority(n)));
+      default:
+        return unreachable(this.mode, 'replication mode');
+    }
+  }
+
+  private onGetAck(
+    from: NodeId,
+    rid: string,
+    key: string,
+    stored: Versioned | null,
+    nowMs: number,
+    r: ReplReady,
+  ): void {
+    const op = this.ops.get(ridOperation(rid));
+    if (!op || op.key !== key) return;
+    if (op.phase !== 'query' || ridPhase(rid) !== 'query') {
+      // A late answer: repair it in the background if it is behind what we learned.
+      if (op.kind === 'read' && op.chosen && compareStored(stored, op.chosen) < 0) this.repair(from, key, op.chosen, r);
+      return;
+    }
+    if (op.answers.has(from) || !op.asked.has(from)) return;
+    op.answers.set(from, stored);
+    const counted = [...op.answers.keys()].filter((n) => this.counts(op, n));
+    if (counted.length < this.needed(op)) return;
+
+    let best: Versioned | null = null;
+    for (const n of counted) best = compareStored(op.answers.get(n), best) > 0 ? (op.answers.get(n) ?? null) : best;
+
+    if (op.kind === 'write') {
+      const counter = Math.max(best?.version.counter ?? 0, this.lastIssued.get(key) ?? 0);
+      const version = nextVersion(counter, this.id);
+      this.lastIssued.set(key, version.counter);
+      op.chosen = { version, value: op.value };
+      return this.enterUpdate(op, nowMs, r);
+    }
+
+    op.chosen = best;
+    const quorumHasIt = counted.every((n) => compareStored(op.answers.get(n), best) === 0);
+    // ABD: before answering, make sure a majority holds what we return, so no later read sees older.
+    if (this.mode === 'quorum' && best && !quorumHasIt) return this.enterUpdate(op, nowMs, r);
+    // Read repair: whoever answered with something older gets the newest in the background.
+    if (best) for (const [n, s] of op.answers) if (compareStored(s, best) < 0) this.repair(n, key, best, r);
+    this.finish(op, r);
+  }
+
+  private enterUpdate(op: Operation, nowMs: number, r: ReplReady): void {
+    op.phase = 'update';
+    op.asked = new Map();
+    this.sendPhase(op, nowMs, r);
+  }
+
+  private onPutAck(from: NodeId, rid: string, version: Version, r: ReplReady): void {
+    const op = this.ops.get(ridOperation(rid));
+    if (!op || op.phase !== 'update' || ridPhase(rid) !== 'update' || !op.asked.has(from)) return;
+    op.acked.add(from);
+    if (!op.chosen) op.chosen = { version, value: op.value }; // async: the primary issued it
+    const counted = [...op.acked].filter((n) => this.counts(op, n)).length;
+    if (counted >= this.needed(op)) this.finish(op, r);
+  }
+
+  private finish(op: Operation, r: ReplReady): void {
+    op.phase = 'done';
+    if (op.kind === 'read') r.replies.push({ id: op.id, ok: true, value: op.chosen?.value ?? null, ...(op.chosen ? { version: op.chosen.version } : {}) });
+    else r.replies.push({ id: op.id, ok: true, ...(op.chosen ? { version: op.chosen.version } : {}) });
+  }
+
+  private expireOperations(nowMs: number, r: ReplReady): void {
+    for (const op of [...this.ops.values()]) {
+      if (nowMs < op.deadlineMs) continue;
+      this.ops.delete(op.id);
+      if (op.phase === 'done') continue; // kept only to repair late answers
+      const unknown = op.kind === 'write' && op.mayHaveTakenEffect;
+      r.replies.push({
+        id: op.id,
+        ok: false,
+        outcome: unknown ? 'unknown' : 'fail',
+        code: 'TIMEOUT',
+        message: `${op.kind} of ${op.key} got ${op.phase === 'query' ? op.answers.size : op.acked.size} of the ${this.needed(op)} replies it needs within ${this.opts.opTimeoutMs} ms${unknown ? '; it may still take effect' : ''}`,
+      });
+    }
+  }
+
+  // ---- being a replica ----
+
+  private onPut(from: NodeId, msg: Extract<ReplMsg, { type: 'put' }>, nowMs: number, r: ReplReady): void {
+    let version = msg.version;
+    if (!version) {
+      // async primary: issue the version here, once per put request.
+      version = this.issuedForRid.get(msg.rid);
+      if (!version) {
+        const counter = Math.max(this.store.lookup(msg.key)?.version.counter ?? 0, this.lastIssued.get(msg.key) ?? 0);
+        version = nextVersion(counter, this.id);
+        this.lastIssued.set(msg.key, version.counter);
+        this.rememberIssued(msg.rid, version);
+        const others = this.replicasOf(msg.key).filter((m) => m !== this.id);
+        this.asyncCopies.push({ dueMs: nowMs + this.opts.asyncCopyDelayMs, key: msg.key, to: others });
+      }
+    }
+    const stored: Versioned = { version, value: msg.value };
+    if (msg.hintFor !== undefined && msg.hintFor !== this.id) {
+      if (this.store.isNewerHint(msg.hintFor, msg.key, version)) {
+        this.persist({ type: 'hint', key: msg.key, owner: msg.hintFor, version, value: msg.value }, r);
+        r.events.push({ type: 'stored', key: msg.key, version, hintFor: msg.hintFor });
+      }
+    } else {
+      this.storeLocally(msg.key, stored, r);
+    }
+    // The ack goes out in the same Ready as the record, after it: the host fsyncs first.
+    const ack: ReplMsg = { type: 'put-ack', rid: msg.rid, key: msg.key, version };
+    if (from === this.id) this.onPutAck(this.id, msg.rid, version, r);
+    else r.send.push({ to: from, msg: ack });
+  }
+
+  private rememberIssued(rid: string, version: Version): void {
+    this.issuedForRid.set(rid, version);
+    // A bound: retries of a put come within one operation timeout, long before 4096 more puts.
+    if (this.issuedForRid.size > 4096) {
+      const oldest = this.issuedForRid.keys().next().value;
+      if (oldest !== undefined) this.issuedForRid.delete(oldest);
+    }
+  }
+
+  private storeLocally(key: string, stored: Versioned, r: ReplReady): void {
+    if (!this.store.isNewer(key, stored.version)) return;
+    this.persist({ type: 'stored', key, version: stored.version, value: stored.value }, r);
+    r.events.push({ type: 'stored', key, version: stored.version });
+  }
+
+  private persist(rec: ReplRecord, r: ReplReady): void {
+    this.store.apply(rec);
+    r.persist.push(rec);
+  }
+
+  // ---- background copies: read repair, async replication, hand-off, transfer ----
+
+  private repair(to: NodeId, key: string, stored: Versioned, r: ReplReady): void {
+    r.events.push({ type: 'read-repair', key, to, version: stored.version });
+    this.sendCopy(to, 'repair', key, stored, r);
+  }
+
+  private sendCopy(to: NodeId, reason: CopyReason, key: string, stored: Versioned, r: ReplReady): void {
+    const msg: ReplMsg = { type: 'copy', reason, key, stored };
+    if (to === this.id) this.storeLocally(key, stored, r);
+    else r.send.push({ to, msg });
+  }
+
+  private flushAsyncCopies(nowMs: number, r: ReplReady): void {
+    if (this.asyncCopies.length === 0) return;
+    const due = this.asyncCopies.filter((c) => c.dueMs <= nowMs);
+    this.asyncCopies = this.asyncCopies.filter((c) => c.dueMs > nowMs);
+    for (const c of due) {
+      const stored = this.store.get(c.key);
+      if (stored) for (const to of c.to) this.sendCopy(to, 'async-copy', c.key, stored, r);
+    }
+  }
+
+  private handOffHints(nowMs: number, r: ReplReady): void {
+    for (const h of this.store.hints()) {
+      if (this.suspected(h.owner, nowMs)) continue;
+      this.sendCopy(h.owner, 'handoff', h.key, { version: h.version, value: h.value }, r);
+    }
+  }
+
+  private onCopyAck(from: NodeId, reason: CopyReason, key: string, version: Version, r: ReplReady): void {
+    switch (reason) {
+      case 'repair':
+      case 'async-copy':
+        return;
+      case 'handoff': {
+        const held = this.store.hints().find((h) => h.owner === from && h.key === key);
+        if (!held || compareVersions(held.version, version) > 0) return;
+        this.persist({ type: 'hint-delivered', key, owner: from, version }, r);
+        r.events.push({ type: 'hint-handed-off', key, owner: from, version });
+        return;
+      }
+      case 'transfer': {
+        const t = this.transfers.get(key);
+        if (!t) return;
+        const current = this.store.get(key);
+        // Only an ack for what we hold now completes the move (a newer write may have come in).
+        if (current && compareVersions(current.version, version) > 0) return;
+        t.remaining.delete(from);
+        if (t.remaining.size > 0) return;
+        this.transfers.delete(key);
+        if (t.dropWhenDone) {
+          this.persist({ type: 'dropped', key }, r);
+          r.events.push({ type: 'key-dropped', key });
+        }
+        return;
+      }
+      default:
+        return unreachable(reason, 'copy reason');
+    }
+  }
+
+  // ---- membership and placement ----
+
+  private changeMembership(id: string, members: readonly NodeId[], r: ReplReady): void {
+    const unique = [...new Set(members)];
+    if (unique.length === 0 || unique.length !== members.length) {
+      r.replies.push({
+        id,
+        ok: false,
+        outcome: 'fail',
+        code: 'BAD_REQUEST',
+        message: `members must be a non-empty list of distinct node ids, got ${JSON.stringify(members)}`,
+      });
+      return;
+    }
+    const before = this.ring;
+    const nBefore = Math.min(this.n, this.store.members.length);
+    this.persist({ type: 'members', members: unique }, r);
+    this.ring = this.buildRing(unique);
+    for (const m of before.nodes()) if (!unique.includes(m.id)) this.detector.forget?.(m.id);
+    this.expecting = false;
+    const nAfter = Math.min(this.n, unique.length);
+    for (const key of this.store.keys()) {
+      const old = before.preferenceList(key, nBefore);
+      const now = this.ring.preferenceList(key, nAfter);
+      const leaving = !now.includes(this.id);
+      // Only keys whose replica set changed move; the new owners get them from every old holder.
+      const to = now.filter((m) => m !== this.id && (leaving || !old.includes(m)));
+      if (to.length === 0 && !leaving) continue;
+      if (to.length === 0 || sameSet(old, now)) continue;
+      this.transfers.set(key, { remaining: new Set(to), dropWhenDone: leaving });
+      r.events.push({ type: 'key-moved', key, to });
+      const stored = this.store.get(key);
+      if (stored) for (const m of to) this.sendCopy(m, 'transfer', key, stored, r);
+    }
+    r.replies.push({ id, ok: true });
+  }
+
+  private resendTransfers(r: ReplReady): void {
+    for (const [key, t] of this.transfers) {
+      const stored = this.store.get(key);
+      if (stored) for (const m of t.remaining) this.sendCopy(m, 'transfer', key, stored, r);
+    }
+  }
+
+  private buildRing(members: readonly NodeId[]): HashRing {
+    const ring = new HashRing(this.config.vnodesPerWeight === undefined ? {} : { vnodesPerWeight: this.config.vnodesPerWeight });
+    for (const m of members) ring.add(m);
+    return ring;
+  }
+
+  private suspected(node: NodeId, nowMs: number): boolean {
+    return node !== this.id && this.detector.isSuspected(node, nowMs);
+  }
+
+  /** async mode: the first home replica not suspected (the first one if all are). */
+  private primaryOf(key: string, nowMs: number): NodeId {
+    const home = this.replicasOf(key);
+    return home.find((m) => !this.suspected(m, nowMs)) ?? (home[0] as NodeId);
+  }
+
+  /**
+   * Every home replica (suspicion may be wrong, so they are always asked), plus, for each
+   * suspected one, a stand-in further along the ring that keeps a hint for it.
+   */
+  private targetsOf(key: string, nowMs: number): Target[] {
+    const home = this.replicasOf(key);
+    const targets: Target[] = home.map((node) => ({ node }));
+    const standIns = this.ring.preferenceList(key, this.store.members.length).slice(home.length);
+    for (const owner of home) {
+      if (!this.suspected(owner, nowMs)) continue;
+      const i = standIns.findIndex((s) => !this.suspected(s, nowMs));
+      if (i < 0) break;
+      const [standIn] = standIns.splice(i, 1);
+      if (standIn !== undefined) targets.push({ node: standIn, hintFor: owner });
+    }
+    return targets;
+  }
+}
+
+/** Rebuilds a node after a crash from its durable records only (volatile state is gone). */
+export function restoreReplicationNode(config: ReplicationConfig, durable: readonly ReplRecord[]): ReplicationNode {
+  return new ReplicationNode(config, durable);
+}
+
+function ridOperation(rid: string): string {
+  const i = rid.lastIndexOf('#');
+  return i < 0 ? rid : rid.slice(0, i);
+}
+
+function ridPhase(rid: string): string {
+  const i = rid.lastIndexOf('#');
+  return i < 0 ? '' : rid.slice(i + 1);
+}
+
+function sameSet(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}

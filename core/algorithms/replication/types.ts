@@ -1,0 +1,119 @@
+/**
+ * The vocabulary of ring replication: versions, the messages between replicas, what a
+ * replica writes to disk, client requests and replies, and observations. One key lives on
+ * the `replicationFactor` nodes of its preference list on the consistent-hash ring.
+ */
+import type { NodeId } from '../common/types';
+import type { FailureDetector } from '../detector';
+
+/**
+ * How a cluster replicates (switchable per cluster, the same on every node):
+ * - `quorum`: ABD majority-quorum register with write-back reads; linearizable while a
+ *   majority of the key's replicas is up.
+ * - `async`: the first live replica acknowledges alone and copies in the background.
+ * - `sloppy`: read from R and write to W replicas, no write-back (Dynamo style).
+ */
+export type ReplicationMode = 'quorum' | 'async' | 'sloppy';
+
+export const REPLICATION_MODES: readonly ReplicationMode[] = ['quorum', 'async', 'sloppy'];
+
+/** Totally ordered: by counter, then by the id of the node that issued it. */
+export interface Version {
+  readonly counter: number;
+  readonly node: NodeId;
+}
+
+/** A versioned value as a replica stores it. */
+export interface Versioned {
+  readonly version: Version;
+  readonly value: unknown;
+}
+
+/** Why a background copy is sent; the receiver stores it like a put, the ack says which. */
+export type CopyReason = 'handoff' | 'transfer' | 'repair' | 'async-copy';
+
+export type ReplMsg =
+  /** Phase 1 (version discovery) of writes, the query of reads. `rid` names the phase. */
+  | { readonly type: 'get'; readonly rid: string; readonly key: string }
+  | { readonly type: 'get-ack'; readonly rid: string; readonly key: string; readonly stored: Versioned | null }
+  /**
+   * Phase 2 of writes and read write-back. `version` absent: the receiver is the async
+   * primary and issues the version itself. `hintFor`: the receiver stands in for that
+   * suspected owner and must hand the value over when the owner is back.
+   */
+  | {
+      readonly type: 'put';
+      readonly rid: string;
+      readonly key: string;
+      readonly value: unknown;
+      readonly version?: Version;
+      readonly hintFor?: NodeId;
+    }
+  /** Sent only after the put is durable (its record precedes this message in the Ready). */
+  | { readonly type: 'put-ack'; readonly rid: string; readonly key: string; readonly version: Version }
+  | { readonly type: 'copy'; readonly reason: CopyReason; readonly key: string; readonly stored: Versioned }
+  | { readonly type: 'copy-ack'; readonly reason: CopyReason; readonly key: string; readonly version: Version }
+  /** Liveness only: feeds the failure detector, which only chooses where to send. */
+  | { readonly type: 'heartbeat' };
+
+/** What a replica writes to its durable log; a restart replays them (see restoreReplicationNode). */
+export type ReplRecord =
+  | { readonly type: 'stored'; readonly key: string; readonly version: Version; readonly value: unknown }
+  | { readonly type: 'hint'; readonly key: string; readonly owner: NodeId; readonly version: Version; readonly value: unknown }
+  | { readonly type: 'hint-delivered'; readonly key: string; readonly owner: NodeId; readonly version: Version }
+  /** This node no longer owns `key` and every new owner acknowledged its copy. */
+  | { readonly type: 'dropped'; readonly key: string }
+  | { readonly type: 'members'; readonly members: readonly NodeId[] };
+
+export type ReplRequest =
+  | { readonly kind: 'read'; readonly id: string; readonly key: string }
+  | { readonly kind: 'write'; readonly id: string; readonly key: string; readonly value: unknown }
+  /** Join or leave: the new member list, the same on every node. Keys that change owner move. */
+  | { readonly kind: 'membership'; readonly id: string; readonly members: readonly NodeId[] };
+
+export type ReplErrorCode =
+  /** No quorum answered in time. `outcome` says whether the write may still take effect. */
+  | 'TIMEOUT'
+  | 'BAD_REQUEST';
+
+export type ReplReply =
+  | { readonly id: string; readonly ok: true; readonly value?: unknown; readonly version?: Version }
+  | {
+      readonly id: string;
+      readonly ok: false;
+      /** `fail`: certainly no effect. `unknown`: it may take effect (history `info`). */
+      readonly outcome: 'fail' | 'unknown';
+      readonly code: ReplErrorCode;
+      readonly message: string;
+    };
+
+/** Observations for tests, the panel and the simulator; they carry no obligation. */
+export type ReplEvent =
+  | { readonly type: 'stored'; readonly key: string; readonly version: Version; readonly hintFor?: NodeId }
+  | { readonly type: 'read-repair'; readonly key: string; readonly to: NodeId; readonly version: Version }
+  | { readonly type: 'hint-handed-off'; readonly key: string; readonly owner: NodeId; readonly version: Version }
+  | { readonly type: 'key-moved'; readonly key: string; readonly to: readonly NodeId[] }
+  | { readonly type: 'key-dropped'; readonly key: string };
+
+export interface ReplicationConfig {
+  readonly id: NodeId;
+  /** Initial members; a durable `members` record or a membership request replaces it. */
+  readonly members: readonly NodeId[];
+  readonly mode: ReplicationMode;
+  /** N: replicas per key. Default 3 (capped at the member count). */
+  readonly replicationFactor?: number;
+  /** sloppy mode: R, replies a read waits for. Default majority(N). */
+  readonly readQuorum?: number;
+  /** sloppy mode: W, acks a write waits for. Default majority(N). */
+  readonly writeQuorum?: number;
+  /** A client request with no quorum by then is answered TIMEOUT. Default 1000. */
+  readonly opTimeoutMs?: number;
+  /** Unanswered gets/puts/copies are re-sent this often (messages get lost). Default 100. */
+  readonly retryMs?: number;
+  readonly heartbeatMs?: number;
+  /** async mode: the primary copies to the other replicas this long after acknowledging. Default 0. */
+  readonly asyncCopyDelayMs?: number;
+  readonly vnodesPerWeight?: number;
+  /** One detector per node; default a TimeoutDetector. Suspicion only picks targets. */
+  readonly makeDetector?: () => FailureDetector;
+}
