@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './frame';
+export * from './common';
+export * from './paxos';
+export * from './peer';
+export * from './client';
