@@ -105,7 +105,7 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
   }
   return validVerdict(
     MODEL,
-    `Linearizable: all ${operations.length} operations on ${keyWord(partitions.length)} fit one order that respects real time (each takes effect between its invoke and its completion) and the register rules.`,
+    `Linearizable: ${operations.length === 1 ? 'the 1 operation' : `all ${operations.length} operations`} on ${keyWord(partitions.length)} fit one order that respects real time (each takes effect between its invoke and its completion) and the register rules.`,
     stats,
   );
 }

@@ -1,7 +1,120 @@
-// Placeholder until the command lands; it says so instead of pretending to work.
-export const summary = '(not implemented yet)';
+/**
+ * `faultline check --model register|lock|txn [--timeout SECONDS] FILE...`
+ *
+ * Checks each history file in this one process and prints one JSON verdict line per file:
+ *   {"file":"h.jsonl","ms":12.3,"valid":true|false|"unknown","model":"register","summary":...}
+ * An unusable file prints {"file","ms","valid":"unusable","line","reason","summary"} and a
+ * human message on stderr. Exit status (DESIGN.md): 0 all valid, 1 a violation, 2 unusable
+ * arguments or input, 3 a checker ran out of time (or memory) before a verdict; with several
+ * files the worst one wins, ranked unusable > violation > undecided > valid.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { HistoryError, parseHistory, type HistoryOp } from '../../check/history';
+import { checkLocks } from '../../check/locks';
+import { checkRegister } from '../../check/register';
+import type { Verdict } from '../../check/verdict';
 
-export async function run(_args: string[]): Promise<number> {
-  console.error('faultline check: not implemented yet');
-  return 2;
+export const summary = 'check history files (JSONL) for linearizability, lock safety or serializability';
+
+type Checker = (ops: HistoryOp[], opts: { timeoutMs?: number }) => Verdict;
+
+/** One line per model; a new checker is one more entry here. */
+const models: Record<string, Checker> = {
+  register: checkRegister,
+  lock: checkLocks,
+};
+
+const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--timeout SECONDS] FILE...
+  Prints one JSON verdict per file (with its name and the milliseconds the check took).
+  Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 out of time before a verdict
+  (several files: the worst, ranked 2 > 1 > 3 > 0).`;
+
+const EXIT_VALID = 0;
+const EXIT_INVALID = 1;
+const EXIT_UNUSABLE = 2;
+const EXIT_UNDECIDED = 3;
+const SEVERITY = [EXIT_VALID, EXIT_UNDECIDED, EXIT_INVALID, EXIT_UNUSABLE];
+
+function worse(a: number, b: number): number {
+  return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
+}
+
+/** A checker's complaint about its input: our HistoryError, or any error with a line/index and a reason. */
+function unusableInput(e: unknown, ops: HistoryOp[] | undefined): { line: number | null; reason: string } | undefined {
+  if (e instanceof HistoryError) return { line: e.line, reason: e.reason };
+  if (typeof e === 'object' && e !== null && typeof (e as { reason?: unknown }).reason === 'string') {
+    const { reason, line, index } = e as { reason: string; line?: unknown; index?: unknown };
+    if (typeof line === 'number') return { line, reason };
+    if (typeof index === 'number') return { line: ops?.[index]?.line ?? index + 1, reason };
+    return { line: null, reason };
+  }
+  return undefined;
+}
+
+function print(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function checkFile(file: string, model: string, check: Checker, timeoutMs: number | undefined): Promise<number> {
+  const start = performance.now();
+  const ms = (): number => Math.round((performance.now() - start) * 100) / 100;
+  let ops: HistoryOp[] | undefined;
+  try {
+    const text = await readFile(file, 'utf8');
+    ops = parseHistory(text);
+    const verdict = check(ops, timeoutMs === undefined ? {} : { timeoutMs });
+    print({ file, ms: ms(), ...verdict });
+    return verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED;
+  } catch (e) {
+    const bad = unusableInput(e, ops);
+    const code = (e as { code?: unknown }).code;
+    const reason = bad?.reason ?? (typeof code === 'string' && code.startsWith('E') ? `cannot read the file (${(e as Error).message})` : undefined);
+    if (reason === undefined) throw e;
+    const line = bad?.line ?? null;
+    const where = line === null ? file : `${file}:${line}`;
+    print({ file, ms: ms(), valid: 'unusable', model, line, reason, summary: `Unusable input at ${where}: ${reason}` });
+    console.error(`faultline check: ${where}: ${reason}`);
+    return EXIT_UNUSABLE;
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { model: { type: 'string', short: 'm' }, timeout: { type: 'string', short: 't' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    console.error(`faultline check: ${(e as Error).message}\n${USAGE}`);
+    return EXIT_UNUSABLE;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return EXIT_VALID;
+  }
+  const model = parsed.values.model;
+  const check = model === undefined ? undefined : models[model];
+  if (model === undefined || check === undefined) {
+    console.error(`faultline check: --model must be one of ${Object.keys(models).join(', ')}; got ${model === undefined ? 'nothing' : JSON.stringify(model)}\n${USAGE}`);
+    return EXIT_UNUSABLE;
+  }
+  let timeoutMs: number | undefined;
+  if (parsed.values.timeout !== undefined) {
+    const seconds = Number(parsed.values.timeout);
+    if (!(Number.isFinite(seconds) && seconds > 0)) {
+      console.error(`faultline check: --timeout must be a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
+      return EXIT_UNUSABLE;
+    }
+    timeoutMs = seconds * 1000;
+  }
+  if (parsed.positionals.length === 0) {
+    console.error(`faultline check: name at least one history file\n${USAGE}`);
+    return EXIT_UNUSABLE;
+  }
+  let exit = EXIT_VALID;
+  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, check, timeoutMs));
+  return exit;
 }
