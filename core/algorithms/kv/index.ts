@@ -1,0 +1,3 @@
+export * from './types';
+export { KvService } from './kv-service';
+export { canonicalJson, NotJsonError } from './canonical-json';
