@@ -34,6 +34,15 @@ describe('MurmurHash3 x86_32', () => {
     expect(stableHash('')).toBe(0);
   });
 
+  it('hashes long keys the same whichever encoding path they take', () => {
+    for (const length of [1019, 1020, 1021, 1024, 1025, 5000]) {
+      for (const unit of ['x', 'é', '😀']) {
+        const key = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+        expect(stableHash(key)).toBe(murmur3x86_32(new TextEncoder().encode(key)));
+      }
+    }
+  });
+
   it('always returns an unsigned 32-bit integer', () => {
     for (const key of ['n1#0', 'key-42', '😀', 'x'.repeat(1000)]) {
       const h = stableHash(key);

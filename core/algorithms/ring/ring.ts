@@ -51,6 +51,9 @@ export class HashRing {
       throw new RingError('BAD_WEIGHT', `weight of node ${JSON.stringify(id)} must be a positive finite number, got ${weight}`);
     }
     if (this.members.get(id) === weight) return;
+    if (!this.members.has(id) && this.members.size >= RANK_LIMIT) {
+      throw new RingError('TOO_MANY_NODES', `a ring holds at most ${RANK_LIMIT} nodes; cannot add ${JSON.stringify(id)}`);
+    }
     this.members.set(id, weight);
     this.table = null;
   }
@@ -139,18 +142,34 @@ export class HashRing {
 
   private built(): { positions: Uint32Array; owners: NodeId[] } {
     if (this.table !== null) return this.table;
-    const tokens: RingToken[] = [];
-    for (const [id, weight] of this.members) {
-      const count = this.vnodeCount(weight);
-      for (let i = 0; i < count; i++) tokens.push({ position: stableHash(`${id}#${i}`), node: id });
+    // Members in id order; each token is packed as position * 2^20 + member rank into one
+    // exact double, so a numeric typed-array sort orders tokens by position and breaks the
+    // (rare) ties between equal positions by node id: the table does not depend on the
+    // order members were added. 2^32 * 2^20 = 2^52 stays below 2^53.
+    const ids = [...this.members.keys()].sort(compareIds);
+    let total = 0;
+    for (const id of ids) total += this.vnodeCount(this.members.get(id) as number);
+    const packed = new Float64Array(total);
+    let n = 0;
+    ids.forEach((id, rank) => {
+      const count = this.vnodeCount(this.members.get(id) as number);
+      for (let i = 0; i < count; i++) packed[n++] = stableHash(`${id}#${i}`) * RANK_LIMIT + rank;
+    });
+    packed.sort();
+    const positions = new Uint32Array(total);
+    const owners: NodeId[] = new Array<NodeId>(total);
+    for (let i = 0; i < total; i++) {
+      const token = packed[i] as number;
+      const rank = token % RANK_LIMIT;
+      positions[i] = (token - rank) / RANK_LIMIT;
+      owners[i] = ids[rank] as NodeId;
     }
-    // Ties between equal positions (rare 32-bit collisions) break by node id, so the
-    // table does not depend on the order members were added.
-    tokens.sort((a, b) => a.position - b.position || compareIds(a.node, b.node));
-    this.table = { positions: Uint32Array.from(tokens, (t) => t.position), owners: tokens.map((t) => t.node) };
+    this.table = { positions, owners };
     return this.table;
   }
 }
+
+const RANK_LIMIT = 2 ** 20;
 
 function compareIds(a: NodeId, b: NodeId): number {
   return a < b ? -1 : a > b ? 1 : 0;
