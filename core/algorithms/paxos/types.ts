@@ -74,7 +74,12 @@ export type PaxosError =
   | 'NOT_LEADER'
   /** The leader lost its leadership before the command was chosen: outcome unknown. */
   | 'LEADERSHIP_LOST'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  /**
+   * A duplicate (client, seq) so old that its cached result was evicted from the session
+   * table: it was NOT applied again, but its result can no longer be returned.
+   */
+  | 'SESSION_EXPIRED';
 
 export type PaxosReply<Res> =
   | { readonly id: string; readonly ok: true; readonly result: Res; readonly slot: number }
@@ -100,6 +105,16 @@ export interface PaxosStatus {
   readonly appliedUpTo: number;
   /** Highest slot with any accepted value here. */
   readonly lastAcceptedSlot: number;
+}
+
+/** One slot as the panel shows it (PaxosReplica.logEntries). */
+export interface PaxosLogEntryView<Cmd> {
+  readonly slot: number;
+  /** accepted: this acceptor holds a value; chosen: known chosen; applied: applied to the service. */
+  readonly state: 'accepted' | 'chosen' | 'applied';
+  /** The ballot of the accepted value here; absent when the value was learned without accepting it. */
+  readonly ballot?: Ballot;
+  readonly value: LogValue<Cmd>;
 }
 
 export interface PaxosConfig {

@@ -1,0 +1,768 @@
+/**
+ * One Multi-Paxos replica: acceptor, learner and (when elected) the distinguished proposer,
+ * as a pure machine in the style of etcd's raft. Inputs are ticks, messages and client
+ * requests; outputs are Ready batches (persist, then send and reply).
+ *
+ * Roles are swapped behaviours (becomeLeader sets `behaviour = asLeader`, as etcd sets
+ * `step = stepLeader`); the acceptor and learner parts are the same in every role.
+ */
+import { Deadline, backoffMs } from '../common/deadline';
+import { Prng } from '../common/prng';
+import { QuorumTracker, majority } from '../common/quorum';
+import {
+  emptyReady,
+  type Input,
+  type Machine,
+  type NodeId,
+  type Ready,
+  type ReplicatedService,
+} from '../common/types';
+import { unreachable } from '../common/unreachable';
+import { ballotEquals, nextBallot } from './ballot';
+import type { ReplicaLog } from './log';
+import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
+import { restoreDurable } from './restore';
+import { SessionTable } from './sessions';
+import {
+  ZERO_BALLOT,
+  compareBallots,
+  type AcceptedEntry,
+  type Ballot,
+  type LogValue,
+  type PaxosConfig,
+  type PaxosEvent,
+  type PaxosLogEntryView,
+  type PaxosMsg,
+  type PaxosRecord,
+  type PaxosReply,
+  type PaxosRequest,
+  type PaxosRole,
+  type PaxosStatus,
+} from './types';
+
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+/** Chosen entries per catch-up reply: bounded, so a far-behind replica cannot ask for a huge message. */
+export const CATCHUP_BATCH = 256;
+/** At most this many slots per logEntries() call (it is for a panel, not bulk export). */
+export const LOG_VIEW_LIMIT = 1000;
+/** Consecutive failed campaigns stretch the back-off up to this many maximum election timeouts. */
+const BACKOFF_CAP_FACTOR = 4;
+
+const NOOP: LogValue<never> = { kind: 'noop' };
+
+type PaxosReady<Cmd, Res> = Ready<PaxosMsg<Cmd>, PaxosRecord<Cmd>, PaxosReply<Res>, PaxosEvent<Cmd>>;
+
+/** Messages only a proposer cares about; acceptor/learner messages are role-independent. */
+type ProposerMsg<Cmd> = Extract<PaxosMsg<Cmd>, { type: 'promise' | 'accepted' | 'nack' }>;
+type ProposeRequest<Cmd> = Extract<PaxosRequest<Cmd>, { kind: 'propose' }>;
+
+interface RoleBehaviour<Cmd> {
+  readonly role: PaxosRole;
+  step(from: NodeId, msg: ProposerMsg<Cmd>): void;
+  tick(): void;
+  propose(request: ProposeRequest<Cmd>): void;
+}
+
+export class PaxosReplica<Cmd, Res>
+  implements Machine<PaxosMsg<Cmd>, PaxosRequest<Cmd>, PaxosRecord<Cmd>, PaxosReply<Res>, PaxosEvent<Cmd>>
+{
+  readonly id: NodeId;
+  private readonly electorate: ReadonlySet<NodeId>;
+  private readonly peers: readonly NodeId[];
+  private readonly maxInFlight: number;
+  private readonly prng: Prng;
+
+  // Durable acceptor state (restored from records) and the learner's log.
+  private promised: Ballot;
+  /** The highest round seen anywhere; the next campaign goes above it. */
+  private highestRound: number;
+  private readonly log: ReplicaLog<Cmd>;
+  /** Replicated: rebuilt by re-applying the log, never persisted on its own. */
+  private readonly sessions = new SessionTable<Res>();
+
+  // Volatile role state.
+  private behaviour: RoleBehaviour<Cmd>;
+  /** The ballot this replica leads, campaigns with, or follows (ZERO when it follows nobody). */
+  private ballot: Ballot = ZERO_BALLOT;
+  private leaderHint: NodeId | undefined;
+  private candidate: CandidateState<Cmd> | undefined;
+  private leader: LeaderState<Cmd> | undefined;
+  private readonly electionTimer = new Deadline();
+  private electionTimeoutMs: number;
+  private failedCampaigns = 0;
+  /** One catch-up request at a time; a lost one is retried after this. */
+  private catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+  private started = false;
+
+  // The step being computed.
+  private out: PaxosReady<Cmd, Res> = emptyReady();
+  private nowMs = 0;
+  /** Chosen values to push to acceptors that did not vote for them, one message per peer per step. */
+  private readonly chosenPushes = new Map<NodeId, { slot: number; value: LogValue<Cmd> }[]>();
+
+  private readonly asFollower: RoleBehaviour<Cmd> = {
+    role: 'follower',
+    step: () => {
+      // A follower proposes nothing: late promises, votes and nacks are for an old campaign.
+    },
+    tick: () => this.tickFollower(),
+    propose: (request) => this.rejectNotLeader(request.id),
+  };
+  private readonly asCandidate: RoleBehaviour<Cmd> = {
+    role: 'candidate',
+    step: (from, msg) => this.stepCandidate(from, msg),
+    tick: () => this.tickCandidate(),
+    propose: (request) => this.rejectNotLeader(request.id),
+  };
+  private readonly asLeader: RoleBehaviour<Cmd> = {
+    role: 'leader',
+    step: (from, msg) => this.stepLeader(from, msg),
+    tick: () => this.tickLeader(),
+    propose: (request) => this.proposeAsLeader(request),
+  };
+
+  constructor(
+    private readonly config: PaxosConfig,
+    private readonly service: ReplicatedService<Cmd, Res>,
+    durable: readonly PaxosRecord<Cmd>[] = [],
+  ) {
+    validateConfig(config);
+    this.id = config.id;
+    this.electorate = new Set(config.members);
+    this.peers = config.members.filter((m) => m !== config.id);
+    this.maxInFlight = config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.prng = new Prng(config.seed);
+    const restored = restoreDurable(durable, config.bugs);
+    this.promised = restored.promised;
+    this.highestRound = restored.highestRound;
+    this.log = restored.log;
+    this.behaviour = this.asFollower;
+    this.electionTimeoutMs = this.randomElectionTimeoutMs();
+  }
+
+  step(input: Input<PaxosMsg<Cmd>, PaxosRequest<Cmd>>): PaxosReady<Cmd, Res> {
+    this.nowMs = input.nowMs;
+    this.start();
+    switch (input.kind) {
+      case 'tick':
+        this.behaviour.tick();
+        break;
+      case 'message':
+        if (input.from !== this.id && this.electorate.has(input.from)) this.receive(input.from, input.msg);
+        break;
+      case 'request':
+        this.request(input.request);
+        break;
+      default:
+        return unreachable(input, 'input');
+    }
+    this.flushChosenPushes();
+    const out = this.out;
+    this.out = emptyReady();
+    return out;
+  }
+
+  status(): PaxosStatus {
+    return {
+      id: this.id,
+      role: this.behaviour.role,
+      ballot: this.ballot,
+      promised: this.promised,
+      leader: this.leaderHint,
+      chosenUpTo: this.log.chosenUpTo,
+      appliedUpTo: this.log.appliedUpTo,
+      lastAcceptedSlot: this.log.lastAcceptedSlot,
+    };
+  }
+
+  /** A read-only view of slots [fromSlot, toSlot] (at most LOG_VIEW_LIMIT), skipping empty ones. */
+  logEntries(fromSlot: number, toSlot: number): PaxosLogEntryView<Cmd>[] {
+    const views: PaxosLogEntryView<Cmd>[] = [];
+    const first = Math.max(1, Math.floor(fromSlot));
+    const last = Math.min(Math.floor(toSlot), first + LOG_VIEW_LIMIT - 1);
+    for (let slot = first; slot <= last; slot++) {
+      const accepted = this.log.acceptedAt(slot);
+      const chosen = this.log.chosenAt(slot);
+      const value = chosen ?? accepted?.value;
+      if (value === undefined) continue;
+      const state = slot <= this.log.appliedUpTo ? 'applied' : chosen !== undefined ? 'chosen' : 'accepted';
+      views.push(accepted === undefined ? { slot, state, value } : { slot, state, ballot: accepted.ballot, value });
+    }
+    return views;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start-up: re-apply the restored chosen prefix with the host's clock (afterApply needs
+  // a real nowMs, which a constructor does not have), silently: clients got their replies
+  // before the crash, and observers already saw these slots applied.
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.applyChosen(true);
+    this.electionTimer.set(this.nowMs, this.electionTimeoutMs);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Dispatch
+
+  private receive(from: NodeId, msg: PaxosMsg<Cmd>): void {
+    // Any message proves the link from `from` works: check-quorum counts it.
+    this.leader?.lastHeardMs.set(from, this.nowMs);
+    switch (msg.type) {
+      case 'prepare':
+        return this.onPrepare(from, msg);
+      case 'accept':
+        return this.onAccept(from, msg);
+      case 'heartbeat':
+        return this.onHeartbeat(from, msg);
+      case 'chosen':
+        for (const e of msg.entries) this.learnSlot(e.slot, e.value);
+        return this.applyChosen(false);
+      case 'catchup': {
+        // Followers also send one as their answer to every heartbeat (see onHeartbeat), so
+        // an up-to-date asker gets no reply: there is nothing to give.
+        const entries = this.log.chosenRange(msg.fromSlot, CATCHUP_BATCH);
+        if (entries.length === 0) return;
+        return this.send(from, { type: 'catchup-reply', entries, chosenUpTo: this.log.chosenUpTo });
+      }
+      case 'catchup-reply':
+        return this.onCatchupReply(from, msg);
+      case 'promise':
+      case 'accepted':
+      case 'nack':
+        return this.behaviour.step(from, msg);
+      default:
+        return unreachable(msg, 'paxos message');
+    }
+  }
+
+  private request(request: PaxosRequest<Cmd>): void {
+    switch (request.kind) {
+      case 'propose':
+        return this.behaviour.propose(request);
+      case 'query-local':
+        if (this.service.queryLocal === undefined) {
+          this.out.replies.push({ id: request.id, ok: false, error: 'UNSUPPORTED' });
+        } else {
+          const result = this.service.queryLocal(request.op);
+          this.out.replies.push({ id: request.id, ok: true, result, slot: this.log.appliedUpTo });
+        }
+        return;
+      default:
+        return unreachable(request, 'paxos request');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Acceptor (every role)
+
+  private onPrepare(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'prepare' }>): void {
+    this.noteRound(msg.ballot);
+    const order = compareBallots(msg.ballot, this.promised);
+    if (order < 0) return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
+    if (order > 0) {
+      this.promise(msg.ballot);
+      if (this.behaviour.role !== 'follower') this.becomeFollower(undefined, false);
+    }
+    // Granting a promise gives the candidate a full election timeout to finish phase 1.
+    if (this.behaviour.role === 'follower') this.resetElectionTimer();
+    this.send(from, {
+      type: 'promise',
+      ballot: msg.ballot,
+      accepted: this.log.acceptedFrom(msg.fromSlot),
+      chosenUpTo: this.log.chosenUpTo,
+    });
+  }
+
+  private onAccept(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'accept' }>): void {
+    this.noteRound(msg.ballot);
+    if (compareBallots(msg.ballot, this.promised) < 0) {
+      return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
+    }
+    // The accepted record implies the promise, so no separate `promised` record is needed.
+    this.promised = msg.ballot;
+    this.followLeader(msg.ballot);
+    this.log.accept(msg.slot, msg.ballot, msg.value);
+    this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
+    this.send(from, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
+    this.learnFromLeader(from, msg.ballot, msg.chosenUpTo);
+  }
+
+  private onHeartbeat(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'heartbeat' }>): void {
+    this.noteRound(msg.ballot);
+    if (compareBallots(msg.ballot, this.promised) < 0) {
+      return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
+    }
+    this.followLeader(msg.ballot);
+    this.learnFromLeader(from, msg.ballot, msg.chosenUpTo, false);
+    // The answer to a heartbeat is a catch-up request from our commit point: it tells the
+    // leader we are alive (its check-quorum) and pulls whatever we miss in one round trip.
+    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
+    this.send(from, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
+  }
+
+  /** Raises the promise durably: the record goes out in this Ready, before the promise message. */
+  private promise(ballot: Ballot): void {
+    this.promised = ballot;
+    this.out.persist.push({ type: 'promised', ballot });
+  }
+
+  private noteRound(ballot: Ballot): void {
+    if (ballot.round > this.highestRound) this.highestRound = ballot.round;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Learner (every role)
+
+  /**
+   * Learns from a leader's commit point. A slot this acceptor accepted IN THE SAME BALLOT
+   * holds the value the leader proposed there, which is the chosen one; any other slot
+   * (nothing accepted, or an older ballot's value) must be fetched with catch-up.
+   */
+  private learnFromLeader(from: NodeId, ballot: Ballot, remoteChosenUpTo: number, pull = true): void {
+    while (this.log.chosenUpTo < remoteChosenUpTo) {
+      const slot = this.log.chosenUpTo + 1;
+      const accepted = this.log.acceptedAt(slot);
+      if (accepted === undefined || !ballotEquals(accepted.ballot, ballot)) break;
+      this.learnSlot(slot, accepted.value);
+    }
+    this.applyChosen(false);
+    if (pull && this.log.chosenUpTo < remoteChosenUpTo) this.requestCatchup(from);
+  }
+
+  private requestCatchup(from: NodeId): void {
+    if (this.nowMs < this.catchupRetryAtMs) return;
+    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
+    this.send(from, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
+  }
+
+  private onCatchupReply(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'catchup-reply' }>): void {
+    this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+    for (const e of msg.entries) this.learnSlot(e.slot, e.value);
+    this.applyChosen(false);
+    // Batches are bounded: keep asking while the peer knows more and did give something.
+    if (msg.entries.length > 0 && this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
+  }
+
+  private learnSlot(slot: number, value: LogValue<Cmd>): void {
+    if (!this.log.learn(slot, value)) return;
+    this.out.persist.push({ type: 'chosen', slot, value });
+    this.out.events.push({ kind: 'learned', slot, value });
+    // Chosen by other means (catch-up) while still in flight here: nothing left to count.
+    this.leader?.inFlight.delete(slot);
+  }
+
+  /** Applies the chosen prefix in order; `silent` replays a restored prefix (no events, no replies). */
+  private applyChosen(silent: boolean): void {
+    for (let next = this.log.nextToApply(); next !== undefined; next = this.log.nextToApply()) {
+      const { slot, value } = next;
+      const outcome = this.applyValue(slot, value);
+      if (silent) continue;
+      this.out.events.push({ kind: 'applied', slot, value });
+      this.settlePending(slot, value, outcome);
+    }
+  }
+
+  private applyValue(slot: number, value: LogValue<Cmd>): ApplyOutcome<Res> {
+    if (value.kind === 'noop') return { kind: 'noop' };
+    const { client, seq, op } = value.command;
+    if (client !== undefined && seq !== undefined) {
+      const seen = this.sessions.lookup(client, seq);
+      switch (seen.kind) {
+        case 'applied':
+          return { kind: 'result', result: seen.hit.result, slot: seen.hit.slot };
+        case 'expired':
+          return { kind: 'expired' };
+        case 'new':
+          break;
+        default:
+          return unreachable(seen, 'session lookup');
+      }
+    }
+    const result = this.service.apply(op, slot);
+    if (client !== undefined && seq !== undefined) this.sessions.record(client, seq, result, slot);
+    this.service.afterApply?.(op, result, slot, this.nowMs);
+    return { kind: 'result', result, slot };
+  }
+
+  private settlePending(slot: number, value: LogValue<Cmd>, outcome: ApplyOutcome<Res>): void {
+    const leader = this.leader;
+    if (leader === undefined) return;
+    const ids = leader.pendingBySlot.get(slot);
+    if (ids === undefined) return;
+    leader.pendingBySlot.delete(slot);
+    if (value.kind === 'cmd' && value.command.client !== undefined && value.command.seq !== undefined) {
+      leader.slotByClientSeq.delete(clientSeqKey(value.command.client, value.command.seq));
+    }
+    for (const id of ids) {
+      switch (outcome.kind) {
+        case 'result':
+          this.out.replies.push({ id, ok: true, result: outcome.result, slot: outcome.slot });
+          break;
+        case 'expired':
+          this.out.replies.push({ id, ok: false, error: 'SESSION_EXPIRED', leader: this.id });
+          break;
+        case 'noop':
+          // A leader only registers requests for its own command slots, which never hold a no-op
+          // while it keeps its leadership; if one did, the outcome is unknown to the client.
+          this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
+          break;
+        default:
+          unreachable(outcome, 'apply outcome');
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Follower
+
+  private tickFollower(): void {
+    if (this.electionTimer.fire(this.nowMs)) this.becomeCandidate();
+  }
+
+  private followLeader(ballot: Ballot): void {
+    if (this.behaviour.role !== 'follower') this.becomeFollower(ballot.node, false);
+    this.ballot = ballot;
+    this.leaderHint = ballot.node;
+    this.failedCampaigns = 0;
+    this.resetElectionTimer();
+  }
+
+  private becomeFollower(leaderHint: NodeId | undefined, backOff: boolean): void {
+    this.failLeadership();
+    this.candidate = undefined;
+    this.behaviour = this.asFollower;
+    this.ballot = ZERO_BALLOT;
+    this.leaderHint = leaderHint;
+    // After losing a duel, wait longer (and randomly) so the duel does not repeat.
+    this.electionTimeoutMs = backOff
+      ? backoffMs(
+          this.failedCampaigns,
+          this.config.electionTimeoutMinMs,
+          this.config.electionTimeoutMaxMs * BACKOFF_CAP_FACTOR,
+          this.prng.next(),
+        )
+      : this.randomElectionTimeoutMs();
+    this.resetElectionTimer();
+    this.out.events.push({ kind: 'role', role: 'follower', ballot: this.promised });
+  }
+
+  private rejectNotLeader(id: string): void {
+    const reply: PaxosReply<Res> =
+      this.leaderHint === undefined || this.leaderHint === this.id
+        ? { id, ok: false, error: 'NOT_LEADER' }
+        : { id, ok: false, error: 'NOT_LEADER', leader: this.leaderHint };
+    this.out.replies.push(reply);
+  }
+
+  private resetElectionTimer(): void {
+    this.electionTimer.set(this.nowMs, this.electionTimeoutMs);
+  }
+
+  private randomElectionTimeoutMs(): number {
+    return this.prng.between(this.config.electionTimeoutMinMs, this.config.electionTimeoutMaxMs);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Candidate: phase 1 for every open slot at once
+
+  private becomeCandidate(): void {
+    this.failLeadership();
+    const ballot = nextBallot(this.id, Math.max(this.highestRound, this.promised.round));
+    this.highestRound = ballot.round;
+    this.promise(ballot); // a candidate promises itself, durably, like any acceptor
+    this.behaviour = this.asCandidate;
+    this.ballot = ballot;
+    this.leaderHint = undefined;
+    this.electionTimeoutMs = this.randomElectionTimeoutMs();
+    this.resetElectionTimer();
+    this.out.events.push({ kind: 'role', role: 'candidate', ballot });
+
+    const fromSlot = this.log.chosenUpTo + 1;
+    const candidate: CandidateState<Cmd> = {
+      fromSlot,
+      votes: new QuorumTracker(this.electorate),
+      reported: new Map(),
+      highestSlot: fromSlot - 1,
+      resendTimer: new Deadline(),
+    };
+    this.candidate = candidate;
+    this.absorbPromise(candidate, this.log.acceptedFrom(fromSlot));
+    candidate.votes.vote(this.id);
+    this.broadcast({ type: 'prepare', ballot, fromSlot });
+    candidate.resendTimer.set(this.nowMs, this.config.heartbeatMs);
+    if (candidate.votes.reached) this.becomeLeader();
+  }
+
+  private absorbPromise(candidate: CandidateState<Cmd>, entries: readonly AcceptedEntry<Cmd>[]): void {
+    const pickFirst = this.config.bugs?.pickAnyAcceptedValue === true;
+    for (const entry of entries) {
+      if (entry.slot < candidate.fromSlot) continue;
+      if (entry.slot > candidate.highestSlot) candidate.highestSlot = entry.slot;
+      const known = candidate.reported.get(entry.slot);
+      // Paxos's rule: re-propose the value accepted with the HIGHEST ballot. The deliberate
+      // bug keeps whichever it heard of first.
+      if (known === undefined || (!pickFirst && compareBallots(entry.ballot, known.ballot) > 0)) {
+        candidate.reported.set(entry.slot, entry);
+      }
+    }
+  }
+
+  private stepCandidate(from: NodeId, msg: ProposerMsg<Cmd>): void {
+    const candidate = this.candidate;
+    if (candidate === undefined || !ballotEquals(msg.ballot, this.ballot)) return;
+    switch (msg.type) {
+      case 'promise':
+        if (candidate.votes.granted.has(from)) return; // a duplicate
+        this.absorbPromise(candidate, msg.accepted);
+        if (msg.chosenUpTo > this.log.chosenUpTo) this.requestCatchup(from);
+        if (candidate.votes.vote(from)) this.becomeLeader();
+        return;
+      case 'nack':
+        return this.onNack(msg.promised);
+      case 'accepted':
+        return;
+      default:
+        return unreachable(msg, 'proposer message');
+    }
+  }
+
+  private tickCandidate(): void {
+    const candidate = this.candidate;
+    if (candidate === undefined) return;
+    if (this.electionTimer.fire(this.nowMs)) {
+      this.failedCampaigns++;
+      this.becomeCandidate();
+      return;
+    }
+    if (candidate.resendTimer.fire(this.nowMs)) {
+      const prepare: PaxosMsg<Cmd> = { type: 'prepare', ballot: this.ballot, fromSlot: candidate.fromSlot };
+      for (const peer of this.peers) if (!candidate.votes.granted.has(peer)) this.send(peer, prepare);
+      candidate.resendTimer.set(this.nowMs, this.config.heartbeatMs);
+    }
+  }
+
+  /** Someone promised a higher ballot: step down and back off before trying again. */
+  private onNack(promised: Ballot): void {
+    if (compareBallots(promised, this.ballot) <= 0) return;
+    this.noteRound(promised);
+    this.failedCampaigns++;
+    this.becomeFollower(promised.node, true);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Leader: phase 2 per slot, pipelined
+
+  private becomeLeader(): void {
+    const candidate = this.candidate;
+    if (candidate === undefined) throw new Error(`becomeLeader on ${this.id} without a campaign`);
+    this.candidate = undefined;
+    const leader = new LeaderState<Cmd>(Math.max(candidate.highestSlot, this.log.chosenUpTo) + 1, this.peers, this.nowMs);
+    this.leader = leader;
+    this.behaviour = this.asLeader;
+    this.leaderHint = this.id;
+    this.failedCampaigns = 0;
+    this.electionTimer.clear();
+    this.out.events.push({ kind: 'role', role: 'leader', ballot: this.ballot });
+
+    // Every open slot up to the highest one reported gets the value phase 1 found there
+    // (it may already be chosen), or a no-op to fill the hole.
+    for (let slot = candidate.fromSlot; slot <= candidate.highestSlot; slot++) {
+      if (this.log.isChosen(slot)) continue;
+      leader.queue.push({ slot, value: candidate.reported.get(slot)?.value ?? NOOP });
+    }
+    this.service.onLeadership?.(this.nowMs);
+    this.sendHeartbeats(leader);
+    this.dispatch(leader);
+  }
+
+  private stepLeader(from: NodeId, msg: ProposerMsg<Cmd>): void {
+    const leader = this.leader;
+    if (leader === undefined || !ballotEquals(msg.ballot, this.ballot)) return;
+    switch (msg.type) {
+      case 'accepted': {
+        const slot = leader.inFlight.get(msg.slot);
+        if (slot !== undefined && slot.votes.vote(from)) {
+          this.commit(leader, msg.slot, slot);
+          this.dispatch(leader);
+        }
+        return;
+      }
+      case 'promise': // late, after the quorum: nothing to do
+        return;
+      case 'nack':
+        return this.onNack(msg.promised);
+      default:
+        return unreachable(msg, 'proposer message');
+    }
+  }
+
+  private tickLeader(): void {
+    const leader = this.leader;
+    if (leader === undefined) return;
+    // Check-quorum: a leader that has not heard from a majority for a whole election
+    // timeout steps down, so it stops taking commands it cannot commit (and stops looking
+    // like a leader to its clients) about when the others elect a new one.
+    const heard = leader.peersHeardWithin(this.nowMs, this.config.electionTimeoutMaxMs);
+    if (heard + 1 < majority(this.electorate.size)) {
+      this.becomeFollower(undefined, false);
+      return;
+    }
+    for (const op of this.service.leaderTick?.(this.nowMs) ?? []) {
+      leader.queue.push({ slot: leader.nextSlot++, value: { kind: 'cmd', command: { op } } });
+    }
+    if (leader.heartbeatTimer.fire(this.nowMs)) {
+      this.sendHeartbeats(leader);
+      this.retransmitStaleAccepts(leader);
+    }
+    this.dispatch(leader);
+  }
+
+  private proposeAsLeader(request: ProposeRequest<Cmd>): void {
+    const leader = this.leader;
+    if (leader === undefined) return this.rejectNotLeader(request.id);
+    const { client, seq } = request.command;
+    let key: string | undefined;
+    if (client !== undefined && seq !== undefined) {
+      const seen = this.sessions.lookup(client, seq);
+      if (seen.kind === 'applied') {
+        this.out.replies.push({ id: request.id, ok: true, result: seen.hit.result, slot: seen.hit.slot });
+        return;
+      }
+      if (seen.kind === 'expired') {
+        this.out.replies.push({ id: request.id, ok: false, error: 'SESSION_EXPIRED', leader: this.id });
+        return;
+      }
+      key = clientSeqKey(client, seq);
+      const pendingSlot = leader.slotByClientSeq.get(key);
+      if (pendingSlot !== undefined) {
+        leader.pendingBySlot.get(pendingSlot)?.push(request.id); // a retry joins the first attempt
+        return;
+      }
+    }
+    const slot = leader.nextSlot++;
+    leader.queue.push({ slot, value: { kind: 'cmd', command: request.command } });
+    leader.pendingBySlot.set(slot, [request.id]);
+    if (key !== undefined) leader.slotByClientSeq.set(key, slot);
+    this.dispatch(leader);
+  }
+
+  /** Starts phase 2 for queued slots while the pipeline has room. */
+  private dispatch(leader: LeaderState<Cmd>): void {
+    while (leader.inFlight.size < this.maxInFlight) {
+      const next = leader.queue.shift();
+      if (next === undefined) return;
+      if (this.log.isChosen(next.slot)) continue;
+      this.startSlot(leader, next.slot, next.value);
+      if (this.leader !== leader) return;
+    }
+  }
+
+  private startSlot(leader: LeaderState<Cmd>, slot: number, value: LogValue<Cmd>): void {
+    if (!ballotEquals(this.promised, this.ballot)) {
+      throw new Error(`leader ${this.id} at ${JSON.stringify(this.ballot)} has promised ${JSON.stringify(this.promised)}`);
+    }
+    // The leader is also an acceptor: its own acceptance is durable before it counts as a vote.
+    this.log.accept(slot, this.ballot, value);
+    this.out.persist.push({ type: 'accepted', slot, ballot: this.ballot, value });
+    const inFlight: InFlightSlot<Cmd> = { value, votes: new QuorumTracker(this.electorate), sentAtMs: this.nowMs };
+    leader.inFlight.set(slot, inFlight);
+    this.broadcast({ type: 'accept', ballot: this.ballot, slot, value, chosenUpTo: this.log.chosenUpTo });
+    if (inFlight.votes.vote(this.id)) this.commit(leader, slot, inFlight);
+  }
+
+  private commit(leader: LeaderState<Cmd>, slot: number, inFlight: InFlightSlot<Cmd>): void {
+    leader.inFlight.delete(slot);
+    this.learnSlot(slot, inFlight.value);
+    // Voters learn it from the next chosenUpTo they see (they accepted it in this ballot);
+    // the others get the value itself.
+    for (const peer of this.peers) {
+      if (inFlight.votes.granted.has(peer)) continue;
+      let entries = this.chosenPushes.get(peer);
+      if (entries === undefined) {
+        entries = [];
+        this.chosenPushes.set(peer, entries);
+      }
+      entries.push({ slot, value: inFlight.value });
+    }
+    this.applyChosen(false);
+  }
+
+  private sendHeartbeats(leader: LeaderState<Cmd>): void {
+    this.broadcast({ type: 'heartbeat', ballot: this.ballot, chosenUpTo: this.log.chosenUpTo });
+    leader.heartbeatTimer.set(this.nowMs, this.config.heartbeatMs);
+  }
+
+  /** A dropped accept or vote must not stall its slot (and the pipeline behind it) forever. */
+  private retransmitStaleAccepts(leader: LeaderState<Cmd>): void {
+    const staleBeforeMs = this.nowMs - 2 * this.config.heartbeatMs;
+    for (const [slot, inFlight] of leader.inFlight) {
+      if (inFlight.sentAtMs > staleBeforeMs) continue;
+      inFlight.sentAtMs = this.nowMs;
+      const accept: PaxosMsg<Cmd> = {
+        type: 'accept',
+        ballot: this.ballot,
+        slot,
+        value: inFlight.value,
+        chosenUpTo: this.log.chosenUpTo,
+      };
+      for (const peer of this.peers) if (!inFlight.votes.granted.has(peer)) this.send(peer, accept);
+    }
+  }
+
+  /** Leaving the leader role: every pending client learns that its outcome is unknown. */
+  private failLeadership(): void {
+    const leader = this.leader;
+    if (leader === undefined) return;
+    this.leader = undefined;
+    for (const ids of leader.pendingBySlot.values()) {
+      for (const id of ids) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Output
+
+  private send(to: NodeId, msg: PaxosMsg<Cmd>): void {
+    this.out.send.push({ to, msg });
+  }
+
+  private broadcast(msg: PaxosMsg<Cmd>): void {
+    for (const peer of this.peers) this.out.send.push({ to: peer, msg });
+  }
+
+  private flushChosenPushes(): void {
+    if (this.chosenPushes.size === 0) return;
+    for (const [peer, entries] of this.chosenPushes) this.send(peer, { type: 'chosen', entries });
+    this.chosenPushes.clear();
+  }
+}
+
+type ApplyOutcome<Res> =
+  | { readonly kind: 'result'; readonly result: Res; readonly slot: number }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'noop' };
+
+function validateConfig(config: PaxosConfig): void {
+  if (!config.members.includes(config.id)) {
+    throw new Error(`PaxosConfig.members must include the replica's own id "${config.id}", got [${config.members.join(', ')}]`);
+  }
+  if (new Set(config.members).size !== config.members.length) {
+    throw new Error(`PaxosConfig.members must be distinct, got [${config.members.join(', ')}]`);
+  }
+  if (!(config.heartbeatMs > 0)) throw new Error(`PaxosConfig.heartbeatMs must be > 0, got ${config.heartbeatMs}`);
+  if (!(config.electionTimeoutMinMs > config.heartbeatMs)) {
+    throw new Error(
+      `PaxosConfig.electionTimeoutMinMs must exceed heartbeatMs ${config.heartbeatMs}, got ${config.electionTimeoutMinMs}`,
+    );
+  }
+  if (!(config.electionTimeoutMaxMs >= config.electionTimeoutMinMs)) {
+    throw new Error(
+      `PaxosConfig.electionTimeoutMaxMs must be >= electionTimeoutMinMs ${config.electionTimeoutMinMs}, got ${config.electionTimeoutMaxMs}`,
+    );
+  }
+  if (config.maxInFlight !== undefined && !(Number.isInteger(config.maxInFlight) && config.maxInFlight >= 1)) {
+    throw new Error(`PaxosConfig.maxInFlight must be a positive integer, got ${config.maxInFlight}`);
+  }
+}

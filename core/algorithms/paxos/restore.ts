@@ -1,0 +1,46 @@
+/**
+ * Rebuilds a replica's durable state from its records after a crash. The promise is what
+ * keeps Paxos safe across restarts: an acceptor that forgets it may accept a value from an
+ * old leader after promising a newer one not to, and two values get chosen.
+ */
+import { unreachable } from '../common/unreachable';
+import { maxBallot } from './ballot';
+import { ReplicaLog } from './log';
+import { ZERO_BALLOT, type Ballot, type PaxosConfig, type PaxosRecord } from './types';
+
+export interface RestoredState<Cmd> {
+  /** The highest ballot promised (or implied by an acceptance). */
+  readonly promised: Ballot;
+  /** The highest round this node promised or used: its next ballot must exceed it. */
+  readonly highestRound: number;
+  readonly log: ReplicaLog<Cmd>;
+}
+
+export function restoreDurable<Cmd>(
+  records: readonly PaxosRecord<Cmd>[],
+  bugs: PaxosConfig['bugs'],
+): RestoredState<Cmd> {
+  const log = new ReplicaLog<Cmd>();
+  let promised = ZERO_BALLOT;
+  for (const record of records) {
+    switch (record.type) {
+      case 'promised':
+        // The deliberate bug: the acceptor forgets its promises (so also the rounds it
+        // campaigned with) and trusts only what it accepted.
+        if (bugs?.forgetPromiseOnRestart === true) break;
+        promised = maxBallot(promised, record.ballot);
+        break;
+      case 'accepted':
+        // Accepting a ballot implies having promised it.
+        promised = maxBallot(promised, record.ballot);
+        log.accept(record.slot, record.ballot, record.value);
+        break;
+      case 'chosen':
+        log.learn(record.slot, record.value);
+        break;
+      default:
+        return unreachable(record, 'paxos record');
+    }
+  }
+  return { promised, highestRound: promised.round, log };
+}
