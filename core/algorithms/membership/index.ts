@@ -1,0 +1,3 @@
+export * from './types';
+export { MembershipService } from './membership-service';
+export { ringFromMembership } from './ring-view';
