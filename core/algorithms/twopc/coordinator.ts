@@ -1,0 +1,235 @@
+/**
+ * The coordinator role: the node a transaction arrives at runs it. Presumed abort: only a
+ * COMMIT decision is logged (before the first commit message leaves); a transaction with
+ * no record is aborted, so aborting needs no log write and no acks. On restart every
+ * logged COMMIT without END is finished by re-sending it until each yes voter acks.
+ * In paxos mode the decision is a log command instead, and nothing is logged here.
+ */
+import type { NodeId } from '../common/types';
+import { unreachable } from '../common/unreachable';
+import type { StepContext } from './context';
+import type { Outcome, RoutedOp, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
+
+type Phase = 'executing' | 'preparing' | 'deciding' | 'committing';
+
+interface CoordinatorTxn {
+  readonly txn: TxnId;
+  readonly ops: readonly TxnMicroOp[];
+  /** Each participant's share of the micro-ops. Empty after a restart (not needed then). */
+  readonly shares: ReadonlyMap<NodeId, RoutedOp[]>;
+  readonly participants: readonly NodeId[];
+  phase: Phase;
+  readonly reads: Map<number, readonly unknown[]>;
+  readonly executed: Set<NodeId>;
+  readonly votes: Map<NodeId, Vote>;
+  /** Yes voters: whom the decision must reach. */
+  yes: NodeId[];
+  readonly acks: Set<NodeId>;
+  readonly deadlineMs: number;
+  nextRetryMs: number;
+  /** False after a restart: nobody is waiting for the reply any more. */
+  clientWaiting: boolean;
+}
+
+export class Coordinator {
+  private readonly txns = new Map<TxnId, CoordinatorTxn>();
+
+  constructor(private readonly id: NodeId) {}
+
+  static restore(id: NodeId, records: readonly TwoPcRecord[]): Coordinator {
+    const c = new Coordinator(id);
+    const open = new Map<TxnId, readonly NodeId[]>();
+    for (const r of records) {
+      if (r.type === 'commit') open.set(r.txn, r.participants);
+      else if (r.type === 'end') open.delete(r.txn);
+    }
+    for (const [txn, participants] of open) {
+      c.txns.set(txn, {
+        txn,
+        ops: [],
+        shares: new Map(),
+        participants,
+        phase: 'committing',
+        reads: new Map(),
+        executed: new Set(),
+        votes: new Map(participants.map((n) => [n, 'yes'])),
+        yes: [...participants],
+        acks: new Set(),
+        deadlineMs: Infinity,
+        nextRetryMs: -Infinity,
+        clientWaiting: false,
+      });
+    }
+    return c;
+  }
+
+  begin(ctx: StepContext, txn: TxnId, ops: readonly TxnMicroOp[]): void {
+    if (this.txns.has(txn)) return; // a duplicated request: the first one is running
+    const shares = new Map<NodeId, RoutedOp[]>();
+    ops.forEach((op, at) => {
+      const home = ctx.config.home(op[1]);
+      const share = shares.get(home) ?? [];
+      share.push({ at, op });
+      shares.set(home, share);
+    });
+    const participants = [...shares.keys()].sort();
+    const t: CoordinatorTxn = {
+      txn,
+      ops,
+      shares,
+      participants,
+      phase: 'executing',
+      reads: new Map(),
+      executed: new Set(),
+      votes: new Map(),
+      yes: [],
+      acks: new Set(),
+      deadlineMs: ctx.nowMs + ctx.config.decideTimeoutMs,
+      nextRetryMs: ctx.nowMs + ctx.config.retryMs,
+      clientWaiting: true,
+    };
+    this.txns.set(txn, t);
+    for (const [node, share] of shares) ctx.send(node, { type: 'execute', txn, participants, ops: share });
+  }
+
+  onExecuted(ctx: StepContext, from: NodeId, txn: TxnId, ok: boolean, reads: readonly (readonly [number, readonly unknown[]])[] | undefined): void {
+    const t = this.txns.get(txn);
+    if (!t || t.phase !== 'executing' || !t.shares.has(from)) return;
+    if (!ok) {
+      this.abort(ctx, t, `${from} could not lock the keys (held by another transaction)`);
+      return;
+    }
+    t.executed.add(from);
+    for (const [at, list] of reads ?? []) t.reads.set(at, list);
+    if (t.executed.size < t.participants.length) return;
+    t.phase = 'preparing';
+    t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
+    for (const node of t.participants) ctx.send(node, { type: 'prepare', txn });
+  }
+
+  onVote(ctx: StepContext, from: NodeId, txn: TxnId, vote: Vote): void {
+    const t = this.txns.get(txn);
+    if (!t || t.phase !== 'preparing' || !t.shares.has(from)) return;
+    if (vote === 'no') {
+      this.abort(ctx, t, `${from} voted no`);
+      return;
+    }
+    t.votes.set(from, vote);
+    if (t.votes.size < t.participants.length) return;
+    t.yes = t.participants.filter((n) => t.votes.get(n) === 'yes');
+    if (t.yes.length === 0) {
+      // Every participant was read-only: there is nothing to decide.
+      this.reply(ctx, t, 'commit');
+      this.txns.delete(txn);
+      return;
+    }
+    if (ctx.config.decisions) {
+      t.phase = 'deciding';
+      t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
+      ctx.config.decisions.propose(txn, 'commit');
+      return;
+    }
+    ctx.out.persist.push({ type: 'commit', txn, participants: t.yes });
+    this.commit(ctx, t);
+  }
+
+  private commit(ctx: StepContext, t: CoordinatorTxn): void {
+    t.phase = 'committing';
+    t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
+    ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'commit' });
+    for (const node of t.yes) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'commit' });
+    this.reply(ctx, t, 'commit');
+  }
+
+  /** Only before a commit was logged or proposed: then abort is certain and needs no record. */
+  private abort(ctx: StepContext, t: CoordinatorTxn, reason: string): void {
+    ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'abort' });
+    for (const node of t.participants) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'abort' });
+    this.reply(ctx, t, 'abort', reason);
+    this.txns.delete(t.txn);
+  }
+
+  private reply(ctx: StepContext, t: CoordinatorTxn, outcome: Outcome, reason = ''): void {
+    if (!t.clientWaiting) return;
+    t.clientWaiting = false;
+    if (outcome === 'abort') {
+      ctx.out.replies.push({ id: t.txn, ok: false, error: 'ABORTED', reason });
+      return;
+    }
+    const ops = t.ops.map((op, at): TxnMicroOp => (op[0] === 'r' ? ['r', op[1], t.reads.get(at) ?? []] : op));
+    ctx.out.replies.push({ id: t.txn, ok: true, ops });
+  }
+
+  onAck(ctx: StepContext, from: NodeId, txn: TxnId): void {
+    const t = this.txns.get(txn);
+    if (!t || t.phase !== 'committing') return;
+    t.acks.add(from);
+    if (t.yes.every((n) => t.acks.has(n))) {
+      // END is lazy: losing it only means re-sending a commit that is acked again.
+      if (!ctx.config.decisions) ctx.out.persist.push({ type: 'end', txn });
+      this.txns.delete(txn);
+    }
+  }
+
+  /** The paxos mode's decision arrived from the log. */
+  learn(ctx: StepContext, txn: TxnId, outcome: Outcome): void {
+    const t = this.txns.get(txn);
+    if (!t || t.phase === 'committing') return;
+    if (outcome === 'commit' && t.phase === 'deciding') {
+      this.commit(ctx, t);
+      return;
+    }
+    if (outcome === 'abort') this.abort(ctx, t, 'the decision log chose abort (a participant gave up waiting)');
+  }
+
+  /**
+   * Classic cooperative termination, asked of the coordinator: it knows the answer, and
+   * if it has not decided yet it decides abort now (presumed abort covers the no-record case).
+   */
+  answer(ctx: StepContext, txn: TxnId): Outcome {
+    const t = this.txns.get(txn);
+    if (!t) return 'abort';
+    if (t.phase === 'committing') return 'commit';
+    if (t.phase === 'deciding') throw new Error(`internal: classic query for ${txn} in paxos mode`);
+    this.abort(ctx, t, 'a participant asked before the decision, and the coordinator aborted');
+    return 'abort';
+  }
+
+  knows(txn: TxnId): boolean {
+    return this.txns.has(txn);
+  }
+
+  tick(ctx: StepContext): void {
+    const { nowMs, config } = ctx;
+    for (const t of [...this.txns.values()]) {
+      if ((t.phase === 'executing' || t.phase === 'preparing') && nowMs >= t.deadlineMs) {
+        this.abort(ctx, t, `no decision within ${config.decideTimeoutMs} ms (phase ${t.phase})`);
+        continue;
+      }
+      if (nowMs < t.nextRetryMs) continue;
+      t.nextRetryMs = nowMs + config.retryMs;
+      switch (t.phase) {
+        case 'executing':
+          for (const [node, share] of t.shares) {
+            if (!t.executed.has(node)) ctx.send(node, { type: 'execute', txn: t.txn, participants: t.participants, ops: share });
+          }
+          break;
+        case 'preparing':
+          for (const node of t.participants) if (!t.votes.has(node)) ctx.send(node, { type: 'prepare', txn: t.txn });
+          break;
+        case 'deciding':
+          config.decisions?.propose(t.txn, 'commit');
+          break;
+        case 'committing':
+          for (const node of t.yes) if (!t.acks.has(node)) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'commit' });
+          break;
+        default:
+          unreachable(t.phase, 'coordinator phase');
+      }
+    }
+  }
+
+  view(): { txn: TxnId; phase: Phase; participants: readonly NodeId[]; votes: Record<NodeId, Vote> }[] {
+    return [...this.txns.values()].map((t) => ({ txn: t.txn, phase: t.phase, participants: t.participants, votes: Object.fromEntries(t.votes) }));
+  }
+}

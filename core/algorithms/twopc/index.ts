@@ -1,0 +1,5 @@
+export * from './types';
+export { TwoPcNode, restoreTwoPcNode } from './node';
+export { DecisionService, type DecisionCommand, type DecisionResult } from './decision-service';
+export { LockTable } from './lock-table';
+export type { TwoPcReady } from './context';

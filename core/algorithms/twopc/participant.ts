@@ -1,0 +1,288 @@
+/**
+ * The participant role: holds the data of the keys homed here, locks them for
+ * transactions, votes, and applies outcomes. The rule that makes 2PC atomic lives here:
+ * PREPARED is persisted before the yes vote, and after a yes vote the participant never
+ * decides alone. In doubt it keeps its locks and asks around (classic) or asks the
+ * decision log to abort (paxos mode), adopting whatever was decided.
+ */
+import type { NodeId } from '../common/types';
+import { unreachable } from '../common/unreachable';
+import type { StepContext } from './context';
+import { LockTable } from './lock-table';
+import type { Outcome, ParticipantState, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId } from './types';
+
+interface ParticipantTxn {
+  readonly txn: TxnId;
+  readonly coordinator: NodeId;
+  readonly participants: readonly NodeId[];
+  readonly keys: readonly string[];
+  readonly appends: readonly (readonly [string, unknown])[];
+  readonly reads: readonly (readonly [number, readonly unknown[]])[];
+  state: 'working' | 'prepared';
+  /** When it entered its current state. */
+  sinceMs: number;
+  nextQueryMs: number;
+  /** Classic termination: what each other participant last answered. */
+  readonly answers: Map<NodeId, Outcome | 'unknown'>;
+  queryRounds: number;
+  blockedReported: boolean;
+}
+
+export class Participant {
+  readonly store = new Map<string, unknown[]>();
+  readonly locks = new LockTable();
+  private readonly txns = new Map<TxnId, ParticipantTxn>();
+  /** Outcomes applied here (answers queries and duplicate decisions). */
+  private readonly finished = new Map<TxnId, Outcome>();
+  /** Transactions it will never vote yes for. */
+  private readonly refused = new Set<TxnId>();
+
+  constructor(private readonly id: NodeId) {}
+
+  /** Rebuilds the participant from its durable records (a restart). */
+  static restore(id: NodeId, records: readonly TwoPcRecord[]): Participant {
+    const p = new Participant(id);
+    const prepared = new Map<TxnId, Extract<TwoPcRecord, { type: 'prepared' }>>();
+    for (const r of records) {
+      switch (r.type) {
+        case 'prepared':
+          prepared.set(r.txn, r);
+          break;
+        case 'outcome': {
+          const rec = prepared.get(r.txn);
+          if (r.outcome === 'commit' && rec) p.applyAppends(rec.appends);
+          prepared.delete(r.txn);
+          p.finished.set(r.txn, r.outcome);
+          break;
+        }
+        case 'refused':
+          p.refused.add(r.txn);
+          break;
+        case 'commit':
+        case 'end':
+          break; // coordinator records
+        default:
+          unreachable(r, '2PC record');
+      }
+    }
+    // Every prepared transaction without an outcome is in doubt: locks back, no decision.
+    for (const rec of prepared.values()) {
+      p.locks.tryLockAll(rec.txn, rec.keys);
+      p.txns.set(rec.txn, {
+        txn: rec.txn,
+        coordinator: rec.coordinator,
+        participants: rec.participants,
+        keys: rec.keys,
+        appends: rec.appends,
+        reads: [],
+        state: 'prepared',
+        sinceMs: -Infinity,
+        nextQueryMs: -Infinity,
+        answers: new Map(),
+        queryRounds: 0,
+        blockedReported: false,
+      });
+    }
+    return p;
+  }
+
+  private applyAppends(appends: readonly (readonly [string, unknown])[]): void {
+    for (const [key, value] of appends) {
+      const list = this.store.get(key) ?? [];
+      list.push(value);
+      this.store.set(key, list);
+    }
+  }
+
+  private setState(ctx: StepContext, txn: TxnId, state: ParticipantState): void {
+    ctx.out.events.push({ kind: 'participant-state', txn, node: this.id, state });
+  }
+
+  onExecute(ctx: StepContext, from: NodeId, msg: Extract<TwoPcMsg, { type: 'execute' }>): void {
+    const existing = this.txns.get(msg.txn);
+    if (existing) {
+      // A retransmission: answer the same reads again (prepared ones need no answer).
+      if (existing.state === 'working') ctx.send(from, { type: 'executed', txn: msg.txn, ok: true, reads: existing.reads });
+      return;
+    }
+    if (this.refused.has(msg.txn) || this.finished.has(msg.txn)) {
+      ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
+      return;
+    }
+    const keys = [...new Set(msg.ops.map((r) => r.op[1]))].sort();
+    if (!this.locks.tryLockAll(msg.txn, keys).ok) {
+      ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
+      return;
+    }
+    const { reads, appends } = this.execute(msg.ops);
+    this.txns.set(msg.txn, {
+      txn: msg.txn,
+      coordinator: from,
+      participants: msg.participants,
+      keys,
+      appends,
+      reads,
+      state: 'working',
+      sinceMs: ctx.nowMs,
+      nextQueryMs: Infinity,
+      answers: new Map(),
+      queryRounds: 0,
+      blockedReported: false,
+    });
+    this.setState(ctx, msg.txn, 'working');
+    ctx.send(from, { type: 'executed', txn: msg.txn, ok: true, reads });
+  }
+
+  /** Reads see the committed list plus this transaction's own earlier appends. */
+  private execute(ops: readonly RoutedOp[]): { reads: [number, unknown[]][]; appends: [string, unknown][] } {
+    const reads: [number, unknown[]][] = [];
+    const appends: [string, unknown][] = [];
+    for (const { at, op } of ops) {
+      if (op[0] === 'append') appends.push([op[1], op[2]]);
+      else reads.push([at, [...(this.store.get(op[1]) ?? []), ...appends.filter(([k]) => k === op[1]).map(([, v]) => v)]]);
+    }
+    return { reads, appends };
+  }
+
+  onPrepare(ctx: StepContext, from: NodeId, txn: TxnId): void {
+    const t = this.txns.get(txn);
+    if (t?.state === 'prepared' || this.finished.get(txn) === 'commit') {
+      ctx.send(from, { type: 'vote', txn, vote: 'yes' });
+      return;
+    }
+    if (!t) {
+      // Never executed here, or dropped: it can never vote yes for it now.
+      this.refuse(ctx, txn);
+      ctx.send(from, { type: 'vote', txn, vote: 'no' });
+      return;
+    }
+    if (t.appends.length === 0) {
+      // Read-only: nothing to commit here, and every lock of the transaction is already
+      // held everywhere (execute came first), so letting go now keeps it serializable.
+      this.locks.releaseAll(txn, t.keys);
+      this.txns.delete(txn);
+      this.setState(ctx, txn, 'committed');
+      ctx.send(from, { type: 'vote', txn, vote: 'read-only' });
+      return;
+    }
+    ctx.out.persist.push({ type: 'prepared', txn, coordinator: t.coordinator, participants: t.participants, keys: t.keys, appends: t.appends });
+    t.state = 'prepared';
+    t.sinceMs = ctx.nowMs;
+    t.nextQueryMs = ctx.nowMs + ctx.config.inDoubtAfterMs;
+    this.setState(ctx, txn, 'prepared');
+    ctx.send(from, { type: 'vote', txn, vote: 'yes' });
+  }
+
+  /** Applies a decision from the coordinator, a peer's answer, or the decision log. */
+  learn(ctx: StepContext, txn: TxnId, outcome: Outcome): void {
+    const t = this.txns.get(txn);
+    if (!t) return;
+    if (t.state === 'working') {
+      // Only an abort can reach a transaction that never prepared.
+      if (outcome === 'abort') this.dropWorking(ctx, t);
+      return;
+    }
+    ctx.out.persist.push({ type: 'outcome', txn, outcome });
+    if (outcome === 'commit') this.applyAppends(t.appends);
+    this.locks.releaseAll(txn, t.keys);
+    this.txns.delete(txn);
+    this.finished.set(txn, outcome);
+    this.setState(ctx, txn, outcome === 'commit' ? 'committed' : 'aborted');
+    ctx.out.events.push({ kind: 'outcome', txn, node: this.id, outcome });
+  }
+
+  onDecision(ctx: StepContext, from: NodeId, txn: TxnId, outcome: Outcome): void {
+    this.learn(ctx, txn, outcome);
+    if (outcome === 'commit') ctx.send(from, { type: 'ack', txn });
+  }
+
+  /**
+   * Cooperative termination, the answering side. A participant that has not voted yes
+   * may still abort, and does, so the asker can abort too.
+   */
+  answer(ctx: StepContext, txn: TxnId): Outcome | 'unknown' {
+    const done = this.finished.get(txn);
+    if (done) return done;
+    const t = this.txns.get(txn);
+    if (t?.state === 'prepared') return 'unknown';
+    if (t) this.dropWorking(ctx, t);
+    else this.refuse(ctx, txn);
+    return 'abort';
+  }
+
+  onAnswer(ctx: StepContext, from: NodeId, txn: TxnId, outcome: Outcome | 'unknown'): void {
+    const t = this.txns.get(txn);
+    if (!t || t.state !== 'prepared') return;
+    if (outcome !== 'unknown') {
+      this.learn(ctx, txn, outcome);
+      return;
+    }
+    t.answers.set(from, outcome);
+  }
+
+  private refuse(ctx: StepContext, txn: TxnId): void {
+    if (this.refused.has(txn)) return;
+    this.refused.add(txn);
+    ctx.out.persist.push({ type: 'refused', txn });
+  }
+
+  private dropWorking(ctx: StepContext, t: ParticipantTxn): void {
+    this.locks.releaseAll(t.txn, t.keys);
+    this.txns.delete(t.txn);
+    this.refuse(ctx, t.txn);
+    this.setState(ctx, t.txn, 'aborted');
+  }
+
+  tick(ctx: StepContext): void {
+    const { nowMs, config } = ctx;
+    for (const t of [...this.txns.values()]) {
+      if (t.state === 'working') {
+        if (nowMs - t.sinceMs >= config.workingTimeoutMs) this.dropWorking(ctx, t);
+        continue;
+      }
+      if (t.sinceMs === -Infinity) t.sinceMs = nowMs; // restored: the wait restarts now
+      if (nowMs < t.nextQueryMs) continue;
+      t.nextQueryMs = nowMs + config.retryMs;
+      if (t.queryRounds === 0) this.setState(ctx, t.txn, 'in-doubt');
+      t.queryRounds++;
+      if (config.decisions) {
+        // Non-blocking mode: ask the log to abort; the first decision wins, and learn()
+        // adopts whichever it was.
+        config.decisions.propose(t.txn, 'abort');
+        continue;
+      }
+      ctx.send(t.coordinator, { type: 'query', txn: t.txn, coordinator: t.coordinator });
+      const others = t.participants.filter((n) => n !== this.id && n !== t.coordinator);
+      for (const n of others) ctx.send(n, { type: 'query', txn: t.txn, coordinator: t.coordinator });
+      const allUnknown = others.every((n) => t.answers.get(n) === 'unknown');
+      if (t.queryRounds >= 2 && allUnknown && !t.blockedReported) {
+        t.blockedReported = true;
+        ctx.out.events.push({
+          kind: 'blocked',
+          txn: t.txn,
+          node: this.id,
+          waitingFor: t.coordinator,
+          message: `blocked: waiting for coordinator ${t.coordinator} (voted yes; ${others.length === 0 ? 'no other participant' : 'every other participant is in doubt too'}; locks held on ${t.keys.join(', ')})`,
+        });
+      }
+    }
+  }
+
+  /** The state the panel shows for one transaction here. */
+  view(txn: TxnId, nowMs: number, inDoubtAfterMs: number): { state: ParticipantState; blockedOn?: NodeId } | undefined {
+    const t = this.txns.get(txn);
+    if (!t) {
+      const done = this.finished.get(txn);
+      if (done) return { state: done === 'commit' ? 'committed' : 'aborted' };
+      return this.refused.has(txn) ? { state: 'aborted' } : undefined;
+    }
+    if (t.state === 'working') return { state: 'working' };
+    const inDoubt = t.queryRounds > 0 || nowMs - t.sinceMs >= inDoubtAfterMs;
+    if (!inDoubt) return { state: 'prepared' };
+    return t.blockedReported ? { state: 'in-doubt', blockedOn: t.coordinator } : { state: 'in-doubt' };
+  }
+
+  active(): { txn: TxnId; coordinator: NodeId; keys: readonly string[] }[] {
+    return [...this.txns.values()].map((t) => ({ txn: t.txn, coordinator: t.coordinator, keys: t.keys }));
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The vocabulary of two-phase commit over list-append transactions (the same micro-ops
+ * as the txn history model, so a client records exactly what it sent and got back).
+ *
+ * A transaction runs in two rounds, so that every lock is held before any is released
+ * (two-phase locking across nodes; read-only participants may then let go early):
+ *   execute  coordinator -> each participant: lock the keys (no-wait), do the reads,
+ *            buffer the appends, answer with the reads;            state "working"
+ *   prepare  coordinator -> each participant: persist PREPARED, vote yes (or read-only);
+ *            after a yes the participant never decides alone;      state "prepared"
+ *   decision coordinator (classic: after persisting COMMIT; paxos: after the log chose
+ *            it) -> each yes voter: apply or drop, release locks, ack.
+ */
+import type { NodeId } from '../common/types';
+
+export type TxnId = string;
+
+/** Elle's micro-operations: reads carry null in a request and the list seen in a reply. */
+export type TxnMicroOp = readonly ['append', string, unknown] | readonly ['r', string, readonly unknown[] | null];
+
+export type Outcome = 'commit' | 'abort';
+
+/** A participant's view of one transaction, as the panel shows it. */
+export type ParticipantState = 'working' | 'prepared' | 'in-doubt' | 'committed' | 'aborted';
+
+export type Vote = 'yes' | 'no' | 'read-only';
+
+/** One micro-op routed to a participant, with its position in the transaction. */
+export interface RoutedOp {
+  readonly at: number;
+  readonly op: TxnMicroOp;
+}
+
+export type TwoPcMsg =
+  | { readonly type: 'execute'; readonly txn: TxnId; readonly participants: readonly NodeId[]; readonly ops: readonly RoutedOp[] }
+  /** `reads`: position in the transaction -> list seen; absent when the locks conflicted. */
+  | { readonly type: 'executed'; readonly txn: TxnId; readonly ok: boolean; readonly reads?: readonly (readonly [number, readonly unknown[]])[] }
+  | { readonly type: 'prepare'; readonly txn: TxnId }
+  | { readonly type: 'vote'; readonly txn: TxnId; readonly vote: Vote }
+  | { readonly type: 'decision'; readonly txn: TxnId; readonly outcome: Outcome }
+  | { readonly type: 'ack'; readonly txn: TxnId }
+  /** Cooperative termination: an in-doubt participant asks what the receiver knows. */
+  | { readonly type: 'query'; readonly txn: TxnId; readonly coordinator: NodeId }
+  /** `unknown`: the receiver voted yes too and has not learned the outcome. */
+  | { readonly type: 'answer'; readonly txn: TxnId; readonly outcome: Outcome | 'unknown' };
+
+/** What a node writes to its durable log (fsynced before the sends of the same step). */
+export type TwoPcRecord =
+  /** Participant, BEFORE voting yes: everything needed to commit after a crash. */
+  | {
+      readonly type: 'prepared';
+      readonly txn: TxnId;
+      readonly coordinator: NodeId;
+      readonly participants: readonly NodeId[];
+      readonly keys: readonly string[];
+      readonly appends: readonly (readonly [string, unknown])[];
+    }
+  /** Participant: the outcome it applied (commit re-applies the prepared appends on restore). */
+  | { readonly type: 'outcome'; readonly txn: TxnId; readonly outcome: Outcome }
+  /** Participant: it aborted without voting yes (timeout, or told a terminating peer so). */
+  | { readonly type: 'refused'; readonly txn: TxnId }
+  /** Coordinator, BEFORE the first commit message: the decision and whom to tell. */
+  | { readonly type: 'commit'; readonly txn: TxnId; readonly participants: readonly NodeId[] }
+  /** Coordinator, after every yes voter acked: the transaction can be forgotten. */
+  | { readonly type: 'end'; readonly txn: TxnId };
+
+export type TwoPcRequest = { readonly kind: 'txn'; readonly id: TxnId; readonly ops: readonly TxnMicroOp[] };
+
+export type TwoPcError =
+  /** Certainly no effect: a lock conflict, a no vote, a timeout before any decision. */
+  | 'ABORTED'
+  /** Malformed request (an empty transaction, an unknown micro-op). */
+  | 'BAD_REQUEST';
+
+export type TwoPcReply =
+  | { readonly id: TxnId; readonly ok: true; readonly ops: TxnMicroOp[] }
+  | { readonly id: TxnId; readonly ok: false; readonly error: TwoPcError; readonly reason: string };
+
+export type TwoPcEvent =
+  /** A participant applied an outcome (what the atomicity checker compares). */
+  | { readonly kind: 'outcome'; readonly txn: TxnId; readonly node: NodeId; readonly outcome: Outcome }
+  /** The coordinator (or the log) decided. */
+  | { readonly kind: 'decided'; readonly txn: TxnId; readonly node: NodeId; readonly outcome: Outcome }
+  /** An in-doubt participant asked everyone and nobody knew: it must wait. */
+  | { readonly kind: 'blocked'; readonly txn: TxnId; readonly node: NodeId; readonly waitingFor: NodeId; readonly message: string }
+  /** The participant moved from one state to another (for the panel's timeline). */
+  | { readonly kind: 'participant-state'; readonly txn: TxnId; readonly node: NodeId; readonly state: ParticipantState };
+
+/** The decision step, injected: classic 2PC decides locally, the paxos mode through a log. */
+export interface DecisionPort {
+  /** Asks for `outcome` to be decided for `txn`; the first decision for a txn wins. */
+  propose(txn: TxnId, outcome: Outcome): void;
+}
+
+export interface TwoPcConfig {
+  readonly id: NodeId;
+  /** Which node is home to a key (e.g. the ring owner). Same answer on every node. */
+  readonly home: (key: string) => NodeId;
+  /** Coordinator: abort a transaction that has not been decided by then. */
+  readonly decideTimeoutMs: number;
+  /** Re-send interval for unanswered messages (execute, prepare, decision, query). */
+  readonly retryMs: number;
+  /** Participant: a yes voter with no outcome after this long is in doubt and starts asking. */
+  readonly inDoubtAfterMs: number;
+  /** Participant: a working transaction (locks held, no prepare yet) is dropped after this long. */
+  readonly workingTimeoutMs: number;
+  /**
+   * Absent: classic 2PC (the coordinator decides and logs). Present: decisions go through
+   * this port (a Paxos log); the node then learns outcomes through `learn`.
+   */
+  readonly decisions?: DecisionPort;
+}
+
+export const DEFAULT_TWOPC_TIMING = {
+  decideTimeoutMs: 1_000,
+  retryMs: 100,
+  inDoubtAfterMs: 300,
+  workingTimeoutMs: 2_000,
+} as const;
+
+export interface TxnParticipantView {
+  readonly node: NodeId;
+  readonly state: ParticipantState | 'unknown';
+  readonly locks: readonly string[];
+  /** When blocked: whom it waits for. */
+  readonly blockedOn?: NodeId;
+}
+
+/** One node's view of the transactions it coordinates or takes part in, for the panel. */
+export interface TwoPcStatus {
+  readonly id: NodeId;
+  readonly mode: 'classic' | 'paxos';
+  readonly coordinating: readonly {
+    readonly txn: TxnId;
+    readonly phase: 'executing' | 'preparing' | 'deciding' | 'committing' | 'aborting';
+    readonly participants: readonly NodeId[];
+    readonly votes: Readonly<Record<NodeId, Vote>>;
+  }[];
+  readonly participating: readonly {
+    readonly txn: TxnId;
+    readonly coordinator: NodeId;
+    readonly state: ParticipantState;
+    readonly locks: readonly string[];
+    readonly blockedOn?: NodeId;
+  }[];
+  /** key -> txn holding its lock. */
+  readonly locks: Readonly<Record<string, TxnId>>;
+}
