@@ -95,33 +95,7 @@ export function toHistoryOp(raw: unknown, index: number, line: number): HistoryO
  * and the same f, and a process never has two invokes pending at once.
  */
 export function validatePairing(ops: readonly HistoryOp[]): void {
-  const pending = new Map<string, HistoryOp>();
-  for (const op of ops) {
-    const who = processKey(op.process);
-    const open = pending.get(who);
-    if (op.type === 'invoke') {
-      if (open) {
-        throw new HistoryError(
-          lineOf(op),
-          `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open)} is still pending (one operation at a time per process)`,
-        );
-      }
-      pending.set(who, op);
-    } else {
-      if (!open) {
-        throw new HistoryError(lineOf(op), `"${op.type}" completion from process ${JSON.stringify(op.process)} with no pending invoke from that process`);
-      }
-      if (open.f !== op.f) {
-        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open)}) has f "${open.f}"`);
-      }
-      pending.delete(who);
-    }
-  }
-}
-
-/** Processes 3 and "3" are different clients; the prefix keeps them apart. */
-function processKey(process: number | string): string {
-  return typeof process === 'number' ? `n${process}` : `s${process}`;
+  pairOperations(ops);
 }
 
 /** Parses JSONL text into a validated, paired history. Throws HistoryError. */
@@ -157,14 +131,22 @@ export interface Operation {
   outcome: 'ok' | 'fail' | 'unknown';
 }
 
-/** Pairs invokes with completions (validating the pairing first). */
+/**
+ * Pairs invokes with completions, enforcing the pairing rule (throws HistoryError).
+ * Processes 3 and "3" are different clients (a Map keeps them apart).
+ */
 export function pairOperations(ops: readonly HistoryOp[]): Operation[] {
-  validatePairing(ops);
   const result: Operation[] = [];
-  const pending = new Map<string, Operation>();
+  const pending = new Map<number | string, Operation>();
   for (const op of ops) {
-    const who = processKey(op.process);
+    const open = pending.get(op.process);
     if (op.type === 'invoke') {
+      if (open) {
+        throw new HistoryError(
+          lineOf(op),
+          `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open.invoke)} is still pending (one operation at a time per process)`,
+        );
+      }
       const operation: Operation = {
         id: result.length,
         process: op.process,
@@ -175,12 +157,17 @@ export function pairOperations(ops: readonly HistoryOp[]): Operation[] {
         outcome: 'unknown',
       };
       result.push(operation);
-      pending.set(who, operation);
+      pending.set(op.process, operation);
     } else {
-      const operation = pending.get(who) as Operation;
-      pending.delete(who);
-      operation.complete = op;
-      operation.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
+      if (!open) {
+        throw new HistoryError(lineOf(op), `"${op.type}" completion from process ${JSON.stringify(op.process)} with no pending invoke from that process`);
+      }
+      if (open.f !== op.f) {
+        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open.invoke)}) has f "${open.f}"`);
+      }
+      pending.delete(op.process);
+      open.complete = op;
+      open.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
     }
   }
   return result;

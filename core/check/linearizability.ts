@@ -89,19 +89,39 @@ export class LinearizabilitySearch {
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1);
     this.prev = new Int32Array(2 * n + 1);
-    const order = new Int32Array(2 * n);
-    for (let i = 0; i < 2 * n; i++) order[i] = i;
-    const pos = (e: number): number =>
-      (e & 1) === 0 ? (problem.invokeAt[e >> 1] as number) : (problem.returnAt[e >> 1] as number);
-    // Ties (only between unknown-outcome returns at Infinity, or a call and return at one
-    // position) put calls first, so an operation's call always precedes its return.
-    order.sort((a, b) => pos(a) - pos(b) || (a & 1) - (b & 1) || a - b);
+    // Real-time order of entries: calls by invoke, returns by completion, merged; on a tie
+    // a call goes first, so an operation's call always precedes its return. Unknown
+    // outcomes (Infinity) come last.
+    const calls = Array.from({ length: n }, (_, i) => i);
+    const returns = calls.slice();
+    const inv = problem.invokeAt;
+    const ret = problem.returnAt;
+    let callsSorted = true;
+    for (let i = 1; i < n; i++) if ((inv[i] as number) < (inv[i - 1] as number)) callsSorted = false;
+    if (!callsSorted) calls.sort((a, b) => (inv[a] as number) - (inv[b] as number) || a - b);
+    returns.sort((a, b) => {
+      const x = ret[a] as number;
+      const y = ret[b] as number;
+      return x === y ? a - b : x < y ? -1 : 1;
+    });
     let last = this.head;
-    for (let i = 0; i < 2 * n; i++) {
-      const e = order[i] as number;
+    const link = (e: number): void => {
       this.next[last] = e;
       this.prev[e] = last;
       last = e;
+    };
+    let c = 0;
+    let r = 0;
+    while (c < n || r < n) {
+      const callOp = calls[c];
+      const retOp = returns[r];
+      if (callOp !== undefined && (retOp === undefined || (inv[callOp] as number) <= (ret[retOp] as number))) {
+        link(2 * callOp);
+        c++;
+      } else {
+        link(2 * (retOp as number) + 1);
+        r++;
+      }
     }
     this.next[last] = NONE;
     this.prev[this.head] = NONE;
@@ -224,23 +244,28 @@ export class LinearizabilitySearch {
   }
 
   private lift(op: number): void {
-    const { next, prev } = this;
-    for (const e of [2 * op, 2 * op + 1]) {
-      const p = prev[e] as number;
-      const n = next[e] as number;
-      next[p] = n;
-      if (n !== NONE) prev[n] = p;
-    }
+    this.unlink(2 * op);
+    this.unlink(2 * op + 1);
   }
 
+  /** Reverses lift: relink in the opposite order (dancing links). */
   private unlift(op: number): void {
-    const { next, prev } = this;
-    for (const e of [2 * op + 1, 2 * op]) {
-      const p = prev[e] as number;
-      const n = next[e] as number;
-      next[p] = e;
-      if (n !== NONE) prev[n] = e;
-    }
+    this.relink(2 * op + 1);
+    this.relink(2 * op);
+  }
+
+  private unlink(e: number): void {
+    const p = this.prev[e] as number;
+    const n = this.next[e] as number;
+    this.next[p] = n;
+    if (n !== NONE) this.prev[n] = p;
+  }
+
+  private relink(e: number): void {
+    const p = this.prev[e] as number;
+    const n = this.next[e] as number;
+    this.next[p] = e;
+    if (n !== NONE) this.prev[n] = e;
   }
 
   /** Adds the current (set, state) to the cache: 1 if new, 0 if seen, -1 if full. */

@@ -19,6 +19,7 @@ export const APPEND = 4;
 /** Interned register values; id 0 is null. */
 export class ValueTable {
   private readonly ids = new Map<string, number>();
+  private readonly primitiveIds = new Map<unknown, number>();
   readonly values: unknown[] = [];
   private readonly appended = new Map<number, number>();
 
@@ -27,13 +28,21 @@ export class ValueTable {
   }
 
   intern(value: unknown): number {
+    // Primitives (the common case) skip the JSON text: a Map already keeps 1 and "1" apart.
+    if (value === undefined) value = null;
+    const primitive = value === null || typeof value !== 'object';
+    if (primitive) {
+      const hit = this.primitiveIds.get(value);
+      if (hit !== undefined) return hit;
+    }
     const text = canonicalJson(value);
     let id = this.ids.get(text);
     if (id === undefined) {
       id = this.values.length;
       this.ids.set(text, id);
-      this.values.push(value === undefined ? null : value);
+      this.values.push(value);
     }
+    if (primitive) this.primitiveIds.set(value, id);
     return id;
   }
 
