@@ -47,7 +47,9 @@ export interface LockTableLimits {
 export const DEFAULT_LOCK_LIMITS: LockTableLimits = {
   maxWaiters: 64,
   minTtlMs: 1,
-  maxTtlMs: 600_000,
+  // The same bound as the client protocol's schema (core/protocol/client.ts), so a lease the wire
+  // accepts is never refused here.
+  maxTtlMs: 3_600_000,
 };
 
 const LOCK_COMMAND_TYPES: ReadonlySet<string> = new Set<LockCommand['type']>([
@@ -250,8 +252,8 @@ export class LockTable {
         return fail('INVALID_ARGUMENT', `owner must be a string of 1..${MAX_NAME_LENGTH} characters, got ${JSON.stringify(owner)}`);
       }
     }
-    if ('token' in command && !(Number.isSafeInteger(command.token) && command.token > 0)) {
-      return fail('INVALID_ARGUMENT', `token must be a positive integer, got ${JSON.stringify(command.token)}`);
+    if ('token' in command && !(Number.isSafeInteger(command.token) && command.token >= 0)) {
+      return fail('INVALID_ARGUMENT', `token must be a non-negative integer, got ${JSON.stringify(command.token)}`);
     }
     if (command.type === 'acquire') {
       const { minTtlMs, maxTtlMs } = this.limits;

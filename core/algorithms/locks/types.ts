@@ -177,7 +177,7 @@ export interface LockSnapshotEntry extends LockState {
 export interface LockServiceOptions {
   /** Bound on waiters per lock (TigerBeetle: a limit on everything). Default 64. */
   readonly maxWaiters?: number;
-  /** Accepted lease lengths. Defaults 1 ms .. 10 min. */
+  /** Accepted lease lengths. Defaults 1 ms .. 1 h. */
   readonly minTtlMs?: number;
   readonly maxTtlMs?: number;
   /** How long the leader waits for a proposed expire to be applied before proposing it again. Default 1000 ms. */
