@@ -1,0 +1,79 @@
+/**
+ * The node's hot path outside the algorithms: how many records per second the durable log
+ * makes durable with and without group commit, and how fast frames are decoded and
+ * validated on receipt.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DurableLog, newDurableLogStats } from '../node/durable-log';
+import { decodeClientRequest, decodePeerFrame, encodePeerFrame } from '../protocol';
+import { summarize, type BenchSuite, type Measurement } from './harness';
+
+const record = (slot: number) => ({
+  part: 'paxos',
+  body: { type: 'accepted', slot, ballot: { round: 3, node: 'n1' }, value: { kind: 'cmd', command: { client: 'c1', seq: slot, op: { service: 'kv', cmd: { f: 'write', key: `k${slot % 100}`, value: slot } } } } },
+});
+
+async function appendThroughput(concurrency: number, total: number, runs: number): Promise<Measurement> {
+  const dir = await mkdtemp(join(tmpdir(), 'faultline-bench-'));
+  const perRun: number[] = [];
+  let syncsPerAppend = 0;
+  try {
+    for (let r = 0; r < runs; r++) {
+      const stats = newDurableLogStats();
+      const { log } = await DurableLog.open(join(dir, `log-${concurrency}-${r}`), { stats });
+      const start = performance.now();
+      let next = 0;
+      // `concurrency` writers, each awaiting its own record before writing the next (a
+      // node with that many requests in flight).
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) await log.append(record(next++));
+        }),
+      );
+      const seconds = (performance.now() - start) / 1000;
+      perRun.push(total / seconds);
+      syncsPerAppend = stats.syncs / stats.appends;
+      await log.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return summarize(`durable append, ${concurrency} in flight`, 'records/s', perRun, `${syncsPerAppend.toFixed(3)} fdatasync per record`);
+}
+
+function decodeThroughput(name: string, frames: string[], decode: (s: string) => { ok: boolean }, runs: number): Measurement {
+  const perRun: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    for (const f of frames) if (!decode(f).ok) throw new Error(`bench frame refused: ${f.slice(0, 80)}`);
+    perRun.push(frames.length / ((performance.now() - start) / 1000));
+  }
+  return summarize(name, 'frames/s', perRun, `${Math.round(frames.reduce((n, f) => n + f.length, 0) / frames.length)} bytes/frame`);
+}
+
+const suite: BenchSuite = {
+  name: 'node: durable log and wire decoding',
+  async run(ctx) {
+    const runs = ctx.quick ? 3 : 7;
+    const total = ctx.quick ? 300 : 2000;
+    const out: Measurement[] = [];
+    for (const concurrency of [1, 16, 128]) {
+      ctx.progress(`durable append, ${concurrency} in flight`);
+      out.push(await appendThroughput(concurrency, total, runs));
+    }
+    const n = ctx.quick ? 5_000 : 50_000;
+    const peer = Array.from({ length: n }, (_, i) => encodePeerFrame({ type: 'msg', part: 'paxos', body: record(i + 1).body }));
+    const heartbeats = Array.from({ length: n }, (_, i) => encodePeerFrame({ type: 'msg', part: 'paxos', body: { type: 'heartbeat', ballot: { round: 3, node: 'n1' }, chosenUpTo: i } }));
+    const client = Array.from({ length: n }, (_, i) => JSON.stringify({ type: 'kv', id: `r${i}`, op: { f: 'write', key: `k${i % 100}`, value: i }, client: 'c1', seq: i }));
+    ctx.progress('decode + validate');
+    out.push(decodeThroughput('decode+validate peer accept (Paxos)', peer, decodePeerFrame, runs));
+    out.push(decodeThroughput('decode+validate peer heartbeat', heartbeats, decodePeerFrame, runs));
+    out.push(decodeThroughput('decode+validate client kv write', client, decodeClientRequest, runs));
+    out.push(decodeThroughput('JSON.parse alone (baseline), accept', peer, (s) => ({ ok: JSON.parse(s) !== undefined }), runs));
+    return out;
+  },
+};
+
+export default suite;
