@@ -41,6 +41,9 @@ import { compareStored, compareVersions, nextVersion } from './version';
 
 type ReplReady = Ready<ReplMsg, ReplRecord, ReplReply, ReplEvent>;
 
+/** How many answered request ids a node remembers for duplicates (a bound on memory). */
+const RECENT_REPLIES = 4096;
+
 export const REPLICATION_DEFAULTS = {
   replicationFactor: 3,
   opTimeoutMs: 1000,
@@ -91,12 +94,12 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   private ring: HashRing;
   private readonly detector: FailureDetector;
   private readonly ops = new Map<string, Operation>();
-  /** Highest counter this node issued per key, so two concurrent local writes never share a version. */
-  private readonly lastIssued = new Map<string, number>();
   /** async primary: put rid -> the version it issued, so a retried put is not applied twice. */
   private readonly issuedForRid = new Map<string, Version>();
   private asyncCopies: { dueMs: number; key: string; to: NodeId[] }[] = [];
   private readonly transfers = new Map<string, Transfer>();
+  /** Replies to recent client requests, re-sent to duplicates (bounded, volatile). */
+  private readonly recentReplies = new Map<string, ReplReply>();
   private readonly heartbeatTimer = new Deadline();
   private readonly retryTimer = new Deadline();
   private expecting = false;
@@ -242,15 +245,22 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     nowMs: number,
     r: ReplReady,
   ): void {
-    if (typeof req.key !== 'string' || req.key === '' || this.ops.has(req.id)) {
+    // A duplicated request (the network does that): the first copy is in progress or has
+    // been answered. Starting it again would apply a write twice, and refusing it would
+    // tell the client "failed" about a write that happens.
+    if (this.ops.has(req.id)) return;
+    const answered = this.recentReplies.get(req.id);
+    if (answered) {
+      r.replies.push(answered);
+      return;
+    }
+    if (typeof req.key !== 'string' || req.key === '') {
       r.replies.push({
         id: req.id,
         ok: false,
         outcome: 'fail',
         code: 'BAD_REQUEST',
-        message: this.ops.has(req.id)
-          ? `request id ${req.id} is already in progress on ${this.id}; expected a fresh id`
-          : `key must be a non-empty string, got ${JSON.stringify(req.key)}`,
+        message: `key must be a non-empty string, got ${JSON.stringify(req.key)}`,
       });
       return;
     }
@@ -350,9 +360,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     for (const n of counted) best = compareStored(op.answers.get(n), best) > 0 ? (op.answers.get(n) ?? null) : best;
 
     if (op.kind === 'write') {
-      const counter = Math.max(best?.version.counter ?? 0, this.lastIssued.get(key) ?? 0);
+      // Above what the majority has and above anything this node issued before (two
+      // concurrent local writes, or one from before a restart, must not share a version).
+      const counter = Math.max(best?.version.counter ?? 0, this.store.issued(key));
       const version = nextVersion(counter, this.id);
-      this.lastIssued.set(key, version.counter);
+      this.persist({ type: 'issued', key, counter: version.counter }, r);
       op.chosen = { version, value: op.value };
       return this.enterUpdate(op, nowMs, r);
     }
@@ -383,8 +395,17 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
 
   private finish(op: Operation, r: ReplReady): void {
     op.phase = 'done';
-    if (op.kind === 'read') r.replies.push({ id: op.id, ok: true, value: op.chosen?.value ?? null, ...(op.chosen ? { version: op.chosen.version } : {}) });
-    else r.replies.push({ id: op.id, ok: true, ...(op.chosen ? { version: op.chosen.version } : {}) });
+    const version = op.chosen ? { version: op.chosen.version } : {};
+    this.reply(op.kind === 'read' ? { id: op.id, ok: true, value: op.chosen?.value ?? null, ...version } : { id: op.id, ok: true, ...version }, r);
+  }
+
+  private reply(rep: ReplReply, r: ReplReady): void {
+    r.replies.push(rep);
+    this.recentReplies.set(rep.id, rep);
+    if (this.recentReplies.size > RECENT_REPLIES) {
+      const oldest = this.recentReplies.keys().next().value;
+      if (oldest !== undefined) this.recentReplies.delete(oldest);
+    }
   }
 
   private expireOperations(nowMs: number, r: ReplReady): void {
@@ -393,13 +414,13 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       this.ops.delete(op.id);
       if (op.phase === 'done') continue; // kept only to repair late answers
       const unknown = op.kind === 'write' && op.mayHaveTakenEffect;
-      r.replies.push({
+      this.reply({
         id: op.id,
         ok: false,
         outcome: unknown ? 'unknown' : 'fail',
         code: 'TIMEOUT',
         message: `${op.kind} of ${op.key} got ${op.phase === 'query' ? op.answers.size : op.acked.size} of the ${this.needed(op)} replies it needs within ${this.opts.opTimeoutMs} ms${unknown ? '; it may still take effect' : ''}`,
-      });
+      }, r);
     }
   }
 
@@ -411,9 +432,9 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       // async primary: issue the version here, once per put request.
       version = this.issuedForRid.get(msg.rid);
       if (!version) {
-        const counter = Math.max(this.store.lookup(msg.key)?.version.counter ?? 0, this.lastIssued.get(msg.key) ?? 0);
+        const counter = Math.max(this.store.lookup(msg.key)?.version.counter ?? 0, this.store.issued(msg.key));
         version = nextVersion(counter, this.id);
-        this.lastIssued.set(msg.key, version.counter);
+        this.persist({ type: 'issued', key: msg.key, counter: version.counter }, r);
         this.rememberIssued(msg.rid, version);
         const others = this.replicasOf(msg.key).filter((m) => m !== this.id);
         this.asyncCopies.push({ dueMs: nowMs + this.opts.asyncCopyDelayMs, key: msg.key, to: others });

@@ -16,6 +16,7 @@ export interface Hint extends Versioned {
 
 export class ReplicaStore {
   private readonly values = new Map<string, Versioned>();
+  private readonly issuedCounters = new Map<string, number>();
   /** owner -> key -> hint. One hint per (owner, key): a newer one replaces the older. */
   private readonly hintsByOwner = new Map<NodeId, Map<string, Hint>>();
   members: readonly NodeId[];
@@ -49,6 +50,11 @@ export class ReplicaStore {
     return !cur || compareVersions(version, cur.version) > 0;
   }
 
+  /** The highest counter this node issued for `key` as a coordinator (0: none). */
+  issued(key: string): number {
+    return this.issuedCounters.get(key) ?? 0;
+  }
+
   keys(): string[] {
     return [...this.values.keys()];
   }
@@ -63,6 +69,9 @@ export class ReplicaStore {
     switch (rec.type) {
       case 'stored':
         if (this.isNewer(rec.key, rec.version)) this.values.set(rec.key, { version: rec.version, value: rec.value });
+        return;
+      case 'issued':
+        if (rec.counter > this.issued(rec.key)) this.issuedCounters.set(rec.key, rec.counter);
         return;
       case 'hint': {
         let hints = this.hintsByOwner.get(rec.owner);

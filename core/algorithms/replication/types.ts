@@ -59,6 +59,11 @@ export type ReplMsg =
 /** What a replica writes to its durable log; a restart replays them (see restoreReplicationNode). */
 export type ReplRecord =
   | { readonly type: 'stored'; readonly key: string; readonly version: Version; readonly value: unknown }
+  /**
+   * A coordinator's issued write version, durable before its puts go out: a restarted
+   * coordinator must never issue the same (counter, node) again for a different value.
+   */
+  | { readonly type: 'issued'; readonly key: string; readonly counter: number }
   | { readonly type: 'hint'; readonly key: string; readonly owner: NodeId; readonly version: Version; readonly value: unknown }
   | { readonly type: 'hint-delivered'; readonly key: string; readonly owner: NodeId; readonly version: Version }
   /** This node no longer owns `key` and every new owner acknowledged its copy. */

@@ -1,0 +1,285 @@
+/**
+ * Ring replication in the simulator: every node runs a ReplicationNode; client processes
+ * read and write a few registers through random coordinators while the nemesis (or a
+ * named scenario) breaks things; checkRegister judges the history.
+ *
+ * `quorum` mode must pass under every fault. `async` and `sloppy` must be caught: the
+ * `failover` scenario repeatedly takes a key's first replica away right after it
+ * acknowledged writes, which is exactly where async loses acknowledged writes and where a
+ * sloppy quorum's stand-ins leave the home replicas stale.
+ */
+import type { NodeId } from '../../algorithms/common/types';
+import { HashRing } from '../../algorithms/ring';
+import {
+  REPLICATION_MODES,
+  ReplicationNode,
+  type ReplEvent,
+  type ReplicationConfig,
+  type ReplicationMode,
+  type ReplMsg,
+  type ReplRecord,
+  type ReplReply,
+  type ReplRequest,
+} from '../../algorithms/replication';
+import { canonicalJson } from '../../check/canonical';
+import { checkRegister } from '../../check/register';
+import type { Verdict } from '../../check/verdict';
+import { ClientPool, type OpEnd } from '../client-pool';
+import { HistoryRecorder, type SimHistoryOp } from '../history';
+import { Nemesis, baselineNetwork } from '../nemesis';
+import { nodeNames } from '../paxos-harness';
+import { replayCommand, type SimMechanism, type SimOptions, type SimProgress, type SimReport } from '../report';
+import { streamPrng } from '../seeds';
+import type { FaultKind } from '../timeline';
+import { SimWorld } from '../world';
+
+export type ReplicationWorld = SimWorld<ReplMsg, ReplRequest, ReplRecord, ReplReply, ReplEvent>;
+
+/** What a replication run needs beyond the common SimOptions. */
+export interface ReplicationSimOptions extends SimOptions {
+  /** Default `quorum`. */
+  mode?: ReplicationMode;
+  replicationFactor?: number;
+  /** sloppy mode's R and W (default majority of RF each). */
+  readQuorum?: number;
+  writeQuorum?: number;
+  /** Registers the clients share. Default 3: few keys, many conflicts. */
+  keys?: number;
+}
+
+/** Named schedules (`--scenario`). */
+export const REPLICATION_SCENARIOS = ['failover'] as const;
+
+const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40 } as const;
+/** The client gives up a little after the coordinator would have answered TIMEOUT. */
+const CLIENT_TIMEOUT_MS = 900;
+const CHECK_TIMEOUT_MS = 20_000;
+
+export function parseReplicationMode(text: string | undefined): ReplicationMode {
+  if (text === undefined) return 'quorum';
+  const mode = REPLICATION_MODES.find((m) => m === text);
+  if (!mode) throw new Error(`--mode must be one of ${REPLICATION_MODES.join(', ')}, got "${text}"`);
+  return mode;
+}
+
+export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
+  const started = performance.now();
+  const mode = opts.mode ?? 'quorum';
+  const nodes = nodeNames(opts.nodes ?? 5);
+  const faults = new Set<FaultKind>(opts.faults);
+  const keyCount = opts.keys ?? 3;
+  const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
+  const config = (id: NodeId): ReplicationConfig => ({
+    id,
+    members: nodes,
+    mode,
+    ...NODE_TIMING,
+    ...(opts.replicationFactor !== undefined ? { replicationFactor: opts.replicationFactor } : {}),
+    ...(opts.readQuorum !== undefined ? { readQuorum: opts.readQuorum } : {}),
+    ...(opts.writeQuorum !== undefined ? { writeQuorum: opts.writeQuorum } : {}),
+  });
+
+  const world: ReplicationWorld = new SimWorld({
+    seed: opts.seed,
+    nodes,
+    tickMs: 10,
+    network: baselineNetwork(faults),
+    replyId: (r) => r.id,
+    factory: (id, durable) => new ReplicationNode(config(id), durable),
+  });
+  const history = new HistoryRecorder(() => world.now);
+  const workload = streamPrng(opts.seed, 'workload');
+  let nextValue = 1;
+  let requestSeq = 0;
+
+  const runOne = (process: number, _slot: number, done: (end: OpEnd) => void): void => {
+    const key = workload.pick(keys);
+    const isWrite = workload.chance(0.5);
+    const coordinator = workload.pick(nodes);
+    const id = `c${process}/${++requestSeq}`;
+    const value = isWrite ? nextValue++ : null;
+    const op = history.invoke(process, isWrite ? 'write' : 'read', key, value);
+    let finished = false;
+    const finish = (type: OpEnd, read?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      world.cancel(id);
+      history.complete(op, type, isWrite ? value : read);
+      done(type);
+    };
+    const req: ReplRequest = isWrite ? { kind: 'write', id, key, value } : { kind: 'read', id, key };
+    world.request(coordinator, id, req, (reply) => {
+      if (reply.ok) return finish('ok', reply.value ?? null);
+      // `fail` is certain (nothing was written); `unknown` may still take effect.
+      finish(reply.outcome === 'fail' || !isWrite ? 'fail' : 'info');
+    });
+    // No answer: the request, the coordinator or the reply was lost. A read changed
+    // nothing the history can see (it writes back only values already written).
+    world.after(CLIENT_TIMEOUT_MS, () => finish(isWrite ? 'info' : 'fail'));
+  };
+
+  const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
+  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults });
+  if (opts.scenario === 'failover') scheduleFailover(world, nodes, keys, streamPrng(opts.seed, 'scenario'), () => pool.finished);
+  else if (opts.scenario !== undefined) {
+    throw new Error(`unknown replication scenario "${opts.scenario}"; expected one of ${REPLICATION_SCENARIOS.join(', ')}`);
+  }
+  nemesis.start(); // nothing when no faults were asked for
+  pool.start();
+
+  const maxMs = opts.maxSimulatedMs ?? 60_000 + opts.ops * 200;
+  const progressEveryMs = 1000;
+  let lastProgress = 0;
+  world.run(maxMs, () => {
+    if (onProgress && world.now - lastProgress >= progressEveryMs) {
+      lastProgress = world.now;
+      onProgress({ seed: opts.seed, opsDone: pool.completed, opsTotal: opts.ops, faults: world.timeline.faults, simulatedMs: world.now });
+    }
+    return pool.finished;
+  });
+  nemesis.stop();
+
+  const ops = history.ops;
+  const verdicts: Verdict[] = [checkRegister(ops, { timeoutMs: CHECK_TIMEOUT_MS })];
+  const stale = findStaleReads(ops);
+  if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));
+  const unfinished = pool.issued - pool.completed;
+  const report: SimReport = {
+    mechanism: 'replication',
+    seed: opts.seed,
+    verdicts,
+    ops: pool.completed,
+    opCounts: { ...pool.ends, unfinished },
+    simulatedMs: world.now,
+    wallMs: performance.now() - started,
+    stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered },
+    faults: world.timeline.events,
+    ok: verdicts.every((v) => v.valid !== false),
+    replay: `${replayCommand('replication', opts)} --mode ${mode}`,
+  };
+  if (opts.keepHistory !== false) report.history = ops;
+  return report;
+}
+
+/**
+ * The `failover` scenario: again and again, pick a random key and take its first replica
+ * away (crash it, or cut it off), or split its first two replicas from the rest of the
+ * cluster, for longer than the failure detector needs to suspect them; then heal.
+ * Acknowledgements given alone (async) or by stand-ins on the other side of a split
+ * (sloppy) are exactly what the remaining replicas miss.
+ */
+function scheduleFailover(
+  world: ReplicationWorld,
+  nodes: NodeId[],
+  keys: string[],
+  prng: ReturnType<typeof streamPrng>,
+  finished: () => boolean,
+): void {
+  const ring = new HashRing();
+  for (const n of nodes) ring.add(n);
+  const isolate = (group: NodeId[]): void => {
+    for (const a of group) for (const b of nodes) if (!group.includes(b)) (world.network.cut(a, b), world.network.cut(b, a));
+  };
+  const round = (): void => {
+    if (finished()) return;
+    const replicas = ring.preferenceList(prng.pick(keys), 2);
+    const first = replicas[0] as NodeId;
+    const action = prng.pick(['crash', 'isolate', 'split'] as const);
+    if (action === 'crash') world.crash(first);
+    else isolate(action === 'isolate' ? [first] : replicas);
+    const detail = action === 'split' ? `${replicas.join(',')} split from the rest` : `${first} ${action === 'crash' ? 'crashed' : 'isolated'}`;
+    world.timeline.record(world.now, action === 'crash' ? 'crash' : 'partition', `failover: ${detail}`);
+    world.after(prng.between(500, 1000), () => {
+      if (action === 'crash') world.restart(first);
+      else world.network.healAll();
+      world.timeline.record(world.now, 'heal', `failover: ${detail} healed`);
+      world.after(prng.between(100, 300), round);
+    });
+  };
+  world.after(prng.between(100, 300), round);
+}
+
+export interface StaleRead {
+  key: string;
+  /** The acknowledged write the read should have seen (or something newer). */
+  write: { process: number | string; value: unknown; okAtNs: number };
+  /** The read, invoked after that write was acknowledged, that returned an older value. */
+  read: { process: number | string; value: unknown; invokedAtNs: number };
+  /** The write of the value the read returned, acknowledged before `write` was even invoked (null: the initial value). */
+  older: { process: number | string; value: unknown } | null;
+}
+
+/**
+ * Direct evidence, independent of the linearizability search: a read that returned a
+ * value certainly older than a write acknowledged before the read began. (Values are
+ * unique per write, so "older" is exact: the read's value was written and acknowledged
+ * before the newer write was invoked, or is the initial null while a write was acknowledged.)
+ */
+export function findStaleReads(ops: readonly SimHistoryOp[], limit = 5): StaleRead[] {
+  interface Done {
+    process: number | string;
+    f: string;
+    key: string;
+    value: unknown;
+    invokedAtNs: number;
+    okAtNs: number;
+  }
+  const open = new Map<string, SimHistoryOp>();
+  const done: Done[] = [];
+  for (const op of ops) {
+    const who = String(op.process);
+    if (op.type === 'invoke') {
+      open.set(who, op);
+      continue;
+    }
+    const inv = open.get(who);
+    open.delete(who);
+    if (!inv || op.type !== 'ok' || op.key === undefined) continue;
+    done.push({ process: op.process, f: op.f, key: op.key, value: op.value, invokedAtNs: inv.time, okAtNs: op.time });
+  }
+  const writes = done.filter((d) => d.f === 'write');
+  const writeOf = new Map(writes.map((w) => [`${w.key}\u0000${canonicalJson(w.value)}`, w]));
+  const found: StaleRead[] = [];
+  for (const read of done) {
+    if (read.f !== 'read') continue;
+    const older = read.value === null ? null : writeOf.get(`${read.key}\u0000${canonicalJson(read.value)}`);
+    if (older === undefined) continue; // a value from a write with an unknown outcome: not certain
+    for (const w of writes) {
+      if (w.key !== read.key || w.okAtNs >= read.invokedAtNs) continue;
+      if (older !== null && older.okAtNs >= w.invokedAtNs) continue;
+      found.push({
+        key: read.key,
+        write: { process: w.process, value: w.value, okAtNs: w.okAtNs },
+        read: { process: read.process, value: read.value, invokedAtNs: read.invokedAtNs },
+        older: older === null ? null : { process: older.process, value: older.value },
+      });
+      break;
+    }
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+function staleReadVerdict(mode: ReplicationMode, stale: StaleRead[]): Verdict {
+  const first = stale[0] as StaleRead;
+  const what = mode === 'async' ? 'lost acknowledged write' : 'stale read';
+  return {
+    valid: false,
+    model: what,
+    summary:
+      `${stale.length === 5 ? 'At least 5' : stale.length} read(s) returned a value older than a write acknowledged before they began: ` +
+      `on ${first.key}, write ${JSON.stringify(first.write.value)} was acknowledged, then a read returned ${JSON.stringify(first.read.value)}` +
+      (mode === 'async'
+        ? ' (the only replica that had acknowledged it was away, and its background copy had not reached the others).'
+        : mode === 'sloppy'
+          ? ' (the read quorum did not intersect the replicas, or stand-ins, that acknowledged the write, and reads write nothing back).'
+          : '.'),
+    evidence: stale,
+  };
+}
+
+export const replicationMechanism: SimMechanism = {
+  name: 'replication',
+  summary: 'ring-placed register replicas (--mode quorum|async|sloppy) under faults, judged by the register checker',
+  run: (opts, onProgress) => runReplication(opts, onProgress),
+};
