@@ -32,7 +32,7 @@ export class HistoryRecorder {
   constructor(private readonly nowMs: () => number) {}
 
   invoke(process: number, f: string, key: string | undefined, value: unknown): PendingOp {
-    this.push({ process, type: 'invoke', f, key, value });
+    this.push(process, 'invoke', f, key, value, undefined);
     return { process, f, key, value, done: false };
   }
 
@@ -43,9 +43,7 @@ export class HistoryRecorder {
   complete(op: PendingOp, type: Exclude<OpType, 'invoke'>, value: unknown = op.value, result?: unknown): void {
     if (op.done) throw new Error(`operation ${op.f} of process ${op.process} completed twice`);
     op.done = true;
-    const entry: Omit<SimHistoryOp, 'index' | 'time'> = { process: op.process, type, f: op.f, key: op.key, value };
-    if (result !== undefined) entry.result = result;
-    this.push(entry);
+    this.push(op.process, type, op.f, op.key, value, result);
   }
 
   /** JSON lines, as `faultline check` reads them. */
@@ -53,9 +51,11 @@ export class HistoryRecorder {
     return this.ops.map((op) => JSON.stringify(stripIndex(op))).join('\n') + (this.ops.length ? '\n' : '');
   }
 
-  private push(entry: Omit<SimHistoryOp, 'index' | 'time'>): void {
-    const op: SimHistoryOp = { ...entry, index: this.ops.length, time: Math.round(this.nowMs() * 1e6) } as SimHistoryOp;
-    if (op.key === undefined) delete op.key;
+  private push(process: number, type: OpType, f: string, key: string | undefined, value: unknown, result: unknown): void {
+    // Built field by field (no spread, no delete) so every op has the same hidden class.
+    const op: SimHistoryOp = { index: this.ops.length, process, type, f, value, time: Math.round(this.nowMs() * 1e6) };
+    if (key !== undefined) op.key = key;
+    if (result !== undefined) op.result = result;
     this.ops.push(op);
   }
 }

@@ -72,6 +72,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
   private nowValue = 0;
   private readonly queue = new EventQueue<WorldEvent<Msg, Req, Rep>>();
   private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly ids: NodeId[];
   private readonly machines = new Map<NodeId, Machine<Msg, Req, Rec, Rep, Ev>>();
   private readonly disks = new Map<NodeId, SimDisk<Rec>>();
   private readonly waiting = new Map<string, (reply: Rep) => void>();
@@ -84,6 +85,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     if (opts.nodes.length === 0) throw new Error('SimWorld needs at least one node');
     if (new Set(opts.nodes).size !== opts.nodes.length) throw new Error(`node ids must be distinct, got ${opts.nodes.join(',')}`);
     this.seed = opts.seed;
+    this.ids = [...opts.nodes];
     this.tickMs = opts.tickMs ?? 10;
     if (!(this.tickMs > 0)) throw new Error(`tickMs must be > 0, got ${this.tickMs}`);
     this.tornWindowMs = opts.tornWindowMs ?? 50;
@@ -105,8 +107,9 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     return this.nowValue;
   }
 
+  /** The node ids in creation order (the same array every call: do not modify). */
   get nodeIds(): NodeId[] {
-    return [...this.nodes.keys()];
+    return this.ids;
   }
 
   status(id: NodeId): NodeStatus {

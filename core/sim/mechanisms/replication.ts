@@ -28,7 +28,8 @@ import { ClientPool, type OpEnd } from '../client-pool';
 import { HistoryRecorder, type SimHistoryOp } from '../history';
 import { Nemesis, baselineNetwork } from '../nemesis';
 import { nodeNames } from '../paxos-harness';
-import { replayCommand, type SimMechanism, type SimOptions, type SimProgress, type SimReport } from '../report';
+import type { SimMechanism, SimOptions, SimProgress, SimReport } from '../report';
+import { buildReport, drive } from '../run-loop';
 import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
@@ -124,40 +125,23 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   else if (opts.scenario !== undefined) {
     throw new Error(`unknown replication scenario "${opts.scenario}"; expected one of ${REPLICATION_SCENARIOS.join(', ')}`);
   }
-  nemesis.start(); // nothing when no faults were asked for
-  pool.start();
-
-  const maxMs = opts.maxSimulatedMs ?? 60_000 + opts.ops * 200;
-  const progressEveryMs = 1000;
-  let lastProgress = 0;
-  world.run(maxMs, () => {
-    if (onProgress && world.now - lastProgress >= progressEveryMs) {
-      lastProgress = world.now;
-      onProgress({ seed: opts.seed, opsDone: pool.completed, opsTotal: opts.ops, faults: world.timeline.faults, simulatedMs: world.now });
-    }
-    return pool.finished;
+  drive({
+    world,
+    pool,
+    nemesis,
+    maxSimulatedMs: opts.maxSimulatedMs ?? 60_000 + opts.ops * 200,
+    drainMs: CLIENT_TIMEOUT_MS + 100,
+    seed: opts.seed,
+    opsTotal: opts.ops,
+    onProgress,
   });
-  nemesis.stop();
 
   const ops = history.ops;
   const verdicts: Verdict[] = [checkRegister(ops, { timeoutMs: CHECK_TIMEOUT_MS })];
   const stale = findStaleReads(ops);
   if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));
-  const unfinished = pool.issued - pool.completed;
-  const report: SimReport = {
-    mechanism: 'replication',
-    seed: opts.seed,
-    verdicts,
-    ops: pool.completed,
-    opCounts: { ...pool.ends, unfinished },
-    simulatedMs: world.now,
-    wallMs: performance.now() - started,
-    stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered },
-    faults: world.timeline.events,
-    ok: verdicts.every((v) => v.valid !== false),
-    replay: `${replayCommand('replication', opts)} --mode ${mode}`,
-  };
-  if (opts.keepHistory !== false) report.history = ops;
+  const report = buildReport('replication', opts, world, pool, history, verdicts, started);
+  if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
   return report;
 }
 

@@ -1,0 +1,102 @@
+/**
+ * What a simulation run is asked to do and what it reports. A report carries its seed and
+ * the command that replays it; the same seed and options give the same history, byte for byte.
+ */
+import type { Verdict } from '../check/verdict';
+import type { SimHistoryOp } from './history';
+import { type FaultEvent, type FaultKind, formatTimeline } from './timeline';
+
+export interface SimOptions {
+  seed: number;
+  /** Cluster size. Default 5 (3 for some mechanisms that say so). */
+  nodes?: number;
+  faults: readonly FaultKind[];
+  /** Client operations in the run. */
+  ops: number;
+  /** Concurrent client processes. Default 4. */
+  clients?: number;
+  /** Safety net on virtual time (ms); operations still open then stay unfinished. */
+  maxSimulatedMs?: number;
+  /** A named fault schedule instead of the random nemesis mix (see each mechanism). */
+  scenario?: string;
+  /** Deliberate defects for negative controls: the checkers must catch them. */
+  controls?: {
+    paxosBugs?: { forgetPromiseOnRestart?: boolean; pickAnyAcceptedValue?: boolean };
+    /** Locks: the resource accepts stale tokens (FencedResource {enforce:false}). */
+    unfenced?: boolean;
+    /** Register: reads are answered from any replica's local state (query-local). */
+    staleReads?: boolean;
+  };
+  /** Keep the full history in the report (tests, --history). Default true. */
+  keepHistory?: boolean;
+}
+
+export interface SimProgress {
+  seed: number;
+  opsDone: number;
+  opsTotal: number;
+  faults: number;
+  simulatedMs: number;
+}
+
+export interface SimReport {
+  mechanism: string;
+  seed: number;
+  verdicts: Verdict[];
+  /** Client operations completed (ok + fail + info). */
+  ops: number;
+  opCounts: { ok: number; fail: number; info: number; unfinished: number };
+  simulatedMs: number;
+  wallMs: number;
+  /** Simulator steps and messages, for benchmarks. */
+  stats: { events: number; steps: number; delivered: number };
+  faults: FaultEvent[];
+  ok: boolean;
+  /** The command line that replays this run. */
+  replay: string;
+  history?: SimHistoryOp[];
+}
+
+export interface SimMechanism {
+  readonly name: string;
+  /** One line for `faultline sim --help`. */
+  readonly summary: string;
+  run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport;
+}
+
+export function replayCommand(mechanism: string, opts: SimOptions): string {
+  const parts = ['faultline sim', `--mechanism ${mechanism}`, `--seed ${opts.seed}`];
+  if (opts.nodes !== undefined) parts.push(`--nodes ${opts.nodes}`);
+  parts.push(`--faults ${opts.faults.length ? opts.faults.join(',') : 'none'}`, `--ops ${opts.ops}`);
+  if (opts.clients !== undefined) parts.push(`--clients ${opts.clients}`);
+  if (opts.scenario !== undefined) parts.push(`--scenario ${opts.scenario}`);
+  const c = opts.controls;
+  if (c?.paxosBugs?.forgetPromiseOnRestart) parts.push('--bug forget-promise');
+  if (c?.paxosBugs?.pickAnyAcceptedValue) parts.push('--bug pick-any-value');
+  if (c?.unfenced) parts.push('--bug unfenced');
+  if (c?.staleReads) parts.push('--bug stale-reads');
+  return parts.join(' ');
+}
+
+/** A human-readable report: verdicts, numbers, the fault timeline, the seed and replay. */
+export function formatReport(r: SimReport, timelineLimit = 40): string {
+  const lines: string[] = [];
+  lines.push(`${r.ok ? 'PASS' : 'FAIL'} ${r.mechanism} seed=${r.seed}: ${r.ops} ops (${r.opCounts.ok} ok, ${r.opCounts.fail} fail, ${r.opCounts.info} info, ${r.opCounts.unfinished} unfinished), ${r.faults.length} timeline events, ${r.simulatedMs.toFixed(0)} ms simulated in ${r.wallMs.toFixed(0)} ms`);
+  for (const v of r.verdicts) {
+    const mark = v.valid === true ? 'ok     ' : v.valid === false ? 'VIOLATED' : 'unknown';
+    lines.push(`  [${mark}] ${v.model}: ${v.summary}`);
+    if (v.valid === false && v.evidence !== undefined) {
+      lines.push(`    evidence: ${truncate(JSON.stringify(v.evidence), 1500)}`);
+    }
+  }
+  if (!r.ok) {
+    lines.push('  faults:');
+    lines.push(formatTimeline(r.faults, timelineLimit));
+    lines.push(`  reproduce with seed=${r.seed}: ${r.replay}`);
+  }
+  return lines.join('\n');
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}... (${s.length - n} more characters)`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The shape of every simulated run: start the nemesis and the clients, advance virtual
+ * time in slices (reporting progress between them) until every operation completed or
+ * the time limit passed, then heal everything and give operations still in flight their
+ * chance to finish. Checks come after, on what was recorded.
+ */
+import type { Verdict } from '../check/verdict';
+import type { ClientPool } from './client-pool';
+import type { HistoryRecorder } from './history';
+import type { Nemesis } from './nemesis';
+import { type SimOptions, type SimProgress, type SimReport, replayCommand } from './report';
+
+export interface RunnableWorld {
+  readonly now: number;
+  readonly timeline: { events: import('./timeline').FaultEvent[]; faults: number };
+  readonly stats: { events: number; steps: number; delivered: number };
+  run(untilMs: number, stop?: () => boolean): void;
+}
+
+export interface DriveOptions {
+  world: RunnableWorld;
+  pool: ClientPool;
+  nemesis: Nemesis;
+  maxSimulatedMs: number;
+  /** Virtual time after the final heal for operations in flight (their own timeouts end them). */
+  drainMs: number;
+  seed: number;
+  opsTotal: number;
+  onProgress?: ((p: SimProgress) => void) | undefined;
+}
+
+const SLICE_MS = 1000;
+
+export function drive(d: DriveOptions): void {
+  const { world, pool, nemesis } = d;
+  nemesis.start();
+  pool.start();
+  const done = (): boolean => pool.finished;
+  while (!pool.finished && world.now < d.maxSimulatedMs) {
+    world.run(Math.min(world.now + SLICE_MS, d.maxSimulatedMs), done);
+    d.onProgress?.({ seed: d.seed, opsDone: pool.completed, opsTotal: d.opsTotal, faults: world.timeline.faults, simulatedMs: world.now });
+  }
+  nemesis.stop();
+  if (!pool.finished) world.run(world.now + d.drainMs, done);
+}
+
+/** Builds the report once the run and its checks are done. */
+export function buildReport(
+  mechanism: string,
+  opts: SimOptions,
+  world: RunnableWorld,
+  pool: ClientPool,
+  history: HistoryRecorder,
+  verdicts: Verdict[],
+  startedWallMs: number,
+): SimReport {
+  const counts = { ok: 0, fail: 0, info: 0, unfinished: 0 };
+  for (const op of history.ops) {
+    if (op.type === 'invoke') counts.unfinished++;
+    else {
+      counts[op.type]++;
+      counts.unfinished--;
+    }
+  }
+  void pool;
+  const report: SimReport = {
+    mechanism,
+    seed: opts.seed,
+    verdicts,
+    ops: counts.ok + counts.fail + counts.info,
+    opCounts: counts,
+    simulatedMs: world.now,
+    wallMs: performance.now() - startedWallMs,
+    stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered },
+    faults: world.timeline.events,
+    ok: verdicts.every((v) => v.valid !== false),
+    replay: replayCommand(mechanism, opts),
+  };
+  if (opts.keepHistory !== false) report.history = history.ops;
+  return report;
+}
+
+export function defaultMaxSimulatedMs(ops: number): number {
+  return 30_000 + ops * 200;
+}
