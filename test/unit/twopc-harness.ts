@@ -3,15 +3,17 @@
  * a queue until the script delivers them, nodes crash (losing everything but their
  * durable records) and restart, and time moves only when the script says so.
  */
-import type { Envelope, NodeId } from '../../core/algorithms/common/types';
+import type { Tagged } from '../../core/algorithms/common/compose';
+import type { Envelope, Machine, NodeId, Ready } from '../../core/algorithms/common/types';
 import {
   DEFAULT_TWOPC_TIMING,
+  type TwoPcNode,
   restoreTwoPcNode,
-  TwoPcNode,
+  TwoPcPaxosNode,
   type TwoPcConfig,
   type TwoPcEvent,
   type TwoPcMsg,
-  type TwoPcReady,
+  type TwoPcRequest,
   type TwoPcRecord,
   type TwoPcReply,
   type TxnMicroOp,
@@ -24,34 +26,45 @@ export function homeByFirstLetter(key: string): NodeId {
   return `n${n}`;
 }
 
-export interface InFlight extends Envelope<TwoPcMsg> {
+export interface InFlight<Msg = TwoPcMsg> extends Envelope<Msg> {
   readonly from: NodeId;
 }
 
-export class TwoPcCluster {
-  readonly nodes = new Map<NodeId, TwoPcNode>();
-  readonly durable = new Map<NodeId, TwoPcRecord[]>();
+/** The 2PC message type of a plain or tagged (paxos mode) message; Paxos traffic is "paxos". */
+export function msgType(m: InFlight<unknown>): string {
+  const msg = m.msg as TwoPcMsg | Tagged;
+  if ('part' in msg) return msg.part === 'twopc' ? (msg.body as TwoPcMsg).type : msg.part;
+  return msg.type;
+}
+
+type Filter = (m: InFlight<unknown>) => 'deliver' | 'drop' | 'hold';
+type AnyNode = Machine<unknown, TwoPcRequest, unknown, TwoPcReply, TwoPcEvent>;
+
+export class Cluster<N extends AnyNode> {
+  readonly nodes = new Map<NodeId, N>();
+  readonly durable = new Map<NodeId, unknown[]>();
   readonly down = new Set<NodeId>();
-  queue: InFlight[] = [];
+  queue: InFlight<unknown>[] = [];
   replies: TwoPcReply[] = [];
   events: TwoPcEvent[] = [];
   nowMs = 0;
 
   constructor(
-    readonly ids: NodeId[] = ['n1', 'n2', 'n3'],
-    readonly configFor: (id: NodeId) => TwoPcConfig = (id) => ({ id, home: homeByFirstLetter, ...DEFAULT_TWOPC_TIMING }),
+    readonly ids: NodeId[],
+    /** Builds a node from its durable records (none at the start). */
+    readonly make: (id: NodeId, records: unknown[]) => N,
   ) {
     for (const id of ids) {
-      this.nodes.set(id, new TwoPcNode(configFor(id)));
+      this.nodes.set(id, make(id, []));
       this.durable.set(id, []);
     }
   }
 
-  node(id: NodeId): TwoPcNode {
+  node(id: NodeId): N {
     return this.nodes.get(id)!;
   }
 
-  absorb(id: NodeId, ready: TwoPcReady): void {
+  absorb(id: NodeId, ready: Ready<unknown, unknown, TwoPcReply, TwoPcEvent>): void {
     this.durable.get(id)!.push(...ready.persist);
     this.queue.push(...ready.send.map((e) => ({ ...e, from: id })));
     this.replies.push(...ready.replies);
@@ -63,7 +76,7 @@ export class TwoPcCluster {
   }
 
   /** Delivers queued messages (and what they cause) until none is left or `keep` holds some back. */
-  deliver(filter: (m: InFlight) => 'deliver' | 'drop' | 'hold' = () => 'deliver', maxRounds = 1000): void {
+  deliver(filter: Filter = () => 'deliver', maxRounds = 1000): void {
     for (let round = 0; round < maxRounds; round++) {
       const batch = this.queue;
       this.queue = [];
@@ -83,7 +96,7 @@ export class TwoPcCluster {
   }
 
   /** Advances time in steps of `stepMs`, ticking every live node and delivering after each. */
-  advance(ms: number, filter?: (m: InFlight) => 'deliver' | 'drop' | 'hold', stepMs = 10): void {
+  advance(ms: number, filter?: Filter, stepMs = 10): void {
     const until = this.nowMs + ms;
     while (this.nowMs < until) {
       this.nowMs += stepMs;
@@ -99,7 +112,7 @@ export class TwoPcCluster {
 
   restart(id: NodeId): void {
     this.down.delete(id);
-    this.nodes.set(id, restoreTwoPcNode(this.configFor(id), this.durable.get(id)!));
+    this.nodes.set(id, this.make(id, this.durable.get(id)!));
   }
 
   reply(id: string): TwoPcReply | undefined {
@@ -108,5 +121,26 @@ export class TwoPcCluster {
 
   outcomes(txn: string): Record<NodeId, string> {
     return Object.fromEntries(this.events.filter((e) => e.kind === 'outcome' && e.txn === txn).map((e) => [(e as { node: NodeId }).node, (e as { outcome: string }).outcome]));
+  }
+}
+
+export const classicConfig = (id: NodeId): TwoPcConfig => ({ id, home: homeByFirstLetter, ...DEFAULT_TWOPC_TIMING });
+
+/** Three nodes running classic 2PC. */
+export class TwoPcCluster extends Cluster<TwoPcNode> {
+  constructor(ids: NodeId[] = ['n1', 'n2', 'n3']) {
+    super(ids, (id, records) => restoreTwoPcNode(classicConfig(id), records as TwoPcRecord[]));
+  }
+
+  /** Durable record types of a node (classic mode records are plain). */
+  recordTypes(id: NodeId): string[] {
+    return (this.durable.get(id) as TwoPcRecord[]).map((r) => r.type);
+  }
+}
+
+/** Three nodes running 2PC with decisions in a Paxos log on all of them. */
+export class PaxosTwoPcCluster extends Cluster<TwoPcPaxosNode> {
+  constructor(ids: NodeId[] = ['n1', 'n2', 'n3']) {
+    super(ids, (id, records) => new TwoPcPaxosNode({ twopc: classicConfig(id), members: ids, seed: Number(id.slice(1)) }, records as Tagged[]));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TwoPcCluster } from './twopc-harness';
+import { msgType, TwoPcCluster } from './twopc-harness';
 
 describe('two-phase commit, classic mode: scripted scenarios', () => {
   it('commits a transaction across two participants and fills its reads', () => {
@@ -12,16 +12,16 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     expect(c.outcomes('t1')).toEqual({ n1: 'commit', n2: 'commit' });
     // Locks are released and the coordinator logged COMMIT then END.
     expect(c.node('n2').status().locks).toEqual({});
-    expect(c.durable.get('n1')!.map((r) => r.type)).toEqual(['prepared', 'commit', 'outcome', 'end']);
+    expect(c.recordTypes('n1')).toEqual(['prepared', 'commit', 'outcome', 'end']);
   });
 
   it('persists PREPARED in the same step as the yes vote, before it is sent', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1]]);
-    c.deliver((m) => (m.msg.type === 'vote' ? 'hold' : 'deliver'));
-    const vote = c.queue.find((m) => m.msg.type === 'vote');
+    c.deliver((m) => (msgType(m) === 'vote' ? 'hold' : 'deliver'));
+    const vote = c.queue.find((m) => msgType(m) === 'vote');
     expect(vote?.msg).toEqual({ type: 'vote', txn: 't1', vote: 'yes' });
-    expect(c.durable.get('n2')!.map((r) => r.type)).toEqual(['prepared']);
+    expect(c.recordTypes('n2')).toEqual(['prepared']);
   });
 
   it('a read-only participant votes read-only, releases its locks and gets no decision', () => {
@@ -29,10 +29,10 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     c.submit('n1', 't0', [['append', 'b', 7]]);
     c.deliver();
     c.submit('n1', 't1', [['append', 'a', 1], ['r', 'b', null]]);
-    c.deliver((m) => (m.msg.type === 'vote' && m.from === 'n2' ? 'hold' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'vote' && m.from === 'n2' ? 'hold' : 'deliver'));
     expect(c.queue.map((m) => m.msg)).toEqual([{ type: 'vote', txn: 't1', vote: 'read-only' }]);
     expect(c.node('n2').status().locks).toEqual({});
-    expect(c.durable.get('n2')!.filter((r) => r.txn === 't1')).toEqual([]);
+    expect((c.durable.get('n2') as { txn: string }[]).filter((r) => r.txn === 't1')).toEqual([]);
     c.deliver();
     expect(c.reply('t1')).toMatchObject({ ok: true, ops: [['append', 'a', 1], ['r', 'b', [7]]] });
     expect(c.outcomes('t1')).toEqual({ n1: 'commit' });
@@ -41,9 +41,9 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
   it('aborts on a lock conflict (no-wait) and the client learns it had no effect', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1]]);
-    c.deliver((m) => (m.msg.type === 'prepare' ? 'hold' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'prepare' ? 'hold' : 'deliver'));
     c.submit('n3', 't2', [['append', 'b', 2], ['append', 'c', 2]]);
-    c.deliver((m) => (m.msg.type === 'prepare' && m.msg.txn === 't1' ? 'hold' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'prepare' && (m.msg as { txn: string }).txn === 't1' ? 'hold' : 'deliver'));
     expect(c.reply('t2')).toMatchObject({ ok: false, error: 'ABORTED' });
     expect((c.reply('t2') as { reason: string }).reason).toContain('n2 could not lock');
     expect(c.node('n3').data('c')).toEqual([]);
@@ -57,8 +57,8 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
     // n3 never hears the prepare: it stays working; n2 votes yes.
-    c.deliver((m) => (m.msg.type === 'prepare' && m.to === 'n3' ? 'drop' : 'deliver'));
-    c.advance(1_100, (m) => (m.to === 'n3' && m.msg.type === 'prepare' ? 'drop' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'prepare' && m.to === 'n3' ? 'drop' : 'deliver'));
+    c.advance(1_100, (m) => (m.to === 'n3' && msgType(m) === 'prepare' ? 'drop' : 'deliver'));
     expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED' });
     expect(c.outcomes('t1')).toEqual({ n2: 'abort' });
     expect(c.node('n2').data('b')).toEqual([]);
@@ -68,7 +68,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
   it('a participant that restarts after voting yes is in doubt, holds its locks, and commits when told', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
-    c.deliver((m) => (m.msg.type === 'decision' && m.to === 'n3' ? 'hold' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'decision' && m.to === 'n3' ? 'hold' : 'deliver'));
     c.crash('n3');
     c.restart('n3');
     expect(c.node('n3').status().locks).toEqual({ c: 't1' });
@@ -82,7 +82,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
     // The commit reaches n2 only; then the coordinator crashes.
-    c.deliver((m) => (m.msg.type === 'decision' && m.to === 'n3' ? 'drop' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'decision' && m.to === 'n3' ? 'drop' : 'deliver'));
     c.crash('n1');
     c.advance(600);
     expect(c.outcomes('t1')).toEqual({ n2: 'commit', n3: 'commit' });
@@ -93,7 +93,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
     // n2 votes yes; the prepare to n3 is lost, and the coordinator crashes.
-    c.deliver((m) => (m.msg.type === 'prepare' && m.to === 'n3' ? 'drop' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'prepare' && m.to === 'n3' ? 'drop' : 'deliver'));
     c.crash('n1');
     c.advance(600);
     expect(c.outcomes('t1')).toEqual({ n2: 'abort' });
@@ -113,15 +113,15 @@ describe('THE blocking scenario (classic): coordinator crashes after the yes vot
     const c = new TwoPcCluster();
     c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
     // Both participants vote yes; the coordinator crashes before any decision leaves it.
-    c.deliver((m) => (m.msg.type === 'vote' ? 'hold' : 'deliver'));
+    c.deliver((m) => (msgType(m) === 'vote' ? 'hold' : 'deliver'));
     return c;
   }
 
   it('participants are in doubt, say they are blocked on n1, hold their locks; restart with COMMIT logged -> commit', () => {
     const c = crashAfterVotes();
     // The votes arrive: n1 logs COMMIT, and crashes before the commit messages leave.
-    c.deliver((m) => (m.msg.type === 'decision' ? 'hold' : 'deliver'));
-    expect(c.durable.get('n1')!.map((r) => r.type)).toEqual(['commit']);
+    c.deliver((m) => (msgType(m) === 'decision' ? 'hold' : 'deliver'));
+    expect(c.recordTypes('n1')).toEqual(['commit']);
     c.crash('n1');
     c.advance(1_000);
     for (const n of ['n2', 'n3']) {
@@ -137,7 +137,7 @@ describe('THE blocking scenario (classic): coordinator crashes after the yes vot
     expect(c.outcomes('t1')).toEqual({ n2: 'commit', n3: 'commit' });
     expect(c.node('n2').data('b')).toEqual([1]);
     expect(c.node('n2').status().locks).toEqual({});
-    expect(c.durable.get('n1')!.map((r) => r.type)).toEqual(['commit', 'end']);
+    expect(c.recordTypes('n1')).toEqual(['commit', 'end']);
   });
 
   it('the same with no decision logged: the restarted coordinator presumes abort', () => {

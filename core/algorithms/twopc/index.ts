@@ -3,3 +3,4 @@ export { TwoPcNode, restoreTwoPcNode } from './node';
 export { DecisionService, type DecisionCommand, type DecisionResult } from './decision-service';
 export { LockTable } from './lock-table';
 export type { TwoPcReady } from './context';
+export { TwoPcPaxosNode, type TwoPcPaxosConfig, type TwoPcPaxosReady } from './paxos-node';

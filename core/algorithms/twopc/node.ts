@@ -127,6 +127,14 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
     }
   }
 
+  /** Transactions whose outcome this node still waits for, in either role (paxos mode polls the log for them). */
+  awaitingDecision(): TxnId[] {
+    const waiting = new Set<TxnId>();
+    for (const t of this.coordinator.view()) if (t.phase === 'deciding') waiting.add(t.txn);
+    for (const t of this.participant.active()) waiting.add(t.txn);
+    return [...waiting];
+  }
+
   /** The committed data of the keys homed here (tests and the panel). */
   data(key: string): readonly unknown[] {
     return this.participant.store.get(key) ?? [];
