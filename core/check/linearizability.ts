@@ -70,12 +70,22 @@ export class LinearizabilitySearch {
   private readonly stackState: Int32Array;
   private readonly stackSkip: Uint8Array;
   private depth = 0;
-  // Lowe's cache: hash -> first slot; slots chained; each slot holds [state, h2, bits...].
+  // The linearized set is stored compactly: every operation below `low` is linearized,
+  // none above `high`, so only the words between matter (Wing & Gong places operations
+  // roughly in real-time order, so that window stays small even for huge histories).
+  private low = 0;
+  private high = -1;
+  private readonly stackLow: Int32Array;
+  private readonly stackHigh: Int32Array;
+  // Lowe's cache: hash -> newest entry; entries chained; each entry is stored in `pool` at
+  // `offsets[id]` as [state, h2, firstWord, wordCount, ...words].
   private readonly table = new Map<number, number>();
   private pool: Uint32Array;
+  private poolUsed = 0;
+  private offsets: Int32Array;
   private chain: Int32Array;
   private entries = 0;
-  private readonly maxEntries: number;
+  private readonly maxWords: number;
   private status: SearchStatus = 'running';
   steps = 0;
   readonly frontier: Frontier = { depth: -1, blockingOp: NONE, state: 0 };
@@ -84,8 +94,7 @@ export class LinearizabilitySearch {
     this.problem = problem;
     const n = problem.size;
     this.words = Math.max(1, Math.ceil(n / 32));
-    const stride = this.words + 2;
-    this.maxEntries = Math.max(16, Math.floor((opts.maxCacheWords ?? 64 * 1024 * 1024) / stride));
+    this.maxWords = Math.max(64, opts.maxCacheWords ?? 64 * 1024 * 1024);
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1);
     this.prev = new Int32Array(2 * n + 1);
@@ -135,16 +144,18 @@ export class LinearizabilitySearch {
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackSkip = new Uint8Array(n);
+    this.stackLow = new Int32Array(n);
+    this.stackHigh = new Int32Array(n);
     this.state = problem.initialState;
     this.entry = this.next[this.head] as number;
-    const initialSlots = Math.min(1024, this.maxEntries);
-    this.pool = new Uint32Array(initialSlots * stride);
-    this.chain = new Int32Array(initialSlots);
+    this.pool = new Uint32Array(Math.min(4096, this.maxWords));
+    this.offsets = new Int32Array(256);
+    this.chain = new Int32Array(256);
   }
 
   /** Words of memory held by the cache (for a global memory budget). */
   get cacheWords(): number {
-    return this.entries * (this.words + 2);
+    return this.poolUsed;
   }
 
   get cacheEntries(): number {
@@ -173,7 +184,7 @@ export class LinearizabilitySearch {
           lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
           this.h1 ^= this.z1[op] as number;
           this.h2 ^= this.z2[op] as number;
-          const fresh = this.remember(newState);
+          const fresh = this.remember(newState, op);
           if (fresh === 1) {
             this.push(op, 0);
             this.state = newState;
@@ -198,7 +209,7 @@ export class LinearizabilitySearch {
         lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
         this.h1 ^= this.z1[op] as number;
         this.h2 ^= this.z2[op] as number;
-        const fresh = this.remember(this.state);
+        const fresh = this.remember(this.state, op);
         if (fresh === 1) {
           this.push(op, 1);
           this.lift(op);
@@ -220,11 +231,22 @@ export class LinearizabilitySearch {
     this.h2 ^= this.z2[op] as number;
   }
 
+  /** Records a choice (the bit of `op` is already set) and updates the window. */
   private push(op: number, skip: number): void {
     this.stackOp[this.depth] = op;
     this.stackState[this.depth] = this.state;
     this.stackSkip[this.depth] = skip;
+    this.stackLow[this.depth] = this.low;
+    this.stackHigh[this.depth] = this.high;
     this.depth++;
+    if (op > this.high) this.high = op;
+    if (op === this.low) {
+      const lin = this.linearized;
+      const n = this.problem.size;
+      let low = op + 1;
+      while (low < n && ((lin[low >> 5] as number) & (1 << (low & 31))) !== 0) low++;
+      this.low = low;
+    }
   }
 
   /** Undoes choices until one leaves an untried alternative; false when none is left. */
@@ -234,6 +256,8 @@ export class LinearizabilitySearch {
       this.depth--;
       const op = this.stackOp[this.depth] as number;
       this.state = this.stackState[this.depth] as number;
+      this.low = this.stackLow[this.depth] as number;
+      this.high = this.stackHigh[this.depth] as number;
       this.unmark(op);
       this.unlift(op);
       // A skip was taken at the operation's return, which cannot be passed: undo further.
@@ -268,50 +292,71 @@ export class LinearizabilitySearch {
     if (n !== NONE) this.prev[n] = e;
   }
 
-  /** Adds the current (set, state) to the cache: 1 if new, 0 if seen, -1 if full. */
-  private remember(state: number): number {
-    const words = this.words;
-    const stride = words + 2;
+  /**
+   * Adds the current (set, state) to the cache: 1 if new, 0 if seen, -1 if full. Called
+   * with the bit of the operation being tried already set, so the window includes it.
+   */
+  private remember(state: number, op: number): number {
+    const lin = this.linearized;
+    // The window of the set after this step: `low` may move past op, `high` may grow to op.
+    let low = this.low;
+    if (op === low) {
+      const n = this.problem.size;
+      low = op + 1;
+      while (low < n && ((lin[low >> 5] as number) & (1 << (low & 31))) !== 0) low++;
+    }
+    const high = op > this.high ? op : this.high;
+    const firstWord = low >> 5;
+    const count = high >= low ? (high >> 5) - firstWord + 1 : 0;
     const key = (this.h1 ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0;
     const h2 = this.h2 >>> 0;
     const pool = this.pool;
-    const lin = this.linearized;
     const first = this.table.get(key);
-    let slot = first ?? NONE;
-    while (slot !== NONE) {
-      const base = slot * stride;
-      if (pool[base] === state >>> 0 && pool[base + 1] === h2) {
+    let id = first ?? NONE;
+    while (id !== NONE) {
+      const base = this.offsets[id] as number;
+      if (pool[base] === state >>> 0 && pool[base + 1] === h2 && pool[base + 2] === firstWord && pool[base + 3] === count) {
         let same = true;
-        for (let w = 0; w < words; w++) {
-          if (pool[base + 2 + w] !== lin[w]) {
+        for (let w = 0; w < count; w++) {
+          if (pool[base + 4 + w] !== lin[firstWord + w]) {
             same = false;
             break;
           }
         }
         if (same) return 0;
       }
-      slot = this.chain[slot] as number;
+      id = this.chain[id] as number;
     }
-    if (this.entries >= this.maxEntries) return -1;
-    if ((this.entries + 1) * stride > this.pool.length) this.grow();
-    const id = this.entries++;
-    const base = id * stride;
+    const size = 4 + count;
+    if (this.poolUsed + size > this.maxWords) return -1;
+    if (this.poolUsed + size > this.pool.length || this.entries >= this.offsets.length) this.grow(size);
+    const fresh = this.entries++;
+    const base = this.poolUsed;
+    this.poolUsed += size;
+    this.offsets[fresh] = base;
     this.pool[base] = state >>> 0;
     this.pool[base + 1] = h2;
-    this.pool.set(lin, base + 2);
-    this.chain[id] = first ?? NONE;
-    this.table.set(key, id);
+    this.pool[base + 2] = firstWord;
+    this.pool[base + 3] = count;
+    this.pool.set(lin.subarray(firstWord, firstWord + count), base + 4);
+    this.chain[fresh] = first ?? NONE;
+    this.table.set(key, fresh);
     return 1;
   }
 
-  private grow(): void {
-    const stride = this.words + 2;
-    const slots = Math.min(this.maxEntries, Math.max(16, (this.pool.length / stride) * 2));
-    const pool = new Uint32Array(slots * stride);
-    pool.set(this.pool);
-    this.pool = pool;
-    const chain = new Int32Array(slots);
-    chain.set(this.chain);
-    this.chain = chain;
+  private grow(size: number): void {
+    if (this.poolUsed + size > this.pool.length) {
+      const pool = new Uint32Array(Math.min(this.maxWords, Math.max(this.pool.length * 2, this.poolUsed + size)));
+      pool.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = pool;
+    }
+    if (this.entries >= this.offsets.length) {
+      const offsets = new Int32Array(this.offsets.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const chain = new Int32Array(this.chain.length * 2);
+      chain.set(this.chain);
+      this.chain = chain;
+    }
   }
 }
