@@ -57,10 +57,19 @@ export interface SimReport {
   history?: SimHistoryOp[];
 }
 
+/** A flag only one mechanism understands, e.g. replication's `--mode`. */
+export interface SimFlag {
+  readonly summary: string;
+  /** Turns the flag's text into the value stored under the flag's camelCase name in SimOptions; throws with a clear message. */
+  parse(text: string): unknown;
+}
+
 export interface SimMechanism {
   readonly name: string;
   /** One line for `faultline sim --help`. */
   readonly summary: string;
+  /** Extra flags by name without dashes ("mode" for --mode); the CLI sets opts[camelCase(name)]. */
+  readonly flags?: Readonly<Record<string, SimFlag>>;
   run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport;
 }
 
