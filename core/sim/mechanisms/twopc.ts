@@ -1,0 +1,156 @@
+/**
+ * `twopc`: list-append transactions over keys homed on the ring, run by two-phase commit
+ * on every node, under the nemesis. Each client transaction goes to a random coordinator.
+ * `classic` mode decides at the coordinator (it may block when the coordinator dies after
+ * the votes); `paxos` mode decides through a Paxos log on every node (it does not).
+ *
+ * Checks: checkAtomicity over what participants, coordinators/log and clients observed,
+ * and checkTxn (serializability, Elle's list-append model) over the client history.
+ */
+import type { Tagged } from '../../algorithms/common/compose';
+import type { NodeId } from '../../algorithms/common/types';
+import { HashRing } from '../../algorithms/ring';
+import {
+  DEFAULT_TWOPC_TIMING,
+  restoreTwoPcNode,
+  TwoPcNode,
+  TwoPcPaxosNode,
+  type TwoPcConfig,
+  type TwoPcEvent,
+  type TwoPcRecord,
+  type TwoPcReply,
+  type TwoPcRequest,
+  type TwoPcStatus,
+  type TxnMicroOp,
+} from '../../algorithms/twopc';
+import { checkTxn } from '../../check/txn';
+import { checkAtomicity, type AtomicityObservations, type TxnOutcome } from '../../check/txn-atomicity';
+import type { Verdict } from '../../check/verdict';
+import { ClientPool, type OpEnd } from '../client-pool';
+import { HistoryRecorder } from '../history';
+import { Nemesis, baselineNetwork } from '../nemesis';
+import { nodeNames } from '../paxos-harness';
+import type { SimMechanism, SimOptions, SimProgress, SimReport } from '../report';
+import { buildReport, drive } from '../run-loop';
+import { scenarioNemesis } from '../scenarios';
+import { streamPrng } from '../seeds';
+import type { FaultKind } from '../timeline';
+import { SimWorld } from '../world';
+
+export const TWOPC_MODES = ['classic', 'paxos'] as const;
+export type TwoPcMode = (typeof TWOPC_MODES)[number];
+
+export interface TwoPcSimOptions extends SimOptions {
+  /** Default `classic`. */
+  mode?: TwoPcMode;
+  /** Keys the transactions share. Default 6: enough conflicts to exercise the locks. */
+  keys?: number;
+}
+
+export function parseTwoPcMode(text: string | undefined): TwoPcMode {
+  if (text === undefined) return 'classic';
+  const mode = TWOPC_MODES.find((m) => m === text);
+  if (!mode) throw new Error(`--mode must be one of ${TWOPC_MODES.join(', ')}, got "${text}"`);
+  return mode;
+}
+
+const TIMING = { ...DEFAULT_TWOPC_TIMING, decideTimeoutMs: 600, retryMs: 60, inDoubtAfterMs: 200, workingTimeoutMs: 1_500 } as const;
+const PAXOS_TIMING = { heartbeatMs: 30, electionTimeoutMinMs: 150, electionTimeoutMaxMs: 300 } as const;
+/** A client that hears nothing by then records the transaction as indeterminate. */
+const CLIENT_TIMEOUT_MS = 1_500;
+/** After the final heal: time for restarted coordinators and in-doubt participants to finish. */
+const SETTLE_MS = 4_000;
+const CHECK_TIMEOUT_MS = 20_000;
+const MAX_MICRO_OPS = 4;
+
+type Msg = unknown;
+type Rec = unknown;
+type TwoPcWorld = SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>;
+
+export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
+  const started = performance.now();
+  const mode = opts.mode ?? 'classic';
+  const nodes = nodeNames(opts.nodes ?? 5);
+  const faults = new Set<FaultKind>(opts.faults);
+  const keys = Array.from({ length: opts.keys ?? 6 }, (_, i) => `k${i + 1}`);
+  const ring = new HashRing();
+  for (const n of nodes) ring.add(n);
+  const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING });
+
+  const obs = { outcomes: [] as { txn: string; node: string; outcome: TxnOutcome }[], decisions: [] as { txn: string; node: string; outcome: TxnOutcome }[], replies: [] as { txn: string; outcome: TxnOutcome }[] };
+  const world: TwoPcWorld = new SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>({
+    seed: opts.seed,
+    nodes,
+    tickMs: 10,
+    network: baselineNetwork(faults),
+    replyId: (r) => r.id,
+    factory: (id, durable, incarnation) =>
+      mode === 'paxos'
+        ? new TwoPcPaxosNode({ twopc: config(id), members: nodes, seed: opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), paxosTiming: PAXOS_TIMING }, durable as Tagged[])
+        : restoreTwoPcNode(config(id), durable as TwoPcRecord[]),
+    onEvent: (_node, ev) => {
+      if (ev.kind === 'outcome') obs.outcomes.push({ txn: ev.txn, node: ev.node, outcome: ev.outcome });
+      else if (ev.kind === 'decided') obs.decisions.push({ txn: ev.txn, node: ev.node, outcome: ev.outcome });
+    },
+  });
+
+  const history = new HistoryRecorder(() => world.now);
+  const workload = streamPrng(opts.seed, 'workload');
+  const nextValue = new Map<string, number>();
+  let txnSeq = 0;
+  const runOne = (process: number, _slot: number, done: (end: OpEnd) => void): void => {
+    const ops: TxnMicroOp[] = [];
+    const n = 1 + workload.int(MAX_MICRO_OPS);
+    for (let i = 0; i < n; i++) {
+      const key = workload.pick(keys);
+      if (workload.chance(0.5)) {
+        const v = (nextValue.get(key) ?? 0) + 1;
+        nextValue.set(key, v);
+        ops.push(['append', key, v]);
+      } else ops.push(['r', key, null]);
+    }
+    const id = `t${++txnSeq}`;
+    const op = history.invoke(process, 'txn', undefined, ops);
+    let finished = false;
+    const finish = (type: OpEnd, value: unknown = ops): void => {
+      if (finished) return;
+      finished = true;
+      world.cancel(id);
+      history.complete(op, type, value);
+      done(type);
+    };
+    world.request(workload.pick(nodes), id, { kind: 'txn', id, ops }, (reply) => {
+      if (reply.ok) {
+        obs.replies.push({ txn: id, outcome: 'commit' });
+        return finish('ok', reply.ops);
+      }
+      obs.replies.push({ txn: id, outcome: 'abort' });
+      finish('fail');
+    });
+    world.after(CLIENT_TIMEOUT_MS, () => finish('info'));
+  };
+
+  const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
+  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...(opts.scenario !== undefined ? scenarioNemesis(opts.scenario) : {}) });
+  drive({ world, pool, nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? 60_000 + opts.ops * 200, drainMs: CLIENT_TIMEOUT_MS + 100, seed: opts.seed, opsTotal: opts.ops, onProgress });
+  // Everything is healed now: let coordinators finish their logs and the in-doubt learn.
+  world.run(world.now + SETTLE_MS);
+
+  const inDoubtAtEnd: { txn: string; node: string }[] = [];
+  for (const id of nodes) {
+    const m = world.machine(id) as TwoPcNode | TwoPcPaxosNode | undefined;
+    const status: TwoPcStatus | undefined = m?.status();
+    for (const p of status?.participating ?? []) if (p.state === 'prepared' || p.state === 'in-doubt') inDoubtAtEnd.push({ txn: p.txn, node: id });
+  }
+  const atomicity: AtomicityObservations = { ...obs, inDoubtAtEnd };
+  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS })];
+  const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
+  if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
+  return report;
+}
+
+export const twopcMechanism: SimMechanism = {
+  name: 'twopc',
+  summary: 'list-append transactions by two-phase commit (--mode classic|paxos); checks atomicity and serializability',
+  run: (opts, onProgress) => runTwoPc(opts as TwoPcSimOptions, onProgress),
+};
