@@ -217,7 +217,32 @@ export function registerPartitions(operations: readonly Operation[]): RegisterPa
     b.args.push(arg);
     b.args2.push(arg2);
   }
-  return [...byKey.entries()].map(
-    ([key, b]) => new RegisterPartition(key, b.ops, b.shown, b.kinds, b.args, b.args2, values),
-  );
+  return [...byKey.entries()].map(([key, b]) => {
+    const keep = unobservedUnknownWrites(b.ops, b.kinds, b.args, b.args2);
+    const pick = <T>(xs: T[]): T[] => (keep ? xs.filter((_, i) => keep[i]) : xs);
+    return new RegisterPartition(key, pick(b.ops), pick(b.shown), pick(b.kinds), pick(b.args), pick(b.args2), values);
+  });
+}
+
+/**
+ * Unknown-outcome writes (and cas) are what makes a search explode: each may happen at
+ * any later moment or never. One whose value nobody ever read and no cas ever expected
+ * can be left out: wherever it could take effect, nothing until the next write can
+ * observe it, so "never" is as good an answer. That argument needs no append (which
+ * would build on the value) and no cas that reported a mismatch (which the write could
+ * have caused); when those occur, nothing is dropped. Returns the operations to keep, or
+ * undefined for all.
+ */
+function unobservedUnknownWrites(ops: Operation[], kinds: number[], args: number[], args2: number[]): boolean[] | undefined {
+  if (kinds.some((k) => k === APPEND || k === CAS_MISMATCH)) return undefined;
+  if (!ops.some((op) => op.outcome === 'unknown')) return undefined;
+  const observed = new Set<number>();
+  kinds.forEach((k, i) => {
+    if (k === READ || k === CAS) observed.add(args[i] as number);
+  });
+  return ops.map((op, i) => {
+    if (op.outcome !== 'unknown') return true;
+    const written = kinds[i] === WRITE ? args[i] : args2[i];
+    return observed.has(written as number);
+  });
 }

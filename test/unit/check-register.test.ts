@@ -107,6 +107,24 @@ describe('checkRegister: scenarios', () => {
     expect(v.valid).toBe(false);
   });
 
+  it('many crashed writes nobody observed do not make an invalid history undecidable', () => {
+    // 40 writes of unknown outcome could each take effect at any later moment or never
+    // (2^40 combinations); their values are never read, so the checker may leave them out.
+    const crashed: Line[] = [];
+    for (let p = 10; p < 50; p++) crashed.push([p, 'invoke', 'write', 1000 + p], [p, 'info', 'write', 1000 + p]);
+    const stale: Line[] = [
+      [1, 'invoke', 'write', 1],
+      [1, 'ok', 'write', 1],
+      [1, 'invoke', 'write', 2],
+      [1, 'ok', 'write', 2],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', 1],
+    ];
+    const v = checkRegister(history([...crashed, ...stale]), { timeoutMs: 30_000 });
+    expect(v.valid).toBe(false);
+    expect((v.evidence as RegisterEvidence).operations).toHaveLength(3);
+  });
+
   it('a failed write certainly had no effect', () => {
     const v = checkRegister(
       history([
