@@ -136,8 +136,38 @@ describe('replication', () => {
     }
     expect(c.status('n1').chosenUpTo).toBe(3);
     expect(c.status('n3').chosenUpTo).toBe(0);
-    c.run(200); // heartbeat -> n3 asks from its commit point -> catch-up reply
+    // Heartbeat (chosenUpTo 3) -> n3 asks from its commit point -> catch-up reply. The
+    // leader's push of the values is lost too, so only catch-up can help.
+    for (let t = 0; t < 200; t += 10) {
+      c.elapse(10);
+      c.drop({ type: 'chosen' });
+      c.stabilize();
+    }
     expect(c.service('n3').commands).toEqual(['a', 'b', 'c']);
+    const catchupReplies = c.node('n1').readies.flatMap((r) => r.send).filter((e) => e.msg.type === 'catchup-reply');
+    expect(catchupReplies.map((e) => e.to)).toEqual(['n3']);
+  });
+
+  it('the leader pushes chosen values to a peer that never voted for them, at the next heartbeat', () => {
+    const c = clusterWithLeader();
+    c.propose('n1', 'a');
+    c.drop({ type: 'accept', to: 'n3' });
+    c.stabilize();
+    expect(c.pending()).toEqual([]); // nothing pushed yet: n3 might still vote
+    c.tick('n1', 50);
+    expect(c.pending({ type: 'chosen' })).toEqual([
+      { from: 'n1', to: 'n3', msg: { type: 'chosen', entries: [{ slot: 1, value: { kind: 'cmd', command: { op: 'a' } } }] } },
+    ]);
+  });
+
+  it('voters learn from the piggybacked commit point, without any push', () => {
+    const c = clusterWithLeader();
+    c.propose('n1', 'a');
+    c.stabilize(); // n3's vote arrives after the quorum: a late vote
+    c.tick('n1', 50);
+    expect(c.pending({ type: 'chosen' })).toEqual([]);
+    c.stabilize();
+    for (const id of c.ids) expect(c.status(id).chosenUpTo).toBe(1);
   });
 
   it('leader-generated commands (no client) go through the log', () => {

@@ -38,6 +38,11 @@ export class LeaderState<Cmd> {
   nextSlot: number;
   /** Accepted here, sent, not yet chosen; bounded by maxInFlight. */
   readonly inFlight = new Map<number, InFlightSlot<Cmd>>();
+  /**
+   * Chosen since the last heartbeat, still counting late votes: at the heartbeat, peers that
+   * never voted get the values pushed (`chosen`); the others learn from chosenUpTo alone.
+   */
+  readonly recentlyChosen = new Map<number, InFlightSlot<Cmd>>();
   /** Slots already numbered but waiting for room in the pipeline, in slot order. */
   readonly queue = new Fifo<QueuedSlot<Cmd>>();
   /** Client request ids waiting for the command in a slot to be applied. */

@@ -97,7 +97,7 @@ export class PaxosReplica<Cmd, Res>
   // The step being computed.
   private out: PaxosReady<Cmd, Res> = emptyReady();
   private nowMs = 0;
-  /** Chosen values to push to acceptors that did not vote for them, one message per peer per step. */
+  /** Chosen values to push to acceptors that did not vote for them, one message per peer. */
   private readonly chosenPushes = new Map<NodeId, { slot: number; value: LogValue<Cmd> }[]>();
 
   private readonly asFollower: RoleBehaviour<Cmd> = {
@@ -583,7 +583,9 @@ export class PaxosReplica<Cmd, Res>
     switch (msg.type) {
       case 'accepted': {
         const slot = leader.inFlight.get(msg.slot);
-        if (slot !== undefined && slot.votes.vote(from)) {
+        if (slot === undefined) {
+          leader.recentlyChosen.get(msg.slot)?.votes.vote(from); // a late vote: no push needed
+        } else if (slot.votes.vote(from)) {
           this.commit(leader, msg.slot, slot);
           this.dispatch(leader);
         }
@@ -614,6 +616,7 @@ export class PaxosReplica<Cmd, Res>
     }
     if (leader.heartbeatTimer.fire(this.nowMs)) {
       this.sendHeartbeats(leader);
+      this.pushChosenToNonVoters(leader);
       this.retransmitStaleAccepts(leader);
     }
     this.dispatch(leader);
@@ -674,19 +677,30 @@ export class PaxosReplica<Cmd, Res>
 
   private commit(leader: LeaderState<Cmd>, slot: number, inFlight: InFlightSlot<Cmd>): void {
     leader.inFlight.delete(slot);
+    leader.recentlyChosen.set(slot, inFlight);
     this.learnSlot(slot, inFlight.value);
-    // Voters learn it from the next chosenUpTo they see (they accepted it in this ballot);
-    // the others get the value itself.
-    for (const peer of this.peers) {
-      if (inFlight.votes.granted.has(peer)) continue;
-      let entries = this.chosenPushes.get(peer);
-      if (entries === undefined) {
-        entries = [];
-        this.chosenPushes.set(peer, entries);
-      }
-      entries.push({ slot, value: inFlight.value });
-    }
     this.applyChosen(false);
+  }
+
+  /**
+   * Voters learn a chosen slot from the next chosenUpTo they see (they accepted it in this
+   * ballot), so values are pushed only to peers that never voted for them: in a healthy
+   * cluster the late votes arrive before the heartbeat and nothing is pushed. A peer too far
+   * behind for one bounded message pulls with catch-up instead.
+   */
+  private pushChosenToNonVoters(leader: LeaderState<Cmd>): void {
+    for (const [slot, chosen] of leader.recentlyChosen) {
+      for (const peer of this.peers) {
+        if (chosen.votes.granted.has(peer)) continue;
+        let entries = this.chosenPushes.get(peer);
+        if (entries === undefined) {
+          entries = [];
+          this.chosenPushes.set(peer, entries);
+        }
+        if (entries.length < CATCHUP_BATCH) entries.push({ slot, value: chosen.value });
+      }
+    }
+    leader.recentlyChosen.clear();
   }
 
   private sendHeartbeats(leader: LeaderState<Cmd>): void {
