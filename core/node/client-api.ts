@@ -1,0 +1,185 @@
+/**
+ * The node's client API endpoint (/client on the node's port): hello with the cluster
+ * token, then requests (core/protocol/client.ts). Each request becomes a request to one
+ * part of the node's machine; the part's reply comes back through `deliver`. A bad frame
+ * gets an error frame and reaches nothing.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { Tagged } from '../algorithms/common';
+import { decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
+import type { KvMode } from './node-machine';
+
+/** What the host does with a decoded request. */
+export interface ClientApiHost {
+  readonly id: string;
+  readonly mode: KvMode;
+  /** Feeds a request to the machine; its reply arrives later via ClientApi.deliver. */
+  submit(request: Tagged): void;
+  status(): Record<string, unknown>;
+  onAnswered(latencyMs: number, ok: boolean): void;
+}
+
+interface Waiting {
+  readonly socket: WebSocket;
+  readonly clientId: string;
+  readonly startedAt: number;
+  readonly part: string;
+}
+
+type Reply = Extract<ClientReply, { type: 'reply' }>;
+
+const HELLO_TIMEOUT_MS = 5_000;
+
+export class ClientApi {
+  private readonly waiting = new Map<string, Waiting>();
+  private nextConn = 1;
+
+  constructor(
+    private readonly host: ClientApiHost,
+    private readonly token: string,
+  ) {}
+
+  accept(socket: WebSocket): void {
+    const conn = `c${this.nextConn++}`;
+    let authed = false;
+    const helloTimer = setTimeout(() => {
+      if (!authed) socket.close(4408, 'no hello within 5 s');
+    }, HELLO_TIMEOUT_MS);
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      for (const [key, w] of this.waiting) if (w.socket === socket) this.waiting.delete(key);
+    });
+    socket.on('error', () => {});
+    socket.on('message', (data) => {
+      const decoded = decodeClientRequest(data as Buffer);
+      if (!decoded.ok) {
+        this.send(socket, { type: 'error', code: decoded.error.code, message: decoded.error.message });
+        return;
+      }
+      const req = decoded.value;
+      if (!authed) {
+        if (req.type !== 'hello' || !sameToken(req.token, this.token)) {
+          this.send(socket, { type: 'error', code: 'UNAUTHORIZED', message: 'the first frame must be hello with the cluster token' });
+          socket.close(4401, 'unauthorized');
+          return;
+        }
+        authed = true;
+        clearTimeout(helloTimer);
+        this.send(socket, { type: 'welcome', node: this.host.id });
+        return;
+      }
+      this.handle(socket, conn, req);
+    });
+  }
+
+  private handle(socket: WebSocket, conn: string, req: ClientRequest): void {
+    if (req.type === 'hello') {
+      this.send(socket, { type: 'error', code: 'INVALID_MESSAGE', message: 'hello: already said' });
+      return;
+    }
+    if (req.type === 'status') {
+      this.send(socket, { type: 'reply', id: req.id, ok: true, result: this.host.status() });
+      return;
+    }
+    const key = `${conn}:${req.id}`;
+    if (this.waiting.has(key)) {
+      this.send(socket, { type: 'reply', id: req.id, ok: false, code: 'INVALID_ARGUMENT', message: `request id ${req.id} is already in flight on this connection` });
+      return;
+    }
+    const session = req.client !== undefined && req.seq !== undefined ? { client: req.client, seq: req.seq } : {};
+    const propose = (service: string, cmd: unknown): Tagged => ({
+      part: 'paxos',
+      body: { kind: 'propose', id: key, command: { ...session, op: { service, cmd } } },
+    });
+    let request: Tagged;
+    switch (req.type) {
+      case 'kv': {
+        const op = req.op;
+        if (req.local) {
+          request = { part: 'paxos', body: { kind: 'query-local', id: key, op: { service: 'kv', cmd: op } } };
+        } else if (this.host.mode === 'paxos') {
+          request = propose('kv', op);
+        } else if (op.f === 'read' || op.f === 'write') {
+          request = { part: 'repl', body: op.f === 'read' ? { kind: 'read', id: key, key: op.key } : { kind: 'write', id: key, key: op.key, value: op.value } };
+        } else {
+          this.send(socket, {
+            type: 'reply', id: req.id, ok: false, code: 'UNSUPPORTED',
+            message: `${op.f} needs agreement, which the ${this.host.mode} replicas do not provide; start the cluster with --mode paxos or use a transaction`,
+          });
+          return;
+        }
+        break;
+      }
+      case 'lock':
+        request = req.op.type === 'holder'
+          ? { part: 'paxos', body: { kind: 'query-local', id: key, op: { service: 'locks', cmd: req.op } } }
+          : propose('locks', req.op);
+        break;
+      case 'propose':
+        request = propose('raw', req.value);
+        break;
+      case 'txn':
+        this.send(socket, { type: 'reply', id: req.id, ok: false, code: 'UNSUPPORTED', message: 'transactions are not served by this node build yet' });
+        return;
+      default: {
+        const never: never = req;
+        throw new Error(`unhandled client request ${JSON.stringify(never)}`);
+      }
+    }
+    this.waiting.set(key, { socket, clientId: req.id, startedAt: performance.now(), part: request.part });
+    this.host.submit(request);
+  }
+
+  /** A part's reply to a client request (Ready.replies, tagged by part). */
+  deliver(reply: Tagged): void {
+    const body = reply.body as { id?: unknown };
+    if (typeof body?.id !== 'string') return;
+    const w = this.waiting.get(body.id);
+    if (!w) return; // the client went away; nothing to do
+    this.waiting.delete(body.id);
+    const out = toClientReply(w.clientId, reply.part, reply.body);
+    this.host.onAnswered(performance.now() - w.startedAt, out.ok);
+    this.send(w.socket, out);
+  }
+
+  private send(socket: WebSocket, frame: ClientReply): void {
+    if (socket.readyState === 1) socket.send(JSON.stringify(frame));
+  }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Translates a part's reply into the client API's reply. */
+function toClientReply(id: string, part: string, body: unknown): Reply {
+  if (part === 'paxos') {
+    const r = body as { ok: boolean; result?: unknown; slot?: number; error?: string; leader?: string };
+    if (!r.ok) {
+      const code = r.error ?? 'INTERNAL';
+      const message = code === 'NOT_LEADER'
+        ? `not the leader${r.leader ? `; try ${r.leader}` : ' and no leader is known yet'}`
+        : code === 'LEADERSHIP_LOST' ? 'the leader lost its leadership before the command was chosen: outcome unknown' : code;
+      return r.leader !== undefined
+        ? { type: 'reply', id, ok: false, code: code as never, message, leader: r.leader }
+        : { type: 'reply', id, ok: false, code: code as never, message };
+    }
+    const result = r.result as { ok?: unknown; code?: unknown; message?: unknown } | undefined;
+    // A service that refused the command (LOCK_NOT_HELD, STALE_FENCING_TOKEN, ...) decided
+    // through the log: a definite failure, reported with its own code.
+    if (result && result.ok === false && typeof result.code === 'string') {
+      return { type: 'reply', id, ok: false, code: result.code as never, message: typeof result.message === 'string' ? result.message : result.code };
+    }
+    return r.slot !== undefined ? { type: 'reply', id, ok: true, result: r.result, slot: r.slot } : { type: 'reply', id, ok: true, result: r.result };
+  }
+  if (part === 'repl') {
+    const r = body as { ok: boolean; value?: unknown; version?: unknown; outcome?: 'fail' | 'unknown'; code?: string; message?: string };
+    if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, value: r.value ?? null, version: r.version } };
+    // TIMEOUT tells the client the write may still take effect; ABORTED that it certainly did not.
+    return { type: 'reply', id, ok: false, code: r.outcome === 'unknown' ? 'TIMEOUT' : 'ABORTED', message: r.message ?? r.code ?? 'failed' };
+  }
+  return { type: 'reply', id, ok: false, code: 'INTERNAL', message: `reply from unknown part ${part}` };
+}

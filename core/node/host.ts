@@ -1,0 +1,206 @@
+/**
+ * The node process's driver: it owns the one clock, the one durable log and the sockets,
+ * and runs the node's machine (node-machine.ts) exactly as the Ready contract says:
+ *   step -> append the batch's records -> fsync (group commit) -> send and reply.
+ * Sends of a batch wait for every record appended up to that batch, so nothing a message
+ * or a reply depends on can be lost by a crash after it left. Ticks drive every timer.
+ */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Input, Ready, Tagged } from '../algorithms/common';
+import type { NodeEvent, ToNode } from '../protocol/control';
+import { ClientApi } from './client-api';
+import { NodeClock } from './clock';
+import { ControlLink } from './control-link';
+import { DurableLog, type LogRepair } from './durable-log';
+import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
+import { RequestStats } from './request-stats';
+import { Transport, type PeerAddress } from './transport';
+
+export interface NodeHostOptions {
+  readonly id: string;
+  readonly members: readonly string[];
+  readonly dataDir: string;
+  readonly token: string;
+  readonly mode: KvMode;
+  readonly supervisorUrl?: string;
+  /** Peers known up front (without a supervisor). */
+  readonly peers?: Readonly<Record<string, PeerAddress>>;
+  readonly port?: number;
+  readonly tickMs?: number;
+  readonly statusMs?: number;
+  readonly eventsMs?: number;
+  readonly seed?: number;
+}
+
+const MAX_EVENTS_PER_FLUSH = 500;
+
+export class NodeHost {
+  private readonly clock = new NodeClock();
+  private readonly stats = new RequestStats();
+  private readonly clientApi: ClientApi;
+  private durable: Promise<void> = Promise.resolve();
+  private events: NodeEvent[] = [];
+  private droppedEvents = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private control: ControlLink | undefined;
+  private transport!: Transport;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: NodeHostOptions,
+    private readonly node: NodeMachine,
+    private readonly log: DurableLog<Tagged>,
+    readonly repair: LogRepair | undefined,
+    readonly restoredRecords: number,
+  ) {
+    this.clientApi = new ClientApi(
+      {
+        id: options.id,
+        mode: options.mode,
+        submit: (request) => this.input({ kind: 'request', request, nowMs: this.clock.nowMs() }),
+        status: () => this.status(),
+        onAnswered: (ms, ok) => this.stats.record(ms, ok),
+      },
+      options.token,
+    );
+  }
+
+  static async start(options: NodeHostOptions): Promise<NodeHost> {
+    await mkdir(options.dataDir, { recursive: true });
+    const opened = await DurableLog.open<Tagged>(join(options.dataDir, 'node.log'));
+    const node = buildNodeMachine(
+      { id: options.id, members: options.members, mode: options.mode, seed: options.seed ?? hashSeed(options.id) },
+      opened.records,
+    );
+    const host = new NodeHost(options, node, opened.log, opened.repair, opened.records.length);
+    await host.listen();
+    return host;
+  }
+
+  get port(): number {
+    return this.transport.port;
+  }
+
+  private async listen(): Promise<void> {
+    const o = this.options;
+    this.transport = new Transport({
+      id: o.id,
+      token: o.token,
+      ...(o.port !== undefined ? { port: o.port } : {}),
+      ...(o.peers ? { peers: o.peers } : {}),
+      onMessage: (from, part, body) => this.input({ kind: 'message', from, msg: { part, body }, nowMs: this.clock.nowMs() }),
+      onEvent: (e) => {
+        if (e.kind === 'refused') this.note({ t: this.clock.nowMs(), kind: 'refused', ...(e.peer ? { from: e.peer } : {}), detail: { code: e.code, message: e.message } });
+      },
+      endpoints: { '/client': (socket) => this.clientApi.accept(socket) },
+    });
+    const port = await this.transport.listen();
+    this.timers.push(setInterval(() => this.input({ kind: 'tick', nowMs: this.clock.nowMs() }), o.tickMs ?? 10));
+    this.timers.push(setInterval(() => this.reportStatus(), o.statusMs ?? 250));
+    this.timers.push(setInterval(() => this.flushEvents(), o.eventsMs ?? 100));
+    if (o.supervisorUrl) {
+      this.control = new ControlLink({ url: o.supervisorUrl, token: o.token, id: o.id, port, onCommand: (m) => this.onControl(m) });
+      this.control.start();
+    }
+  }
+
+  private onControl(msg: ToNode): void {
+    switch (msg.type) {
+      case 'peers':
+        this.transport.setPeers(Object.fromEntries(msg.peers.filter((p) => p.id !== this.options.id).map((p) => [p.id, { port: p.port }])));
+        return;
+      case 'faults':
+        this.transport.faults.setOutbound(msg.faults.links);
+        this.clock.setSkewMs(msg.faults.skewMs);
+        return;
+      default: {
+        const never: never = msg;
+        throw new Error(`unhandled control message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** One input through the machine, then its effects in the order the Ready contract demands. */
+  private input(input: Input<Tagged, Tagged>): void {
+    if (this.stopped) return;
+    const ready = this.node.machine.step(input);
+    this.carryOut(ready);
+  }
+
+  private carryOut(ready: Ready<Tagged, Tagged, Tagged, Tagged>): void {
+    if (ready.persist.length > 0) {
+      this.durable = this.log.appendAll(ready.persist);
+      this.durable.catch((e: unknown) => {
+        // A node that cannot make its promises durable must not make them at all.
+        process.stderr.write(`node ${this.options.id}: durable log failed, stopping: ${(e as Error).message}\n`);
+        process.exit(70);
+      });
+    }
+    const t = this.clock.nowMs();
+    for (const ev of ready.events) {
+      const body = ev.body as { kind?: string; type?: string };
+      this.note({ t, kind: `${ev.part}.${body.kind ?? body.type ?? 'event'}`, detail: ev.body });
+    }
+    if (ready.send.length === 0 && ready.replies.length === 0) return;
+    const dispatch = (): void => {
+      for (const s of ready.send) {
+        this.transport.send(s.to, s.msg.part, s.msg.body);
+        const body = s.msg.body as { type?: string; kind?: string };
+        this.note({ t, kind: 'msg', from: this.options.id, to: s.to, type: `${s.msg.part}.${body.type ?? body.kind ?? '?'}` });
+      }
+      for (const r of ready.replies) this.clientApi.deliver(r);
+    };
+    if (ready.persist.length === 0 && this.durable === undefined) dispatch();
+    else void this.durable.then(dispatch, () => {});
+  }
+
+  private note(e: NodeEvent): void {
+    if (this.events.length < MAX_EVENTS_PER_FLUSH) this.events.push(e);
+    else this.droppedEvents++;
+  }
+
+  private flushEvents(): void {
+    this.control?.events(this.events, this.droppedEvents);
+    this.events = [];
+    this.droppedEvents = 0;
+  }
+
+  status(): Record<string, unknown> {
+    const paxos = this.node.paxos.status();
+    const from = Math.max(1, paxos.chosenUpTo - 20);
+    return {
+      id: this.options.id,
+      mode: this.options.mode,
+      clockMs: this.clock.nowMs(),
+      skewMs: this.clock.skewMs,
+      paxos,
+      log: this.node.paxos.logEntries(from, Math.max(from, paxos.lastAcceptedSlot)),
+      locks: this.node.locks.snapshot(),
+      transport: { ...this.transport.stats, peers: this.transport.peers().map((p) => ({ id: p, connected: this.transport.isConnected(p) })) },
+      durable: { records: this.log.recordCount, bytes: this.log.sizeBytes, repaired: this.repair ?? null },
+    };
+  }
+
+  private reportStatus(): void {
+    if (!this.control) return;
+    this.control.status({ ...this.status(), metrics: this.stats.roll() });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.control?.close();
+    await this.transport.close();
+    await this.durable.catch(() => {});
+    await this.log.close();
+  }
+}
+
+/** A per-node seed for the replica's own PRNG (election back-off), stable across restarts. */
+function hashSeed(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,58 @@
+/**
+ * What one node runs: the Multi-Paxos log (serving locks, the consensus key-value store,
+ * raw proposals and membership through one ServiceMux) and the ring-replicated register
+ * store, as one ComposedMachine. The simulator and the node process build it the same way.
+ */
+import { ComposedMachine, ServiceMux, recordsByPart, type NodeId, type ReplicatedService, type Tagged } from '../algorithms/common';
+import { KvService } from '../algorithms/kv';
+import { LockService } from '../algorithms/locks';
+import { DEFAULT_PAXOS_TIMING, PaxosReplica, type PaxosRecord, type PaxosConfig } from '../algorithms/paxos';
+import { restoreReplicationNode, type ReplicationMode, type ReplRecord } from '../algorithms/replication';
+import type { ServiceCommand } from '../algorithms/common/compose';
+
+/** `paxos`: key-value requests go through the consensus log; the others through the ring replicas. */
+export type KvMode = 'paxos' | ReplicationMode;
+export const KV_MODES: readonly KvMode[] = ['paxos', 'quorum', 'async', 'sloppy'];
+
+/** Raw proposals (agreement demonstrations): the log just records them. */
+const rawLog: ReplicatedService<unknown, { index: number }> = { apply: (_value, index) => ({ index }) };
+
+export interface NodeMachineConfig {
+  readonly id: NodeId;
+  readonly members: readonly NodeId[];
+  readonly mode: KvMode;
+  readonly seed: number;
+  readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
+}
+
+export interface NodeMachine {
+  readonly machine: ComposedMachine;
+  readonly paxos: PaxosReplica<ServiceCommand, unknown>;
+  readonly services: ServiceMux;
+  readonly locks: LockService;
+  readonly kv: KvService;
+}
+
+export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Tagged[]): NodeMachine {
+  const byPart = recordsByPart(durable);
+  const locks = new LockService();
+  const kv = new KvService();
+  const services = new ServiceMux({ locks, kv, raw: rawLog });
+  const paxos = new PaxosReplica<ServiceCommand, unknown>(
+    {
+      id: config.id,
+      members: config.members,
+      ...DEFAULT_PAXOS_TIMING,
+      ...config.paxosTiming,
+      seed: config.seed,
+    },
+    services,
+    (byPart.get('paxos') ?? []) as PaxosRecord<ServiceCommand>[],
+  );
+  const repl = restoreReplicationNode(
+    { id: config.id, members: config.members, mode: config.mode === 'paxos' ? 'quorum' : config.mode },
+    (byPart.get('repl') ?? []) as ReplRecord[],
+  );
+  const machine = new ComposedMachine(config.id, { paxos, repl });
+  return { machine, paxos, services, locks, kv };
+}

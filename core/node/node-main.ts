@@ -1,0 +1,77 @@
+/**
+ * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
+ * --members n1,n2,n3 [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
+ * [--port 0] [--mode paxos|quorum|async|sloppy]`, with the cluster token in FAULTLINE_TOKEN.
+ * Prints `{"event":"ready",...}` on stdout once it listens, and exits when its stdin
+ * closes (the supervisor is gone), so it never outlives the lab.
+ */
+import { parseArgs } from 'node:util';
+import { KV_MODES, type KvMode } from './node-machine';
+import { NodeHost } from './host';
+
+function fail(message: string): never {
+  process.stderr.write(`faultline node: ${message}\n`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    id: { type: 'string' },
+    data: { type: 'string' },
+    members: { type: 'string' },
+    supervisor: { type: 'string' },
+    peers: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    mode: { type: 'string', default: 'paxos' },
+  },
+});
+
+const token = process.env['FAULTLINE_TOKEN'];
+if (!token) fail('FAULTLINE_TOKEN must hold the cluster token');
+if (!values.id) fail('--id is required');
+if (!values.data) fail('--data is required');
+const members = (values.members ?? values.id).split(',').filter(Boolean);
+if (!members.includes(values.id)) fail(`--members must include this node (${values.id}), got ${members.join(',')}`);
+if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
+const peers: Record<string, { port: number }> = {};
+for (const item of (values.peers ?? '').split(',').filter(Boolean)) {
+  const [id, p] = item.split('=');
+  if (!id || !p || !Number.isInteger(Number(p))) fail(`--peers takes id=port,..., got "${item}"`);
+  peers[id] = { port: Number(p) };
+}
+
+const host = await NodeHost.start({
+  id: values.id,
+  members,
+  dataDir: values.data,
+  token,
+  mode: values.mode as KvMode,
+  port,
+  peers,
+  ...(values.supervisor ? { supervisorUrl: values.supervisor } : {}),
+});
+
+if (host.repair) {
+  process.stderr.write(
+    `node ${values.id}: the durable log had a damaged tail (${host.repair.reason} at byte ${host.repair.offset}); ` +
+      `truncated ${host.repair.droppedBytes} bytes and kept every intact record\n`,
+  );
+}
+process.stdout.write(
+  JSON.stringify({ event: 'ready', id: values.id, port: host.port, pid: process.pid, restoredRecords: host.restoredRecords, repair: host.repair ?? null }) + '\n',
+);
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await host.stop().catch(() => {});
+  process.exit(code);
+}
+process.stdin.on('end', () => void shutdown(0));
+process.stdin.on('error', () => void shutdown(0));
+process.stdin.resume();
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
