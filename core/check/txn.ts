@@ -13,7 +13,7 @@
  * impossible reads (a value nobody appended, one listed twice) and incompatible orders
  * (two reads of a key that are not prefixes of one another).
  */
-import type { HistoryOp } from './history';
+import { HistoryError, lineOf, type HistoryOp } from './history';
 import type { Verdict } from './verdict';
 import { collectTxns, TxnHistoryError, valueId, type MicroOp, type Txn } from './txn-history';
 import { cycleEdges, DepGraph, shortestPath, stronglyConnected, type DepEdge, type DepType } from './txn-graph';
@@ -82,6 +82,10 @@ function listText(list: readonly unknown[]): string {
   return `[${head},...${list.length - 7} more...,${tail}]`;
 }
 
+/**
+ * Judges a list-append history. Throws HistoryError (line and reason) when the history
+ * cannot be read as list-append transactions (a malformed micro-op, a value appended twice).
+ */
 export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict {
   const deadlineMs = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
   const checkTime = (): void => {
@@ -93,12 +97,9 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
     return analyse(txns, checkTime);
   } catch (e) {
     if (e instanceof TxnHistoryError) {
-      return {
-        valid: 'unknown',
-        model: 'txn',
-        summary: `The history cannot be checked as list-append transactions: ${e.message}.`,
-        evidence: { error: 'UNUSABLE_TXN_HISTORY', index: e.index, reason: e.reason },
-      };
+      // Unusable input, not a verdict: the CLI turns this into exit 2 with the line.
+      const op = ops.find((o) => o.index === e.index);
+      throw new HistoryError(op ? lineOf(op) : e.index + 1, e.reason);
     }
     if (e instanceof Timeout) {
       return {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseHistory, type HistoryOp } from '../../core/check/history';
+import { HistoryError, parseHistory, type HistoryOp } from '../../core/check/history';
 import { checkTxn, type TxnAnomaly } from '../../core/check/txn';
 
 const fixture = (name: string): HistoryOp[] =>
@@ -106,7 +106,7 @@ describe('checkTxn on hand-written histories', () => {
     expect(checkTxn(ops).valid).toBe(true);
   });
 
-  it('returns unknown with the reason for a value appended twice to one key', () => {
+  it('rejects as unusable (line and reason) a value appended twice to one key', () => {
     const ops = parseHistory(
       [
         '{"process":0,"type":"invoke","f":"txn","value":[["append","x",1]]}',
@@ -115,16 +115,13 @@ describe('checkTxn on hand-written histories', () => {
         '{"process":1,"type":"ok","f":"txn","value":[["append","x",1]]}',
       ].join('\n'),
     );
-    const v = checkTxn(ops);
-    expect(v.valid).toBe('unknown');
-    expect(v.summary).toContain('appended to key x twice');
+    expect(() => checkTxn(ops)).toThrow(HistoryError);
+    expect(() => checkTxn(ops)).toThrow(/line 3: value 1 is appended to key x twice/);
   });
 
-  it('returns unknown for a malformed micro-operation', () => {
+  it('rejects as unusable a malformed micro-operation', () => {
     const ops = parseHistory('{"process":0,"type":"invoke","f":"txn","value":[["write","x",1]]}');
-    const v = checkTxn(ops);
-    expect(v.valid).toBe('unknown');
-    expect(v.summary).toContain('expected "append" or "r"');
+    expect(() => checkTxn(ops)).toThrow(/line 1: .*expected "append" or "r"/);
   });
 
   it('returns unknown when the time budget is already spent', () => {

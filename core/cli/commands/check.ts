@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { HistoryError, parseHistory, type HistoryOp } from '../../check/history';
 import { checkLocks } from '../../check/locks';
 import { checkRegister } from '../../check/register';
+import { checkTxn } from '../../check/txn';
 import type { Verdict } from '../../check/verdict';
 
 export const summary = 'check history files (JSONL) for linearizability, lock safety or serializability';
@@ -23,6 +24,7 @@ type Checker = (ops: HistoryOp[], opts: { timeoutMs?: number }) => Verdict;
 const models: Record<string, Checker> = {
   register: checkRegister,
   lock: checkLocks,
+  txn: checkTxn,
 };
 
 const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--timeout SECONDS] FILE...
