@@ -2,14 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Starts the reaper (reaper.mjs) and keeps it informed. One per supervisor. If this
+ * Starts the reaper (reaper-process.mjs) and keeps it informed. One per supervisor. If this
  * process dies by any means, the reaper's stdin closes and it kills every child listed.
  */
 export class Reaper {
   private readonly child: ChildProcess;
 
   constructor() {
-    const script = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
+    const script = fileURLToPath(new URL('./reaper-process.mjs', import.meta.url));
     this.child = spawn(process.execPath, [script], { stdio: ['pipe', 'ignore', 'inherit'] });
     // The reaper must not keep the supervisor alive, nor be killed by its exit handlers.
     this.child.unref();
