@@ -337,6 +337,23 @@ describe('replies', () => {
     expect(c.reply(r)).toEqual({ id: r, ok: false, error: 'LEADERSHIP_LOST' });
   });
 
+  it('a leader that learns another value in its slot does not report that value as its result', () => {
+    const c = clusterWithLeader();
+    const r = c.propose('n1', 'a'); // slot 1 at ballot 1; its accepts are lost
+    c.drop();
+    campaignThrough('n2', 'n3', c); // n2 leads at ballot 2 without n1 hearing of it
+    c.drop({ to: 'n1' });
+    c.propose('n2', 'b'); // slot 1 = b, chosen by n2 + n3
+    c.drop({ to: 'n1' });
+    c.stabilize();
+    c.tick('n2', 50); // heartbeat to n1 (lost) and a push of slot 1 to n1, who never voted
+    c.drop({ to: 'n1', type: 'heartbeat' });
+    c.deliver({ to: 'n1', type: 'chosen' });
+    expect(c.status('n1').role).toBe('leader'); // it still believes it leads ...
+    expect(c.service('n1').commands).toEqual(['b']);
+    expect(c.reply(r)).toEqual({ id: r, ok: false, error: 'LEADERSHIP_LOST' }); // ... but does not claim b's result
+  });
+
   it('query-local reads local state, or says UNSUPPORTED', () => {
     const c = clusterWithLeader();
     c.request('n2', { kind: 'query-local', id: 'q1', op: 'size' });

@@ -33,6 +33,12 @@ export interface QueuedSlot<Cmd> {
   readonly value: LogValue<Cmd>;
 }
 
+export interface PendingProposal<Cmd> {
+  /** What this leader proposed there: the reply is only about THIS value. */
+  readonly value: LogValue<Cmd>;
+  readonly requestIds: string[];
+}
+
 export class LeaderState<Cmd> {
   /** The next free slot for a new command. */
   nextSlot: number;
@@ -45,8 +51,8 @@ export class LeaderState<Cmd> {
   readonly recentlyChosen = new Map<number, InFlightSlot<Cmd>>();
   /** Slots already numbered but waiting for room in the pipeline, in slot order. */
   readonly queue = new Fifo<QueuedSlot<Cmd>>();
-  /** Client request ids waiting for the command in a slot to be applied. */
-  readonly pendingBySlot = new Map<number, string[]>();
+  /** Client requests waiting for the command this leader put in a slot to be applied. */
+  readonly pendingBySlot = new Map<number, PendingProposal<Cmd>>();
   /** (client, seq) -> slot of a pending proposal, so a retry joins it instead of taking a new slot. */
   readonly slotByClientSeq = new Map<string, number>();
   /** When each peer was last heard from, for check-quorum. */

@@ -389,13 +389,21 @@ export class PaxosReplica<Cmd, Res>
   private settlePending(slot: number, value: LogValue<Cmd>, outcome: ApplyOutcome<Res>): void {
     const leader = this.leader;
     if (leader === undefined) return;
-    const ids = leader.pendingBySlot.get(slot);
-    if (ids === undefined) return;
+    const pending = leader.pendingBySlot.get(slot);
+    if (pending === undefined) return;
     leader.pendingBySlot.delete(slot);
-    if (value.kind === 'cmd' && value.command.client !== undefined && value.command.seq !== undefined) {
-      leader.slotByClientSeq.delete(clientSeqKey(value.command.client, value.command.seq));
+    const proposed = pending.value;
+    if (proposed.kind === 'cmd' && proposed.command.client !== undefined && proposed.command.seq !== undefined) {
+      leader.slotByClientSeq.delete(clientSeqKey(proposed.command.client, proposed.command.seq));
     }
-    for (const id of ids) {
+    // The slot may hold another leader's value (learned by catch-up before this leader heard
+    // of its successor): then this proposal's outcome is unknown, whatever was applied.
+    const ours = value === proposed || sameSession(value, proposed);
+    for (const id of pending.requestIds) {
+      if (!ours) {
+        this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
+        continue;
+      }
       switch (outcome.kind) {
         case 'result':
           this.out.replies.push({ id, ok: true, result: outcome.result, slot: outcome.slot });
@@ -404,8 +412,7 @@ export class PaxosReplica<Cmd, Res>
           this.out.replies.push({ id, ok: false, error: 'SESSION_EXPIRED', leader: this.id });
           break;
         case 'noop':
-          // A leader only registers requests for its own command slots, which never hold a no-op
-          // while it keeps its leadership; if one did, the outcome is unknown to the client.
+          // Only reachable if `ours` were a no-op, which a client never proposes.
           this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
           break;
         default:
@@ -640,13 +647,14 @@ export class PaxosReplica<Cmd, Res>
       key = clientSeqKey(client, seq);
       const pendingSlot = leader.slotByClientSeq.get(key);
       if (pendingSlot !== undefined) {
-        leader.pendingBySlot.get(pendingSlot)?.push(request.id); // a retry joins the first attempt
+        leader.pendingBySlot.get(pendingSlot)?.requestIds.push(request.id); // a retry joins the first attempt
         return;
       }
     }
     const slot = leader.nextSlot++;
-    leader.queue.push({ slot, value: { kind: 'cmd', command: request.command } });
-    leader.pendingBySlot.set(slot, [request.id]);
+    const value: LogValue<Cmd> = { kind: 'cmd', command: request.command };
+    leader.queue.push({ slot, value });
+    leader.pendingBySlot.set(slot, { value, requestIds: [request.id] });
     if (key !== undefined) leader.slotByClientSeq.set(key, slot);
     this.dispatch(leader);
   }
@@ -730,8 +738,8 @@ export class PaxosReplica<Cmd, Res>
     const leader = this.leader;
     if (leader === undefined) return;
     this.leader = undefined;
-    for (const ids of leader.pendingBySlot.values()) {
-      for (const id of ids) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
+    for (const pending of leader.pendingBySlot.values()) {
+      for (const id of pending.requestIds) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
     }
   }
 
@@ -757,6 +765,18 @@ type ApplyOutcome<Res> =
   | { readonly kind: 'result'; readonly result: Res; readonly slot: number }
   | { readonly kind: 'expired' }
   | { readonly kind: 'noop' };
+
+/** Both are client commands with the same (client, seq): the session table answers for both. */
+function sameSession<Cmd>(a: LogValue<Cmd>, b: LogValue<Cmd>): boolean {
+  return (
+    a.kind === 'cmd' &&
+    b.kind === 'cmd' &&
+    a.command.client !== undefined &&
+    a.command.seq !== undefined &&
+    a.command.client === b.command.client &&
+    a.command.seq === b.command.seq
+  );
+}
 
 function validateConfig(config: PaxosConfig): void {
   if (!config.members.includes(config.id)) {
