@@ -5,10 +5,12 @@
 import type { SimMechanism } from '../report';
 import { paxosMechanism } from './paxos';
 import { locksMechanism } from './locks';
+import { replicationMechanism } from './replication';
 
 export const MECHANISMS: Readonly<Record<string, SimMechanism>> = {
   paxos: paxosMechanism,
   locks: locksMechanism,
+  replication: replicationMechanism,
 };
 
 export function mechanismNames(): string[] {

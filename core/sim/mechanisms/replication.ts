@@ -26,9 +26,10 @@ import { checkRegister } from '../../check/register';
 import type { Verdict } from '../../check/verdict';
 import { ClientPool, type OpEnd } from '../client-pool';
 import { HistoryRecorder, type SimHistoryOp } from '../history';
-import { Nemesis, baselineNetwork } from '../nemesis';
+import { Nemesis, baselineNetwork, type NemesisOptions } from '../nemesis';
+import { SCENARIOS, scenarioNames, scenarioNemesis } from '../scenarios';
 import { nodeNames } from '../paxos-harness';
-import type { SimMechanism, SimOptions, SimProgress, SimReport } from '../report';
+import type { SimFlag, SimMechanism, SimOptions, SimProgress, SimReport } from '../report';
 import { buildReport, drive } from '../run-loop';
 import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
@@ -50,8 +51,15 @@ export interface ReplicationSimOptions extends SimOptions {
   skipChecks?: boolean;
 }
 
-/** Named schedules (`--scenario`). */
+/** This mechanism's own named schedule (`--scenario failover`); the shared ones of core/sim/scenarios work too. */
 export const REPLICATION_SCENARIOS = ['failover'] as const;
+
+function sharedScenario(name: string): Partial<NemesisOptions> {
+  if (!(name in SCENARIOS)) {
+    throw new Error(`unknown scenario "${name}" for replication; expected one of ${[...REPLICATION_SCENARIOS, ...scenarioNames()].join(', ')}`);
+  }
+  return scenarioNemesis(name);
+}
 
 const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40 } as const;
 /** The client gives up a little after the coordinator would have answered TIMEOUT. */
@@ -122,11 +130,9 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   };
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
-  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults });
+  const shared = opts.scenario === undefined || opts.scenario === 'failover' ? {} : sharedScenario(opts.scenario);
+  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
   if (opts.scenario === 'failover') scheduleFailover(world, nodes, keys, streamPrng(opts.seed, 'scenario'), () => pool.finished);
-  else if (opts.scenario !== undefined) {
-    throw new Error(`unknown replication scenario "${opts.scenario}"; expected one of ${REPLICATION_SCENARIOS.join(', ')}`);
-  }
   drive({
     world,
     pool,
@@ -146,7 +152,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));
   }
   const report = buildReport('replication', opts, world, pool, history, verdicts, started);
-  if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
+  report.replay += replicationFlags(opts, mode);
   return report;
 }
 
@@ -267,8 +273,36 @@ function staleReadVerdict(mode: ReplicationMode, stale: StaleRead[]): Verdict {
   };
 }
 
+/** The flags of this mechanism, for the replay command line. */
+function replicationFlags(opts: ReplicationSimOptions, mode: ReplicationMode): string {
+  let flags = ` --mode ${mode}`;
+  if (opts.replicationFactor !== undefined) flags += ` --replication-factor ${opts.replicationFactor}`;
+  if (opts.readQuorum !== undefined) flags += ` --read-quorum ${opts.readQuorum}`;
+  if (opts.writeQuorum !== undefined) flags += ` --write-quorum ${opts.writeQuorum}`;
+  if (opts.keys !== undefined) flags += ` --keys ${opts.keys}`;
+  return flags;
+}
+
+function positiveInteger(flag: string): SimFlag {
+  return {
+    summary: '',
+    parse(text) {
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} needs an integer >= 1, got "${text}"`);
+      return n;
+    },
+  };
+}
+
 export const replicationMechanism: SimMechanism = {
   name: 'replication',
   summary: 'ring-placed register replicas (--mode quorum|async|sloppy) under faults, judged by the register checker',
+  flags: {
+    mode: { summary: `replication mode: ${REPLICATION_MODES.join(', ')} (default quorum)`, parse: (text) => parseReplicationMode(text) },
+    'replication-factor': { ...positiveInteger('replication-factor'), summary: 'replicas per key, N (default 3)' },
+    'read-quorum': { ...positiveInteger('read-quorum'), summary: 'sloppy mode: R, replies a read waits for (default majority of N)' },
+    'write-quorum': { ...positiveInteger('write-quorum'), summary: 'sloppy mode: W, acks a write waits for (default majority of N)' },
+    keys: { ...positiveInteger('keys'), summary: 'registers the clients share (default 3)' },
+  },
   run: (opts, onProgress) => runReplication(opts, onProgress),
 };
