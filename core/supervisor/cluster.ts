@@ -277,8 +277,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   // ---- process faults (real signals) ----
 
   async kill(id: string): Promise<void> {
+    // The process's exit event reports the new lifecycle (see boot()).
     await this.member(id).proc.kill();
-    this.emit('lifecycle', id, 'killed');
   }
 
   /** Starts a killed or exited node again from its data directory. */
