@@ -4,3 +4,5 @@ export * from './common';
 export * from './paxos';
 export * from './peer';
 export * from './client';
+export * from './replication';
+export * from './twopc';

@@ -12,6 +12,8 @@ import { nodeIdSchema } from './common';
 import { refuse, type Decoded, type ProtocolErrorCode } from './errors';
 import { DEFAULT_MAX_FRAME_BYTES, decodeByKind, validateByKind } from './frame';
 import { paxosMsgSchemas } from './paxos';
+import { replMsgSchemas } from './replication';
+import { twoPcMsgSchemas } from './twopc';
 
 export const PEER_PROTOCOL_VERSION = 1;
 
@@ -21,6 +23,8 @@ export const serviceCommandSchema = z.object({ service: z.string().min(1).max(64
 /** Message schemas of each part a node hosts, keyed by part name, then by message `type`. */
 export const PEER_PARTS: Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> = {
   paxos: paxosMsgSchemas(serviceCommandSchema),
+  repl: replMsgSchemas,
+  twopc: twoPcMsgSchemas,
 };
 
 const tokenSchema = z.string().min(1).max(256);

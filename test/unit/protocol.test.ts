@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { PaxosMsg } from '../../core/algorithms/paxos/types';
+import type { ReplMsg } from '../../core/algorithms/replication/types';
+import type { TwoPcMsg } from '../../core/algorithms/twopc/types';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeClientReply,
@@ -119,6 +121,46 @@ describe('peer frames', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('replication and 2PC parts', () => {
+  const v = (counter: number, node: string) => ({ counter, node });
+  const repl: ReplMsg[] = [
+    { type: 'get', rid: 'r1', key: 'k' },
+    { type: 'get-ack', rid: 'r1', key: 'k', stored: null },
+    { type: 'get-ack', rid: 'r1', key: 'k', stored: { version: v(2, 'n1'), value: { a: 1 } } },
+    { type: 'put', rid: 'r2', key: 'k', value: null, version: v(3, 'n2'), hintFor: 'n3' },
+    { type: 'put', rid: 'r2', key: 'k', value: 'x' },
+    { type: 'put-ack', rid: 'r2', key: 'k', version: v(3, 'n2') },
+    { type: 'copy', reason: 'handoff', key: 'k', stored: { version: v(1, 'n1'), value: 0 } },
+    { type: 'copy-ack', reason: 'repair', key: 'k', version: v(1, 'n1') },
+    { type: 'heartbeat' },
+  ];
+  const twopc: TwoPcMsg[] = [
+    { type: 'execute', txn: 't1', participants: ['n1', 'n2'], ops: [{ at: 0, op: ['append', 'k', 1] }, { at: 1, op: ['r', 'j', null] }] },
+    { type: 'executed', txn: 't1', ok: true, reads: [[1, [1, 2]]] },
+    { type: 'prepare', txn: 't1' },
+    { type: 'vote', txn: 't1', vote: 'read-only' },
+    { type: 'decision', txn: 't1', outcome: 'commit' },
+    { type: 'ack', txn: 't1' },
+    { type: 'query', txn: 't1', coordinator: 'n1' },
+    { type: 'answer', txn: 't1', outcome: 'unknown' },
+  ];
+
+  it('every message round-trips', () => {
+    for (const body of repl) expect(decodePeerFrame(peerMsg(body, 'repl'))).toEqual({ ok: true, value: { type: 'msg', part: 'repl', body } });
+    for (const body of twopc) expect(decodePeerFrame(peerMsg(body, 'twopc'))).toEqual({ ok: true, value: { type: 'msg', part: 'twopc', body } });
+  });
+
+  it('bad bodies are refused with the field named', () => {
+    const noValue = decodePeerFrame(peerMsg({ type: 'put', rid: 'r', key: 'k' }, 'repl'));
+    expect(!noValue.ok && noValue.error).toMatchObject({ code: 'INVALID_MESSAGE' });
+    expect(!noValue.ok && noValue.error.message).toMatch(/body\.value/);
+    const badVote = decodePeerFrame(peerMsg({ type: 'vote', txn: 't', vote: 'maybe' }, 'twopc'));
+    expect(!badVote.ok && badVote.error.message).toMatch(/body\.vote/);
+    const unknown = decodePeerFrame(peerMsg({ type: 'commit-anyway', txn: 't' }, 'twopc'));
+    expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_KIND');
   });
 });
 
