@@ -36,6 +36,11 @@ export interface DurableLogOptions {
    * only its owner knows what state a snapshot must carry.
    */
   compactAboveBytes?: number;
+  /**
+   * Disk fault injection (tests, the lab's storage faults): called before every data sync;
+   * an Error it returns is treated as that sync failing.
+   */
+  syncFault?: () => Error | undefined;
 }
 
 export interface LogRepair {
@@ -90,6 +95,7 @@ export class DurableLog<T> {
     private records: number,
     readonly stats: DurableLogStats,
     private readonly compactAboveBytes: number,
+    private readonly syncFault: (() => Error | undefined) | undefined,
   ) {}
 
   static tempPathFor(path: string): string {
@@ -132,6 +138,7 @@ export class DurableLog<T> {
       decoded.records.length,
       options.stats ?? newDurableLogStats(),
       options.compactAboveBytes ?? DEFAULT_COMPACT_ABOVE_BYTES,
+      options.syncFault,
     );
     const result: OpenedLog<T> = { log, records: decoded.records as T[], removedStaleTemp };
     return repair ? { ...result, repair } : result;
@@ -188,6 +195,8 @@ export class DurableLog<T> {
         const all = Buffer.concat(frames);
         try {
           await tempHandle.writeFile(all);
+          const injected = this.syncFault?.();
+          if (injected) throw injected;
           await tempHandle.sync();
         } finally {
           await tempHandle.close();
@@ -260,6 +269,8 @@ export class DurableLog<T> {
         position += bytesWritten;
         remaining = remaining.subarray(bytesWritten);
       }
+      const injected = this.syncFault?.();
+      if (injected) throw injected;
       await this.handle.datasync();
       this.stats.syncs += 1;
       this.stats.bytesWritten += position - this.bytes;

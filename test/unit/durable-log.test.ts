@@ -250,4 +250,36 @@ describe('durable log', () => {
     expect(second.repair).toBeUndefined();
     await second.log.close();
   });
+
+  it('a failed sync rejects every waiting append and fails the log for good; a reopen recovers', async () => {
+    let failing = false;
+    const { log } = await DurableLog.open<Rec>(path, { syncFault: () => (failing ? new Error('EIO: injected') : undefined) });
+    await log.append({ type: 'x', n: 1 });
+    failing = true;
+    const a = log.append({ type: 'x', n: 2 });
+    const b = log.append({ type: 'x', n: 3 });
+    await expect(a).rejects.toMatchObject({ code: 'LOG_FAILED' });
+    await expect(b).rejects.toThrow(/EIO: injected; reopen it to recover/);
+    failing = false;
+    // Retrying the sync could "succeed" without the data (fsyncgate): the log stays failed.
+    await expect(log.append({ type: 'x', n: 4 })).rejects.toMatchObject({ code: 'LOG_FAILED' });
+    await log.close();
+    const reopened = await DurableLog.open<Rec>(path);
+    expect(reopened.records[0]).toEqual({ type: 'x', n: 1 });
+    await reopened.log.append({ type: 'x', n: 5 });
+    await reopened.log.close();
+  });
+
+  it('a failed sync during compaction leaves the old log in place', async () => {
+    let failing = false;
+    const { log } = await DurableLog.open<Rec>(path, { syncFault: () => (failing ? new Error('EIO: injected') : undefined) });
+    await log.appendAll([{ type: 'x', n: 1 }, { type: 'x', n: 2 }]);
+    failing = true;
+    await expect(log.compact([{ type: 'snapshot', n: 2 }])).rejects.toMatchObject({ code: 'LOG_FAILED' });
+    await log.close();
+    const reopened = await DurableLog.open<Rec>(path);
+    expect(reopened.records).toEqual([{ type: 'x', n: 1 }, { type: 'x', n: 2 }]);
+    expect(reopened.removedStaleTemp).toBe(true);
+    await reopened.log.close();
+  });
 });
