@@ -10,13 +10,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
+import { nodeArgvFor } from './node-bundle';
 import type { Reaper } from './reaper';
 
 export type NodeLifecycle = 'starting' | 'up' | 'paused' | 'killed' | 'exited' | 'stopped';
 
 export interface NodeLaunch {
   readonly id: string;
-  /** Absolute path of the node entry script (TypeScript, run through tsx). */
+  /**
+   * Absolute path of the node entry script (TypeScript, run through tsx; the default
+   * entry runs from its esbuild bundle when that is fresh, see node-bundle.ts).
+   */
   readonly entry: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
@@ -28,8 +32,6 @@ export interface NodeLine {
   readonly event: string;
   readonly [field: string]: unknown;
 }
-
-const tsxLoader = import.meta.resolve('tsx');
 
 export class NodeProcess extends EventEmitter<{
   line: [NodeLine];
@@ -77,7 +79,7 @@ export class NodeProcess extends EventEmitter<{
     }
     this.lifecycle = 'starting';
     this.stderrTail.length = 0;
-    const child = spawn(process.execPath, ['--import', tsxLoader, this.launch.entry, ...this.launch.args], {
+    const child = spawn(process.execPath, [...nodeArgvFor(this.launch.entry), ...this.launch.args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...this.launch.env },
     });

@@ -1,0 +1,36 @@
+// Bundles the node process entry (core/node/node-main.ts) into one ESM file,
+// dist/node-main.mjs, so a node starts with plain `node` instead of through tsx:
+// no TypeScript transform at start, one file to read, and a smaller heap
+// (see docs/BENCHMARKS.md, "cold start and memory"). Runs as `npm run build:node`
+// and as the `prepare` script (on `npm ci`). NodeProcess falls back to tsx when the
+// bundle is missing or older than the sources, so a stale bundle never runs.
+import { build } from 'esbuild';
+import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const result = await build({
+  entryPoints: [`${root}core/node/node-main.ts`],
+  outfile: `${root}dist/node-main.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  // ws loads these native speed-ups with require() inside try/catch; leaving them out of
+  // the bundle keeps that optional behaviour (they are not installed here).
+  external: ['bufferutil', 'utf-8-validate'],
+  // ws is CommonJS and calls require() for Node built-ins; an ESM bundle has no require.
+  banner: { js: "import { createRequire as __faultlineRequire } from 'node:module';\nconst require = __faultlineRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: true,
+});
+
+// The sources the bundle was made from: NodeProcess compares their mtimes with the
+// bundle's, so an edit to any of them sends nodes back to tsx until the next build.
+const inputs = Object.keys(result.metafile.inputs)
+  .map((p) => relative(root, fileURLToPath(new URL(p, `file://${process.cwd()}/`))))
+  .filter((p) => p.startsWith('core/'));
+await writeFile(`${root}dist/node-main.inputs.json`, JSON.stringify({ entry: 'core/node/node-main.ts', inputs }, null, 1) + '\n');
