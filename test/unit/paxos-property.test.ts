@@ -115,6 +115,13 @@ function checkApplied(c: PaxosCluster): void {
       seen.add(command);
     }
   }
+  // A client told "ok: op@slot" saw op applied at that slot, and that is what the slot holds.
+  for (const reply of c.replies.values()) {
+    if (!reply.ok) continue;
+    const [op, slot] = reply.result.split('@');
+    expect(Number(slot)).toBe(reply.slot);
+    expect(JSON.parse(c.learned.get(reply.slot)?.value ?? 'null')).toMatchObject({ kind: 'cmd', command: { op } });
+  }
 }
 
 describe('agreement under random schedules', () => {

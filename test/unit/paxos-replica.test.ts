@@ -239,6 +239,34 @@ describe('a new leader finishes what the old one started', () => {
   });
 });
 
+describe('a lagging candidate', () => {
+  it('gets promises without the chosen prefix, and learns it by catch-up before leading', () => {
+    const c = clusterWithLeader();
+    c.isolate('n3');
+    for (const op of ['a', 'b', 'c']) c.propose('n1', op);
+    c.stabilize();
+    c.tick('n1', 50); // the heartbeat tells n2 the commit point
+    c.stabilize();
+    expect(c.status('n2').chosenUpTo).toBe(3);
+    c.heal();
+    c.crash('n1');
+    c.campaign('n3'); // n3 knows nothing: it prepares from slot 1
+    c.deliver({ type: 'prepare', to: 'n2' });
+    const [promise] = c.pending({ type: 'promise' });
+    expect(promise?.msg).toMatchObject({ type: 'promise', accepted: [], chosenUpTo: 3 });
+    c.deliver({ type: 'promise' });
+    expect(c.status('n3').role).toBe('candidate'); // a quorum, but slots 1..3 still unknown here
+    expect(c.pending({ from: 'n3', to: 'n2', type: 'catchup' })).toHaveLength(1);
+    c.stabilize();
+    expect(c.status('n3').role).toBe('leader');
+    const r = c.propose('n3', 'd');
+    c.stabilize();
+    expect(c.reply(r)).toMatchObject({ ok: true, slot: 4 });
+    expect(c.service('n3').commands).toEqual(['a', 'b', 'c', 'd']);
+    expect(c.violations).toEqual([]);
+  });
+});
+
 describe('restarts', () => {
   it('a restarted acceptor keeps its promise and rejects a lower ballot', () => {
     const c = clusterWithLeader(); // n1 leads at ballot 1

@@ -17,6 +17,13 @@ export interface CandidateState<Cmd> {
   readonly reported: Map<number, AcceptedEntry<Cmd>>;
   /** The highest slot any promise reported (or fromSlot - 1). */
   highestSlot: number;
+  /**
+   * The highest commit point a promise reported, and who reported it. Acceptors leave out
+   * the slots they know chosen (keeping promises small), so the candidate must learn every
+   * slot up to here, by catch-up, before it may lead.
+   */
+  mustLearnUpTo: number;
+  aheadPeer: NodeId | undefined;
   /** Prepares are resent to silent acceptors (a dropped prepare should not cost a whole election timeout). */
   readonly resendTimer: Deadline;
 }

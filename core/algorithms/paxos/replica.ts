@@ -61,6 +61,8 @@ interface RoleBehaviour<Cmd> {
   step(from: NodeId, msg: ProposerMsg<Cmd>): void;
   tick(): void;
   propose(request: ProposeRequest<Cmd>): void;
+  /** The chosen prefix grew (a candidate may be waiting for it). */
+  learned(): void;
 }
 
 export class PaxosReplica<Cmd, Res>
@@ -107,18 +109,23 @@ export class PaxosReplica<Cmd, Res>
     },
     tick: () => this.tickFollower(),
     propose: (request) => this.rejectNotLeader(request.id),
+    learned: () => {},
   };
   private readonly asCandidate: RoleBehaviour<Cmd> = {
     role: 'candidate',
     step: (from, msg) => this.stepCandidate(from, msg),
     tick: () => this.tickCandidate(),
     propose: (request) => this.rejectNotLeader(request.id),
+    learned: () => {
+      if (this.candidate !== undefined) this.maybeWinPhase1(this.candidate);
+    },
   };
   private readonly asLeader: RoleBehaviour<Cmd> = {
     role: 'leader',
     step: (from, msg) => this.stepLeader(from, msg),
     tick: () => this.tickLeader(),
     propose: (request) => this.proposeAsLeader(request),
+    learned: () => {},
   };
 
   constructor(
@@ -270,7 +277,9 @@ export class PaxosReplica<Cmd, Res>
     this.send(from, {
       type: 'promise',
       ballot: msg.ballot,
-      accepted: this.log.acceptedFrom(msg.fromSlot),
+      // Slots known chosen here are left out: the candidate learns them by catch-up instead
+      // (see CandidateState.mustLearnUpTo), so a promise carries only the undecided tail.
+      accepted: this.log.acceptedFrom(Math.max(msg.fromSlot, this.log.chosenUpTo + 1)),
       chosenUpTo: this.log.chosenUpTo,
     });
   }
@@ -362,6 +371,7 @@ export class PaxosReplica<Cmd, Res>
       this.out.events.push({ kind: 'applied', slot, value });
       this.settlePending(slot, value, outcome);
     }
+    if (!silent) this.behaviour.learned();
   }
 
   private applyValue(slot: number, value: LogValue<Cmd>): ApplyOutcome<Res> {
@@ -492,6 +502,8 @@ export class PaxosReplica<Cmd, Res>
       votes: new QuorumTracker(this.electorate),
       reported: new Map(),
       highestSlot: fromSlot - 1,
+      mustLearnUpTo: fromSlot - 1,
+      aheadPeer: undefined,
       resendTimer: new Deadline(),
     };
     this.candidate = candidate;
@@ -499,7 +511,7 @@ export class PaxosReplica<Cmd, Res>
     candidate.votes.vote(this.id);
     this.broadcast({ type: 'prepare', ballot, fromSlot });
     candidate.resendTimer.set(this.nowMs, this.config.heartbeatMs);
-    if (candidate.votes.reached) this.becomeLeader();
+    this.maybeWinPhase1(candidate);
   }
 
   private absorbPromise(candidate: CandidateState<Cmd>, entries: readonly AcceptedEntry<Cmd>[]): void {
@@ -523,9 +535,12 @@ export class PaxosReplica<Cmd, Res>
       case 'promise':
         if (candidate.votes.granted.has(from)) return; // a duplicate
         this.absorbPromise(candidate, msg.accepted);
-        if (msg.chosenUpTo > this.log.chosenUpTo) this.requestCatchup(from);
-        if (candidate.votes.vote(from)) this.becomeLeader();
-        return;
+        if (msg.chosenUpTo > candidate.mustLearnUpTo) {
+          candidate.mustLearnUpTo = msg.chosenUpTo;
+          candidate.aheadPeer = from;
+        }
+        candidate.votes.vote(from);
+        return this.maybeWinPhase1(candidate);
       case 'nack':
         return this.onNack(msg.promised);
       case 'accepted':
@@ -533,6 +548,13 @@ export class PaxosReplica<Cmd, Res>
       default:
         return unreachable(msg, 'proposer message');
     }
+  }
+
+  /** Phase 1 is won with a quorum of promises AND every slot the promises left out learned. */
+  private maybeWinPhase1(candidate: CandidateState<Cmd>): void {
+    if (!candidate.votes.reached) return;
+    if (this.log.chosenUpTo >= candidate.mustLearnUpTo) return this.becomeLeader();
+    if (candidate.aheadPeer !== undefined) this.requestCatchup(candidate.aheadPeer);
   }
 
   private tickCandidate(): void {
