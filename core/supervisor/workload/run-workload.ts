@@ -1,0 +1,170 @@
+/**
+ * One run: K clients drive a workload against the cluster at a shared rate while the
+ * nemesis breaks things on its seeded schedule; the history goes to memory and a JSONL
+ * file; a cheap checker watches the prefix live; at the end the nemesis heals everything,
+ * the full checker judges the history, and availability / recovery / per-node load are
+ * computed. The cluster itself is started and stopped by the caller.
+ */
+import { Prng } from '../../algorithms/common/prng';
+import type { Verdict } from '../../check/verdict';
+import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
+import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
+import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
+import { HistoryRecorder, type HistoryCounts } from './history-recorder';
+import { RateLimiter } from './rate-limiter';
+import { sleep, type Caller, type ClientContext, type Workload } from './types';
+
+export interface RunTarget extends FaultTarget {
+  endpoints(): Endpoint[];
+  readonly token: string;
+}
+
+export interface RunProgress {
+  readonly elapsedMs: number;
+  readonly counts: HistoryCounts;
+  readonly fault: string | undefined;
+  /** Set once the live checker found a violation. */
+  readonly liveViolation: string | undefined;
+}
+
+export interface RunOptions {
+  readonly workload: Workload;
+  readonly clients: number;
+  /** Operations per second over all clients. */
+  readonly rate: number;
+  readonly durationMs: number;
+  readonly seed: number;
+  readonly faults: readonly FaultKind[];
+  readonly policy?: BalancePolicy;
+  readonly historyFile?: string;
+  /** Per-request timeout of each client (its outcome is then unknown). Default 1500 ms. */
+  readonly clientTimeoutMs?: number;
+  /** How often the live checker runs on the prefix. Default 3000 ms. */
+  readonly liveCheckEveryMs?: number;
+  /** Overrides for the nemesis plan (tests shorten periods). */
+  readonly plan?: Partial<Pick<NemesisPlanOptions, 'baselineMs' | 'tailMs' | 'faultMs' | 'quietMs' | 'shapes'>>;
+  readonly leader?: () => string | undefined;
+  /** The panel's timeline (PanelApi.record). */
+  readonly record?: (kind: string, text: string) => void;
+  readonly onProgress?: (p: RunProgress) => void;
+  /** Makes clients for tests; a ClusterClient per client by default. */
+  readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
+}
+
+export interface RunResult {
+  readonly workload: string;
+  readonly model: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly verdict: Verdict;
+  readonly live: { readonly checks: number; readonly firstViolationMs: number | null };
+  readonly counts: HistoryCounts;
+  readonly availability: AvailabilityReport;
+  readonly plan: readonly NemesisPeriod[];
+  readonly timeline: readonly TimelineEvent[];
+  readonly load: { readonly policy: BalancePolicy; readonly perNode: Record<string, number> };
+  readonly notes: string[];
+  readonly unsupported?: string;
+}
+
+export async function runWorkload(target: RunTarget, options: RunOptions): Promise<RunResult> {
+  const startNs = process.hrtime.bigint();
+  const nowNs = (): number => Number(process.hrtime.bigint() - startNs);
+  const nowMs = (): number => nowNs() / 1e6;
+  const { workload } = options;
+  const policy = options.policy ?? 'random';
+  const recorder = new HistoryRecorder(nowNs, options.historyFile);
+  const limiter = new RateLimiter(options.rate);
+  const seeds = new Prng(options.seed);
+  const plan = planNemesis({ seed: options.seed, faults: options.faults, nodes: target.ids, durationMs: options.durationMs, ...options.plan });
+  const nemesisOptions = { clock: nowMs, ...(options.leader ? { leader: options.leader } : {}), ...(options.record ? { record: options.record } : {}) };
+  const nemesis = new Nemesis(target, plan, nemesisOptions);
+  let stopped = false;
+  const runTag = `run${options.seed % 100_000}`;
+
+  const callers = Array.from({ length: options.clients }, (_, i) => {
+    const name = `${runTag}-c${i}`;
+    return options.makeCaller?.(name, i) ??
+      new ClusterClient({ endpoints: () => target.endpoints(), token: target.token, client: name, policy, seed: seeds.nextUint32(), timeoutMs: options.clientTimeoutMs ?? 1_500 });
+  });
+  const errors: string[] = [];
+  const contexts: ClientContext[] = callers.map((caller, i) => ({
+    index: i,
+    name: `${runTag}-c${i}`,
+    caller,
+    recorder,
+    limiter,
+    prng: seeds.fork(),
+    clients: options.clients,
+    stopped: () => stopped,
+    nowMs,
+    process: i,
+  }));
+
+  let liveChecks = 0;
+  let firstViolationMs: number | null = null;
+  let liveViolation: string | undefined;
+  const liveCheck = (): void => {
+    if (!workload.liveCheck || firstViolationMs !== null) return;
+    liveChecks++;
+    try {
+      const v = workload.liveCheck(recorder.ops.slice());
+      if (v.valid === false) {
+        firstViolationMs = Math.round(nowMs());
+        liveViolation = v.summary.split(':')[0];
+        options.record?.('check', `live check: ${v.summary}`);
+      }
+    } catch (e) {
+      errors.push(`live check failed: ${(e as Error).message}`);
+    }
+  };
+  const progress = (): void =>
+    options.onProgress?.({ elapsedMs: Math.round(nowMs()), counts: { ...recorder.counts }, fault: nemesis.current, liveViolation });
+  const progressTimer = setInterval(progress, 1_000);
+  const liveTimer = setInterval(liveCheck, options.liveCheckEveryMs ?? 3_000);
+
+  options.record?.('workload', `${workload.name} workload: ${options.clients} clients, ${options.rate} ops/s, ${options.durationMs / 1000} s, faults ${options.faults.join(',') || 'none'}, seed ${options.seed}`);
+  nemesis.start();
+  const running = contexts.map((ctx) =>
+    workload.runClient(ctx).catch((e: unknown) => {
+      errors.push(`client ${ctx.index} stopped: ${(e as Error).message}`);
+    }),
+  );
+  const allDone = Promise.all(running);
+  await Promise.race([sleep(options.durationMs), allDone]);
+  stopped = true;
+  clearInterval(progressTimer);
+  clearInterval(liveTimer);
+  await nemesis.stop();
+  // In-flight operations finish (or time out); one that outlives the grace stays without a
+  // completion, which the history format reads as "outcome unknown".
+  const graceMs = (options.clientTimeoutMs ?? 1_500) * 3 + 1_000;
+  await Promise.race([allDone, sleep(graceMs)]);
+  const endMs = nowMs();
+  progress();
+  for (const c of callers) (c as { close?(): void }).close?.();
+  await recorder.close();
+  liveCheck();
+
+  const verdict = workload.check(recorder.ops);
+  const perNode: Record<string, number> = {};
+  for (const c of callers) {
+    for (const [node, n] of (c as { load?: Map<string, number> }).load ?? []) perNode[node] = (perNode[node] ?? 0) + n;
+  }
+  const notes = [...(workload.notes?.() ?? []), ...errors];
+  const result: RunResult = {
+    workload: workload.name,
+    model: workload.model,
+    seed: options.seed,
+    durationMs: Math.round(endMs),
+    verdict,
+    live: { checks: liveChecks, firstViolationMs },
+    counts: { ...recorder.counts },
+    availability: computeAvailability(recorder.ops, faultWindows(nemesis.timeline), endMs),
+    plan,
+    timeline: nemesis.timeline,
+    load: { policy, perNode },
+    notes,
+  };
+  return workload.unsupported === undefined ? result : { ...result, unsupported: workload.unsupported };
+}

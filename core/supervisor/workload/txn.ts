@@ -1,0 +1,83 @@
+/**
+ * The transaction workload: Elle's list-append. Each transaction is 1..4 micro-operations
+ * over a few keys, appends of values unique per key and reads of whole lists; the ok
+ * completion carries the node's answer with every read filled in. Checked by checkTxn.
+ * A node without a transaction service answers UNSUPPORTED; the run then stops cleanly and
+ * says so instead of reporting an empty history as valid.
+ */
+import { checkTxn } from '../../check/txn';
+import type { HistoryOp } from '../../check/history';
+import type { Verdict } from '../../check/verdict';
+import { unknownVerdict } from '../../check/verdict';
+import { interpretReply } from './outcome';
+import { afterInfo, type ClientContext, type Workload } from './types';
+
+export interface TxnWorkloadOptions {
+  readonly keys?: number;
+  readonly maxOps?: number;
+  readonly checkTimeoutMs?: number;
+}
+
+type MicroOp = ['append', string, number] | ['r', string, null];
+
+const UNSUPPORTED_CODES: ReadonlySet<string> = new Set(['UNSUPPORTED', 'UNKNOWN_SERVICE']);
+
+export class TxnWorkload implements Workload {
+  readonly name = 'txn' as const;
+  readonly model = 'txn';
+  unsupported: string | undefined;
+  private readonly keys: string[];
+  private readonly nextValue = new Map<string, number>();
+
+  constructor(private readonly options: TxnWorkloadOptions = {}) {
+    this.keys = Array.from({ length: options.keys ?? 5 }, (_, i) => `t${i}`);
+  }
+
+  nextTxn(ctx: Pick<ClientContext, 'prng'>): MicroOp[] {
+    const n = ctx.prng.between(1, this.options.maxOps ?? 4);
+    return Array.from({ length: n }, (): MicroOp => {
+      const key = ctx.prng.pick(this.keys);
+      if (ctx.prng.chance(0.5)) return ['r', key, null];
+      const v = (this.nextValue.get(key) ?? 0) + 1;
+      this.nextValue.set(key, v);
+      return ['append', key, v];
+    });
+  }
+
+  async runClient(ctx: ClientContext): Promise<void> {
+    while (!ctx.stopped() && this.unsupported === undefined) {
+      await ctx.limiter.take();
+      if (ctx.stopped() || this.unsupported !== undefined) return;
+      const ops = this.nextTxn(ctx);
+      const handle = ctx.recorder.invoke(ctx.process, 'txn', undefined, ops);
+      const r = interpretReply((await ctx.caller.call({ type: 'txn', ops }, ops[0]?.[1])).reply);
+      if (r.type === 'ok') {
+        const filled = filledOps(r.result);
+        if (filled) ctx.recorder.complete(handle, 'ok', { value: filled });
+        else {
+          ctx.recorder.complete(handle, 'info', { error: `unreadable txn result ${JSON.stringify(r.result)}` });
+          afterInfo(ctx);
+        }
+        continue;
+      }
+      if (UNSUPPORTED_CODES.has(r.code)) this.unsupported = `the nodes answered ${r.code}: ${r.message}`;
+      ctx.recorder.complete(handle, r.type, { error: r.code });
+      if (r.type === 'info') afterInfo(ctx);
+    }
+  }
+
+  check(ops: HistoryOp[]): Verdict {
+    if (this.unsupported !== undefined) return unknownVerdict(this.model, `UNSUPPORTED: transactions could not be checked because ${this.unsupported}.`);
+    return checkTxn(ops, { timeoutMs: this.options.checkTimeoutMs ?? 20_000 });
+  }
+}
+
+/** The node answers with the micro-ops (reads filled) or an object holding them. */
+function filledOps(result: unknown): unknown[] | undefined {
+  if (Array.isArray(result)) return result;
+  if (typeof result === 'object' && result !== null) {
+    const o = result as { ops?: unknown; txn?: unknown; value?: unknown };
+    for (const c of [o.ops, o.txn, o.value]) if (Array.isArray(c)) return c;
+  }
+  return undefined;
+}
