@@ -8,7 +8,7 @@
 import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { StepContext } from './context';
-import type { Outcome, RoutedOp, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
+import type { Outcome, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
 
 type Phase = 'executing' | 'preparing' | 'deciding' | 'committing';
 
@@ -92,9 +92,17 @@ export class Coordinator {
     for (const [node, share] of shares) ctx.send(node, { type: 'execute', txn, participants, ops: share });
   }
 
-  onExecuted(ctx: StepContext, from: NodeId, txn: TxnId, ok: boolean, reads: readonly (readonly [number, readonly unknown[]])[] | undefined): void {
+  onExecuted(ctx: StepContext, from: NodeId, msg: Extract<TwoPcMsg, { type: 'executed' }>): void {
+    const { txn, ok, reads, known } = msg;
     const t = this.txns.get(txn);
     if (!t || t.phase !== 'executing' || !t.shares.has(from)) return;
+    if (!ok && known === 'commit') {
+      // A re-run of a transaction that already committed: undo only this run's work.
+      ctx.out.replies.push({ id: txn, ok: false, error: 'ALREADY_COMMITTED', reason: `${from} already committed ${txn}` });
+      t.clientWaiting = false;
+      this.abort(ctx, t, '', [...t.executed]);
+      return;
+    }
     if (!ok) {
       this.abort(ctx, t, `${from} could not lock the keys (held by another transaction)`);
       return;
@@ -142,9 +150,9 @@ export class Coordinator {
   }
 
   /** Only before a commit was logged or proposed: then abort is certain and needs no record. */
-  private abort(ctx: StepContext, t: CoordinatorTxn, reason: string): void {
+  private abort(ctx: StepContext, t: CoordinatorTxn, reason: string, tell: readonly NodeId[] = t.participants): void {
     ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'abort' });
-    for (const node of t.participants) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'abort' });
+    for (const node of tell) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'abort' });
     this.reply(ctx, t, 'abort', reason);
     this.txns.delete(t.txn);
   }

@@ -40,4 +40,9 @@ export class DecisionService implements ReplicatedService<DecisionCommand, Decis
   decision(txn: TxnId): Outcome | undefined {
     return this.decided.get(txn);
   }
+
+  /** Every decision applied here, in log order (checkers and the panel). */
+  entries(): [TxnId, Outcome][] {
+    return [...this.decided];
+  }
 }

@@ -99,7 +99,7 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
         this.participant.onExecute(ctx, from, msg);
         return;
       case 'executed':
-        this.coordinator.onExecuted(ctx, from, msg.txn, msg.ok, msg.reads);
+        this.coordinator.onExecuted(ctx, from, msg);
         return;
       case 'prepare':
         this.participant.onPrepare(ctx, from, msg.txn);

@@ -105,6 +105,10 @@ export class Participant {
       if (existing.state === 'working') ctx.send(from, { type: 'executed', txn: msg.txn, ok: true, reads: existing.reads });
       return;
     }
+    if (this.finished.get(msg.txn) === 'commit') {
+      ctx.send(from, { type: 'executed', txn: msg.txn, ok: false, known: 'commit' });
+      return;
+    }
     if (this.refused.has(msg.txn) || this.finished.has(msg.txn)) {
       ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
       return;
@@ -192,21 +196,26 @@ export class Participant {
   }
 
   onDecision(ctx: StepContext, from: NodeId, txn: TxnId, outcome: Outcome): void {
-    this.learn(ctx, txn, outcome);
+    // In paxos mode a yes voter takes its outcome from the log only: a coordinator that
+    // restarted has forgotten whether it proposed commit, so its word is not enough.
+    const prepared = this.txns.get(txn)?.state === 'prepared';
+    if (!(prepared && ctx.config.decisions)) this.learn(ctx, txn, outcome);
     if (outcome === 'commit') ctx.send(from, { type: 'ack', txn });
   }
 
   /**
-   * Cooperative termination, the answering side. A participant that has not voted yes
-   * may still abort, and does, so the asker can abort too.
+   * Cooperative termination, the answering side. A participant still working (it has not
+   * voted) may abort, and does, so the asker can abort too. One that never heard of the
+   * transaction says it does not know: it may have voted read-only and forgotten (a
+   * read-only vote leaves no record), and then an abort from it would be a lie.
    */
   answer(ctx: StepContext, txn: TxnId): Outcome | 'unknown' {
     const done = this.finished.get(txn);
     if (done) return done;
+    if (this.refused.has(txn)) return 'abort';
     const t = this.txns.get(txn);
-    if (t?.state === 'prepared') return 'unknown';
-    if (t) this.dropWorking(ctx, t);
-    else this.refuse(ctx, txn);
+    if (!t || t.state === 'prepared') return 'unknown';
+    this.dropWorking(ctx, t);
     return 'abort';
   }
 

@@ -33,8 +33,12 @@ export interface RoutedOp {
 
 export type TwoPcMsg =
   | { readonly type: 'execute'; readonly txn: TxnId; readonly participants: readonly NodeId[]; readonly ops: readonly RoutedOp[] }
-  /** `reads`: position in the transaction -> list seen; absent when the locks conflicted. */
-  | { readonly type: 'executed'; readonly txn: TxnId; readonly ok: boolean; readonly reads?: readonly (readonly [number, readonly unknown[]])[] }
+  /**
+   * `reads`: position in the transaction -> list seen; absent when refused. `known`: the
+   * refusal is because this participant already committed this transaction id (a
+   * duplicated or re-sent request): the client must not be told it failed.
+   */
+  | { readonly type: 'executed'; readonly txn: TxnId; readonly ok: boolean; readonly reads?: readonly (readonly [number, readonly unknown[]])[]; readonly known?: 'commit' }
   | { readonly type: 'prepare'; readonly txn: TxnId }
   | { readonly type: 'vote'; readonly txn: TxnId; readonly vote: Vote }
   | { readonly type: 'decision'; readonly txn: TxnId; readonly outcome: Outcome }
@@ -70,7 +74,13 @@ export type TwoPcError =
   /** Certainly no effect: a lock conflict, a no vote, a timeout before any decision. */
   | 'ABORTED'
   /** Malformed request (an empty transaction, an unknown micro-op). */
-  | 'BAD_REQUEST';
+  | 'BAD_REQUEST'
+  /**
+   * This transaction id already committed (the request was duplicated, or re-sent after a
+   * coordinator crash lost the first reply): committed once, not run again. Unknown to this
+   * reply what it read: the client records it as indeterminate.
+   */
+  | 'ALREADY_COMMITTED';
 
 export type TwoPcReply =
   | { readonly id: TxnId; readonly ok: true; readonly ops: TxnMicroOp[] }

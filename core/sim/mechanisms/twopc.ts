@@ -88,10 +88,6 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
       mode === 'paxos'
         ? new TwoPcPaxosNode({ twopc: config(id), members: nodes, seed: opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), paxosTiming: PAXOS_TIMING }, durable as Tagged[])
         : restoreTwoPcNode(config(id), durable as TwoPcRecord[]),
-    onEvent: (_node, ev) => {
-      if (ev.kind === 'outcome') obs.outcomes.push({ txn: ev.txn, node: ev.node, outcome: ev.outcome });
-      else if (ev.kind === 'decided') obs.decisions.push({ txn: ev.txn, node: ev.node, outcome: ev.outcome });
-    },
   });
 
   const history = new HistoryRecorder(() => world.now);
@@ -124,6 +120,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
         obs.replies.push({ txn: id, outcome: 'commit' });
         return finish('ok', reply.ops);
       }
+      if (reply.error === 'ALREADY_COMMITTED') return finish('info'); // what it read is unknown here
       obs.replies.push({ txn: id, outcome: 'abort' });
       finish('fail');
     });
@@ -141,6 +138,20 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     const m = world.machine(id) as TwoPcNode | TwoPcPaxosNode | undefined;
     const status: TwoPcStatus | undefined = m?.status();
     for (const p of status?.participating ?? []) if (p.state === 'prepared' || p.state === 'in-doubt') inDoubtAtEnd.push({ txn: p.txn, node: id });
+  }
+  // Decisions: classic, the coordinators' COMMIT records (no record = abort); paxos, what
+  // the decision log applied on every live replica.
+  // Outcomes and decisions are read from the disks, not from events: an event of a step
+  // whose records a crash tore never took effect (nothing of that step left the node).
+  for (const id of nodes) {
+    const records = (world.durable(id) as (TwoPcRecord | Tagged)[]).flatMap((r) => ('part' in r ? (r.part === 'twopc' ? [r.body as TwoPcRecord] : []) : [r]));
+    for (const r of records) if (r.type === 'outcome') obs.outcomes.push({ txn: r.txn, node: id, outcome: r.outcome });
+    if (mode === 'classic') {
+      for (const r of records) if (r.type === 'commit') obs.decisions.push({ txn: r.txn, node: id, outcome: 'commit' });
+    } else {
+      const m = world.machine(id) as TwoPcPaxosNode | undefined;
+      for (const [txn, outcome] of m?.decisions.entries() ?? []) obs.decisions.push({ txn, node: `${id} (log)`, outcome });
+    }
   }
   const atomicity: AtomicityObservations = { ...obs, inDoubtAtEnd };
   const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS })];
