@@ -139,6 +139,12 @@ class Cluster {
 
 const N3 = ['n1', 'n2', 'n3'];
 
+function ringOf(members: NodeId[]): HashRing {
+  const ring = new HashRing();
+  for (const m of members) ring.add(m);
+  return ring;
+}
+
 /** A key whose preference list of length `n` among `members` matches `want`. */
 function keyWhere(members: NodeId[], n: number, want: (pref: NodeId[]) => boolean): string {
   const ring = new HashRing();
@@ -266,6 +272,35 @@ describe('quorum mode (ABD)', () => {
     expect(c.reply(r)).toMatchObject({ ok: true, value: 'kept' });
   });
 
+  it('a restarted coordinator never reissues a version it issued before the crash', () => {
+    const N4 = ['n1', 'n2', 'n3', 'n4'];
+    const key = keyWhere(N4, 3, (p) => !p.includes('n1')); // n1 coordinates but stores nothing
+    const a = ringOf(N4).preferenceList(key, 3)[0] as NodeId;
+    const c = new Cluster(N4);
+    // n1 issues 1@n1, but its put reaches only one replica; then n1 crashes.
+    c.write('n1', key, 'before-crash');
+    c.deliver((m) => m.msg.type === 'put' && m.to !== a);
+    expect(c.disks.get('n1')).toContainEqual({ type: 'issued', key, counter: 1 });
+    c.crash('n1');
+    c.restart('n1');
+    // Phase 1 hears only from the two replicas that have nothing: the durable record still lifts the counter.
+    const w = c.write('n1', key, 'after-restart');
+    c.deliver((m) => m.from === a && m.msg.type === 'get-ack');
+    expect(c.reply(w)).toMatchObject({ ok: true, version: { counter: 2, node: 'n1' } });
+  });
+
+  it('a duplicated client request is applied once and answered with the same reply', () => {
+    const c = new Cluster(N3);
+    const id = c.write('n1', 'x', 'once');
+    c.request('n1', { id, kind: 'write', key: 'x', value: 'once' }); // in progress: ignored
+    c.deliver();
+    const first = c.reply(id);
+    c.replies.delete(id);
+    c.request('n1', { id, kind: 'write', key: 'x', value: 'once' }); // answered: same reply again
+    expect(c.reply(id)).toEqual(first);
+    expect(c.disks.get('n1')?.filter((rec) => rec.type === 'issued')).toHaveLength(1);
+  });
+
   it('times out with an unknown outcome once a put went out, and a plain failure before', () => {
     const c = new Cluster(N3, { opTimeoutMs: 500 });
     c.crash('n2');
@@ -375,12 +410,6 @@ describe('membership changes', () => {
   const before = ['n1', 'n2', 'n3', 'n4'];
   const after = [...before, 'n5'];
   const keys = Array.from({ length: 60 }, (_, i) => `key-${i}`);
-
-  function ringOf(members: NodeId[]): HashRing {
-    const ring = new HashRing();
-    for (const m of members) ring.add(m);
-    return ring;
-  }
 
   it('a join moves only the keys whose replica set changed, and leavers drop them', () => {
     const c = new Cluster(after, { members: before });

@@ -248,12 +248,12 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     // A duplicated request (the network does that): the first copy is in progress or has
     // been answered. Starting it again would apply a write twice, and refusing it would
     // tell the client "failed" about a write that happens.
-    if (this.ops.has(req.id)) return;
     const answered = this.recentReplies.get(req.id);
     if (answered) {
       r.replies.push(answered);
       return;
     }
+    if (this.ops.has(req.id)) return;
     if (typeof req.key !== 'string' || req.key === '') {
       r.replies.push({
         id: req.id,
