@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableLog, newDurableLogStats } from '../node/durable-log';
+import { Transport } from '../node/transport';
 import { decodeClientRequest, decodePeerFrame, encodePeerFrame } from '../protocol';
 import { summarize, type BenchSuite, type Measurement } from './harness';
 
@@ -53,8 +54,46 @@ function decodeThroughput(name: string, frames: string[], decode: (s: string) =>
   return summarize(name, 'frames/s', perRun, `${Math.round(frames.reduce((n, f) => n + f.length, 0) / frames.length)} bytes/frame`);
 }
 
+/** Two transports on 127.0.0.1: Paxos accepts from n1 to n2, sent in bursts, until all arrive. */
+async function transportThroughput(frames: number, runs: number): Promise<Measurement> {
+  let received = 0;
+  let onAll: (() => void) | undefined;
+  const n2 = new Transport({
+    id: 'n2',
+    token: 'bench',
+    onMessage: () => {
+      if (++received === frames) onAll?.();
+    },
+  });
+  const n1 = new Transport({ id: 'n1', token: 'bench', onMessage: () => undefined });
+  const perRun: number[] = [];
+  try {
+    const port = await n2.listen();
+    await n1.listen();
+    n1.setPeers({ n2: { port } });
+    while (!n1.isConnected('n2')) await new Promise((r) => setTimeout(r, 5));
+    const body = record(1).body;
+    for (let r = 0; r < runs; r++) {
+      received = 0;
+      const all = new Promise<void>((resolve) => (onAll = resolve));
+      const start = performance.now();
+      for (let i = 0; i < frames; i++) {
+        n1.send('n2', 'paxos', body);
+        // Yield now and then so the receiver drains as a real node would.
+        if (i % 500 === 499) await new Promise((res) => setImmediate(res));
+      }
+      await all;
+      perRun.push(frames / ((performance.now() - start) / 1000));
+    }
+  } finally {
+    await n1.close();
+    await n2.close();
+  }
+  return summarize('transport n1 -> n2, validated Paxos accepts', 'frames/s', perRun, 'one process, both ends on 127.0.0.1');
+}
+
 const suite: BenchSuite = {
-  name: 'node: durable log and wire decoding',
+  name: 'node: durable log, wire decoding, transport',
   async run(ctx) {
     const runs = ctx.quick ? 3 : 7;
     const total = ctx.quick ? 300 : 2000;
@@ -72,6 +111,8 @@ const suite: BenchSuite = {
     out.push(decodeThroughput('decode+validate peer heartbeat', heartbeats, decodePeerFrame, runs));
     out.push(decodeThroughput('decode+validate client kv write', client, decodeClientRequest, runs));
     out.push(decodeThroughput('JSON.parse alone (baseline), accept', peer, (s) => ({ ok: JSON.parse(s) !== undefined }), runs));
+    ctx.progress('transport over real sockets');
+    out.push(await transportThroughput(ctx.quick ? 5_000 : 50_000, runs));
     return out;
   },
 };
