@@ -6,11 +6,13 @@ import type { SimMechanism } from '../report';
 import { paxosMechanism } from './paxos';
 import { locksMechanism } from './locks';
 import { replicationMechanism } from './replication';
+import { twopcMechanism } from './twopc';
 
 export const MECHANISMS: Readonly<Record<string, SimMechanism>> = {
   paxos: paxosMechanism,
   locks: locksMechanism,
   replication: replicationMechanism,
+  twopc: twopcMechanism,
 };
 
 export function mechanismNames(): string[] {

@@ -157,11 +157,23 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS })];
   const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
   if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
+  if (opts.keys !== undefined && !/--keys /.test(report.replay)) report.replay += ` --keys ${opts.keys}`;
   return report;
 }
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',
   summary: 'list-append transactions by two-phase commit (--mode classic|paxos); checks atomicity and serializability',
+  flags: {
+    mode: { summary: `decision: ${TWOPC_MODES.join(', ')} (default classic; paxos decides through a Paxos log and does not block)`, parse: (text) => parseTwoPcMode(text) },
+    keys: {
+      summary: 'keys the transactions share (default 6)',
+      parse(text) {
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--keys needs an integer >= 1, got "${text}"`);
+        return n;
+      },
+    },
+  },
   run: (opts, onProgress) => runTwoPc(opts as TwoPcSimOptions, onProgress),
 };
