@@ -70,11 +70,18 @@ export class LinearizabilitySearch {
   private readonly stackState: Int32Array;
   private readonly stackSkip: Uint8Array;
   private depth = 0;
-  // The linearized set is stored compactly: every operation below `low` is linearized,
-  // none above `high`, so only the words between matter (Wing & Gong places operations
+  // The linearized set is a bitset over bit positions: operations that must complete
+  // (finite return) take positions 0..finite-1 in invoke order, unknown-outcome ones the
+  // positions after. It is cached compactly: every finite position below `low` is set,
+  // none of them above `high`, so only the words between matter, plus the (few) words of
+  // the unknown-outcome positions, which may stay unset forever (Wing & Gong places operations
   // roughly in real-time order, so that window stays small even for huge histories).
   private low = 0;
   private high = -1;
+  private readonly bitOf: Int32Array;
+  private readonly finite: number;
+  private readonly unknownFirstWord: number;
+  private readonly unknownWords: number;
   private readonly stackLow: Int32Array;
   private readonly stackHigh: Int32Array;
   // Lowe's cache: hash -> newest entry; entries chained; each entry is stored in `pool` at
@@ -140,6 +147,14 @@ export class LinearizabilitySearch {
       this.z1[i] = mix32(2 * i + 0x2545f491);
       this.z2[i] = mix32(2 * i + 1 + 0x9e3779b9);
     }
+    this.bitOf = new Int32Array(n);
+    let finite = 0;
+    for (let i = 0; i < n; i++) if (problem.returnAt[i] !== Infinity) this.bitOf[i] = finite++;
+    let unknown = finite;
+    for (let i = 0; i < n; i++) if (problem.returnAt[i] === Infinity) this.bitOf[i] = unknown++;
+    this.finite = finite;
+    this.unknownFirstWord = finite >> 5;
+    this.unknownWords = finite < n ? ((n - 1) >> 5) - this.unknownFirstWord + 1 : 0;
     this.linearized = new Uint32Array(this.words);
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
@@ -181,9 +196,7 @@ export class LinearizabilitySearch {
       if ((entry & 1) === 0) {
         const newState = p.step(this.state, op);
         if (newState >= 0) {
-          lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
-          this.h1 ^= this.z1[op] as number;
-          this.h2 ^= this.z2[op] as number;
+          this.mark(op);
           const fresh = this.remember(newState, op);
           if (fresh === 1) {
             this.push(op, 0);
@@ -206,9 +219,7 @@ export class LinearizabilitySearch {
         this.frontier.state = this.state;
       }
       if (p.optional[op] === 1) {
-        lin[op >> 5] = (lin[op >> 5] as number) | (1 << (op & 31));
-        this.h1 ^= this.z1[op] as number;
-        this.h2 ^= this.z2[op] as number;
+        this.mark(op);
         const fresh = this.remember(this.state, op);
         if (fresh === 1) {
           this.push(op, 1);
@@ -224,9 +235,18 @@ export class LinearizabilitySearch {
     return this.status;
   }
 
-  private unmark(op: number): void {
+  private mark(op: number): void {
+    const bit = this.bitOf[op] as number;
     const lin = this.linearized;
-    lin[op >> 5] = (lin[op >> 5] as number) & ~(1 << (op & 31));
+    lin[bit >> 5] = (lin[bit >> 5] as number) | (1 << (bit & 31));
+    this.h1 ^= this.z1[op] as number;
+    this.h2 ^= this.z2[op] as number;
+  }
+
+  private unmark(op: number): void {
+    const bit = this.bitOf[op] as number;
+    const lin = this.linearized;
+    lin[bit >> 5] = (lin[bit >> 5] as number) & ~(1 << (bit & 31));
     this.h1 ^= this.z1[op] as number;
     this.h2 ^= this.z2[op] as number;
   }
@@ -239,14 +259,19 @@ export class LinearizabilitySearch {
     this.stackLow[this.depth] = this.low;
     this.stackHigh[this.depth] = this.high;
     this.depth++;
-    if (op > this.high) this.high = op;
-    if (op === this.low) {
-      const lin = this.linearized;
-      const n = this.problem.size;
-      let low = op + 1;
-      while (low < n && ((lin[low >> 5] as number) & (1 << (low & 31))) !== 0) low++;
-      this.low = low;
+    const bit = this.bitOf[op] as number;
+    if (bit < this.finite) {
+      if (bit > this.high) this.high = bit;
+      if (bit === this.low) this.low = this.nextUnset(bit + 1);
     }
+  }
+
+  /** The first finite position at or after `from` whose bit is unset (or `finite`). */
+  private nextUnset(from: number): number {
+    const lin = this.linearized;
+    let low = from;
+    while (low < this.finite && ((lin[low >> 5] as number) & (1 << (low & 31))) !== 0) low++;
+    return low;
   }
 
   /** Undoes choices until one leaves an untried alternative; false when none is left. */
@@ -298,16 +323,19 @@ export class LinearizabilitySearch {
    */
   private remember(state: number, op: number): number {
     const lin = this.linearized;
-    // The window of the set after this step: `low` may move past op, `high` may grow to op.
+    // The window of the set after this step: `low` may move past op, `high` may grow to it.
+    const bit = this.bitOf[op] as number;
     let low = this.low;
-    if (op === low) {
-      const n = this.problem.size;
-      low = op + 1;
-      while (low < n && ((lin[low >> 5] as number) & (1 << (low & 31))) !== 0) low++;
+    let high = this.high;
+    if (bit < this.finite) {
+      if (bit === low) low = this.nextUnset(bit + 1);
+      if (bit > high) high = bit;
     }
-    const high = op > this.high ? op : this.high;
     const firstWord = low >> 5;
-    const count = high >= low ? (high >> 5) - firstWord + 1 : 0;
+    const windowWords = high >= low ? (high >> 5) - firstWord + 1 : 0;
+    const tailFirst = this.unknownFirstWord;
+    const tailWords = this.unknownWords;
+    const count = windowWords + tailWords;
     const key = (this.h1 ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0;
     const h2 = this.h2 >>> 0;
     const pool = this.pool;
@@ -315,13 +343,16 @@ export class LinearizabilitySearch {
     let id = first ?? NONE;
     while (id !== NONE) {
       const base = this.offsets[id] as number;
-      if (pool[base] === state >>> 0 && pool[base + 1] === h2 && pool[base + 2] === firstWord && pool[base + 3] === count) {
+      if (pool[base] === state >>> 0 && pool[base + 1] === h2 && pool[base + 2] === firstWord && pool[base + 3] === windowWords) {
         let same = true;
-        for (let w = 0; w < count; w++) {
+        for (let w = 0; w < windowWords; w++) {
           if (pool[base + 4 + w] !== lin[firstWord + w]) {
             same = false;
             break;
           }
+        }
+        for (let w = 0; same && w < tailWords; w++) {
+          if (pool[base + 4 + windowWords + w] !== lin[tailFirst + w]) same = false;
         }
         if (same) return 0;
       }
@@ -337,8 +368,9 @@ export class LinearizabilitySearch {
     this.pool[base] = state >>> 0;
     this.pool[base + 1] = h2;
     this.pool[base + 2] = firstWord;
-    this.pool[base + 3] = count;
-    this.pool.set(lin.subarray(firstWord, firstWord + count), base + 4);
+    this.pool[base + 3] = windowWords;
+    this.pool.set(lin.subarray(firstWord, firstWord + windowWords), base + 4);
+    if (tailWords > 0) this.pool.set(lin.subarray(tailFirst, tailFirst + tailWords), base + 4 + windowWords);
     this.chain[fresh] = first ?? NONE;
     this.table.set(key, fresh);
     return 1;

@@ -14,6 +14,7 @@
 import { describeOperation, operationEvidence, showValue, type OperationEvidence } from './explain';
 import { pairOperations, type HistoryOp, type Operation } from './history';
 import { LinearizabilitySearch, type Frontier } from './linearizability';
+import { findImpossibleObservation, findStaleRead, type ImpossibleObservation, type StaleRead } from './register-impossible';
 import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, registerPartitions, type RegisterPartition } from './register-model';
 import { invalidVerdict, unknownVerdict, validVerdict, type Verdict } from './verdict';
 
@@ -52,6 +53,13 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
   const operations = pairOperations(ops);
   const partitions = registerPartitions(operations).sort((a, b) => a.size - b.size);
   const stats = { operations: operations.length, keys: partitions.length, steps: 0, cacheEntries: 0 };
+
+  for (const part of partitions) {
+    const impossible = findImpossibleObservation(part);
+    if (impossible) return explainImpossible(part, impossible, stats);
+    const stale = findStaleRead(part);
+    if (stale) return explainStale(part, stale, stats);
+  }
 
   interface Job {
     part: RegisterPartition;
@@ -215,6 +223,47 @@ function explainInvalid(
   };
   stats.evidenceChecks = checks;
   return invalidVerdict(MODEL, summarize(part, sub, stuckOp, evidenceOps.length, frontier, valueThen), evidence, stats);
+}
+
+function explainImpossible(part: RegisterPartition, found: ImpossibleObservation, stats: Record<string, number>): Verdict {
+  const { observer, producer } = found;
+  const involved = producer === undefined ? [observer] : [observer, producer].sort((a, b) => a - b);
+  const evidence: RegisterEvidence = {
+    key: part.key ?? null,
+    operations: involved.map((i) => operationEvidence(part.ops[i] as Operation, part.shown[i])),
+    stuckAt: operationEvidence(part.ops[observer] as Operation, part.shown[observer]),
+    placed: 0,
+    valueThen: null,
+  };
+  const where = part.key === undefined ? 'the register' : `key ${JSON.stringify(part.key)}`;
+  const value = part.values.values[part.arg[observer] as number];
+  const me = describeOperation(part.ops[observer] as Operation, whatItDid(part, observer));
+  const why =
+    producer === undefined
+      ? `no operation on that key ever wrote ${showValue(value)} (the initial value is null)`
+      : `the first operation that could produce ${showValue(value)}, ${describeOperation(part.ops[producer] as Operation, whatItDid(part, producer))}, started only after it had completed`;
+  return invalidVerdict(MODEL, `Not linearizable on ${where}: ${me}, but ${why}.`, evidence, stats);
+}
+
+function explainStale(part: RegisterPartition, found: StaleRead, stats: Record<string, number>): Verdict {
+  const { reader, source, overwrite } = found;
+  const involved = [reader, overwrite, ...(source === undefined ? [] : [source])].sort((a, b) => a - b);
+  const evidence: RegisterEvidence = {
+    key: part.key ?? null,
+    operations: involved.map((i) => operationEvidence(part.ops[i] as Operation, part.shown[i])),
+    stuckAt: operationEvidence(part.ops[reader] as Operation, part.shown[reader]),
+    placed: involved.length - 1,
+    valueThen: part.values.values[(part.kind[overwrite] === WRITE ? part.arg[overwrite] : part.arg2[overwrite]) as number] ?? null,
+  };
+  const where = part.key === undefined ? 'the register' : `key ${JSON.stringify(part.key)}`;
+  const describe = (i: number): string => describeOperation(part.ops[i] as Operation, whatItDid(part, i));
+  const origin = source === undefined ? 'the initial null' : describe(source);
+  return invalidVerdict(
+    MODEL,
+    `Not linearizable on ${where} (stale read): ${describe(reader)}, but ${describe(overwrite)} started after ${origin} ${source === undefined ? 'was in place' : 'had completed'} and completed before the read started, so it took effect in between and the read should have seen it or something newer.`,
+    evidence,
+    stats,
+  );
 }
 
 function whatItDid(part: RegisterPartition, i: number): string {

@@ -125,6 +125,61 @@ describe('checkRegister: scenarios', () => {
     expect((v.evidence as RegisterEvidence).operations).toHaveLength(3);
   });
 
+  it('proves a stale read without search and names the write it missed', () => {
+    const v = checkRegister(
+      history([
+        [1, 'invoke', 'write', 'a'],
+        [1, 'ok', 'write', 'a'],
+        [2, 'invoke', 'write', 'b'],
+        [3, 'invoke', 'read'],
+        [3, 'ok', 'read', 'b'],
+        [2, 'ok', 'write', 'b'],
+        [1, 'invoke', 'write', 'c'],
+        [1, 'ok', 'write', 'c'],
+        [3, 'invoke', 'read'],
+        [3, 'ok', 'read', 'b'],
+      ]),
+    );
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/stale read/);
+    expect(v.stats?.steps).toBe(0);
+    expect((v.evidence as RegisterEvidence).operations.map((o) => [o.process, o.f, o.value])).toEqual([
+      [2, 'write', 'b'],
+      [1, 'write', 'c'],
+      [3, 'read', 'b'],
+    ]);
+  });
+
+  it('a value whose only write started after the read completed cannot have been read', () => {
+    const v = checkRegister(
+      history([
+        [1, 'invoke', 'read'],
+        [1, 'ok', 'read', 9],
+        [2, 'invoke', 'write', 9],
+        [2, 'ok', 'write', 9],
+      ]),
+    );
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/started only after it had completed/);
+    expect((v.evidence as RegisterEvidence).operations).toHaveLength(2);
+  });
+
+  it('a stale-looking read is fine when another write of the same value may come later', () => {
+    const v = checkRegister(
+      history([
+        [1, 'invoke', 'write', 'a'],
+        [1, 'ok', 'write', 'a'],
+        [1, 'invoke', 'write', 'b'],
+        [1, 'ok', 'write', 'b'],
+        [2, 'invoke', 'write', 'a'],
+        [2, 'info', 'write', 'a'],
+        [3, 'invoke', 'read'],
+        [3, 'ok', 'read', 'a'],
+      ]),
+    );
+    expect(v.valid).toBe(true);
+  });
+
   it('a failed write certainly had no effect', () => {
     const v = checkRegister(
       history([
