@@ -21,8 +21,9 @@ import { unreachable } from '../common/unreachable';
 import { ballotEquals, nextBallot } from './ballot';
 import type { ReplicaLog } from './log';
 import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
+import { validateConfig } from './config';
 import { restoreDurable } from './restore';
-import { SessionTable } from './sessions';
+import { SessionedStateMachine, type ApplyOutcome } from './state-machine';
 import {
   ZERO_BALLOT,
   compareBallots,
@@ -79,8 +80,8 @@ export class PaxosReplica<Cmd, Res>
   /** The highest round seen anywhere; the next campaign goes above it. */
   private highestRound: number;
   private readonly log: ReplicaLog<Cmd>;
-  /** Replicated: rebuilt by re-applying the log, never persisted on its own. */
-  private readonly sessions = new SessionTable<Res>();
+  /** The service and its session table: rebuilt by re-applying the log, never persisted on its own. */
+  private readonly stateMachine: SessionedStateMachine<Cmd, Res>;
 
   // Volatile role state.
   private behaviour: RoleBehaviour<Cmd>;
@@ -139,6 +140,7 @@ export class PaxosReplica<Cmd, Res>
     this.peers = config.members.filter((m) => m !== config.id);
     this.maxInFlight = config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.prng = new Prng(config.seed);
+    this.stateMachine = new SessionedStateMachine(service);
     const restored = restoreDurable(durable, config.bugs);
     this.promised = restored.promised;
     this.highestRound = restored.highestRound;
@@ -366,34 +368,12 @@ export class PaxosReplica<Cmd, Res>
   private applyChosen(silent: boolean): void {
     for (let next = this.log.nextToApply(); next !== undefined; next = this.log.nextToApply()) {
       const { slot, value } = next;
-      const outcome = this.applyValue(slot, value);
+      const outcome = this.stateMachine.apply(slot, value, this.nowMs);
       if (silent) continue;
       this.out.events.push({ kind: 'applied', slot, value });
       this.settlePending(slot, value, outcome);
     }
     if (!silent) this.behaviour.learned();
-  }
-
-  private applyValue(slot: number, value: LogValue<Cmd>): ApplyOutcome<Res> {
-    if (value.kind === 'noop') return { kind: 'noop' };
-    const { client, seq, op } = value.command;
-    if (client !== undefined && seq !== undefined) {
-      const seen = this.sessions.lookup(client, seq);
-      switch (seen.kind) {
-        case 'applied':
-          return { kind: 'result', result: seen.hit.result, slot: seen.hit.slot };
-        case 'expired':
-          return { kind: 'expired' };
-        case 'new':
-          break;
-        default:
-          return unreachable(seen, 'session lookup');
-      }
-    }
-    const result = this.service.apply(op, slot);
-    if (client !== undefined && seq !== undefined) this.sessions.record(client, seq, result, slot);
-    this.service.afterApply?.(op, result, slot, this.nowMs);
-    return { kind: 'result', result, slot };
   }
 
   private settlePending(slot: number, value: LogValue<Cmd>, outcome: ApplyOutcome<Res>): void {
@@ -657,7 +637,7 @@ export class PaxosReplica<Cmd, Res>
     const { client, seq } = request.command;
     let key: string | undefined;
     if (client !== undefined && seq !== undefined) {
-      const seen = this.sessions.lookup(client, seq);
+      const seen = this.stateMachine.lookup(client, seq);
       if (seen.kind === 'applied') {
         this.out.replies.push({ id: request.id, ok: true, result: seen.hit.result, slot: seen.hit.slot });
         return;
@@ -783,11 +763,6 @@ export class PaxosReplica<Cmd, Res>
   }
 }
 
-type ApplyOutcome<Res> =
-  | { readonly kind: 'result'; readonly result: Res; readonly slot: number }
-  | { readonly kind: 'expired' }
-  | { readonly kind: 'noop' };
-
 /** Both are client commands with the same (client, seq): the session table answers for both. */
 function sameSession<Cmd>(a: LogValue<Cmd>, b: LogValue<Cmd>): boolean {
   return (
@@ -798,27 +773,4 @@ function sameSession<Cmd>(a: LogValue<Cmd>, b: LogValue<Cmd>): boolean {
     a.command.client === b.command.client &&
     a.command.seq === b.command.seq
   );
-}
-
-function validateConfig(config: PaxosConfig): void {
-  if (!config.members.includes(config.id)) {
-    throw new Error(`PaxosConfig.members must include the replica's own id "${config.id}", got [${config.members.join(', ')}]`);
-  }
-  if (new Set(config.members).size !== config.members.length) {
-    throw new Error(`PaxosConfig.members must be distinct, got [${config.members.join(', ')}]`);
-  }
-  if (!(config.heartbeatMs > 0)) throw new Error(`PaxosConfig.heartbeatMs must be > 0, got ${config.heartbeatMs}`);
-  if (!(config.electionTimeoutMinMs > config.heartbeatMs)) {
-    throw new Error(
-      `PaxosConfig.electionTimeoutMinMs must exceed heartbeatMs ${config.heartbeatMs}, got ${config.electionTimeoutMinMs}`,
-    );
-  }
-  if (!(config.electionTimeoutMaxMs >= config.electionTimeoutMinMs)) {
-    throw new Error(
-      `PaxosConfig.electionTimeoutMaxMs must be >= electionTimeoutMinMs ${config.electionTimeoutMinMs}, got ${config.electionTimeoutMaxMs}`,
-    );
-  }
-  if (config.maxInFlight !== undefined && !(Number.isInteger(config.maxInFlight) && config.maxInFlight >= 1)) {
-    throw new Error(`PaxosConfig.maxInFlight must be a positive integer, got ${config.maxInFlight}`);
-  }
 }
