@@ -463,6 +463,28 @@ describe('membership changes', () => {
   });
 });
 
+describe('membership changes across a restart', () => {
+  it('a leaver that crashes before its keys were acknowledged streams them again after restarting', () => {
+    const before = ['n1', 'n2', 'n3', 'n4'];
+    const remaining = ['n1', 'n2', 'n3'];
+    const key = keyWhere(before, 3, (p) => p.includes('n4'));
+    const c = new Cluster(before);
+    c.write('n4', key, 'moving');
+    c.deliver();
+    const newOwners = ringOf(remaining).preferenceList(key, 3);
+    const missing = newOwners.find((m) => c.node(m).stored(key) === null) as NodeId;
+    expect(missing).toBeDefined();
+    for (const id of before) c.request(id, { kind: 'membership', members: remaining });
+    c.deliver((w) => w.msg.type === 'copy'); // every transfer is lost...
+    c.crash('n4'); // ...and the leaver crashes
+    c.restart('n4');
+    expect(c.node('n4').stored(key)?.value).toBe('moving');
+    c.tick(100); // the retry timer resends from the durable store
+    expect(c.node(missing).stored(key)?.value).toBe('moving');
+    expect(c.node('n4').stored(key)).toBeNull();
+  });
+});
+
 describe('async mode', () => {
   it('the first replica acknowledges alone and copies to the others in the background', () => {
     const key = keyWhere(N3, 3, (p) => p[0] === 'n2');

@@ -127,6 +127,12 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     this.store = new ReplicaStore(config.members);
     for (const rec of durable) this.store.apply(rec);
     this.ring = this.buildRing(this.store.members);
+    // Transfers are volatile: a node that restarts holding keys it no longer owns (it left,
+    // or crashed mid-move) streams them to their owners again and drops them once acked.
+    for (const key of this.store.keys()) {
+      const owners = this.replicasOf(key);
+      if (!owners.includes(this.id)) this.transfers.set(key, { remaining: new Set(owners), dropWhenDone: true });
+    }
     this.detector =
       config.makeDetector?.() ?? new TimeoutDetector({ timeoutMs: REPLICATION_DEFAULTS.suspectAfterMs });
   }
