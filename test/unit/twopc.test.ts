@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { transactionsView } from '../../core/algorithms/twopc';
 import { msgType, TwoPcCluster } from './twopc-harness';
 
 describe('two-phase commit, classic mode: scripted scenarios', () => {
@@ -13,6 +14,25 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     // Locks are released and the coordinator logged COMMIT then END.
     expect(c.node('n2').status().locks).toEqual({});
     expect(c.recordTypes('n1')).toEqual(['prepared', 'commit', 'outcome', 'end']);
+  });
+
+  it('shows the coordinator phase and every participant state in the cluster view', () => {
+    const c = new TwoPcCluster();
+    c.submit('n1', 't1', [['append', 'a', 1], ['append', 'b', 1], ['append', 'c', 1]]);
+    c.deliver((m) => (msgType(m) === 'vote' && m.from === 'n3' ? 'hold' : msgType(m) === 'prepare' && m.to === 'n3' ? 'hold' : 'deliver'));
+    const view = transactionsView([...c.nodes.values()].map((n) => n.status()));
+    expect(view).toEqual([
+      {
+        txn: 't1',
+        coordinator: 'n1',
+        phase: 'preparing',
+        participants: [
+          { node: 'n1', state: 'prepared', locks: ['a'] },
+          { node: 'n2', state: 'prepared', locks: ['b'] },
+          { node: 'n3', state: 'working', locks: ['c'] },
+        ],
+      },
+    ]);
   });
 
   it('persists PREPARED in the same step as the yes vote, before it is sent', () => {
@@ -128,6 +148,18 @@ describe('THE blocking scenario (classic): coordinator crashes after the yes vot
       const st = c.node(n).status();
       expect(st.participating).toEqual([{ txn: 't1', coordinator: 'n1', state: 'in-doubt', locks: [n === 'n2' ? 'b' : 'c'], blockedOn: 'n1' }]);
     }
+    // The panel's table: n1 is down, so only the participants speak, both blocked on it.
+    expect(transactionsView(['n2', 'n3'].map((n) => c.node(n).status()))).toEqual([
+      {
+        txn: 't1',
+        coordinator: 'n1',
+        phase: undefined,
+        participants: [
+          { node: 'n2', state: 'in-doubt', locks: ['b'], blockedOn: 'n1' },
+          { node: 'n3', state: 'in-doubt', locks: ['c'], blockedOn: 'n1' },
+        ],
+      },
+    ]);
     const blocked = c.events.filter((e) => e.kind === 'blocked');
     expect(blocked.map((e) => (e as { node: string }).node).sort()).toEqual(['n2', 'n3']);
     expect((blocked[0] as { message: string }).message).toMatch(/^blocked: waiting for coordinator n1/);

@@ -4,3 +4,4 @@ export { DecisionService, type DecisionCommand, type DecisionResult } from './de
 export { LockTable } from './lock-table';
 export type { TwoPcReady } from './context';
 export { TwoPcPaxosNode, type TwoPcPaxosConfig, type TwoPcPaxosReady } from './paxos-node';
+export { transactionsView, type TxnView } from './cluster-view';
