@@ -10,9 +10,9 @@ import { runWorkload, type RunTarget } from '../../core/supervisor/workload/run-
 import { TxnWorkload } from '../../core/supervisor/workload/txn';
 import type { CallBody, Caller } from '../../core/supervisor/workload/types';
 
-const reply = (r: Omit<ReplyFrame, 'type' | 'id'>): CallResult => ({ reply: { type: 'reply', id: '1', ...r } as ReplyFrame, node: 'n1' });
+const reply = (r: Record<string, unknown>): CallResult => ({ reply: { type: 'reply', id: '1', ...r } as ReplyFrame, node: 'n1' });
 const ok = (result: unknown): CallResult => reply({ ok: true, result });
-const refused = (code: string): CallResult => reply({ ok: false, code, message: code } as never);
+const refused = (code: string): CallResult => reply({ ok: false, code, message: code });
 
 /** A cluster with no processes: faults are not used by these tests. */
 const noCluster: RunTarget = {
