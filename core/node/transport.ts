@@ -16,7 +16,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { backoffMs, type NodeId } from '../algorithms/common';
 import {
-  DEFAULT_MAX_FRAME_BYTES,
   PEER_PARTS,
   PEER_PROTOCOL_VERSION,
   decodePeerFrame,
@@ -35,6 +34,21 @@ export const CLOSE_CODES = {
 } as const;
 
 export const PEER_PATH = '/peer';
+
+/**
+ * Peer frames may be far larger than client frames: a catch-up reply carries up to a
+ * batch of log entries (256 x a 64 KiB value in the worst case). Refusing one would stop
+ * a lagging replica from ever catching up, so the node-to-node limit is 16 MiB.
+ */
+export const PEER_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Before the hello, nobody is trusted with more than this (a hello is ~200 bytes). */
+const MAX_HELLO_BYTES = 4096;
+/**
+ * Bytes queued on one outbound socket beyond which frames are dropped: a peer that is
+ * paused (SIGSTOP) keeps its socket open but reads nothing, and the queue must not grow
+ * without bound. Dropping is what a real network does; the algorithms retry.
+ */
+export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export interface PeerAddress {
   readonly host?: string;
@@ -57,7 +71,10 @@ export interface TransportOptions {
   readonly peers?: Readonly<Record<NodeId, PeerAddress>>;
   /** Browser origins allowed to connect. Nodes serve no browsers: empty by default. */
   readonly allowedOrigins?: readonly string[];
+  /** Default PEER_MAX_FRAME_BYTES. */
   readonly maxFrameBytes?: number;
+  /** Default MAX_BUFFERED_BYTES. */
+  readonly maxBufferedBytes?: number;
   /** Uniform [0, 1) source for back-off and faults; inject a seeded one in tests. */
   readonly random?: () => number;
   readonly reconnectBaseMs?: number;
@@ -79,12 +96,16 @@ export interface TransportStats {
   unconnected: number;
   /** Frames lost to fault rules (both directions). */
   faultDropped: number;
+  /** Frames dropped because the peer is not reading (MAX_BUFFERED_BYTES). */
+  backpressureDropped: number;
+  /** Frames this node refused to send: bigger than the frame limit. */
+  oversized: number;
   refused: number;
 }
 
 export class Transport {
   readonly faults: LinkFaults;
-  readonly stats: TransportStats = { sent: 0, received: 0, unconnected: 0, faultDropped: 0, refused: 0 };
+  readonly stats: TransportStats = { sent: 0, received: 0, unconnected: 0, faultDropped: 0, backpressureDropped: 0, oversized: 0, refused: 0 };
   private readonly random: () => number;
   private readonly maxFrameBytes: number;
   private readonly tokenDigest: Buffer;
@@ -99,7 +120,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     this.random = options.random ?? Math.random;
     this.faults = new LinkFaults(this.random);
-    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxFrameBytes = options.maxFrameBytes ?? PEER_MAX_FRAME_BYTES;
     this.tokenDigest = digest(options.token);
   }
 
@@ -179,6 +200,19 @@ export class Transport {
       return false;
     }
     const text = encodePeerFrame({ type: 'msg', part, body });
+    // The receiver would refuse it; say so here, where the sender can be found.
+    if (text.length > this.maxFrameBytes || Buffer.byteLength(text) > this.maxFrameBytes) {
+      this.stats.oversized++;
+      const type = (body as { type?: unknown } | null)?.type;
+      this.emit({
+        kind: 'refused',
+        peer: to,
+        direction: 'out',
+        code: 'FRAME_TOO_LARGE',
+        message: `not sending ${part} ${String(type)} to ${to}: ${Buffer.byteLength(text)} bytes exceed the ${this.maxFrameBytes}-byte frame limit`,
+      });
+      return false;
+    }
     let sent = false;
     for (const delay of delays) {
       if (delay <= 0) sent = this.sendNow(link, text) || sent;
@@ -246,8 +280,10 @@ export class Transport {
   }
 
   private sendNow(link: OutboundLink, text: string): boolean {
-    if (!link.send(text)) {
-      this.stats.unconnected++;
+    const outcome = link.send(text, this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
+    if (outcome !== 'sent') {
+      if (outcome === 'backpressure') this.stats.backpressureDropped++;
+      else this.stats.unconnected++;
       return false;
     }
     this.stats.sent++;
@@ -294,7 +330,15 @@ export class Transport {
     });
     ws.on('error', () => undefined); // 'close' follows; nothing else to do
     ws.on('message', (data: RawData) => {
-      const decoded = decodePeerFrame(asBytes(data), this.maxFrameBytes, this.options.parts ?? PEER_PARTS);
+      const bytes = asBytes(data);
+      if (from === undefined && bytes.byteLength > MAX_HELLO_BYTES) {
+        clearTimeout(helloTimer);
+        const reason = `UNAUTHORIZED: a ${bytes.byteLength}-byte first frame is no hello (limit ${MAX_HELLO_BYTES})`;
+        this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: reason });
+        ws.close(CLOSE_CODES.UNAUTHORIZED, reason);
+        return;
+      }
+      const decoded = decodePeerFrame(bytes, this.maxFrameBytes, this.options.parts ?? PEER_PARTS);
       if (from === undefined) {
         clearTimeout(helloTimer);
         const refusal = this.checkHello(decoded);
@@ -409,11 +453,12 @@ class OutboundLink {
     });
   }
 
-  send(text: string): boolean {
+  send(text: string, maxBufferedBytes: number): 'sent' | 'unconnected' | 'backpressure' {
     const ws = this.ws;
-    if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN) return false;
+    if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN) return 'unconnected';
+    if (ws.bufferedAmount > maxBufferedBytes) return 'backpressure';
     ws.send(text);
-    return true;
+    return 'sent';
   }
 
   stop(): void {

@@ -116,6 +116,28 @@ describe('transport', () => {
     expect(a.got).toEqual([]);
   });
 
+  it('a huge first frame is no hello: closed before it is parsed', async () => {
+    const a = await node('n1');
+    const c = await rawClient(a.t.port);
+    c.ws.send(JSON.stringify({ type: 'hello', version: 1, node: 'n9', to: 'n1', token: 'x'.repeat(10_000) }));
+    const closed = await c.closed;
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/first frame is no hello/);
+  });
+
+  it('a frame over the limit is refused by its sender, with an event naming it', async () => {
+    const a = await node('n1', { maxFrameBytes: 2048 });
+    const b = await node('n2', { maxFrameBytes: 2048 });
+    a.t.setPeers({ n2: { port: b.t.port } });
+    await until(() => a.t.isConnected('n2'), 'link');
+    const big = { type: 'catchup-reply', entries: [{ slot: 1, value: { kind: 'cmd', command: { op: 'x'.repeat(4000) } } }], chosenUpTo: 1 };
+    expect(a.t.send('n2', 'paxos', big)).toBe(false);
+    expect(a.t.stats.oversized).toBe(1);
+    expect(a.events.find((e) => e.kind === 'refused')).toMatchObject({ code: 'FRAME_TOO_LARGE', peer: 'n2', direction: 'out' });
+    expect(a.t.send('n2', 'paxos', hb(1))).toBe(true);
+    await until(() => b.got.length === 1, 'small frame still flows');
+  });
+
   it('a browser Origin not on the allow-list is refused at the upgrade', async () => {
     const a = await node('n1', { allowedOrigins: ['http://panel.local'] });
     const status = await new Promise<number>((resolve) => {
