@@ -432,15 +432,7 @@ export class PaxosReplica<Cmd, Res>
     this.behaviour = this.asFollower;
     this.ballot = ZERO_BALLOT;
     this.leaderHint = leaderHint;
-    // After losing a duel, wait longer (and randomly) so the duel does not repeat.
-    this.electionTimeoutMs = backOff
-      ? backoffMs(
-          this.failedCampaigns,
-          this.config.electionTimeoutMinMs,
-          this.config.electionTimeoutMaxMs * BACKOFF_CAP_FACTOR,
-          this.prng.next(),
-        )
-      : this.randomElectionTimeoutMs();
+    this.electionTimeoutMs = backOff ? this.backedOffElectionTimeoutMs() : this.randomElectionTimeoutMs();
     this.resetElectionTimer();
     this.out.events.push({ kind: 'role', role: 'follower', ballot: this.promised });
   }
@@ -461,6 +453,17 @@ export class PaxosReplica<Cmd, Res>
     return this.prng.between(this.config.electionTimeoutMinMs, this.config.electionTimeoutMaxMs);
   }
 
+  /** After lost duels, wait longer (and randomly) so the duel does not repeat. */
+  private backedOffElectionTimeoutMs(): number {
+    if (this.failedCampaigns === 0) return this.randomElectionTimeoutMs();
+    return backoffMs(
+      this.failedCampaigns,
+      this.config.electionTimeoutMinMs,
+      this.config.electionTimeoutMaxMs * BACKOFF_CAP_FACTOR,
+      this.prng.next(),
+    );
+  }
+
   // ---------------------------------------------------------------------------------------
   // Candidate: phase 1 for every open slot at once
 
@@ -472,7 +475,7 @@ export class PaxosReplica<Cmd, Res>
     this.behaviour = this.asCandidate;
     this.ballot = ballot;
     this.leaderHint = undefined;
-    this.electionTimeoutMs = this.randomElectionTimeoutMs();
+    this.electionTimeoutMs = this.backedOffElectionTimeoutMs();
     this.resetElectionTimer();
     this.out.events.push({ kind: 'role', role: 'candidate', ballot });
 
@@ -546,9 +549,12 @@ export class PaxosReplica<Cmd, Res>
       return;
     }
     if (candidate.resendTimer.fire(this.nowMs)) {
+      // Lost prepares (or a lost catch-up while waiting for the chosen prefix) are retried
+      // well before the election timeout gives up on this ballot.
       const prepare: PaxosMsg<Cmd> = { type: 'prepare', ballot: this.ballot, fromSlot: candidate.fromSlot };
       for (const peer of this.peers) if (!candidate.votes.granted.has(peer)) this.send(peer, prepare);
       candidate.resendTimer.set(this.nowMs, this.config.heartbeatMs);
+      this.maybeWinPhase1(candidate);
     }
   }
 
