@@ -3,6 +3,7 @@
  * synchronous cluster where the test decides which messages arrive, who is down, who is
  * suspected, and when time passes.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NodeId, Ready } from '../../core/algorithms/common/types';
 import type { FailureDetector } from '../../core/algorithms/detector';
@@ -172,6 +173,39 @@ describe('versions', () => {
       for (const node of order) store.apply({ type: 'stored', key: 'k', version: { counter: 1, node }, value: `from-${node}` });
       expect(store.get('k')).toEqual({ version: { counter: 1, node: 'n2' }, value: 'from-n2' });
     }
+  });
+});
+
+describe('replica store', () => {
+  it('converges to the highest version whatever order (and duplication) its stored records arrive in', () => {
+    const record = fc.record({
+      counter: fc.integer({ min: 0, max: 5 }),
+      node: fc.constantFrom('n1', 'n2', 'n3'),
+      key: fc.constantFrom('a', 'b'),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), fc.integer(), (recs, shuffleSeed) => {
+        const asRecord = (r: { counter: number; node: string; key: string }): ReplRecord => ({
+          type: 'stored',
+          key: r.key,
+          version: { counter: r.counter, node: r.node },
+          value: `${r.key}:${r.counter}@${r.node}`,
+        });
+        const shuffled = [...recs, ...recs.slice(0, 3)].sort((x, y) => ((x.counter * 7 + shuffleSeed) % 11) - ((y.counter * 7 + shuffleSeed) % 11));
+        const a = new ReplicaStore(N3);
+        const b = new ReplicaStore(N3);
+        for (const r of recs) a.apply(asRecord(r));
+        for (const r of shuffled) b.apply(asRecord(r));
+        for (const key of ['a', 'b']) {
+          expect(b.get(key)).toEqual(a.get(key));
+          const mine = recs.filter((r) => r.key === key);
+          if (mine.length === 0) continue;
+          const best = mine.reduce((x, y) => (compareVersions(x, y) >= 0 ? x : y));
+          expect(a.get(key)?.version).toEqual({ counter: best.counter, node: best.node });
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
