@@ -17,6 +17,10 @@
  * replicas, heartbeats into a failure detector (suspicion only chooses targets, never
  * decides safety), key transfer on membership change, retries of lost messages, and
  * timeouts that answer with an unknown outcome once a write may have reached a replica.
+ *
+ * Known limit: `quorum` mode is linearizable with a stable membership. While a join or
+ * leave is streaming keys, a read quorum in the new replica set may miss a write whose
+ * quorum was in the old one (ABD across reconfiguration needs joint quorums, not done).
  */
 import { Deadline } from '../common/deadline';
 import { majority } from '../common/quorum';
