@@ -5,12 +5,14 @@
  * through the log (a retried request is applied once).
  */
 import { z } from 'zod';
+import type { KvCommand } from '../algorithms/kv/types';
 import type { LockCommand } from '../algorithms/locks/types';
 import { keySchema, nodeIdSchema, requestIdSchema } from './common';
 import type { Decoded, ProtocolErrorCode } from './errors';
 import { DEFAULT_MAX_FRAME_BYTES, decodeByKind } from './frame';
 
-const json = z.unknown();
+/** Any JSON value, but present: a write without a value is a malformed write, not a write of nothing. */
+const json = z.unknown().nonoptional();
 const session = { client: z.string().min(1).max(64).optional(), seq: z.number().int().min(0).optional() };
 
 export const kvOpSchema = z.discriminatedUnion('f', [
@@ -119,4 +121,9 @@ export function encodeClientFrame(frame: ClientRequest | ClientReply): string {
 // ---- compile-time agreement with the lock service's commands --------------------------
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Expect<T extends true> = T;
-export type ClientSchemaChecks = [Expect<Mutual<LockOp, Exclude<LockCommand, { type: 'expire' }>>>];
+export type ClientSchemaChecks = [
+  Expect<Mutual<LockOp, Exclude<LockCommand, { type: 'expire' }>>>,
+  // One way only: a schema's `unknown` field infers as optional, so KvCommand -> KvOp cannot hold.
+  Expect<[KvOp] extends [KvCommand] ? true : false>,
+  Expect<[Exclude<KvCommand['f'], KvOp['f']>] extends [never] ? true : false>,
+];

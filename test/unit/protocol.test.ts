@@ -200,6 +200,8 @@ describe('client frames', () => {
       ['{"type":"drop-table","id":"1"}', 'UNKNOWN_KIND'],
       ['{"type":"kv","id":"1","op":{"f":"read"}}', 'INVALID_MESSAGE'],
       ['{"type":"kv","id":"1","op":{"f":"delete","key":"k"}}', 'INVALID_MESSAGE'],
+      ['{"type":"kv","id":"1","op":{"f":"write","key":"k"}}', 'INVALID_MESSAGE'],
+      ['{"type":"propose","id":"1"}', 'INVALID_MESSAGE'],
       ['{"type":"kv","id":"1","op":{"f":"cas","key":"k","value":[1]}}', 'INVALID_MESSAGE'],
       ['{"type":"lock","id":"1","op":{"type":"expire","lock":"L","token":1}}', 'INVALID_MESSAGE'],
       ['{"type":"lock","id":"1","op":{"type":"acquire","lock":"L","owner":"o","ttlMs":-5}}', 'INVALID_MESSAGE'],
