@@ -29,12 +29,4 @@ export class Fifo<T> {
     }
     return item;
   }
-
-  /** Removes and returns everything, oldest first. */
-  drain(): T[] {
-    const rest = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return rest;
-  }
 }
