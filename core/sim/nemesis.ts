@@ -20,10 +20,12 @@ export interface NemesisTarget {
   readonly timeline: { record(atMs: number, kind: FaultKind | 'heal' | 'restart' | 'resume', detail: string): void };
   after(delayMs: number, fn: () => void): void;
   status(id: NodeId): 'up' | 'down' | 'paused';
-  crash(id: NodeId, torn?: boolean): void;
+  crash(id: NodeId, torn?: boolean, when?: (records: readonly unknown[]) => boolean, windowMs?: number): void;
   restart(id: NodeId): void;
   pause(id: NodeId): void;
   resume(id: NodeId): void;
+  /** Optional: lets targeted scenarios react to what nodes persist. */
+  watchPersist?(watch: (node: NodeId, records: readonly unknown[]) => void): void;
   clock(id: NodeId): { setRate(virtualMs: number, rate: number): void; jump(virtualMs: number, jumpMs: number): void };
 }
 
@@ -45,6 +47,20 @@ export interface NemesisOptions {
   /** Largest forward clock jump, and the clock rate range, for `skew`. */
   maxClockJumpMs?: number;
   clockRate?: readonly [number, number];
+  /** A scripted schedule run next to (or, with no faults, instead of) the random mix. */
+  script?: (ctx: ScriptContext) => void;
+}
+
+/** What a scripted scenario may use: the world, its own random stream, and heal hooks. */
+export interface ScriptContext {
+  readonly world: NemesisTarget;
+  readonly prng: Prng;
+  /** Who leads now, if the mechanism knows. */
+  leader(): NodeId | undefined;
+  /** True once the run's final heal began: schedule nothing more. */
+  stopped(): boolean;
+  /** Registers how to undo a fault; the nemesis runs it at its next heal or at stop. */
+  onHeal(heal: () => void): void;
 }
 
 /** The network's baseline when drop/dup are on: rare trouble even in calm periods. */
@@ -81,6 +97,13 @@ export class Nemesis {
 
   /** Starts the cycle: calm, faults, heal, calm, ... until `stop()`. */
   start(): void {
+    this.opts.script?.({
+      world: this.world,
+      prng: this.prng.fork(),
+      stopped: () => this.stopped,
+      leader: () => this.opts.leader?.(),
+      onHeal: (heal) => this.healers.push(heal),
+    });
     if (this.kinds.length === 0) return;
     this.world.after(this.draw(this.opts.calmPeriodMs ?? [100, 400]), () => this.faultPeriod());
   }
@@ -104,7 +127,8 @@ export class Nemesis {
     });
   }
 
-  private healAll(): void {
+  /** Undoes every fault now (scripts call it at the end of their own fault periods). */
+  healAll(): void {
     const healers = this.healers.splice(0);
     if (healers.length === 0) return;
     for (const heal of healers) heal();

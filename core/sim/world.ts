@@ -58,7 +58,8 @@ interface SimNode {
   clock: NodeClock;
   /** Deliveries that arrived while the node was paused, in arrival order. */
   inbox: Array<{ kind: 'deliver'; from: NodeId; msg: unknown } | { kind: 'request'; req: unknown }>;
-  tornArmed: boolean;
+  /** Set by a torn crash: the next persisting step whose records match is torn. */
+  tornWhen: ((records: readonly unknown[]) => boolean) | undefined;
 }
 
 /** The pseudo-endpoint clients and outside resources use on the simulated wire. */
@@ -78,6 +79,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
   private readonly waiting = new Map<string, (reply: Rep) => void>();
   private readonly tornPrng: Prng;
   private readonly tornWindowMs: number;
+  private readonly persistWatchers: Array<(node: NodeId, records: readonly Rec[]) => void> = [];
   /** Counters for reports and benchmarks. */
   readonly stats = { events: 0, steps: 0, delivered: 0, requests: 0, replies: 0 };
 
@@ -93,7 +95,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     this.tornPrng = streamPrng(opts.seed, 'disk');
     const phases = streamPrng(opts.seed, 'tick-phase');
     for (const id of opts.nodes) {
-      const node: SimNode = { id, status: 'up', incarnation: 0, tickGen: 0, clock: new NodeClock(), inbox: [], tornArmed: false };
+      const node: SimNode = { id, status: 'up', incarnation: 0, tickGen: 0, clock: new NodeClock(), inbox: [], tornWhen: undefined };
       this.nodes.set(id, node);
       this.disks.set(id, new SimDisk<Rec>());
       this.machines.set(id, opts.factory(id, [], 0));
@@ -167,6 +169,14 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     this.waiting.delete(id);
   }
 
+  /**
+   * Calls `watch` after every synced batch of records (before the step's sends). Targeted
+   * scenarios use it to strike at the worst moment, e.g. right after a promise was made.
+   */
+  watchPersist(watch: (node: NodeId, records: readonly Rec[]) => void): void {
+    this.persistWatchers.push(watch);
+  }
+
   /** Processes events until `stop()` holds, the queue runs dry, or virtual time passes `untilMs`. */
   run(untilMs: number, stop?: () => boolean): void {
     const queue = this.queue;
@@ -188,16 +198,17 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
 
   /**
    * Kills node `id`: volatile state is lost, synced records are kept. `torn`: the crash
-   * lands inside the node's next step that writes records, between write and sync.
+   * lands inside the node's next step that writes records (matching `when`, if given),
+   * between write and sync; if none comes within `windowMs`, it is a plain crash.
    */
-  crash(id: NodeId, torn = false): void {
+  crash(id: NodeId, torn = false, when?: (records: readonly unknown[]) => boolean, windowMs = this.tornWindowMs): void {
     const node = this.node(id);
     if (node.status === 'down') return;
     if (torn) {
-      node.tornArmed = true;
+      node.tornWhen = when ?? (() => true);
       const incarnation = node.incarnation;
-      this.after(this.tornWindowMs, () => {
-        if (node.tornArmed && node.incarnation === incarnation && node.status !== 'down') {
+      this.after(windowMs, () => {
+        if (node.tornWhen !== undefined && node.incarnation === incarnation && node.status !== 'down') {
           this.timeline.record(this.nowValue, 'crash', `${id} (torn crash found no write in progress: plain crash)`);
           this.kill(node);
         }
@@ -257,7 +268,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
 
   private kill(node: SimNode): void {
     node.status = 'down';
-    node.tornArmed = false;
+    node.tornWhen = undefined;
     node.inbox = [];
     node.tickGen++;
     this.machines.delete(node.id);
@@ -328,7 +339,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     }
     if (ready.persist.length > 0) {
       const disk = this.disk(node.id);
-      if (node.tornArmed) {
+      if (node.tornWhen !== undefined && node.tornWhen(ready.persist)) {
         const keep = this.tornPrng.int(ready.persist.length);
         disk.appendTorn(ready.persist, keep);
         this.timeline.record(
@@ -340,6 +351,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
         return;
       }
       disk.appendSynced(ready.persist);
+      for (const watch of this.persistWatchers) watch(node.id, ready.persist);
     }
     const network = this.network;
     const now = this.nowValue;
