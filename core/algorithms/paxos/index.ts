@@ -1,3 +1,16 @@
+/**
+ * Multi-Paxos replicated log.
+ *
+ * Hosting a replica (core/sim, core/node):
+ *   const r = new PaxosReplica(config, service, durableRecords);   // [] on first boot
+ *   const ready = r.step({ kind: 'tick', nowMs });                 // every few ms
+ *   ready = r.step({ kind: 'message', from, msg, nowMs }) / { kind: 'request', request, nowMs }
+ *   then: append ready.persist durably, and only then send ready.send and deliver ready.replies.
+ * Restart = a new PaxosReplica with a FRESH service and every record persisted so far; its
+ * first step re-applies the chosen prefix silently (no events, no replies), so the
+ * 'applied' events of one node, across restarts, form one gap-free sequence.
+ * Messages from non-members are ignored. Followers answer heartbeats with `catchup`.
+ */
 export * from './types';
 export { PaxosReplica, DEFAULT_MAX_IN_FLIGHT, CATCHUP_BATCH, LOG_VIEW_LIMIT } from './replica';
 export { ballotEquals, maxBallot, nextBallot, formatBallot } from './ballot';
