@@ -63,6 +63,8 @@ export class Nemesis {
   private stopped = false;
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  /** Set while a heal is under way (a restart takes the node's boot time). */
+  private healing: string | undefined;
 
   constructor(
     private readonly target: FaultTarget,
@@ -72,6 +74,7 @@ export class Nemesis {
 
   /** The fault in force right now, in words (for the progress line). */
   get current(): string | undefined {
+    if (this.healing !== undefined) return `healing: ${this.healing}`;
     if (!this.active) return undefined;
     const last = [...this.timeline].reverse().find((e) => e.period === this.active?.period.id && e.phase === 'fault');
     return last?.text;
@@ -203,6 +206,7 @@ export class Nemesis {
     // which belongs to the recovery measured from here.
     const healAtMs = this.options.clock();
     const parts: string[] = [];
+    this.healing = describeFault(period.fault);
     try {
       for (const n of active.paused) {
         this.target.resume(n);
@@ -221,6 +225,8 @@ export class Nemesis {
       this.note('heal', period.id, period.fault.kind, [...active.paused, ...active.killed], parts.join('; ') || 'nothing to heal', healAtMs);
     } catch (e) {
       this.note('error', period.id, period.fault.kind, [], `heal of "${describeFault(period.fault)}" failed: ${(e as Error).message}`);
+    } finally {
+      this.healing = undefined;
     }
   }
 
