@@ -167,7 +167,14 @@ export class DurableLog<T> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
     if (records.length === 0) return Promise.resolve();
-    const frame = Buffer.concat(records.map((r) => encodeRecord(r)));
+    let frame: Buffer;
+    try {
+      frame = Buffer.concat(records.map((r) => encodeRecord(r)));
+    } catch (error) {
+      // A record JSON cannot carry (undefined, a BigInt, a cycle) is the caller's bug;
+      // it is refused alone and the log stays usable.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     this.stats.appends += records.length;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ frame, count: records.length, resolve, reject });

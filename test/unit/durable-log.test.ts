@@ -273,6 +273,15 @@ describe('durable log', () => {
     await expect(log.append({ type: 'x', n: 1 })).rejects.toBeInstanceOf(DurableLogError);
   });
 
+  it('a record JSON cannot carry is refused alone; the log keeps working', async () => {
+    const { log } = await DurableLog.open<unknown>(path);
+    await expect(log.append(undefined)).rejects.toThrow(/must be JSON values, got undefined/);
+    await expect(log.append({ n: 1n })).rejects.toThrow(/BigInt/);
+    await log.append({ type: 'x', n: 1 });
+    await log.close();
+    expect(await recordsOnDisk()).toEqual([{ type: 'x', n: 1 }]);
+  });
+
   it('close waits for queued appends', async () => {
     const { log } = await DurableLog.open<Rec>(path);
     const p = log.append({ type: 'x', n: 1 });
