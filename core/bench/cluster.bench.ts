@@ -1,0 +1,218 @@
+/**
+ * The real cluster on loopback: Faultline with 3 and 5 node processes in Paxos mode and,
+ * when an `etcd` binary is on the PATH, a 3-member etcd measured by the same loops
+ * (cluster-measures.ts) in the same run, with Faultline/etcd ratios next to the goals.
+ * Goals are printed, never asserted: this machine is shared and noisy (PEERS.md).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { bundleIsFresh } from '../supervisor/node-bundle';
+import {
+  coldStart,
+  failover,
+  lockCycles,
+  percentile,
+  rssMb,
+  sequentialLatencies,
+  throughput,
+  type BenchSystem,
+  type SystemLauncher,
+} from './cluster-measures';
+import { etcdLauncher } from './etcd/etcd-system';
+import { findEtcd } from './etcd/etcd-cluster';
+import { LOCK_POLL_MS, faultlineLauncher } from './faultline-system';
+import { summarize, type BenchContext, type BenchSuite, type Measurement } from './harness';
+
+interface Plan {
+  coldStarts: number;
+  latencyRuns: number;
+  latencyOps: number;
+  throughputRuns: number;
+  throughputMs: number;
+  lockRuns: number;
+  lockMs: number;
+  failovers: number;
+}
+
+const FULL: Plan = { coldStarts: 3, latencyRuns: 3, latencyOps: 200, throughputRuns: 3, throughputMs: 2_000, lockRuns: 3, lockMs: 2_000, failovers: 5 };
+const QUICK: Plan = { coldStarts: 1, latencyRuns: 1, latencyOps: 100, throughputRuns: 1, throughputMs: 1_500, lockRuns: 1, lockMs: 1_500, failovers: 2 };
+
+/** Samples of one system, keyed by measure; medians and spread are taken at the end. */
+type Samples = Map<MeasureKey, number[]>;
+type MeasureKey = 'cold' | 'p50' | 'p99' | 'tp16' | 'tp64' | 'lock1' | 'lock8' | 'failover' | 'rss' | 'clientCpu';
+
+interface SystemRun {
+  readonly label: string;
+  readonly kind: 'faultline' | 'etcd';
+  readonly members: number;
+  readonly samples: Samples;
+  readonly errors: string[];
+}
+
+function push(s: Samples, key: MeasureKey, ...values: number[]): void {
+  const list = s.get(key) ?? [];
+  list.push(...values.filter((v) => Number.isFinite(v)));
+  s.set(key, list);
+}
+
+/** Runs one step; a failure is noted and the rest of the suite goes on. */
+async function attempt(run: SystemRun, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    run.errors.push(`${what}: ${(e as Error).message}`);
+  }
+}
+
+async function measureSystem(ctx: BenchContext, plan: Plan, launcher: SystemLauncher, kind: SystemRun['kind'], members: number): Promise<SystemRun> {
+  const run: SystemRun = { label: `${kind}-${members}`, kind, members, samples: new Map(), errors: [] };
+  const say = (m: string): void => ctx.progress(`${run.label}: ${m}`);
+  // Extra cold starts first (each a fresh cluster), then the one the other measures use.
+  for (let i = 1; i < plan.coldStarts; i++) {
+    say(`cold start ${i}/${plan.coldStarts}`);
+    await attempt(run, 'cold start', async () => {
+      const { ms, system } = await coldStart(launcher, members);
+      push(run.samples, 'cold', ms);
+      await system.stop();
+    });
+  }
+  say(`cold start ${plan.coldStarts}/${plan.coldStarts}`);
+  let system: BenchSystem;
+  try {
+    const started = await coldStart(launcher, members);
+    push(run.samples, 'cold', started.ms);
+    system = started.system;
+  } catch (e) {
+    run.errors.push(`start: ${(e as Error).message}`);
+    return run;
+  }
+  try {
+    for (let r = 0; r < plan.latencyRuns; r++) {
+      say(`sequential latency ${r + 1}/${plan.latencyRuns}`);
+      await attempt(run, 'latency', async () => {
+        const lat = await sequentialLatencies(system, plan.latencyOps);
+        push(run.samples, 'p50', percentile(lat, 50));
+        push(run.samples, 'p99', percentile(lat, 99));
+      });
+    }
+    for (const inFlight of [16, 64] as const) {
+      for (let r = 0; r < plan.throughputRuns; r++) {
+        say(`throughput, ${inFlight} in flight ${r + 1}/${plan.throughputRuns}`);
+        await attempt(run, `throughput ${inFlight}`, async () => {
+          const t = await throughput(system, inFlight, plan.throughputMs);
+          push(run.samples, inFlight === 16 ? 'tp16' : 'tp64', t.opsPerSecond);
+          push(run.samples, 'clientCpu', t.clientCpuCores);
+        });
+      }
+    }
+    for (const clients of [1, 8] as const) {
+      for (let r = 0; r < plan.lockRuns; r++) {
+        say(`lock cycles, ${clients} client(s) ${r + 1}/${plan.lockRuns}`);
+        await attempt(run, `locks ${clients}`, async () => {
+          push(run.samples, clients === 1 ? 'lock1' : 'lock8', await lockCycles(system, clients, plan.lockMs, `bench-lock-${clients}-${r}`));
+        });
+      }
+    }
+    say('memory');
+    await attempt(run, 'rss', async () => push(run.samples, 'rss', ...(await rssMb(system))));
+    for (let i = 0; i < plan.failovers; i++) {
+      say(`failover ${i + 1}/${plan.failovers}`);
+      await attempt(run, 'failover', async () => push(run.samples, 'failover', await failover(system)));
+    }
+  } finally {
+    await system.stop().catch((e: unknown) => run.errors.push(`stop: ${(e as Error).message}`));
+  }
+  return run;
+}
+
+/** Rebuilds the node bundle when it is missing or stale, so nodes start without tsx. */
+function ensureBundle(ctx: BenchContext): string {
+  if (bundleIsFresh()) return 'bundle (dist/node-main.mjs)';
+  ctx.progress('building dist/node-main.mjs (npm run build:node)');
+  const script = fileURLToPath(new URL('../../scripts/build-node.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+  if (r.status === 0 && bundleIsFresh()) return 'bundle (dist/node-main.mjs)';
+  return `tsx (bundle build failed: ${(r.stderr || r.error?.message || '').trim().slice(0, 120)})`;
+}
+
+interface MeasureDef {
+  readonly key: MeasureKey;
+  readonly title: string;
+  readonly unit: string;
+  /** How a Faultline/etcd ratio reads against the goal; undefined: no etcd goal. */
+  readonly goal?: { readonly higherIsBetter: boolean; readonly ratio: number; readonly text: string };
+  /** An absolute goal on Faultline's own value. */
+  readonly absolute?: (v: number, run: SystemRun) => string | undefined;
+}
+
+const MEASURES: readonly MeasureDef[] = [
+  { key: 'cold', title: 'cold start (launch -> all ready + leader)', unit: 'ms', absolute: (v, r) => (r.members === 5 ? `goal < 2000 ms: ${v < 2000 ? 'met' : 'MISSED'}` : undefined) },
+  { key: 'p50', title: 'sequential put latency p50', unit: 'ms', goal: { higherIsBetter: false, ratio: 0.5, text: 'aim <= 0.5x etcd (PEERS.md)' } },
+  { key: 'p99', title: 'sequential put latency p99', unit: 'ms' },
+  { key: 'tp16', title: 'put throughput, 16 in flight', unit: 'ops/s', goal: { higherIsBetter: true, ratio: 1, text: 'goal >= 1x etcd' } },
+  { key: 'tp64', title: 'put throughput, 64 in flight', unit: 'ops/s', goal: { higherIsBetter: true, ratio: 1, text: 'goal >= 1x etcd (aim 3x)' } },
+  { key: 'clientCpu', title: 'bench client CPU during throughput', unit: 'cores' },
+  { key: 'lock1', title: 'lock acquire+release, 1 client', unit: 'cycles/s', goal: { higherIsBetter: true, ratio: 1, text: 'goal >= 1x etcd' } },
+  { key: 'lock8', title: 'lock cycles, 8 clients contending 1 lock', unit: 'cycles/s', goal: { higherIsBetter: true, ratio: 1, text: 'goal >= 1x etcd' } },
+  { key: 'failover', title: 'failover: kill -9 leader -> next write', unit: 'ms', goal: { higherIsBetter: false, ratio: 1, text: 'goal < 1x etcd defaults' } },
+  { key: 'rss', title: 'RSS per member after the run', unit: 'MB', absolute: (v, r) => (r.kind === 'faultline' ? `goal < 80 MB: ${v < 80 ? 'met' : 'MISSED'}` : undefined) },
+];
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function report(runs: readonly SystemRun[], runner: string): Measurement[] {
+  const etcd = runs.find((r) => r.kind === 'etcd');
+  const out: Measurement[] = [];
+  for (const run of runs) {
+    for (const def of MEASURES) {
+      const samples = run.samples.get(def.key);
+      if (!samples || samples.length === 0) continue;
+      const name = `${run.label}: ${def.title}`;
+      const notes: string[] = [];
+      if (def.key === 'failover') notes.push(`max ${Math.round(Math.max(...samples))} ms`);
+      if (def.key === 'lock8' && run.kind === 'faultline') notes.push(`queued clients re-send acquire every ${LOCK_POLL_MS} ms`);
+      if (def.key === 'lock8' && run.kind === 'etcd') notes.push('v3lock waits in line');
+      if (def.key === 'cold' && run.kind === 'faultline') notes.push(`nodes run from ${runner}`);
+      const mine = median(samples);
+      const theirs = etcd?.samples.get(def.key);
+      if (run.kind === 'faultline' && def.goal && theirs && theirs.length > 0) {
+        const ratio = mine / median(theirs);
+        const met = def.goal.higherIsBetter ? ratio >= def.goal.ratio : ratio < def.goal.ratio;
+        notes.push(`${ratio.toFixed(2)}x etcd; ${def.goal.text}: ${met ? 'met' : 'MISSED'}`);
+      }
+      const abs = def.absolute?.(mine, run);
+      if (abs) notes.push(abs);
+      out.push(summarize(name, def.unit, samples, notes.length > 0 ? notes.join('; ') : undefined));
+    }
+    for (const e of run.errors) {
+      out.push({ name: `${run.label}: FAILED step`, unit: '', median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: e });
+    }
+  }
+  return out;
+}
+
+const suite: BenchSuite = {
+  name: 'cluster: Faultline (Multi-Paxos, fsync per commit) vs etcd on loopback',
+  async run(ctx) {
+    const plan = ctx.quick ? QUICK : FULL;
+    const runner = ensureBundle(ctx);
+    const etcd = findEtcd();
+    const systems: [SystemLauncher, SystemRun['kind'], number][] = [
+      [faultlineLauncher, 'faultline', 3],
+      [faultlineLauncher, 'faultline', 5],
+    ];
+    if (etcd) systems.push([etcdLauncher, 'etcd', 3]);
+    else ctx.progress('no etcd on the PATH: Faultline only, no ratios');
+    const runs: SystemRun[] = [];
+    for (const [launcher, kind, members] of systems) runs.push(await measureSystem(ctx, plan, launcher, kind, members));
+    const out = report(runs, runner);
+    if (etcd) out.push({ name: `etcd version ${etcd.version}`, unit: '', median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: 'default timing (heartbeat 100 ms, election 1000 ms), fsync per commit' });
+    return out;
+  },
+};
+
+export default suite;
