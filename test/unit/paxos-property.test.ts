@@ -1,7 +1,7 @@
 /**
  * Agreement under arbitrary message schedules: fast-check drives a 3- or 5-replica cluster
  * through random deliveries, drops, duplicates (reordering comes from delivering any queued
- * message), clock jumps, proposals, crashes and restarts. Whatever happens, no slot may be
+ * message), partitions, clock jumps, proposals, crashes and restarts. Whatever happens, no slot may be
  * learned with two values, every replica applies exactly the learned values in slot order,
  * no (client, seq) is applied twice, and once the faults stop the cluster makes progress.
  *
@@ -22,6 +22,8 @@ type Action =
   | { kind: 'propose'; node: number; client: number; seq: number }
   | { kind: 'lose'; node: number }
   | { kind: 'flush' }
+  | { kind: 'isolate'; node: number }
+  | { kind: 'heal' }
   | { kind: 'crash'; node: number }
   | { kind: 'restart'; node: number };
 
@@ -46,6 +48,8 @@ function actionArb(size: number): fc.Arbitrary<Action> {
     // A burst of loss towards one node (a short partition), and a quiet network.
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose' as const), node }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('flush' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('isolate' as const), node }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('heal' as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), node }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), node }) },
   );
@@ -85,6 +89,12 @@ function play(c: PaxosCluster, actions: readonly Action[]): void {
         break;
       case 'flush':
         c.stabilize();
+        break;
+      case 'isolate':
+        if (id !== undefined) c.isolate(id);
+        break;
+      case 'heal':
+        c.heal();
         break;
       case 'crash':
         if (up) c.crash(id);
@@ -136,6 +146,7 @@ describe('agreement under random schedules', () => {
           checkApplied(c);
 
           // Faults stop: everyone is back, the network is reliable. A leader emerges and commits.
+          c.heal();
           for (const id of c.ids) if (!c.node(id).up) c.restart(id);
           c.run(4000);
           expect(c.leaders()).toHaveLength(1);
