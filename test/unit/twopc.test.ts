@@ -13,7 +13,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     expect(c.outcomes('t1')).toEqual({ n1: 'commit', n2: 'commit' });
     // Locks are released and the coordinator logged COMMIT then END.
     expect(c.node('n2').status().locks).toEqual({});
-    expect(c.recordTypes('n1')).toEqual(['prepared', 'commit', 'outcome', 'end']);
+    expect(c.recordTypes('n1')).toEqual(['begin', 'prepared', 'commit', 'outcome', 'end']);
   });
 
   it('shows the coordinator phase and every participant state in the cluster view', () => {
@@ -121,6 +121,23 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     expect(c.node('n2').status().locks).toEqual({});
   });
 
+  it('never runs a transaction id twice: a duplicated request after an abort is answered, not re-run', () => {
+    const c = new TwoPcCluster();
+    c.submit('n1', 't0', [['append', 'b', 0]]);
+    c.deliver((m) => (msgType(m) === 'prepare' ? 'hold' : 'deliver')); // t0 holds b's lock
+    c.submit('n1', 't1', [['append', 'b', 1]]);
+    c.deliver((m) => (msgType(m) === 'prepare' && (m.msg as { txn: string }).txn === 't0' ? 'hold' : 'deliver'));
+    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED' });
+    c.deliver(); // t0 commits and frees b
+    c.replies = [];
+    c.crash('n1');
+    c.restart('n1'); // the 'begin' record survives the crash
+    c.submit('n1', 't1', [['append', 'b', 1]]);
+    c.deliver();
+    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED', reason: 't1 already ran here and did not commit' });
+    expect(c.node('n2').data('b')).toEqual([0]);
+  });
+
   it('rejects a malformed transaction', () => {
     const c = new TwoPcCluster();
     c.submit('n1', 'bad', []);
@@ -141,7 +158,7 @@ describe('THE blocking scenario (classic): coordinator crashes after the yes vot
     const c = crashAfterVotes();
     // The votes arrive: n1 logs COMMIT, and crashes before the commit messages leave.
     c.deliver((m) => (msgType(m) === 'decision' ? 'hold' : 'deliver'));
-    expect(c.recordTypes('n1')).toEqual(['commit']);
+    expect(c.recordTypes('n1')).toEqual(['begin', 'commit']);
     c.crash('n1');
     c.advance(1_000);
     for (const n of ['n2', 'n3']) {
@@ -169,7 +186,7 @@ describe('THE blocking scenario (classic): coordinator crashes after the yes vot
     expect(c.outcomes('t1')).toEqual({ n2: 'commit', n3: 'commit' });
     expect(c.node('n2').data('b')).toEqual([1]);
     expect(c.node('n2').status().locks).toEqual({});
-    expect(c.recordTypes('n1')).toEqual(['commit', 'end']);
+    expect(c.recordTypes('n1')).toEqual(['begin', 'commit', 'end']);
   });
 
   it('the same with no decision logged: the restarted coordinator presumes abort', () => {

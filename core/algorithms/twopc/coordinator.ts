@@ -33,6 +33,10 @@ interface CoordinatorTxn {
 
 export class Coordinator {
   private readonly txns = new Map<TxnId, CoordinatorTxn>();
+  /** Every id that ever ran here (durable through 'begin' records): none runs twice. */
+  private readonly begun = new Set<TxnId>();
+  /** Ids known committed here (classic: COMMIT records; paxos: learned since the start). */
+  private readonly committed = new Set<TxnId>();
 
   constructor(private readonly id: NodeId) {}
 
@@ -40,8 +44,11 @@ export class Coordinator {
     const c = new Coordinator(id);
     const open = new Map<TxnId, readonly NodeId[]>();
     for (const r of records) {
-      if (r.type === 'commit') open.set(r.txn, r.participants);
-      else if (r.type === 'end') open.delete(r.txn);
+      if (r.type === 'begin') c.begun.add(r.txn);
+      else if (r.type === 'commit') {
+        open.set(r.txn, r.participants);
+        c.committed.add(r.txn);
+      } else if (r.type === 'end') open.delete(r.txn);
     }
     for (const [txn, participants] of open) {
       c.txns.set(txn, {
@@ -65,6 +72,19 @@ export class Coordinator {
 
   begin(ctx: StepContext, txn: TxnId, ops: readonly TxnMicroOp[]): void {
     if (this.txns.has(txn)) return; // a duplicated request: the first one is running
+    if (this.begun.has(txn)) {
+      // Classic presumed abort makes "no COMMIT record" a certain abort; in paxos mode a
+      // restarted coordinator cannot know what the log chose.
+      const certainAbort = !this.committed.has(txn) && !ctx.config.decisions;
+      ctx.out.replies.push(
+        certainAbort
+          ? { id: txn, ok: false, error: 'ABORTED', reason: `${txn} already ran here and did not commit` }
+          : { id: txn, ok: false, error: 'DUPLICATE', reason: `${txn} already ran here; it is not run twice` },
+      );
+      return;
+    }
+    this.begun.add(txn);
+    ctx.out.persist.push({ type: 'begin', txn });
     const shares = new Map<NodeId, RoutedOp[]>();
     ops.forEach((op, at) => {
       const home = ctx.config.home(op[1]);
@@ -98,7 +118,7 @@ export class Coordinator {
     if (!t || t.phase !== 'executing' || !t.shares.has(from)) return;
     if (!ok && known === 'commit') {
       // A re-run of a transaction that already committed: undo only this run's work.
-      ctx.out.replies.push({ id: txn, ok: false, error: 'ALREADY_COMMITTED', reason: `${from} already committed ${txn}` });
+      ctx.out.replies.push({ id: txn, ok: false, error: 'DUPLICATE', reason: `${from} already committed ${txn}` });
       t.clientWaiting = false;
       this.abort(ctx, t, '', [...t.executed]);
       return;
@@ -127,6 +147,7 @@ export class Coordinator {
     t.yes = t.participants.filter((n) => t.votes.get(n) === 'yes');
     if (t.yes.length === 0) {
       // Every participant was read-only: there is nothing to decide.
+      this.committed.add(txn);
       this.reply(ctx, t, 'commit');
       this.txns.delete(txn);
       return;
@@ -142,6 +163,7 @@ export class Coordinator {
   }
 
   private commit(ctx: StepContext, t: CoordinatorTxn): void {
+    this.committed.add(t.txn);
     t.phase = 'committing';
     t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
     ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'commit' });

@@ -58,6 +58,7 @@ export class Participant {
         case 'refused':
           p.refused.add(r.txn);
           break;
+        case 'begin':
         case 'commit':
         case 'end':
           break; // coordinator records
@@ -169,7 +170,9 @@ export class Participant {
       ctx.send(from, { type: 'vote', txn, vote: 'read-only' });
       return;
     }
-    ctx.out.persist.push({ type: 'prepared', txn, coordinator: t.coordinator, participants: t.participants, keys: t.keys, appends: t.appends });
+    if (!ctx.config.bugs?.voteBeforePersist) {
+      ctx.out.persist.push({ type: 'prepared', txn, coordinator: t.coordinator, participants: t.participants, keys: t.keys, appends: t.appends });
+    }
     t.state = 'prepared';
     t.sinceMs = ctx.nowMs;
     t.nextQueryMs = ctx.nowMs + ctx.config.inDoubtAfterMs;
@@ -250,6 +253,11 @@ export class Participant {
         continue;
       }
       if (t.sinceMs === -Infinity) t.sinceMs = nowMs; // restored: the wait restarts now
+      const giveUpMs = config.bugs?.decideAloneAfterMs;
+      if (giveUpMs !== undefined && nowMs - t.sinceMs >= giveUpMs) {
+        this.learn(ctx, t.txn, 'abort'); // the bug: deciding alone after voting yes
+        continue;
+      }
       if (nowMs < t.nextQueryMs) continue;
       t.nextQueryMs = nowMs + config.retryMs;
       if (t.queryRounds === 0) this.setState(ctx, t.txn, 'in-doubt');

@@ -65,6 +65,11 @@ export type TwoPcRecord =
   | { readonly type: 'refused'; readonly txn: TxnId }
   /** Coordinator, BEFORE the first commit message: the decision and whom to tell. */
   | { readonly type: 'commit'; readonly txn: TxnId; readonly participants: readonly NodeId[] }
+  /**
+   * Coordinator, before the first execute: this id has run here. A duplicated request
+   * must never run it again (the first run may have aborted while the client was told so).
+   */
+  | { readonly type: 'begin'; readonly txn: TxnId }
   /** Coordinator, after every yes voter acked: the transaction can be forgotten. */
   | { readonly type: 'end'; readonly txn: TxnId };
 
@@ -76,11 +81,11 @@ export type TwoPcError =
   /** Malformed request (an empty transaction, an unknown micro-op). */
   | 'BAD_REQUEST'
   /**
-   * This transaction id already committed (the request was duplicated, or re-sent after a
-   * coordinator crash lost the first reply): committed once, not run again. Unknown to this
-   * reply what it read: the client records it as indeterminate.
+   * This transaction id already ran (a duplicated request, or one re-sent after a crash
+   * lost the first reply) and may have committed: it is not run twice, and this reply
+   * cannot say what it read. The client records the outcome as unknown.
    */
-  | 'ALREADY_COMMITTED';
+  | 'DUPLICATE';
 
 export type TwoPcReply =
   | { readonly id: TxnId; readonly ok: true; readonly ops: TxnMicroOp[] }
@@ -119,6 +124,16 @@ export interface TwoPcConfig {
    * this port (a Paxos log); the node then learns outcomes through `learn`.
    */
   readonly decisions?: DecisionPort;
+  /**
+   * Deliberate bugs for negative controls and teaching; never set outside them. The
+   * atomicity and transaction checkers must catch each under some fault schedule.
+   */
+  readonly bugs?: {
+    /** An in-doubt participant gives up after this long and aborts on its own (what 2PC forbids). */
+    readonly decideAloneAfterMs?: number;
+    /** Vote yes without persisting PREPARED first: a restart forgets the vote and the writes. */
+    readonly voteBeforePersist?: boolean;
+  };
 }
 
 export const DEFAULT_TWOPC_TIMING = {

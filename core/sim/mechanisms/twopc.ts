@@ -45,6 +45,25 @@ export interface TwoPcSimOptions extends SimOptions {
   mode?: TwoPcMode;
   /** Keys the transactions share. Default 6: enough conflicts to exercise the locks. */
   keys?: number;
+  /** A deliberate defect (negative control): the checkers must catch it. */
+  twopcBug?: TwoPcBug;
+}
+
+export const TWOPC_BUGS = {
+  'decide-alone': 'an in-doubt participant aborts on its own after a while',
+  'vote-before-persist': 'participants vote yes before PREPARED is durable',
+} as const;
+export type TwoPcBug = keyof typeof TWOPC_BUGS;
+
+function parseTwoPcBug(text: string): TwoPcBug {
+  if (text in TWOPC_BUGS) return text as TwoPcBug;
+  throw new Error(`--twopc-bug must be one of ${Object.keys(TWOPC_BUGS).join(', ')}, got "${text}"`);
+}
+
+function bugsFor(bug: TwoPcBug | undefined): TwoPcConfig['bugs'] | undefined {
+  if (bug === 'decide-alone') return { decideAloneAfterMs: 40 };
+  if (bug === 'vote-before-persist') return { voteBeforePersist: true };
+  return undefined;
 }
 
 export function parseTwoPcMode(text: string | undefined): TwoPcMode {
@@ -75,7 +94,8 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   const keys = Array.from({ length: opts.keys ?? 6 }, (_, i) => `k${i + 1}`);
   const ring = new HashRing();
   for (const n of nodes) ring.add(n);
-  const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING });
+  const bugs = bugsFor(opts.twopcBug);
+  const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING, ...(bugs ? { bugs } : {}) });
 
   const obs = { outcomes: [] as { txn: string; node: string; outcome: TxnOutcome }[], decisions: [] as { txn: string; node: string; outcome: TxnOutcome }[], replies: [] as { txn: string; outcome: TxnOutcome }[] };
   const world: TwoPcWorld = new SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>({
@@ -120,7 +140,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
         obs.replies.push({ txn: id, outcome: 'commit' });
         return finish('ok', reply.ops);
       }
-      if (reply.error === 'ALREADY_COMMITTED') return finish('info'); // what it read is unknown here
+      if (reply.error === 'DUPLICATE') return finish('info'); // it may have committed; what it read is unknown here
       obs.replies.push({ txn: id, outcome: 'abort' });
       finish('fail');
     });
@@ -158,6 +178,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
   if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
   if (opts.keys !== undefined && !/--keys /.test(report.replay)) report.replay += ` --keys ${opts.keys}`;
+  if (opts.twopcBug !== undefined && !/--twopc-bug /.test(report.replay)) report.replay += ` --twopc-bug ${opts.twopcBug}`;
   return report;
 }
 
@@ -166,6 +187,10 @@ export const twopcMechanism: SimMechanism = {
   summary: 'list-append transactions by two-phase commit (--mode classic|paxos); checks atomicity and serializability',
   flags: {
     mode: { summary: `decision: ${TWOPC_MODES.join(', ')} (default classic; paxos decides through a Paxos log and does not block)`, parse: (text) => parseTwoPcMode(text) },
+    'twopc-bug': {
+      summary: `a deliberate defect (negative control): ${Object.entries(TWOPC_BUGS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
+      parse: (text) => parseTwoPcBug(text),
+    },
     keys: {
       summary: 'keys the transactions share (default 6)',
       parse(text) {
