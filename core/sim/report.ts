@@ -49,7 +49,7 @@ export interface SimReport {
   simulatedMs: number;
   wallMs: number;
   /** Simulator steps and messages, for benchmarks. */
-  stats: { events: number; steps: number; delivered: number };
+  stats: { events: number; steps: number; delivered: number; /** Wall ms spent running the world (checks excluded), when the mechanism measures it. */ worldWallMs?: number };
   faults: FaultEvent[];
   ok: boolean;
   /** The command line that replays this run. */

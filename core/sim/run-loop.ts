@@ -31,7 +31,9 @@ export interface DriveOptions {
 
 const SLICE_MS = 1000;
 
-export function drive(d: DriveOptions): void {
+/** Runs the world; returns the wall milliseconds it took (checks excluded), for benchmarks. */
+export function drive(d: DriveOptions): number {
+  const startedWallMs = performance.now();
   const { world, pool, nemesis } = d;
   nemesis.start();
   pool.start();
@@ -42,6 +44,7 @@ export function drive(d: DriveOptions): void {
   }
   nemesis.stop();
   if (!pool.finished) world.run(world.now + d.drainMs, done);
+  return performance.now() - startedWallMs;
 }
 
 /** Builds the report once the run and its checks are done. */
@@ -53,6 +56,7 @@ export function buildReport(
   history: HistoryRecorder,
   verdicts: Verdict[],
   startedWallMs: number,
+  worldWallMs?: number,
 ): SimReport {
   const counts = { ok: 0, fail: 0, info: 0, unfinished: 0 };
   for (const op of history.ops) {
@@ -71,7 +75,7 @@ export function buildReport(
     opCounts: counts,
     simulatedMs: world.now,
     wallMs: performance.now() - startedWallMs,
-    stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered },
+    stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered, ...(worldWallMs !== undefined ? { worldWallMs } : {}) },
     faults: world.timeline.events,
     ok: verdicts.every((v) => v.valid !== false),
     replay: replayCommand(mechanism, opts),

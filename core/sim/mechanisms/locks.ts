@@ -176,9 +176,9 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
     new LockClientCycle(world, client, history, resources, prng, faults.has('pause'), process, owner, done).start();
   });
 
-  drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 8000, seed: opts.seed, opsTotal: cycles, onProgress });
+  const worldWallMs = drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 8000, seed: opts.seed, opsTotal: cycles, onProgress });
   const verdicts = [checkLocks(history.ops), checkPaxos(h.observations())];
-  return buildReport('locks', opts, world, pool, history, verdicts, started);
+  return buildReport('locks', opts, world, pool, history, verdicts, started, worldWallMs);
 }
 
 export const locksMechanism: SimMechanism = {

@@ -87,9 +87,9 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
     else client.propose(op, complete);
   });
 
-  drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 5000, seed: opts.seed, opsTotal: opts.ops, onProgress });
+  const worldWallMs = drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 5000, seed: opts.seed, opsTotal: opts.ops, onProgress });
   const verdicts = [checkPaxos(h.observations()), checkRegister(history.ops, { timeoutMs: 20_000 })];
-  return buildReport('paxos', opts, world, pool, history, verdicts, started);
+  return buildReport('paxos', opts, world, pool, history, verdicts, started, worldWallMs);
 }
 
 function record(history: HistoryRecorder, pending: ReturnType<HistoryRecorder['invoke']>, outcome: CallOutcome<KvResult>): OpEnd {
