@@ -4,7 +4,7 @@
  * part of the node's machine; the part's reply comes back through `deliver`. A bad frame
  * gets an error frame and reaches nothing.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Tagged } from '../algorithms/common';
 import { decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
@@ -34,6 +34,11 @@ const HELLO_TIMEOUT_MS = 5_000;
 export class ClientApi {
   private readonly waiting = new Map<string, Waiting>();
   private nextConn = 1;
+  /**
+   * Request keys are `<boot>.<conn>:<client id>`: unique across restarts, because the
+   * 2PC part logs transaction ids durably and must never see an old id come back.
+   */
+  private readonly boot = randomBytes(4).toString('hex');
 
   constructor(
     private readonly host: ClientApiHost,
@@ -41,7 +46,7 @@ export class ClientApi {
   ) {}
 
   accept(socket: WebSocket): void {
-    const conn = `c${this.nextConn++}`;
+    const conn = `${this.boot}.${this.nextConn++}`;
     let authed = false;
     const helloTimer = setTimeout(() => {
       if (!authed) socket.close(4408, 'no hello within 5 s');
@@ -120,8 +125,8 @@ export class ClientApi {
         request = propose('raw', req.value);
         break;
       case 'txn':
-        this.send(socket, { type: 'reply', id: req.id, ok: false, code: 'UNSUPPORTED', message: 'transactions are not served by this node build yet' });
-        return;
+        request = { part: 'twopc', body: { kind: 'txn', id: key, ops: req.ops } };
+        break;
       default: {
         const never: never = req;
         throw new Error(`unhandled client request ${JSON.stringify(never)}`);
@@ -180,6 +185,13 @@ function toClientReply(id: string, part: string, body: unknown): Reply {
     if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, value: r.value ?? null, version: r.version } };
     // TIMEOUT tells the client the write may still take effect; ABORTED that it certainly did not.
     return { type: 'reply', id, ok: false, code: r.outcome === 'unknown' ? 'TIMEOUT' : 'ABORTED', message: r.message ?? r.code ?? 'failed' };
+  }
+  if (part === 'twopc') {
+    const r = body as { ok: boolean; ops?: unknown; error?: string; reason?: string };
+    if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, ops: r.ops } };
+    // ABORTED: certainly no effect. DUPLICATE: the id already ran and may have committed.
+    const code = r.error === 'ABORTED' ? 'ABORTED' : r.error === 'BAD_REQUEST' ? 'INVALID_ARGUMENT' : 'TIMEOUT';
+    return { type: 'reply', id, ok: false, code, message: r.reason ?? r.error ?? 'failed' };
   }
   return { type: 'reply', id, ok: false, code: 'INTERNAL', message: `reply from unknown part ${part}` };
 }

@@ -177,6 +177,7 @@ export class NodeHost {
       paxos,
       log: this.node.paxos.logEntries(from, Math.max(from, paxos.lastAcceptedSlot)),
       locks: this.node.locks.snapshot(),
+      txns: this.node.twopc.status(),
       transport: { ...this.transport.stats, peers: this.transport.peers().map((p) => ({ id: p, connected: this.transport.isConnected(p) })) },
       durable: { records: this.log.recordCount, bytes: this.log.sizeBytes, repaired: this.repair ?? null },
     };

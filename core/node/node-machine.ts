@@ -9,6 +9,8 @@ import { LockService } from '../algorithms/locks';
 import { DEFAULT_PAXOS_TIMING, PaxosReplica, type PaxosRecord, type PaxosConfig } from '../algorithms/paxos';
 import { restoreReplicationNode, type ReplicationMode, type ReplRecord } from '../algorithms/replication';
 import type { ServiceCommand } from '../algorithms/common/compose';
+import { HashRing } from '../algorithms/ring';
+import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
 
 /** `paxos`: key-value requests go through the consensus log; the others through the ring replicas. */
 export type KvMode = 'paxos' | ReplicationMode;
@@ -31,6 +33,7 @@ export interface NodeMachine {
   readonly services: ServiceMux;
   readonly locks: LockService;
   readonly kv: KvService;
+  readonly twopc: TwoPcNode;
 }
 
 export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Tagged[]): NodeMachine {
@@ -53,6 +56,14 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     { id: config.id, members: config.members, mode: config.mode === 'paxos' ? 'quorum' : config.mode },
     (byPart.get('repl') ?? []) as ReplRecord[],
   );
-  const machine = new ComposedMachine(config.id, { paxos, repl });
-  return { machine, paxos, services, locks, kv };
+  // Transactions: each key's home is its owner on the ring of the members, the same on
+  // every node; the node a client asks coordinates (classic 2PC, presumed abort).
+  const ring = new HashRing();
+  for (const m of config.members) ring.add(m);
+  const twopc = restoreTwoPcNode(
+    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING },
+    (byPart.get('twopc') ?? []) as TwoPcRecord[],
+  );
+  const machine = new ComposedMachine(config.id, { paxos, repl, twopc });
+  return { machine, paxos, services, locks, kv, twopc };
 }
