@@ -168,10 +168,29 @@ function analyse(txns: Txn[], checkTime: () => void): Verdict {
   }
 
   // Reads of committed (ok) transactions; info and fail completions carry no read values.
+  // A read after the transaction's own appends to that key must end with them, in order
+  // (Elle's "internal" consistency): anything else no execution could return.
   const reads: Read[] = [];
   for (const t of txns) {
     if (t.status !== 'ok') continue;
-    for (const m of t.ops) if (m.f === 'r' && m.value !== null) reads.push({ txn: t, key: m.key, list: m.value });
+    const own = new Map<string, unknown[]>();
+    for (const m of t.ops) {
+      if (m.f === 'append') {
+        own.set(m.key, [...(own.get(m.key) ?? []), m.value]);
+        continue;
+      }
+      if (m.value === null) continue;
+      reads.push({ txn: t, key: m.key, list: m.value });
+      const mine = own.get(m.key) ?? [];
+      const tail = m.value.slice(m.value.length - mine.length);
+      if (mine.length > 0 && (tail.length !== mine.length || firstDifference(tail, mine) >= 0)) {
+        report({
+          type: 'impossible-read',
+          explanation: `${name(t)} appended ${listText(mine)} to ${m.key} and then read ${m.key} = ${listText(m.value)}, which does not end with its own appends.`,
+          txns: [ref(t)],
+        });
+      }
+    }
   }
 
   // Version order per key: the longest read, which every other read must be a prefix of.

@@ -82,6 +82,22 @@ describe('checkTxn on hand-written histories', () => {
     expect(a?.explanation).toContain('twice');
   });
 
+  it('flags a read that misses the transaction\'s own earlier append', () => {
+    const [a] = anomalies(fixture('impossible-own-append.jsonl'));
+    expect(a?.type).toBe('impossible-read');
+    expect(a?.explanation).toContain('does not end with its own appends');
+  });
+
+  it('accepts a read that ends with the transaction\'s own appends', () => {
+    const ops = parseHistory(
+      [
+        '{"process":0,"type":"invoke","f":"txn","value":[["append","x",1],["append","x",2],["r","x",null]]}',
+        '{"process":0,"type":"ok","f":"txn","value":[["append","x",1],["append","x",2],["r","x",[1,2]]]}',
+      ].join('\n'),
+    );
+    expect(checkTxn(ops).valid).toBe(true);
+  });
+
   it('flags reads that are not prefixes of one another', () => {
     const v = checkTxn(fixture('incompatible-order.jsonl'));
     expect(v.valid).toBe(false);
