@@ -14,6 +14,7 @@ import type { Input, NodeId, ReplicatedService } from '../../core/algorithms/com
 import {
   PaxosReplica,
   compareBallots,
+  restorePaxosReplica,
   type Ballot,
   type ClientCommand,
   type PaxosConfig,
@@ -261,7 +262,7 @@ export class PaxosCluster {
   restart(id: NodeId): void {
     const node = this.node(id);
     node.service = new RecordingService();
-    node.replica = new PaxosReplica(node.config, node.service, [...node.durable]);
+    node.replica = restorePaxosReplica(node.config, node.service, [...node.durable]);
     node.readies.length = 0;
     node.up = true;
     this.tick(id);

@@ -46,6 +46,10 @@ describe('leader election', () => {
     expect(c.status('n2')).toMatchObject({ role: 'follower', leader: 'n1', promised: c.status('n1').ballot });
     expect(c.status('n3')).toMatchObject({ role: 'follower', leader: 'n1' });
     expect(c.service('n1').leadershipAtMs).toHaveLength(1);
+    expect(c.events.filter((e) => e.event.kind === 'role').map((e) => `${e.node} ${e.event.kind === 'role' ? e.event.role : ''}`)).toEqual([
+      'n1 candidate',
+      'n1 leader',
+    ]);
   });
 
   it('with only timers, exactly one leader emerges and stays', () => {
@@ -263,6 +267,40 @@ describe('a lagging candidate', () => {
     c.stabilize();
     expect(c.reply(r)).toMatchObject({ ok: true, slot: 4 });
     expect(c.service('n3').commands).toEqual(['a', 'b', 'c', 'd']);
+    expect(c.violations).toEqual([]);
+  });
+});
+
+describe('a new leader recovers many open slots in one phase 1', () => {
+  it('re-proposes what a quorum accepted and fills every hole with a no-op', () => {
+    const c = clusterWithLeader({ size: 5 });
+    for (const op of ['a', 'b', 'c', 'd', 'e']) c.propose('n1', op);
+    // Who accepted what before n1 crashed (n1 itself accepted all five):
+    //   slot 1: n2   slot 2: nobody   slot 3: n3   slot 4: nobody   slot 5: n2 + n3 (chosen)
+    const deliverAccept = (slot: number, to: string): void => {
+      const i = c.network.findIndex((m) => m.to === to && m.msg.type === 'accept' && m.msg.slot === slot);
+      expect(i).toBeGreaterThanOrEqual(0);
+      c.deliverAt(i);
+    };
+    deliverAccept(1, 'n2');
+    deliverAccept(3, 'n3');
+    deliverAccept(5, 'n2');
+    deliverAccept(5, 'n3');
+    c.deliver({ to: 'n1', type: 'accepted' });
+    expect(c.status('n1').chosenUpTo).toBe(0); // slot 5 is chosen, but not the prefix before it
+    c.drop();
+    c.crash('n1');
+    c.campaign('n4'); // n2, n3, n4, n5: a quorum that saw every accepted value still alive
+    c.stabilize();
+    expect(c.leaders()).toEqual(['n4']);
+    expect(c.node('n4').replica.logEntries(1, 5).map((e) => (e.value.kind === 'noop' ? '-' : e.value.command.op))).toEqual([
+      'a',
+      '-',
+      'c',
+      '-',
+      'e',
+    ]);
+    expect(c.service('n4').commands).toEqual(['a', 'c', 'e']);
     expect(c.violations).toEqual([]);
   });
 });

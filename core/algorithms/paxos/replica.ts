@@ -51,6 +51,18 @@ const BACKOFF_CAP_FACTOR = 4;
 
 const NOOP: LogValue<never> = { kind: 'noop' };
 
+/**
+ * Rebuilds a replica after a crash (the `restore` every mechanism exports next to its
+ * machine): a FRESH service, and every record the old incarnation persisted.
+ */
+export function restorePaxosReplica<Cmd, Res>(
+  config: PaxosConfig,
+  freshService: ReplicatedService<Cmd, Res>,
+  durable: readonly PaxosRecord<Cmd>[],
+): PaxosReplica<Cmd, Res> {
+  return new PaxosReplica(config, freshService, durable);
+}
+
 type PaxosReady<Cmd, Res> = Ready<PaxosMsg<Cmd>, PaxosRecord<Cmd>, PaxosReply<Res>, PaxosEvent<Cmd>>;
 
 /** Messages only a proposer cares about; acceptor/learner messages are role-independent. */
