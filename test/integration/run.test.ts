@@ -2,8 +2,8 @@
  * `faultline run` on real node processes, bounded (3 nodes, ≤ 15 s of workload each):
  *  - the register workload in the default mode under kill + partition is linearizable;
  *  - the lock workload under pause, with fencing, is safe;
- *  - the negative control: no fencing and a client stalled past its lease — checkLocks
- *    catches the stale-token write, with both writes as evidence.
+ *  - the negative control: no fencing and a client process frozen by SIGSTOP past its
+ *    lease — checkLocks catches the stale-token write, with both writes as evidence.
  * Every cluster is stopped in afterAll/finally, so no process outlives the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,8 +83,9 @@ describe('faultline run, lock workload (real cluster)', () => {
     expect(cluster.views().map((v) => v.lifecycle)).toEqual(['up', 'up', 'up']);
   }, 120_000);
 
-  it('no fencing + a client stalled past its lease: checkLocks catches the stale-token write', async () => {
-    const workload = new LockWorkload({ ttlMs: 800, fencing: false, gcPauseMs: 2_500 });
+  it('no fencing + a client process SIGSTOPped past its lease: checkLocks catches the stale-token write', async () => {
+    // Client 0 runs as its own process and is frozen by a real SIGSTOP between its lease check and its write.
+    const workload = new LockWorkload({ ttlMs: 800, fencing: false, gcPauseMs: 2_500, gcSigstop: true });
     const historyFile = join(dataDir, 'gc-pause-history.jsonl');
     const result = await runWorkload(cluster, { workload, clients: 4, rate: 50, durationMs: 12_000, seed: 22, faults: [], historyFile });
     expect(result.verdict.valid).toBe(false);
@@ -94,6 +95,7 @@ describe('faultline run, lock workload (real cluster)', () => {
     expect(stale?.operations).toHaveLength(2);
     // The evidence is real: the resource did accept a token lower than one it had seen.
     expect(workload.resources.get('lock0-resource')!.staleWrites).toBeGreaterThan(0);
+    expect(result.notes.some((n) => n.includes('frozen by SIGSTOP'))).toBe(true);
     const [earlier, later] = stale!.operations as { value: { token: number } }[];
     expect(later!.value.token).toBeLessThan(earlier!.value.token);
     // The history file on disk, judged again from scratch, says the same.

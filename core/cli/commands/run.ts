@@ -31,7 +31,7 @@ type Mode = (typeof MODES)[number];
 
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy]
-                     [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS]
+                     [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--out DIR] [--seed N]
 
 Starts a cluster of node processes, drives the workload with K concurrent clients at a
@@ -53,7 +53,10 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
                   NOT linearizable: the negative controls)
   --policy P      client load balancing: ${BALANCE_POLICIES.join(', ')} (default random)
   --no-fencing    lock workload: the resource accepts stale tokens (the negative control)
-  --gc-pause MS   lock workload: client 0 stalls MS after each grant before writing
+  --gc-pause MS   lock workload: client 0 stalls MS after each grant, between its lease
+                  check and its write (a stop-the-world GC pause)
+  --gc-sigstop    with --gc-pause: client 0 runs as its own process and the stall is a
+                  real SIGSTOP/SIGCONT of that process (default: it sleeps in this one)
   --ttl MS        lock workload: lease length (default 1500)
   --out DIR       where to write the results (default: a new temp directory, printed)
   --seed N        seed for the nemesis schedule and the clients (default: random, printed)
@@ -75,6 +78,7 @@ type Parsed = {
   policy: BalancePolicy;
   fencing: boolean;
   gcPauseMs: number;
+  gcSigstop: boolean;
   ttlMs: number;
   out: string | undefined;
   seed: number;
@@ -103,6 +107,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
         policy: { type: 'string', default: 'random' },
         'no-fencing': { type: 'boolean', default: false },
         'gc-pause': { type: 'string', default: '0' },
+        'gc-sigstop': { type: 'boolean', default: false },
         ttl: { type: 'string', default: '1500' },
         out: { type: 'string' },
         seed: { type: 'string' },
@@ -127,7 +132,8 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
   const ttlMs = intIn('ttl', values.ttl, 10, 600_000);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intIn('seed', values.seed, 0, 2 ** 31 - 1);
   for (const v of [timeS, nodes, clients, rate, gcPauseMs, ttlMs, seed]) if (typeof v === 'string') return v;
-  if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0)) return '--no-fencing and --gc-pause only apply to --workload lock';
+  if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0 || values['gc-sigstop'])) return '--no-fencing, --gc-pause and --gc-sigstop only apply to --workload lock';
+  if (values['gc-sigstop'] && gcPauseMs === 0) return '--gc-sigstop needs --gc-pause MS (how long the client process stays stopped)';
   return {
     workload: values.workload as WorkloadName,
     faults: faults.faults,
@@ -139,6 +145,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     policy: values.policy as BalancePolicy,
     fencing: !values['no-fencing'],
     gcPauseMs: gcPauseMs as number,
+    gcSigstop: values['gc-sigstop'] === true,
     ttlMs: ttlMs as number,
     out: values.out,
     seed: seed as number,
@@ -150,7 +157,7 @@ function makeWorkload(p: Parsed): Workload {
     case 'register':
       return new RegisterWorkload();
     case 'lock':
-      return new LockWorkload({ fencing: p.fencing, gcPauseMs: p.gcPauseMs, ttlMs: p.ttlMs, locks: Math.max(1, Math.floor(p.clients / 4)) });
+      return new LockWorkload({ fencing: p.fencing, gcPauseMs: p.gcPauseMs, gcSigstop: p.gcSigstop, ttlMs: p.ttlMs, locks: Math.max(1, Math.floor(p.clients / 4)) });
     case 'txn':
       return new TxnWorkload();
     default:

@@ -17,6 +17,7 @@ import type { LockResult } from '../../algorithms/locks/types';
 import { checkLocks } from '../../check/locks';
 import type { HistoryOp } from '../../check/history';
 import type { Verdict } from '../../check/verdict';
+import { runSigstopGcClient } from './gc-client';
 import { interpretReply } from './outcome';
 import { afterInfo, sleep, type ClientContext, type Workload } from './types';
 
@@ -28,6 +29,11 @@ export interface LockWorkloadOptions {
   readonly fencing?: boolean;
   /** > 0: client 0 stalls this long after each grant before its first write. */
   readonly gcPauseMs?: number;
+  /**
+   * With gcPauseMs: client 0 runs as its own process and is frozen by a real SIGSTOP
+   * (gc-client.ts) instead of sleeping in this one. Default false.
+   */
+  readonly gcSigstop?: boolean;
   /** Writes per hold. Default 2. */
   readonly writesPerHold?: number;
   /** How long a queued client waits before it cancels. Default 3 × ttl. */
@@ -45,6 +51,7 @@ export class LockWorkload implements Workload {
   private readonly lockNames: string[];
   private readonly ttlMs: number;
   private gcPauses = 0;
+  private sigstops = 0;
   private skippedWrites = 0;
 
   constructor(private readonly options: LockWorkloadOptions = {}) {
@@ -54,6 +61,8 @@ export class LockWorkload implements Workload {
   }
 
   async runClient(ctx: ClientContext): Promise<void> {
+    const gcPauseMs = this.options.gcPauseMs ?? 0;
+    if (ctx.index === 0 && gcPauseMs > 0 && this.options.gcSigstop && ctx.cluster) return this.runSigstopClient(ctx, gcPauseMs, ctx.cluster);
     while (!ctx.stopped()) {
       await ctx.limiter.take();
       if (ctx.stopped()) return;
@@ -151,6 +160,29 @@ export class LockWorkload implements Workload {
     if (r.type === 'info') afterInfo(ctx);
   }
 
+  /** Client 0 as a separate process, frozen by SIGSTOP between its lease check and its write. */
+  private async runSigstopClient(ctx: ClientContext, gcPauseMs: number, cluster: NonNullable<ClientContext['cluster']>): Promise<void> {
+    const lock = this.lockNames[0]!;
+    const resourceKey = resourceOf(lock);
+    const stats = await runSigstopGcClient(ctx, {
+      lock,
+      resourceKey,
+      resource: this.resources.get(resourceKey)!,
+      ttlMs: this.ttlMs,
+      gcPauseMs,
+      cluster,
+      config: {
+        safetyMs: this.options.safetyMs ?? Math.round(this.ttlMs * 0.2),
+        timeoutMs: 1_500,
+        pollMs: this.options.pollMs ?? 50,
+        giveUpMs: this.options.giveUpMs ?? 3 * this.ttlMs,
+        prepareWriteMs: 100,
+        seed: ctx.prng.nextUint32(),
+      },
+    });
+    this.sigstops += stats.stops;
+  }
+
   check(ops: HistoryOp[]): Verdict {
     return checkLocks(ops);
   }
@@ -164,6 +196,7 @@ export class LockWorkload implements Workload {
     for (const [key, r] of this.resources) {
       lines.push(`${key}: fencing ${r.enforce ? 'on' : 'OFF'}, highest token ${r.highest}, ${r.staleWrites} stale write(s) ${r.enforce ? 'refused' : 'accepted'}`);
     }
+    if (this.sigstops > 0) lines.push(`client 0 (its own process) was frozen by SIGSTOP ${this.sigstops} time(s) for ${this.options.gcPauseMs} ms between its lease check and its write (lease ${this.ttlMs} ms)`);
     if (this.gcPauses > 0) lines.push(`client 0 stalled ${this.gcPauses} time(s) for ${this.options.gcPauseMs} ms after a grant (lease ${this.ttlMs} ms)`);
     if (this.skippedWrites > 0) lines.push(`${this.skippedWrites} hold(s) stopped writing because the lease was about to end`);
     return lines;

@@ -98,6 +98,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     clients: options.clients,
     stopped: () => stopped,
     nowMs,
+    cluster: target,
     process: i,
   }));
 

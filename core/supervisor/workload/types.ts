@@ -5,7 +5,7 @@
 import type { Prng } from '../../algorithms/common/prng';
 import type { HistoryOp } from '../../check/history';
 import type { Verdict } from '../../check/verdict';
-import type { CallResult, ClusterClient } from '../cluster-client';
+import type { CallResult, ClusterClient, Endpoint } from '../cluster-client';
 import type { HistoryRecorder } from './history-recorder';
 import type { RateLimiter } from './rate-limiter';
 
@@ -30,6 +30,8 @@ export interface ClientContext {
   readonly stopped: () => boolean;
   /** ms since the run started. */
   readonly nowMs: () => number;
+  /** The cluster's addresses, for a client that runs in its own process. */
+  readonly cluster?: { endpoints(): readonly Endpoint[]; readonly token: string };
   /**
    * This client's process number in the history. After an `info` completion the
    * operation may still be in flight, so (as Jepsen does) the client continues as a new

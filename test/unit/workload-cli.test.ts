@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunArgs } from '../../core/cli/commands/run';
+
+describe('faultline run arguments', () => {
+  it('fills the documented defaults', () => {
+    const p = parseRunArgs(['--workload', 'register', '--seed', '3']);
+    expect(p).toMatchObject({ workload: 'register', faults: [], timeS: 30, nodes: 5, clients: 8, rate: 200, mode: 'quorum', policy: 'random', fencing: true, gcPauseMs: 0, seed: 3 });
+  });
+
+  it('reads every option', () => {
+    const p = parseRunArgs(['--workload', 'lock', '--nemesis', 'kill,pause', '--time', '15', '--nodes', '3', '--clients', '4', '--rate', '50',
+      '--mode', 'paxos', '--policy', 'ring', '--no-fencing', '--gc-pause', '2500', '--gc-sigstop', '--ttl', '800', '--out', '/tmp/x', '--seed', '9']);
+    expect(p).toMatchObject({ workload: 'lock', faults: ['kill', 'pause'], timeS: 15, nodes: 3, clients: 4, rate: 50, mode: 'paxos', policy: 'ring',
+      fencing: false, gcPauseMs: 2500, gcSigstop: true, ttlMs: 800, out: '/tmp/x', seed: 9 });
+  });
+
+  it.each([
+    [['--workload', 'queue'], 'register, lock, txn'],
+    [[], '--workload is required'],
+    [['--workload', 'register', '--nemesis', 'kill,meteor'], 'kill-leader'],
+    [['--workload', 'register', '--mode', 'eventual'], 'quorum, paxos, async, sloppy'],
+    [['--workload', 'register', '--policy', 'nearest'], 'random, round-robin, weighted, ring'],
+    [['--workload', 'register', '--nodes', '11'], 'from 3 to 9, got "11"'],
+    [['--workload', 'register', '--no-fencing'], 'only apply to --workload lock'],
+    [['--workload', 'lock', '--gc-sigstop'], 'needs --gc-pause'],
+    [['--workload', 'register', '--bogus'], 'bogus'],
+  ])('refuses %j with a message naming the valid values', (args, expected) => {
+    const p = parseRunArgs(args);
+    expect(typeof p).toBe('string');
+    expect(p).toContain(expected);
+  });
+});
