@@ -127,12 +127,16 @@ async function measureSystem(ctx: BenchContext, plan: Plan, launcher: SystemLaun
 
 /** Rebuilds the node bundle when it is missing or stale, so nodes start without tsx. */
 function ensureBundle(ctx: BenchContext): string {
-  if (bundleIsFresh()) return 'bundle (dist/node-main.mjs)';
-  ctx.progress('building dist/node-main.mjs (npm run build:node)');
-  const script = fileURLToPath(new URL('../../scripts/build-node.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (r.status === 0 && bundleIsFresh()) return 'bundle (dist/node-main.mjs)';
-  return `tsx (bundle build failed: ${(r.stderr || r.error?.message || '').trim().slice(0, 120)})`;
+  if (process.env['FAULTLINE_NODE_RUNNER'] === 'tsx') return 'tsx (FAULTLINE_NODE_RUNNER=tsx)';
+  if (!bundleIsFresh()) {
+    ctx.progress('building dist/node-main.mjs (npm run build:node)');
+    const script = fileURLToPath(new URL('../../scripts/build-node.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    if (r.status !== 0 || !bundleIsFresh()) return `tsx (bundle build failed: ${(r.stderr || r.error?.message || '').trim().slice(0, 120)})`;
+  }
+  // Pin the bundle built now for the whole suite, even if a source is edited meanwhile.
+  process.env['FAULTLINE_NODE_RUNNER'] = 'bundle';
+  return 'bundle (dist/node-main.mjs)';
 }
 
 interface MeasureDef {

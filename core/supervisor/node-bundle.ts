@@ -5,7 +5,7 @@
  * starts faster and needs less memory (no TypeScript transform in the process); both run
  * the same code, so nothing else differs.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -17,9 +17,13 @@ const tsxLoader = import.meta.resolve('tsx');
 
 /** `node <argv...>` for an entry: the bundle for the default entry when fresh, tsx otherwise. */
 export function nodeArgvFor(entry: string): string[] {
-  // FAULTLINE_NODE_RUNNER=tsx forces the source path (to compare the two, or to debug).
-  const forceTsx = process.env['FAULTLINE_NODE_RUNNER'] === 'tsx';
-  if (!forceTsx && entry === NODE_ENTRY_SOURCE && bundleIsFresh()) return [NODE_ENTRY_BUNDLE];
+  // FAULTLINE_NODE_RUNNER=tsx forces the sources (to compare the two, or to debug);
+  // =bundle keeps using a bundle that exists even if a source changed since (a benchmark
+  // pins what it built at its start while others keep editing).
+  const runner = process.env['FAULTLINE_NODE_RUNNER'];
+  if (entry === NODE_ENTRY_SOURCE && runner !== 'tsx') {
+    if (runner === 'bundle' ? existsSync(NODE_ENTRY_BUNDLE) : bundleIsFresh()) return [NODE_ENTRY_BUNDLE];
+  }
   return ['--import', tsxLoader, entry];
 }
 
