@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Input, Ready, Tagged } from '../algorithms/common';
+import { PhiAccrualDetector } from '../algorithms/detector';
 import type { NodeEvent, ToNode } from '../protocol/control';
 import { ClientApi } from './client-api';
 import { NodeClock } from './clock';
@@ -38,6 +39,8 @@ const MAX_EVENTS_PER_FLUSH = 500;
 export class NodeHost {
   private readonly clock = new NodeClock();
   private readonly stats = new RequestStats();
+  /** What the panel shows as suspicion: every message from a peer is a heartbeat. */
+  private readonly detector = new PhiAccrualDetector();
   private readonly clientApi: ClientApi;
   private durable: Promise<void> = Promise.resolve();
   private events: NodeEvent[] = [];
@@ -89,13 +92,19 @@ export class NodeHost {
       token: o.token,
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.peers ? { peers: o.peers } : {}),
-      onMessage: (from, part, body) => this.input({ kind: 'message', from, msg: { part, body }, nowMs: this.clock.nowMs() }),
+      onMessage: (from, part, body) => {
+        const nowMs = this.clock.nowMs();
+        this.detector.heartbeat(from, nowMs);
+        this.input({ kind: 'message', from, msg: { part, body }, nowMs });
+      },
       onEvent: (e) => {
         if (e.kind === 'refused') this.note({ t: this.clock.nowMs(), kind: 'refused', ...(e.peer ? { from: e.peer } : {}), detail: { code: e.code, message: e.message } });
       },
       endpoints: { '/client': (socket) => this.clientApi.accept(socket) },
     });
     const port = await this.transport.listen();
+    // Expect every member from now on, so one that never comes up is suspected too.
+    for (const m of o.members) if (m !== o.id) this.detector.heartbeat(m, this.clock.nowMs());
     this.timers.push(setInterval(() => this.input({ kind: 'tick', nowMs: this.clock.nowMs() }), o.tickMs ?? 10));
     this.timers.push(setInterval(() => this.reportStatus(), o.statusMs ?? 250));
     this.timers.push(setInterval(() => this.flushEvents(), o.eventsMs ?? 100));
@@ -178,6 +187,11 @@ export class NodeHost {
       log: this.node.paxos.logEntries(from, Math.max(from, paxos.lastAcceptedSlot)),
       locks: this.node.locks.snapshot(),
       txns: this.node.twopc.status(),
+      suspicion: Object.fromEntries(
+        this.options.members
+          .filter((m) => m !== this.options.id)
+          .map((m) => [m, { phi: round2(this.detector.suspicion(m, this.clock.nowMs())), suspected: this.detector.isSuspected(m, this.clock.nowMs()) }]),
+      ),
       transport: { ...this.transport.stats, peers: this.transport.peers().map((p) => ({ id: p, connected: this.transport.isConnected(p) })) },
       durable: { records: this.log.recordCount, bytes: this.log.sizeBytes, repaired: this.repair ?? null },
     };
@@ -197,6 +211,10 @@ export class NodeHost {
     await this.durable.catch(() => {});
     await this.log.close();
   }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 /** A per-node seed for the replica's own PRNG (election back-off), stable across restarts. */
