@@ -79,6 +79,11 @@ export class PaxosHarness<Cmd, Res> {
       },
       onEvent: (node, ev, incarnation) => this.observe(node, ev, incarnation),
     });
+    if (opts.faults.has('skew')) {
+      // Clocks that never agreed: every node starts at its own offset (up to 10 s apart).
+      const offsets = streamPrng(opts.seed, 'clock-offsets');
+      for (const id of nodes) this.world.clock(id).jump(0, Math.floor(offsets.next() * 10_000));
+    }
     this.nemesis = new Nemesis(this.world, streamPrng(opts.seed, 'nemesis'), {
       faults: opts.faults,
       leader: () => this.leader(),
