@@ -527,17 +527,18 @@ describe('the deliberate bugs break agreement (negative controls)', () => {
   it('pickAnyAcceptedValue: a new leader re-proposes a lower-ballot value over a chosen one', () => {
     const script = (bugs: PaxosConfig['bugs']): PaxosCluster => {
       const c = clusterWithLeader(bugs === undefined ? {} : { bugs });
-      c.propose('n1', 'x');
+      c.propose('n1', 'x'); // x@1 on n1 only
       c.drop();
       c.campaign('n2');
       c.deliver({ type: 'prepare', to: 'n3' });
       c.deliver({ type: 'promise' });
       c.drop();
-      c.propose('n2', 'y');
+      c.propose('n2', 'y'); // y@2 chosen by n2 + n3
       c.deliver({ type: 'accept', to: 'n3' });
       c.deliver({ type: 'accepted' });
       c.drop();
-      campaignThrough('n1', 'n3', c);
+      // n3 (holding y@2) campaigns and first hears of x@1, from n1's promise.
+      campaignThrough('n3', 'n1', c);
       c.stabilize();
       return c;
     };

@@ -502,7 +502,9 @@ export class PaxosReplica<Cmd, Res>
       resendTimer: new Deadline(),
     };
     this.candidate = candidate;
-    this.absorbPromise(candidate, this.log.acceptedFrom(fromSlot));
+    // Its own accepted values are absorbed when phase 1 completes (becomeLeader): the
+    // highest-ballot rule does not care about order, and "the first value it hears of" (the
+    // deliberate bug) then means the first promise, as it would for any other acceptor's.
     candidate.votes.vote(this.id);
     this.broadcast({ type: 'prepare', ballot, fromSlot });
     candidate.resendTimer.set(this.nowMs, this.config.heartbeatMs);
@@ -585,6 +587,7 @@ export class PaxosReplica<Cmd, Res>
     const candidate = this.candidate;
     if (candidate === undefined) throw new Error(`becomeLeader on ${this.id} without a campaign`);
     this.candidate = undefined;
+    this.absorbPromise(candidate, this.log.acceptedFrom(candidate.fromSlot));
     const leader = new LeaderState<Cmd>(Math.max(candidate.highestSlot, this.log.chosenUpTo) + 1, this.peers, this.nowMs);
     this.leader = leader;
     this.behaviour = this.asLeader;
