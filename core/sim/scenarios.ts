@@ -14,6 +14,10 @@ export interface Scenario {
 }
 
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+  'stale-accept': {
+    summary: 'a lost proposal, a newer value chosen by a leader that dies as it learns so, then a third node takes over (exposes leaders that re-propose the wrong value; beyond liveness: two nodes down at once)',
+    nemesis: { faults: new Set(), script: staleAccept },
+  },
   'leader-strikes': {
     summary: 'torn crashes strike the leader mid-write again and again on a lossy network (exposes leaders that re-propose the wrong value)',
     nemesis: { faults: new Set(), script: leaderStrikes },
@@ -150,6 +154,73 @@ function leaderStrikes(ctx: ScriptContext): void {
     });
   });
   w.after(300, strike);
+}
+
+/**
+ * A stale accepted value next to a newer chosen one, the situation where a new leader must
+ * pick the value with the HIGHEST ballot. Over and over: (1) the leader A proposes, its own
+ * acceptance is synced but every accept it sends is lost, and it crashes: A alone holds v1
+ * under ballot b1. (2) The next leader B puts its own value v2 in that slot, gets it chosen,
+ * and a torn crash strikes the very step where it learns so: nobody else hears. (3) A comes
+ * back late; a third node C, holding v2 under b2 but not knowing it chosen, campaigns and
+ * hears of v1 (b1) and v2 (b2). A correct leader re-proposes v2; a buggy one may pick v1.
+ */
+function staleAccept(ctx: ScriptContext): void {
+  const w = ctx.world;
+  const quorumDown = (): boolean => w.nodeIds.some((n) => w.status(n) !== 'up');
+  let phase: 'idle' | 'strike-a' | 'wait-b' = 'idle';
+  let a: NodeId | undefined;
+  const cycle = (): void => {
+    if (ctx.stopped()) return;
+    if (phase === 'idle' && !quorumDown()) phase = 'strike-a';
+    w.after(2500 + ctx.prng.next() * 1000, cycle);
+  };
+  w.after(500, cycle);
+  w.watchPersist?.((node, records) => {
+    if (ctx.stopped() || phase !== 'strike-a' || node !== ctx.leader()) return;
+    if (!records.some((r) => recordType(r) === 'accepted' && ballotNode(r) === node)) return;
+    // (1) Everything this step sends is lost, then the leader dies.
+    phase = 'wait-b';
+    a = node;
+    for (const to of w.nodeIds) if (to !== node) w.network.cut(node, to);
+    w.timeline.record(w.now, 'partition', `${node}'s accepts are all lost`);
+    w.after(0, () => {
+      w.network.healAll();
+      w.crash(node);
+      waitForB(node, 0);
+    });
+  });
+  const waitForB = (first: NodeId, attempt: number): void => {
+    const b = ctx.leader();
+    if (b === undefined || b === first) {
+      if (attempt < 100) w.after(20, () => waitForB(first, attempt + 1));
+      else finish(first, undefined);
+      return;
+    }
+    // (2) Tear the step where B learns a slot chosen.
+    w.crash(b, true, (records) => records.some((r) => recordType(r) === 'chosen'), 1500);
+    w.after(1600, () => finish(first, b));
+  };
+  const finish = (first: NodeId, b: NodeId | undefined): void => {
+    // (3) A comes back late, B later still: the third node is likely to campaign first.
+    w.after(700 + ctx.prng.next() * 300, () => {
+      w.restart(first);
+      w.after(1000, () => {
+        if (b !== undefined) {
+          if (w.status(b) !== 'down') w.crash(b);
+          w.restart(b);
+        }
+        phase = 'idle';
+        a = undefined;
+      });
+    });
+  };
+  void a;
+}
+
+function ballotNode(record: unknown): unknown {
+  const ballot = typeof record === 'object' && record !== null ? (record as { ballot?: { node?: unknown } }).ballot : undefined;
+  return ballot?.node;
 }
 
 export function scenarioNames(): string[] {

@@ -53,9 +53,9 @@ describe('negative controls (the checkers must catch deliberate bugs)', () => {
   });
 
   it('a Paxos leader that re-proposes any accepted value (not the highest-ballot one) breaks agreement', () => {
-    const opts = { nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'leader-strikes', controls: { paxosBugs: { pickAnyAcceptedValue: true } } };
-    const found = firstViolation('paxos', range(140, 20), opts);
-    expect(found, 'no seed in 140..159 exposed pickAnyAcceptedValue').toBeDefined();
+    const opts = { nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'stale-accept', controls: { paxosBugs: { pickAnyAcceptedValue: true } } };
+    const found = firstViolation('paxos', range(1, 20), opts);
+    expect(found, 'no seed in 1..20 exposed pickAnyAcceptedValue').toBeDefined();
     const { report, verdict } = found!;
     expect(verdict.model).toBe('paxos');
     const agreement = (verdict.evidence as PaxosViolationEvidence).violations.find((v) => v.code === 'AGREEMENT');
@@ -66,7 +66,7 @@ describe('negative controls (the checkers must catch deliberate bugs)', () => {
   });
 
   it('correct Paxos survives the very schedules that expose those bugs', () => {
-    for (const [scenario, seed] of [['bridge-amnesia', 3], ['bridge-amnesia', 44], ['leader-strikes', 149]] as const) {
+    for (const [scenario, seed] of [['bridge-amnesia', 3], ['bridge-amnesia', 44], ['stale-accept', 1], ['stale-accept', 7], ['leader-strikes', 149]] as const) {
       const r = MECHANISMS.paxos!.run({ seed, nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario, keepHistory: false });
       expect(r.verdicts.filter((v) => v.valid === false), `${scenario} seed ${seed}`).toEqual([]);
     }
