@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runTwoPc } from '../../core/sim/mechanisms/twopc';
 import { FAULT_KINDS } from '../../core/sim/timeline';
-import { checkSchedules } from './twopc-schedules';
+import { blockedInCoordinatorCrashes, checkSchedules } from './twopc-schedules';
 
 describe('classic 2PC under random fault schedules', () => {
   it('is atomic and serializable on 500 schedules', () => checkSchedules('classic', 500));
+
+  it('blocks when coordinators crash mid-prepare (and stays safe)', () => {
+    expect(blockedInCoordinatorCrashes('classic', 5)).toBeGreaterThan(0);
+  });
 });
 
 describe('negative controls: the checkers catch deliberate 2PC bugs', () => {

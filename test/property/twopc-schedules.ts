@@ -20,11 +20,24 @@ export function checkSchedules(mode: TwoPcMode, numRuns: number): void {
       const r = runTwoPc({ seed, nodes, faults, ops: 20, mode, keepHistory: false });
       // A failure message that replays the run.
       expect(r.verdicts.filter((v) => v.valid === false).map((v) => `${v.summary} -- ${r.replay}`)).toEqual([]);
-      expect(r.verdicts.map((v) => v.model)).toEqual(['txn-atomicity', 'txn']);
+      expect(r.verdicts.map((v) => v.model)).toEqual(['txn-atomicity', 'txn', 'txn-blocking']);
+      // The decision log never leaves a yes voter blocked.
+      if (mode === 'paxos') expect(r.verdicts[2]?.stats?.blocked).toBe(0);
       committed += r.opCounts.ok;
     }),
     { numRuns },
   );
   // The workload did commit transactions: the checks were not vacuous.
   expect(committed).toBeGreaterThan(numRuns);
+}
+
+/** Runs the coordinator-crash scenario on `seeds` seeds; returns how often participants blocked. */
+export function blockedInCoordinatorCrashes(mode: TwoPcMode, seeds: number): number {
+  let blocked = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = runTwoPc({ seed, faults: [], scenario: 'coordinator-crash', ops: 80, mode, keepHistory: false });
+    expect(r.verdicts.filter((v) => v.valid === false).map((v) => `${v.summary} -- ${r.replay}`)).toEqual([]);
+    blocked += r.verdicts[2]?.stats?.blocked ?? 0;
+  }
+  return blocked;
 }

@@ -98,12 +98,16 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING, ...(bugs ? { bugs } : {}) });
 
   const obs = { outcomes: [] as { txn: string; node: string; outcome: TxnOutcome }[], decisions: [] as { txn: string; node: string; outcome: TxnOutcome }[], replies: [] as { txn: string; outcome: TxnOutcome }[] };
+  const blocked: { txn: string; node: string; waitingFor: string }[] = [];
   const world: TwoPcWorld = new SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>({
     seed: opts.seed,
     nodes,
     tickMs: 10,
     network: baselineNetwork(faults),
     replyId: (r) => r.id,
+    onEvent: (_node, ev) => {
+      if (ev.kind === 'blocked') blocked.push({ txn: ev.txn, node: ev.node, waitingFor: ev.waitingFor });
+    },
     factory: (id, durable, incarnation) =>
       mode === 'paxos'
         ? new TwoPcPaxosNode({ twopc: config(id), members: nodes, seed: opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), paxosTiming: PAXOS_TIMING }, durable as Tagged[])
@@ -148,7 +152,10 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   };
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
-  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...(opts.scenario !== undefined ? scenarioNemesis(opts.scenario) : {}) });
+  const own = opts.scenario === 'coordinator-crash';
+  const shared = opts.scenario !== undefined && !own ? scenarioNemesis(opts.scenario) : {};
+  const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
+  if (own) scheduleCoordinatorCrashes(world, nodes, streamPrng(opts.seed, 'scenario'), () => pool.finished);
   drive({ world, pool, nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? 60_000 + opts.ops * 200, drainMs: CLIENT_TIMEOUT_MS + 100, seed: opts.seed, opsTotal: opts.ops, onProgress });
   // Everything is healed now: let coordinators finish their logs and the in-doubt learn.
   world.run(world.now + SETTLE_MS);
@@ -174,13 +181,16 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     }
   }
   const atomicity: AtomicityObservations = { ...obs, inDoubtAtEnd };
-  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS })];
+  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS }), blockingVerdict(mode, blocked)];
   const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
   if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
   if (opts.keys !== undefined && !/--keys /.test(report.replay)) report.replay += ` --keys ${opts.keys}`;
   if (opts.twopcBug !== undefined && !/--twopc-bug /.test(report.replay)) report.replay += ` --twopc-bug ${opts.twopcBug}`;
   return report;
 }
+
+/** Scenarios of this mechanism (`--scenario`), besides the shared ones. */
+export const TWOPC_SCENARIOS = ['coordinator-crash'] as const;
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',
@@ -202,3 +212,43 @@ export const twopcMechanism: SimMechanism = {
   },
   run: (opts, onProgress) => runTwoPc(opts as TwoPcSimOptions, onProgress),
 };
+
+/**
+ * Not a safety check (blocking is allowed; it is the price of classic 2PC) but the lesson
+ * the lab is for: how often participants that voted yes had to wait for a dead coordinator.
+ */
+function blockingVerdict(mode: TwoPcMode, blocked: readonly { txn: string; node: string; waitingFor: string }[]): Verdict {
+  const txns = new Set(blocked.map((b) => b.txn)).size;
+  const first = blocked[0];
+  const summary =
+    first === undefined
+      ? `No participant was ever blocked (${mode} mode).`
+      : `${blocked.length} time(s) a participant that voted yes was blocked waiting for its coordinator (${txns} transaction(s)), e.g. ${first.node} for ${first.txn} waiting for ${first.waitingFor}; each held its locks until the coordinator came back.`;
+  return { valid: true, model: 'txn-blocking', summary, ...(first ? { evidence: { blocked: blocked.slice(0, 10) } } : {}), stats: { blocked: blocked.length, blockedTxns: txns } };
+}
+
+/**
+ * The `coordinator-crash` scenario: again and again a coordinator crashes in the middle of
+ * a prepare phase (when yes votes may be out) and stays down long enough for its
+ * participants to be in doubt and to find every peer in doubt too. Classic mode blocks
+ * there; paxos mode must not.
+ */
+function scheduleCoordinatorCrashes(world: TwoPcWorld, nodes: NodeId[], prng: ReturnType<typeof streamPrng>, finished: () => boolean): void {
+  const POLL_MS = 2;
+  // A coordinator in the prepare phase may already have yes votes out: the worst moment.
+  const preparing = (): NodeId | undefined =>
+    nodes.find((id) => (world.machine(id) as TwoPcNode | TwoPcPaxosNode | undefined)?.status().coordinating.some((t) => t.phase === 'preparing'));
+  const hunt = (untilMs: number): void => {
+    if (finished()) return;
+    const victim = preparing() ?? (world.now >= untilMs ? prng.pick(nodes) : undefined);
+    if (victim === undefined || world.status(victim) !== 'up') return world.after(POLL_MS, () => hunt(untilMs));
+    world.crash(victim);
+    world.timeline.record(world.now, 'crash', `coordinator-crash: ${victim} crashed`);
+    world.after(prng.between(800, 1500), () => {
+      world.restart(victim);
+      world.timeline.record(world.now, 'restart', `coordinator-crash: ${victim} restarted`);
+      world.after(prng.between(100, 400), () => hunt(world.now + 500));
+    });
+  };
+  world.after(prng.between(50, 300), () => hunt(world.now + 500));
+}
