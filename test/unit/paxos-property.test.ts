@@ -5,9 +5,9 @@
  * learned with two values, every replica applies exactly the learned values in slot order,
  * no (client, seq) is applied twice, and once the faults stop the cluster makes progress.
  *
- * Uniform random schedules rarely hit the narrow windows the deliberate bugs need (a crash
- * between a promise and a late accept; a stale leader that missed a higher-ballot choice),
- * so the negative controls are scripted in paxos-replica.test.ts instead.
+ * The last test shows the property has teeth: the same schedules catch pickAnyAcceptedValue.
+ * forgetPromiseOnRestart needs a narrower window (a crash between a promise and a late
+ * accept from the old leader); its negative control is scripted in paxos-replica.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -164,4 +164,18 @@ describe('agreement under random schedules', () => {
       );
     });
   }
+
+  it('the same schedules catch the pickAnyAcceptedValue bug (the property is not vacuous)', () => {
+    const result = fc.check(
+      fc.property(fc.array(actionArb(3), { minLength: 30, maxLength: 150, size: 'max' }), fc.nat({ max: 1000 }), (actions, seed) => {
+        const c = new PaxosCluster({ size: 3, seed, maxInFlight: 4, bugs: { pickAnyAcceptedValue: true } });
+        c.campaign('n1');
+        play(c, actions);
+        return c.violations.length === 0;
+      }),
+      // Seeded, so the search is the same every run; no shrinking, only "found or not".
+      { numRuns: 3000, seed: 7, endOnFailure: true },
+    );
+    expect(result.failed, 'random schedules found no agreement violation with the bug on').toBe(true);
+  });
 });
