@@ -17,4 +17,10 @@ describe('locks under every fault (simulated)', () => {
     const r = sweep('locks', 2_000, 200, { nodes: 3, faults: ALL, ops: 30, scenario: 'chaos' });
     expect(r.failures).toEqual([]);
   });
+
+  it('leaders struck mid-write and dueling through a bridge: 80 seeds', () => {
+    const a = sweep('locks', 3_000, 40, { nodes: 5, faults: ALL, ops: 45, scenario: 'leader-strikes' });
+    const b = sweep('locks', 4_000, 40, { nodes: 3, faults: ALL, ops: 45, scenario: 'bridge-amnesia' });
+    expect([...a.failures, ...b.failures]).toEqual([]);
+  });
 });

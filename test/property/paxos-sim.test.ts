@@ -24,4 +24,13 @@ describe('paxos under every fault (simulated)', () => {
     const b = sweep('paxos', 4_000, 50, { nodes: 5, faults: ALL, ops: 30, scenario: 'crash-storm' });
     expect([...a.failures, ...b.failures]).toEqual([]);
   });
+
+  // The schedules built to expose the deliberate bugs (negative-sim.test.ts) must find
+  // nothing in the correct implementation; they go beyond the liveness cap on purpose.
+  it('3 nodes, targeted scenarios (stale-accept, bridge-amnesia, leader-strikes): 120 seeds', () => {
+    const a = sweep('paxos', 5_000, 40, { nodes: 3, faults: ALL, ops: 60, scenario: 'stale-accept' });
+    const b = sweep('paxos', 6_000, 40, { nodes: 3, faults: ALL, ops: 60, scenario: 'bridge-amnesia' });
+    const c = sweep('paxos', 7_000, 40, { nodes: 5, faults: ALL, ops: 60, scenario: 'leader-strikes' });
+    expect([...a.failures, ...b.failures, ...c.failures]).toEqual([]);
+  });
 });
