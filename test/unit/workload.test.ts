@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseHistory } from '../../core/check/history';
 import type { Link } from '../../core/algorithms/common/partitions';
 import type { CallResult } from '../../core/supervisor/cluster-client';
 import type { ReplyFrame } from '../../core/supervisor/node-client';
@@ -51,10 +55,11 @@ class FakeLocks {
     this.expire(now);
     switch (op.type) {
       case 'acquire': {
+        const renewed = this.holder?.owner === op.owner;
         if (!this.holder) this.holder = { owner: op.owner, token: ++this.token, deadline: now + op.ttlMs };
         if (this.holder.owner === op.owner) {
           this.holder.deadline = now + op.ttlMs;
-          return ok({ ok: true, kind: 'granted', granted: true, lock: op.lock, owner: op.owner, token: this.holder.token, ttlMs: op.ttlMs, renewed: false });
+          return ok({ ok: true, kind: 'granted', granted: true, lock: op.lock, owner: op.owner, token: this.holder.token, ttlMs: op.ttlMs, renewed });
         }
         let position = this.queue.findIndex((w) => w.owner === op.owner) + 1;
         if (position === 0) position = this.queue.push({ owner: op.owner, ttlMs: op.ttlMs });
@@ -139,6 +144,24 @@ describe('lock workload (in-memory lock service, GC-pausing client 0)', () => {
     expect(v.key).toBe('lock0-resource');
     expect(v.operations).toHaveLength(2);
     expect(result.live.firstViolationMs).not.toBeNull();
+  });
+});
+
+describe('lock workload after an unknown release', () => {
+  it('records a re-acquire that only renewed the grant it still held as info, not as a second grant of the same token', async () => {
+    const locks = new FakeLocks();
+    // Releases time out without reaching the service: the client still holds the lock.
+    const lossy: Caller = { call: async (body) => (body.type === 'lock' && body.op.type === 'release' ? refused('TIMEOUT') : locks.call(body)) };
+    const workload = new LockWorkload({ ttlMs: 10_000, pollMs: 5 });
+    const historyFile = join(await mkdtemp(join(tmpdir(), 'faultline-wl-')), 'history.jsonl');
+    const result = await runWorkload(noCluster, { workload, clients: 1, rate: 200, durationMs: 200, seed: 3, faults: [], makeCaller: () => lossy, historyFile });
+    expect(result.verdict.valid).toBe(true);
+    const acquires = parseHistory(await readFile(historyFile, 'utf8')).filter((op) => op.f === 'acquire' && op.type !== 'invoke');
+    expect(acquires.length).toBeGreaterThan(3);
+    // Exactly one real grant; every later acquire only renewed it.
+    expect(acquires.filter((op) => op.type === 'ok')).toHaveLength(1);
+    expect(acquires.slice(1).every((op) => op.type === 'info' && String(op.error).includes('renewed'))).toBe(true);
+    await rm(dirname(historyFile), { recursive: true, force: true });
   });
 });
 

@@ -12,6 +12,8 @@ import type { FromGcClient, GcClientConfig, ToGcClient } from './gc-client-proto
 let endpoints: readonly Endpoint[] = [];
 let stopping = false;
 let writeResult: ((ok: boolean) => void) | undefined;
+/** Tokens already reported as ok grants. */
+const reported = new Set<number>();
 
 const send = (m: FromGcClient): void => {
   process.send?.(m);
@@ -59,7 +61,10 @@ async function main(config: GcClientConfig): Promise<void> {
       const res = r.result as LockResult;
       if (res.ok && res.kind === 'granted') {
         granted = { token: res.token, sentAt };
-        send({ type: 'acquire-done', outcome: 'ok', token: res.token });
+        // A renewal of a grant already reported is not a new grant (lock.ts).
+        const again = reported.has(res.token);
+        reported.add(res.token);
+        send(again ? { type: 'acquire-done', outcome: 'info', error: `renewed the grant of token ${res.token} this client already held` } : { type: 'acquire-done', outcome: 'ok', token: res.token });
         break;
       }
       if (!(res.ok && res.kind === 'queued')) {

@@ -50,6 +50,8 @@ export class LockWorkload implements Workload {
   readonly resources = new Map<string, FencedResource>();
   private readonly lockNames: string[];
   private readonly ttlMs: number;
+  /** Tokens recorded as ok grants, per client. */
+  private readonly grants = new Map<string, Set<number>>();
   private gcPauses = 0;
   private sigstops = 0;
   private skippedWrites = 0;
@@ -78,6 +80,12 @@ export class LockWorkload implements Workload {
     return ctx.caller.call({ type: 'lock', op: { ...op, lock, owner: ctx.name } }, lock);
   }
 
+  private grantedTo(client: string): Set<number> {
+    let set = this.grants.get(client);
+    if (!set) this.grants.set(client, (set = new Set()));
+    return set;
+  }
+
   /** Acquires (polling while queued); the lease start the client may count on, or undefined. */
   private async acquire(ctx: ClientContext, lock: string): Promise<{ token: number; leaseStartMs: number } | undefined> {
     const handle = ctx.recorder.invoke(ctx.process, 'acquire', lock, null);
@@ -92,7 +100,18 @@ export class LockWorkload implements Workload {
       }
       const res = r.result as LockResult;
       if (res.ok && res.kind === 'granted') {
-        ctx.recorder.complete(handle, 'ok', { value: res.token });
+        const mine = this.grantedTo(ctx.name);
+        if (mine.has(res.token)) {
+          // A renewal of a grant already recorded for this client (an earlier release's
+          // outcome was unknown and it still holds the lock): nothing new was granted, so
+          // it is not an ok acquire in the lock model. It still holds the lock: hold, release.
+          // (`renewed` alone cannot tell: a promoted waiter's first grant is also a renewal.)
+          ctx.recorder.complete(handle, 'info', { value: null, error: `renewed the grant of token ${res.token} this client already held` });
+          afterInfo(ctx);
+        } else {
+          mine.add(res.token);
+          ctx.recorder.complete(handle, 'ok', { value: res.token });
+        }
         return { token: res.token, leaseStartMs: sentAt };
       }
       if (!(res.ok && res.kind === 'queued')) {
