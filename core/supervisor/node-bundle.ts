@@ -15,8 +15,19 @@ export const NODE_ENTRY_BUNDLE = join(root, 'dist/node-main.mjs');
 const INPUTS_FILE = join(root, 'dist/node-main.inputs.json');
 const tsxLoader = import.meta.resolve('tsx');
 
+/**
+ * V8 flags for every node process (bundle or tsx alike). A node's garbage is many small
+ * short-lived frames; a 2 MB young generation (default 16 MB) keeps ~10 MB less resident
+ * per node after load with no throughput change we could measure (docs/BENCHMARKS.md).
+ */
+export const NODE_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** `node <argv...>` for an entry: the bundle for the default entry when fresh, tsx otherwise. */
 export function nodeArgvFor(entry: string): string[] {
+  return [...NODE_V8_FLAGS, ...entryArgv(entry)];
+}
+
+function entryArgv(entry: string): string[] {
   // FAULTLINE_NODE_RUNNER=tsx forces the sources (to compare the two, or to debug);
   // =bundle keeps using a bundle that exists even if a source changed since (a benchmark
   // pins what it built at its start while others keep editing).
