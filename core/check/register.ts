@@ -85,7 +85,7 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
       }
       stats.cacheEntries = Math.max(stats.cacheEntries, job.search.cacheEntries);
       if (job.search.result === 'invalid') {
-        return explainInvalid(job.part, job.search.frontier, stats, deadline, now, maxCacheWords);
+        return explainInvalid(job.part, job.search.frontier, job.search.steps, stats, deadline, now, maxCacheWords);
       }
       if (job.search.result === 'overflow') gaveUp++;
       if (timedOut) break;
@@ -142,6 +142,7 @@ const SHRINK_MAX_MS = 2_000;
 function explainInvalid(
   part: RegisterPartition,
   found: Frontier,
+  searchSteps: number,
   stats: Record<string, number>,
   deadline: number,
   now: () => number,
@@ -149,19 +150,43 @@ function explainInvalid(
 ): Verdict {
   const n = part.size;
   const shrinkDeadline = Math.min(deadline, now() + SHRINK_MAX_MS);
-  const stepBudget = Math.max(100_000, 50 * n);
+  // Each trial gets a few times what the original search needed: relaxed histories are
+  // usually cheaper (fewer constraints), and a trial over budget just keeps its ops firm.
+  const stepBudget = Math.max(200_000, 4 * searchSteps);
   let keep = Array.from({ length: n }, (_, i) => i);
   const optional = new Uint8Array(n);
   let checks = 0;
+  const produced = (i: number): number | undefined =>
+    part.kind[i] === WRITE ? (part.arg[i] as number) : part.kind[i] === CAS ? (part.arg2[i] as number) : undefined;
+  const mayBeLeftOut = (i: number, opt: Uint8Array): boolean => opt[i] === 1 || part.returnAt[i] === Infinity;
+
+  /**
+   * Leaves out optional writes whose value nothing in `set` observes: wherever such a write
+   * took effect, nothing could tell until the next write, so "never" loses no order. (Not
+   * with appends, which build on the value, or cas mismatches, which it could cause.)
+   */
+  const withoutUnobserved = (set: number[], opt: Uint8Array): number[] => {
+    if (set.some((i) => part.kind[i] === APPEND || part.kind[i] === CAS_MISMATCH)) return set;
+    for (;;) {
+      const observed = new Set<number>();
+      for (const i of set) if (part.kind[i] === READ || part.kind[i] === CAS) observed.add(part.arg[i] as number);
+      const next = set.filter((i) => !(mayBeLeftOut(i, opt) && produced(i) !== undefined && !observed.has(produced(i) as number)));
+      if (next.length === set.length) return set;
+      set = next;
+    }
+  };
 
   /** Tries to relax `chosen`; keeps the relaxation if the history stays invalid. */
   const tryRelax = (chosen: number[]): boolean => {
     if (chosen.length === 0 || checks >= SHRINK_MAX_CHECKS || now() > shrinkDeadline) return false;
     checks++;
     const dropped = new Set(chosen.filter((i) => isConstraintOnly(part, i)));
-    const trialKeep = keep.filter((i) => !dropped.has(i));
     const trialOptional = optional.slice();
     for (const i of chosen) if (!dropped.has(i)) trialOptional[i] = 1;
+    const trialKeep = withoutUnobserved(
+      keep.filter((i) => !dropped.has(i)),
+      trialOptional,
+    );
     if (!stillInvalid(part, trialKeep, trialOptional, stepBudget, maxCacheWords).invalid) return false;
     keep = trialKeep;
     optional.set(trialOptional);
@@ -170,35 +195,49 @@ function explainInvalid(
   const firm = (): number[] => keep.filter((i) => optional[i] === 0 && part.returnAt[i] !== Infinity);
 
   const stuck = found.blockingOp;
-  // Everything invoked after the stuck operation completed rarely matters: relax it in bulk.
   const stuckReturn = stuck >= 0 ? (part.returnAt[stuck] as number) : Infinity;
-  tryRelax(firm().filter((i) => (part.invokeAt[i] as number) > stuckReturn));
-  // Then delta-debugging style: big chunks first, farthest from the stuck operation first.
   const distance = (i: number): number => Math.abs((part.invokeAt[i] as number) - (stuck >= 0 ? (part.invokeAt[stuck] as number) : 0));
-  for (let chunk = Math.ceil(firm().length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
-    const candidates = firm()
-      .filter((i) => i !== stuck)
-      .sort((a, b) => distance(b) - distance(a));
-    for (let start = 0; start < candidates.length; start += chunk) {
-      tryRelax(candidates.slice(start, start + chunk).filter((i) => optional[i] === 0 && keep.includes(i)));
+  /** Delta-debugging style: big chunks first, farthest from the stuck operation first. */
+  const relaxInChunks = (pick: (i: number) => boolean): void => {
+    for (let chunk = Math.ceil(firm().filter(pick).length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
+      const candidates = firm()
+        .filter((i) => i !== stuck && pick(i))
+        .sort((a, b) => distance(b) - distance(a));
+      for (let start = 0; start < candidates.length; start += chunk) {
+        tryRelax(candidates.slice(start, start + chunk).filter((i) => optional[i] === 0 && keep.includes(i)));
+      }
     }
-  }
+  };
+  // Everything invoked after the stuck operation completed rarely matters: relax it in bulk.
+  tryRelax(firm().filter((i) => (part.invokeAt[i] as number) > stuckReturn));
+  // Constraints first (dropping them keeps trials cheap), then the writes.
+  relaxInChunks((i) => isConstraintOnly(part, i));
+  relaxInChunks((i) => !isConstraintOnly(part, i));
 
   // The firm operations cannot be linearized even with every optional one left out. Show
   // them with the optional operations that could have produced a value they depend on
   // (still optional: adding optional operations to an invalid set keeps it invalid), and
   // search that set once more to say where the furthest order gets stuck.
   const firmIdx = firm();
-  const needed = new Set<number>();
-  for (const i of firmIdx) {
-    const k = part.kind[i];
-    if (k === READ || k === CAS || k === CAS_MISMATCH) needed.add(part.arg[i] as number);
+  // For each firm observer of a value that no firm operation could have produced in time,
+  // the optional producer of it invoked last before the observer completed.
+  const helperSet = new Set<number>();
+  for (const o of firmIdx) {
+    const k = part.kind[o];
+    if (k !== READ && k !== CAS && k !== CAS_MISMATCH) continue;
+    const v = part.arg[o] as number;
+    if (v === part.initialState) continue;
+    const by = part.returnAt[o] as number;
+    let best = -1;
+    let firmProducer = false;
+    for (const i of keep) {
+      if (produced(i) !== v || (part.invokeAt[i] as number) > by || i === o) continue;
+      if (!mayBeLeftOut(i, optional)) firmProducer = true;
+      else if (best < 0 || (part.invokeAt[i] as number) > (part.invokeAt[best] as number)) best = i;
+    }
+    if (!firmProducer && best >= 0) helperSet.add(best);
   }
-  const helpers = keep.filter((i) => {
-    if (firmIdx.includes(i)) return false;
-    const k = part.kind[i];
-    return (k === WRITE && needed.has(part.arg[i] as number)) || (k === CAS && needed.has(part.arg2[i] as number));
-  });
+  const helpers = [...helperSet];
   const evidenceIdx = [...firmIdx, ...helpers].sort((a, b) => a - b);
   const finalOptional = new Uint8Array(n);
   for (const i of helpers) finalOptional[i] = 1;
