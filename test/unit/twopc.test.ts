@@ -13,6 +13,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     expect(c.outcomes('t1')).toEqual({ n1: 'commit', n2: 'commit' });
     // Locks are released and the coordinator logged COMMIT then END.
     expect(c.node('n2').status().locks).toEqual({});
+    expect(c.node('n2').status().participating).toEqual([{ txn: 't1', coordinator: 'n1', state: 'committed', locks: [] }]);
     expect(c.recordTypes('n1')).toEqual(['begin', 'prepared', 'commit', 'outcome', 'end']);
   });
 

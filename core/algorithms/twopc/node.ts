@@ -146,10 +146,14 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
       id: this.id,
       mode: this.config.decisions ? 'paxos' : 'classic',
       coordinating: this.coordinator.view(),
-      participating: this.participant.active().map((t) => {
-        const v = this.participant.view(t.txn, nowMs, this.config.inDoubtAfterMs)!;
-        return { txn: t.txn, coordinator: t.coordinator, state: v.state, locks: this.participant.locks.heldBy(t.txn), ...(v.blockedOn ? { blockedOn: v.blockedOn } : {}) };
-      }),
+      participating: [
+        // Recently finished first (committed/aborted, no locks), then the open ones.
+        ...this.participant.recent().map((t) => ({ txn: t.txn, coordinator: t.coordinator, state: t.outcome === 'commit' ? ('committed' as const) : ('aborted' as const), locks: [] })),
+        ...this.participant.active().map((t) => {
+          const v = this.participant.view(t.txn, nowMs, this.config.inDoubtAfterMs)!;
+          return { txn: t.txn, coordinator: t.coordinator, state: v.state, locks: this.participant.locks.heldBy(t.txn), ...(v.blockedOn ? { blockedOn: v.blockedOn } : {}) };
+        }),
+      ],
       locks: this.participant.locks.snapshot(),
     };
   }

@@ -11,6 +11,9 @@ import type { StepContext } from './context';
 import { LockTable } from './lock-table';
 import type { Outcome, ParticipantState, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId } from './types';
 
+/** How many finished transactions a participant keeps in its status view. */
+const RECENT_OUTCOMES = 20;
+
 interface ParticipantTxn {
   readonly txn: TxnId;
   readonly coordinator: NodeId;
@@ -36,6 +39,8 @@ export class Participant {
   private readonly finished = new Map<TxnId, Outcome>();
   /** Transactions it will never vote yes for. */
   private readonly refused = new Set<TxnId>();
+  /** The last few outcomes applied here, oldest first (the panel shows them a while). */
+  private readonly recentOutcomes: { txn: TxnId; coordinator: NodeId; outcome: Outcome }[] = [];
 
   constructor(private readonly id: NodeId) {}
 
@@ -194,6 +199,8 @@ export class Participant {
     this.locks.releaseAll(txn, t.keys);
     this.txns.delete(txn);
     this.finished.set(txn, outcome);
+    this.recentOutcomes.push({ txn, coordinator: t.coordinator, outcome });
+    if (this.recentOutcomes.length > RECENT_OUTCOMES) this.recentOutcomes.shift();
     this.setState(ctx, txn, outcome === 'commit' ? 'committed' : 'aborted');
     ctx.out.events.push({ kind: 'outcome', txn, node: this.id, outcome });
   }
@@ -297,6 +304,10 @@ export class Participant {
     const inDoubt = t.queryRounds > 0 || nowMs - t.sinceMs >= inDoubtAfterMs;
     if (!inDoubt) return { state: 'prepared' };
     return t.blockedReported ? { state: 'in-doubt', blockedOn: t.coordinator } : { state: 'in-doubt' };
+  }
+
+  recent(): readonly { txn: TxnId; coordinator: NodeId; outcome: Outcome }[] {
+    return this.recentOutcomes;
   }
 
   active(): { txn: TxnId; coordinator: NodeId; keys: readonly string[] }[] {

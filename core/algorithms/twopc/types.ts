@@ -161,6 +161,7 @@ export interface TwoPcStatus {
     readonly participants: readonly NodeId[];
     readonly votes: Readonly<Record<NodeId, Vote>>;
   }[];
+  /** Open transactions, and the last few finished here (committed/aborted, no locks). */
   readonly participating: readonly {
     readonly txn: TxnId;
     readonly coordinator: NodeId;
