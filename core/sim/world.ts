@@ -37,6 +37,13 @@ export interface SimWorldOptions<Msg, Req, Rec, Rep, Ev> {
   onEvent?: (node: NodeId, event: Ev, incarnation: number, atMs: number) => void;
   /** A torn crash that finds no write to tear within this window becomes a plain crash. */
   tornWindowMs?: number;
+  /**
+   * Deliver a structuredClone of every message instead of the sender's object. Messages
+   * are immutable by convention and sharing them keeps the world fast (and lets the
+   * harness recognise one value learned on many nodes by identity); turn this on to catch
+   * a machine that mutates what it sent or received.
+   */
+  cloneMessages?: boolean;
 }
 
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -359,7 +366,8 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
       const to = this.nodes.get(env.to);
       if (to === undefined) continue; // addressed outside the cluster: nobody receives it
       for (const delay of network.transmit(node.id, env.to)) {
-        this.queue.push({ atMs: now + delay, seq: 0, kind: 'deliver', node: to, from: node.id, msg: env.msg });
+        const msg = this.opts.cloneMessages === true ? structuredClone(env.msg) : env.msg;
+        this.queue.push({ atMs: now + delay, seq: 0, kind: 'deliver', node: to, from: node.id, msg });
       }
     }
     if (ready.replies.length > 0) {

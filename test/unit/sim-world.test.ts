@@ -273,3 +273,26 @@ describe('nemesis', () => {
 function makePrng(seed: number): Prng {
   return new Prng(seed);
 }
+
+describe('message isolation', () => {
+  it('delivers clones when asked, the sender\'s object otherwise', () => {
+    const received: unknown[] = [];
+    const sent = { type: 'gossip', n: 1 } as const;
+    class Sender implements Machine<typeof sent, Req, Rec, Rep, never> {
+      constructor(readonly id: NodeId) {}
+      step(input: Input<typeof sent, Req>): Ready<typeof sent, Rec, Rep, never> {
+        if (input.kind === 'message') received.push(input.msg);
+        const send = input.kind === 'request' ? [{ to: 'n2', msg: sent }] : [];
+        return { persist: [], send, replies: [], events: [] };
+      }
+    }
+    for (const cloneMessages of [false, true]) {
+      received.length = 0;
+      const world = new SimWorld<typeof sent, Req, Rec, Rep, never>({ seed: 1, nodes: ['n1', 'n2'], factory: (id) => new Sender(id), replyId: (r) => r.id, cloneMessages });
+      world.request('n1', 'x', { id: 'x', kind: 'incr' }, () => undefined);
+      world.run(50);
+      expect(received).toEqual([sent]);
+      expect(received[0] === sent).toBe(!cloneMessages);
+    }
+  });
+});
