@@ -113,17 +113,17 @@ describe('Nemesis', () => {
   it('carries out a schedule and heals each fault; the timeline pairs every fault with its heal', async () => {
     const cluster = new FakeCluster();
     const plan = [
-      period(0, { kind: 'kill', nodes: ['n2', 'n3'] }),
-      period(1, { kind: 'pause', nodes: ['n4'] }),
-      period(2, { kind: 'partition', shape: 'halves', node: 'n1' }),
-      period(3, { kind: 'drop', nodes: ['n5'], probability: 0.2 }),
+      period(0, { kind: 'kill', nodes: ['n2', 'n3'] }, 1, 2),
+      period(1, { kind: 'pause', nodes: ['n4'] }, 3, 4),
+      period(2, { kind: 'partition', shape: 'halves', node: 'n1' }, 5, 6),
+      period(3, { kind: 'drop', nodes: ['n5'], probability: 0.2 }, 7, 8),
     ];
     const recorded: string[] = [];
-    // The clock is past every step, so the whole plan runs at once.
+    // The clock stands still at 0, so each step waits its few real ms and none is late.
     const cluster2 = cluster;
-    const full = new Nemesis(cluster2, plan, { clock: () => 1_000_000, record: (k, t) => recorded.push(`${k}: ${t}`) });
+    const full = new Nemesis(cluster2, plan, { clock: () => 0, record: (k, t) => recorded.push(`${k}: ${t}`) });
     full.start();
-    await new Promise((r) => setTimeout(r, 10));
+    await full.finished();
     await full.stop();
     expect(cluster2.down()).toEqual([]);
     expect(cluster2.networkFaults).toBe(0);
@@ -156,17 +156,28 @@ describe('Nemesis', () => {
 
   it('kills the leader it is told about, and respects the cap when nodes are still down', async () => {
     const cluster = new FakeCluster();
-    const plan = [period(0, { kind: 'kill-leader', fallback: 'n5' }), period(1, { kind: 'partition', shape: 'isolate-leader', node: 'n5' })];
-    const nemesis = new Nemesis(cluster, plan, { clock: () => 1e9, leader: () => 'n3' });
+    const plan = [period(0, { kind: 'kill-leader', fallback: 'n5' }, 1, 2), period(1, { kind: 'partition', shape: 'isolate-leader', node: 'n5' }, 3, 4)];
+    const nemesis = new Nemesis(cluster, plan, { clock: () => 0, leader: () => 'n3' });
     nemesis.start();
-    await new Promise((r) => setTimeout(r, 10));
+    await nemesis.finished();
     await nemesis.stop();
     expect(cluster.log).toContain('kill n3');
     expect(cluster.log).toContain('partition isolate-leader n3');
     expect(nemesis.timeline[0]?.nodes).toEqual(['n3']);
   });
 
-  it('skips a kill that would take a majority down', async () => {
+  it('skips a period that an earlier slow heal ran past, instead of recording a fault of no length', async () => {
+    const cluster = new FakeCluster();
+    const nemesis = new Nemesis(cluster, [period(0, { kind: 'pause', nodes: ['n1'] }, 10, 20)], { clock: () => 25 });
+    nemesis.start();
+    await nemesis.finished();
+    await nemesis.stop();
+    expect(cluster.log).not.toContain('pause n1');
+    expect(nemesis.timeline[0]).toMatchObject({ phase: 'error', period: 0 });
+    expect(nemesis.timeline[0]?.text).toContain('skipped');
+  });
+
+  it('caps a kill that would take a majority down', async () => {
     const cluster = new FakeCluster();
     // A broken plan asking for 3 of 5 nodes: the executor caps it at 2.
     const plan = [period(0, { kind: 'kill', nodes: ['n1', 'n2', 'n3'] }, 0, 1e9)];

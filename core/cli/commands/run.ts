@@ -196,8 +196,16 @@ export async function run(args: string[]): Promise<number> {
   }
   const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
   const header: ReportHeader = { nodes: p.nodes, mode: p.mode, clients: p.clients, rate: p.rate, faults: p.faults };
+  // Ctrl-C ends the run early but still heals, checks, reports and stops every node.
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    console.error('faultline run: interrupted; healing, checking what was recorded, stopping the nodes …');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSigint);
   try {
     const result = await runWorkload(cluster, {
+      signal: interrupt.signal,
       workload: makeWorkload(p),
       clients: p.clients,
       rate: p.rate,
@@ -226,6 +234,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`${verdictWord(result.verdict)}`);
     return 0;
   } finally {
+    process.off('SIGINT', onSigint);
     tracker.close();
     await cluster.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -54,6 +54,7 @@ export class LockWorkload implements Workload {
   private readonly grants = new Map<string, Set<number>>();
   private gcPauses = 0;
   private sigstops = 0;
+  private readonly childLoad: Record<string, number> = {};
   private skippedWrites = 0;
 
   constructor(private readonly options: LockWorkloadOptions = {}) {
@@ -200,6 +201,7 @@ export class LockWorkload implements Workload {
       },
     });
     this.sigstops += stats.stops;
+    for (const [node, n] of Object.entries(stats.load)) this.childLoad[node] = (this.childLoad[node] ?? 0) + n;
   }
 
   check(ops: HistoryOp[]): Verdict {
@@ -208,6 +210,10 @@ export class LockWorkload implements Workload {
 
   liveCheck(ops: HistoryOp[]): Verdict {
     return checkLocks(ops);
+  }
+
+  extraLoad(): Record<string, number> {
+    return this.childLoad;
   }
 
   notes(): string[] {

@@ -47,6 +47,8 @@ export interface RunOptions {
   /** The panel's timeline (PanelApi.record). */
   readonly record?: (kind: string, text: string) => void;
   readonly onProgress?: (p: RunProgress) => void;
+  /** Ends the run early (Ctrl-C): the nemesis heals, the history is checked as it is. */
+  readonly signal?: AbortSignal;
   /** Makes clients for tests; a ClusterClient per client by default. */
   readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
 }
@@ -132,7 +134,11 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     }),
   );
   const allDone = Promise.all(running);
-  await Promise.race([sleep(options.durationMs), allDone]);
+  const aborted = new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await Promise.race([sleep(options.durationMs), allDone, aborted]);
   stopped = true;
   clearInterval(progressTimer);
   clearInterval(liveTimer);
@@ -152,7 +158,9 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   for (const c of callers) {
     for (const [node, n] of (c as { load?: Map<string, number> }).load ?? []) perNode[node] = (perNode[node] ?? 0) + n;
   }
+  for (const [node, n] of Object.entries(workload.extraLoad?.() ?? {})) perNode[node] = (perNode[node] ?? 0) + n;
   const notes = [...(workload.notes?.() ?? []), ...errors];
+  if (options.signal?.aborted) notes.push(`the run was interrupted after ${Math.round(endMs / 1000)} s`);
   const result: RunResult = {
     workload: workload.name,
     model: workload.model,

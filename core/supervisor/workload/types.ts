@@ -51,6 +51,8 @@ export interface Workload {
   liveCheck?(ops: HistoryOp[]): Verdict;
   /** Set when the cluster refused the workload as unsupported (e.g. no txn service). */
   unsupported?: string;
+  /** Requests per node sent by clients that are not ClusterClients of the run (a child process). */
+  extraLoad?(): Record<string, number>;
   /** Facts for the report (resource stats, pauses taken, ...). */
   notes?(): string[];
 }
