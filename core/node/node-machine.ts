@@ -17,7 +17,12 @@ export type KvMode = 'paxos' | ReplicationMode;
 export const KV_MODES: readonly KvMode[] = ['paxos', 'quorum', 'async', 'sloppy'];
 
 /** Raw proposals (agreement demonstrations): the log just records them. */
-const rawLog: ReplicatedService<unknown, { index: number }> = { apply: (_value, index) => ({ index }) };
+const rawLog: ReplicatedService<unknown, { index: number }> = {
+  apply: (_value, index) => ({ index }),
+  // Stateless: results depend only on the index, so its snapshot is empty.
+  snapshotState: () => null,
+  restoreSnapshot: () => {},
+};
 
 export interface NodeMachineConfig {
   readonly id: NodeId;

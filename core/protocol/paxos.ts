@@ -5,7 +5,7 @@
  * the algorithm types drift apart.
  */
 import { z } from 'zod';
-import type { AcceptedEntry, Ballot, LogValue, PaxosMsg, PaxosRecord } from '../algorithms/paxos/types';
+import type { AcceptedEntry, Ballot, LogValue, PaxosMsg, PaxosRecord, PaxosSnapshotState } from '../algorithms/paxos/types';
 import { countSchema, nodeIdSchema, requestIdSchema, slotSchema } from './common';
 
 // The zero ballot has node '' (nobody), so a ballot's node may be empty.
@@ -24,6 +24,22 @@ export function logValueSchema<C extends z.ZodType>(cmd: C) {
 
 /** Bounded so a single frame stays far below the frame limit's worst case. */
 const MAX_ENTRIES_PER_MESSAGE = 4096;
+/** Snapshot JSON characters per message: SNAPSHOT_CHUNK_CHARS in core/algorithms/paxos/replica.ts. */
+const MAX_SNAPSHOT_CHUNK_CHARS = 128 * 1024;
+
+const jsonValue = z.unknown().nonoptional();
+
+/** The replicated state a snapshot record carries (service state is the service's own JSON). */
+export const paxosSnapshotStateSchema = z.object({
+  service: jsonValue,
+  sessions: z.array(
+    z.object({
+      client: z.string(),
+      floor: countSchema,
+      recent: z.array(z.object({ seq: countSchema, slot: slotSchema, result: jsonValue })),
+    }),
+  ),
+});
 
 /** One schema per message type, keyed by `type` (see core/protocol/frame.ts decodeByKind). */
 export function paxosMsgSchemas<C extends z.ZodType>(cmd: C) {
@@ -40,6 +56,15 @@ export function paxosMsgSchemas<C extends z.ZodType>(cmd: C) {
     heartbeat: z.object({ type: z.literal('heartbeat'), ballot: ballotSchema, chosenUpTo: countSchema }),
     catchup: z.object({ type: z.literal('catchup'), fromSlot: slotSchema }),
     'catchup-reply': z.object({ type: z.literal('catchup-reply'), entries, chosenUpTo: countSchema }),
+    snapshot: z.object({
+      type: z.literal('snapshot'),
+      upTo: slotSchema,
+      chosenUpTo: countSchema,
+      offset: countSchema,
+      totalChars: countSchema,
+      data: z.string().max(MAX_SNAPSHOT_CHUNK_CHARS),
+    }),
+    'snapshot-fetch': z.object({ type: z.literal('snapshot-fetch'), upTo: slotSchema, offset: countSchema }),
   } as const;
 }
 
@@ -49,6 +74,7 @@ export function paxosRecordSchemas<C extends z.ZodType>(cmd: C) {
     promised: z.object({ type: z.literal('promised'), ballot: ballotSchema }),
     accepted: z.object({ type: z.literal('accepted'), slot: slotSchema, ballot: ballotSchema, value }),
     chosen: z.object({ type: z.literal('chosen'), slot: slotSchema, value }),
+    snapshot: z.object({ type: z.literal('snapshot'), upTo: slotSchema, state: paxosSnapshotStateSchema }),
   } as const;
 }
 
@@ -69,4 +95,5 @@ export type PaxosSchemaChecks = [
   Expect<Mutual<SchemaUnion<ReturnType<typeof paxosMsgSchemas<Unk>>>, PaxosMsg<Cmd>>>,
   Expect<Mutual<SchemaUnion<ReturnType<typeof paxosRecordSchemas<Unk>>>, PaxosRecord<Cmd>>>,
   Expect<Mutual<z.infer<ReturnType<typeof paxosMsgSchemas<Unk>>['promise']>['accepted'][number], AcceptedEntry<Cmd>>>,
+  Expect<Mutual<z.infer<typeof paxosSnapshotStateSchema>, PaxosSnapshotState>>,
 ];

@@ -446,7 +446,7 @@ describe('persistence', () => {
       const accepted = new Map<number, string>();
       for (const ready of c.node(id).readies) {
         for (const r of ready.persist) {
-          if (r.type !== 'chosen' && compareBallots(r.ballot, promised) > 0) promised = r.ballot;
+          if (r.type !== 'chosen' && r.type !== 'snapshot' && compareBallots(r.ballot, promised) > 0) promised = r.ballot;
           if (r.type === 'accepted') accepted.set(r.slot, JSON.stringify(r.ballot));
         }
         for (const { msg } of ready.send) {

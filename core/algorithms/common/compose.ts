@@ -152,6 +152,28 @@ export class ServiceMux implements ReplicatedService<ServiceCommand, unknown> {
     this.services.get(c.service)?.afterApply?.(c.cmd, result, index, nowMs);
   }
 
+  /** One entry per service; undefined when any service cannot snapshot (so none is taken). */
+  snapshotState(): Record<string, unknown> | undefined {
+    const out: Record<string, unknown> = {};
+    for (const [name, s] of this.services) {
+      const state = s.restoreSnapshot === undefined ? undefined : s.snapshotState?.();
+      if (state === undefined) return undefined;
+      out[name] = state;
+    }
+    return out;
+  }
+
+  restoreSnapshot(state: unknown): void {
+    if (typeof state !== 'object' || state === null) {
+      throw new Error(`service mux snapshot must be an object keyed by service, got ${JSON.stringify(state)}`);
+    }
+    const byName = state as Record<string, unknown>;
+    for (const [name, s] of this.services) {
+      if (!(name in byName)) throw new Error(`service mux snapshot has no state for service "${name}" (has: ${Object.keys(byName).join(', ')})`);
+      s.restoreSnapshot?.(byName[name]);
+    }
+  }
+
   queryLocal(c: ServiceCommand): unknown {
     const s = this.services.get(c.service);
     if (!s) return this.unknown(c);

@@ -86,4 +86,14 @@ export interface ReplicatedService<Cmd, Res> {
    * that, and as the "stale reads" negative control. Linearizable reads go through the log.
    */
   queryLocal?(command: Cmd): Res;
+  /**
+   * Snapshots (log compaction). `snapshotState` returns a fresh JSON value of the
+   * REPLICATED state only (nothing clock-derived), or undefined when this service cannot
+   * snapshot (then the log is never compacted). `restoreSnapshot` replaces the whole
+   * replicated state with one such value; local clock state restarts as after a crash.
+   * Named snapshotState (not snapshot) because LockService and KvService already have a
+   * `snapshot()` for the panel.
+   */
+  snapshotState?(): unknown;
+  restoreSnapshot?(state: unknown): void;
 }

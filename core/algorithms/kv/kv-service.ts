@@ -80,6 +80,19 @@ export class KvService implements ReplicatedService<KvCommand, KvResult> {
     return [...this.values.keys()].sort().map((key) => ({ key, value: this.read(key) }));
   }
 
+  /** [key, canonical JSON] pairs in the Map's order: the whole replicated state. */
+  snapshotState(): [string, string][] {
+    return [...this.values.entries()];
+  }
+
+  restoreSnapshot(state: unknown): void {
+    if (!Array.isArray(state) || !state.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string')) {
+      throw new Error(`kv snapshot must be an array of [key, json] string pairs, got ${JSON.stringify(state)?.slice(0, 200)}`);
+    }
+    this.values.clear();
+    for (const [key, json] of state as [string, string][]) this.values.set(key, json);
+  }
+
   private store(key: string, value: unknown): KvResult | undefined {
     const json = canonicalJson(value); // validated already
     if (json.length > this.maxValueChars) {

@@ -6,7 +6,7 @@
  */
 import type { ReplicatedService } from '../common/types';
 import { LeaseClock } from './lease-clock';
-import { DEFAULT_LOCK_LIMITS, LockTable } from './lock-table';
+import { DEFAULT_LOCK_LIMITS, LockTable, type LockTableSnapshot } from './lock-table';
 import type { LockCommand, LockResult, LockServiceOptions, LockSnapshotEntry, LockState } from './types';
 
 export const DEFAULT_EXPIRE_RETRY_MS = 1000;
@@ -65,6 +65,20 @@ export class LockService implements ReplicatedService<LockCommand, LockResult> {
   /** Only what every replica agrees on at the same index (no clock-derived fields). */
   replicatedState(): LockState[] {
     return this.table.states();
+  }
+
+  /** The replicated table only: lease deadlines are local and are not carried. */
+  snapshotState(): LockTableSnapshot {
+    return this.table.exportState();
+  }
+
+  /**
+   * Replaces the table. Holders restored here have no local deadline yet: the lease clock
+   * counts each from its first tick (or onLeadership), which is after the grant was applied
+   * anywhere, so a lease never ends earlier than its holder was promised.
+   */
+  restoreSnapshot(state: unknown): void {
+    this.table.importState(state as LockTableSnapshot);
   }
 
   get appliedIndex(): number {

@@ -68,6 +68,12 @@ function fail(code: LockErrorCode, message: string): LockFailure {
   return { ok: false, code, message };
 }
 
+/** The replicated lock table as a JSON value (a log snapshot's share of the lock service). */
+export interface LockTableSnapshot {
+  readonly lastIndex: number;
+  readonly locks: readonly LockState[];
+}
+
 export class LockTable {
   /** Only locks that are held (and their queues); a free lock has no entry. */
   private readonly entries = new Map<LockName, Entry>();
@@ -135,6 +141,26 @@ export class LockTable {
 
   get appliedIndex(): number {
     return this.lastIndex;
+  }
+
+  /** The whole table for a log snapshot, in the Map's own order (holders() order survives a restore). */
+  exportState(): LockTableSnapshot {
+    return { lastIndex: this.lastIndex, locks: [...this.entries.keys()].map((lock) => this.state(lock)) };
+  }
+
+  /** Replaces the whole table with one exportState() gave (on this replica or another). */
+  importState(snapshot: LockTableSnapshot): void {
+    if (!Number.isSafeInteger(snapshot.lastIndex) || snapshot.lastIndex < 0 || !Array.isArray(snapshot.locks as unknown)) {
+      throw new Error(`lock table snapshot must be { lastIndex: integer >= 0, locks: [] }, got ${JSON.stringify(snapshot).slice(0, 200)}`);
+    }
+    this.entries.clear();
+    for (const s of snapshot.locks) {
+      this.entries.set(s.lock, {
+        holder: s.holder === null ? null : { ...s.holder },
+        waiters: s.waiters.map((w) => ({ owner: w.owner, ttlMs: w.ttlMs })),
+      });
+    }
+    this.lastIndex = snapshot.lastIndex;
   }
 
   private acquire(lock: LockName, owner: LockOwner, ttlMs: number, index: number): LockResult {

@@ -19,6 +19,9 @@ export function validateConfig(config: PaxosConfig): void {
       `PaxosConfig.electionTimeoutMaxMs must be >= electionTimeoutMinMs ${config.electionTimeoutMinMs}, got ${config.electionTimeoutMaxMs}`,
     );
   }
+  if (config.snapshotEverySlots !== undefined && !(Number.isInteger(config.snapshotEverySlots) && config.snapshotEverySlots >= 0)) {
+    throw new Error(`PaxosConfig.snapshotEverySlots must be an integer >= 0 (0: never), got ${config.snapshotEverySlots}`);
+  }
   if (config.maxInFlight !== undefined && !(Number.isInteger(config.maxInFlight) && config.maxInFlight >= 1)) {
     throw new Error(`PaxosConfig.maxInFlight must be a positive integer, got ${config.maxInFlight}`);
   }

@@ -3,9 +3,11 @@
  * knows chosen. Both are Maps keyed by slot, so every protocol step touches only the slots
  * it names; nothing scans the whole log.
  *
- * Compaction (not implemented yet) fits here: snapshot the service and the session table at
- * `appliedUpTo`, then delete both maps' entries at or below it and remember the snapshot's
- * slot as a floor; catch-up below the floor would ship the snapshot instead of entries.
+ * Compaction: once the service and the session table are snapshotted at `appliedUpTo`,
+ * `compactTo` deletes both maps' entries at or below it and remembers the snapshot's slot
+ * as the `floor`; catch-up below the floor ships the snapshot instead of entries. Accepted
+ * entries at or below the floor may go because those slots are chosen: no leader will ever
+ * need an acceptor's report of them (promises already leave chosen slots out).
  */
 import { compareBallots, type AcceptedEntry, type Ballot, type LogValue } from './types';
 
@@ -21,6 +23,12 @@ export class ReplicaLog<Cmd> {
   private chosenPrefix = 0;
   private appliedPrefix = 0;
   private highestAccepted = 0;
+  /** Slots <= floor are chosen, applied and covered by a snapshot: no entries are kept. */
+  private snapshotFloor = 0;
+
+  get floor(): number {
+    return this.snapshotFloor;
+  }
 
   get chosenUpTo(): number {
     return this.chosenPrefix;
@@ -40,6 +48,8 @@ export class ReplicaLog<Cmd> {
 
   /** Records an acceptance; a lower ballot never replaces a higher one (restore reads records in any order). */
   accept(slot: number, ballot: Ballot, value: LogValue<Cmd>): void {
+    // Below the floor the slot is chosen and snapshotted: nothing to remember.
+    if (slot <= this.snapshotFloor) return;
     const old = this.accepted.get(slot);
     if (old !== undefined && compareBallots(old.ballot, ballot) > 0) return;
     this.accepted.set(slot, { ballot, value });
@@ -49,7 +59,7 @@ export class ReplicaLog<Cmd> {
   /** What a promise reports: every accepted entry at or above `fromSlot`. */
   acceptedFrom(fromSlot: number): AcceptedEntry<Cmd>[] {
     const entries: AcceptedEntry<Cmd>[] = [];
-    for (let slot = Math.max(1, fromSlot); slot <= this.highestAccepted; slot++) {
+    for (let slot = Math.max(1, fromSlot, this.snapshotFloor + 1); slot <= this.highestAccepted; slot++) {
       const a = this.accepted.get(slot);
       if (a !== undefined) entries.push({ slot, ballot: a.ballot, value: a.value });
     }
@@ -69,7 +79,7 @@ export class ReplicaLog<Cmd> {
    * Advances the contiguous chosen prefix over any slots learned out of order.
    */
   learn(slot: number, value: LogValue<Cmd>): boolean {
-    if (slot < 1 || this.chosen.has(slot)) return false;
+    if (slot < 1 || slot <= this.chosenPrefix || this.chosen.has(slot)) return false;
     this.chosen.set(slot, value);
     while (this.chosen.has(this.chosenPrefix + 1)) this.chosenPrefix++;
     return true;
@@ -85,13 +95,54 @@ export class ReplicaLog<Cmd> {
     return { slot, value };
   }
 
-  /** Chosen entries from `fromSlot` on, at most `limit`, contiguous (for catch-up replies). */
+  /**
+   * Chosen entries from `fromSlot` on, at most `limit`, contiguous (for catch-up replies).
+   * The caller ships a snapshot instead when `fromSlot` is at or below the floor.
+   */
   chosenRange(fromSlot: number, limit: number): { slot: number; value: LogValue<Cmd> }[] {
     const entries: { slot: number; value: LogValue<Cmd> }[] = [];
-    const last = Math.min(this.chosenPrefix, Math.max(1, fromSlot) + limit - 1);
-    for (let slot = Math.max(1, fromSlot); slot <= last; slot++) {
+    const first = Math.max(1, fromSlot, this.snapshotFloor + 1);
+    const last = Math.min(this.chosenPrefix, first + limit - 1);
+    for (let slot = first; slot <= last; slot++) {
       entries.push({ slot, value: this.chosen.get(slot) as LogValue<Cmd> });
     }
     return entries;
+  }
+
+  /** Drops every entry at or below `upTo` (<= appliedUpTo: it must be snapshotted already). */
+  compactTo(upTo: number): void {
+    if (upTo > this.appliedPrefix) {
+      throw new Error(`cannot compact the log to slot ${upTo}: only slots <= appliedUpTo ${this.appliedPrefix} are snapshotted`);
+    }
+    if (upTo <= this.snapshotFloor) return;
+    this.dropUpTo(upTo);
+  }
+
+  /**
+   * Starts from a snapshot at `upTo` (a restart, or one shipped by a peer): every slot up
+   * to it counts as chosen and applied. Entries above it are kept and may extend the prefix.
+   */
+  installSnapshot(upTo: number): void {
+    if (upTo <= this.snapshotFloor) return;
+    this.dropUpTo(upTo);
+    this.appliedPrefix = Math.max(this.appliedPrefix, upTo);
+    this.chosenPrefix = Math.max(this.chosenPrefix, upTo);
+    while (this.chosen.has(this.chosenPrefix + 1)) this.chosenPrefix++;
+  }
+
+  /** Every entry held, for a durable snapshot of the log above the floor. */
+  acceptedEntries(): AcceptedEntry<Cmd>[] {
+    return [...this.accepted].map(([slot, a]) => ({ slot, ballot: a.ballot, value: a.value }));
+  }
+
+  chosenEntries(): { slot: number; value: LogValue<Cmd> }[] {
+    return [...this.chosen].map(([slot, value]) => ({ slot, value }));
+  }
+
+  private dropUpTo(upTo: number): void {
+    // Iterating the maps (not slot numbers) costs what they hold, however far the floor jumps.
+    for (const slot of this.accepted.keys()) if (slot <= upTo) this.accepted.delete(slot);
+    for (const slot of this.chosen.keys()) if (slot <= upTo) this.chosen.delete(slot);
+    this.snapshotFloor = upTo;
   }
 }

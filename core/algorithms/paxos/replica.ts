@@ -38,6 +38,7 @@ import {
   type PaxosReply,
   type PaxosRequest,
   type PaxosRole,
+  type PaxosSnapshotState,
   type PaxosStatus,
 } from './types';
 
@@ -46,6 +47,13 @@ export const DEFAULT_MAX_IN_FLIGHT = 256;
 export const CATCHUP_BATCH = 256;
 /** At most this many slots per logEntries() call (it is for a panel, not bulk export). */
 export const LOG_VIEW_LIMIT = 1000;
+/** Applied slots between automatic snapshots (PaxosConfig.snapshotEverySlots). */
+export const DEFAULT_SNAPSHOT_EVERY_SLOTS = 10_000;
+/**
+ * Characters of snapshot JSON per `snapshot` message. JSON-escaping a string at most
+ * sextuples it (a lone surrogate becomes \udxxx), so a chunk stays far below the 1 MiB frame.
+ */
+export const SNAPSHOT_CHUNK_CHARS = 128 * 1024;
 /** Consecutive failed campaigns stretch the back-off up to this many maximum election timeouts. */
 const BACKOFF_CAP_FACTOR = 4;
 
@@ -85,6 +93,7 @@ export class PaxosReplica<Cmd, Res>
   private readonly electorate: ReadonlySet<NodeId>;
   private readonly peers: readonly NodeId[];
   private readonly maxInFlight: number;
+  private readonly snapshotEverySlots: number;
   private readonly prng: Prng;
 
   // Durable acceptor state (restored from records) and the learner's log.
@@ -108,6 +117,10 @@ export class PaxosReplica<Cmd, Res>
   /** One catch-up request at a time; a lost one is retried after this. */
   private catchupRetryAtMs = Number.NEGATIVE_INFINITY;
   private started = false;
+  /** The snapshot served to peers below the floor, as JSON text (valid while upTo >= floor). */
+  private outgoingSnapshot: { readonly upTo: number; readonly text: string } | undefined;
+  /** A snapshot being received chunk by chunk. */
+  private incomingSnapshot: { readonly upTo: number; readonly totalChars: number; text: string } | undefined;
 
   // The step being computed.
   private out: PaxosReady<Cmd, Res> = emptyReady();
@@ -151,12 +164,14 @@ export class PaxosReplica<Cmd, Res>
     this.electorate = new Set(config.members);
     this.peers = config.members.filter((m) => m !== config.id);
     this.maxInFlight = config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.snapshotEverySlots = config.snapshotEverySlots ?? DEFAULT_SNAPSHOT_EVERY_SLOTS;
     this.prng = new Prng(config.seed);
     this.stateMachine = new SessionedStateMachine(service);
     const restored = restoreDurable(durable, config.bugs);
     this.promised = restored.promised;
     this.highestRound = restored.highestRound;
     this.log = restored.log;
+    if (restored.snapshot !== undefined) this.stateMachine.restore(restored.snapshot.state);
     this.behaviour = this.asFollower;
     this.electionTimeoutMs = this.randomElectionTimeoutMs();
   }
@@ -212,6 +227,46 @@ export class PaxosReplica<Cmd, Res>
     return views;
   }
 
+  /** Slots at or below this are covered by a snapshot and hold no log entries here. */
+  get snapshotFloor(): number {
+    return this.log.floor;
+  }
+
+  /** The replicated state at appliedUpTo (service + sessions), or undefined if the service cannot snapshot. */
+  snapshotState(): PaxosSnapshotState | undefined {
+    return this.stateMachine.snapshot();
+  }
+
+  /**
+   * Snapshots now and drops the log entries the snapshot covers. The snapshot record goes
+   * out with the next step's Ready (until then the records it covers are still on disk, so
+   * a crash in between loses nothing). Returns false when the service cannot snapshot.
+   */
+  compact(): boolean {
+    const snapshot = this.takeSnapshot();
+    if (snapshot === undefined) return false;
+    this.out.persist.push({ type: 'snapshot', upTo: snapshot.upTo, state: snapshot.state });
+    return true;
+  }
+
+  /**
+   * The minimal records a restart needs, to replace this replica's whole durable history
+   * (node-level compaction): the promise, a snapshot at appliedUpTo, and every accepted and
+   * chosen entry above it. Acceptor safety needs only the promise and the accepted entries
+   * of slots not yet chosen-and-applied; both are kept. Undefined when the service cannot
+   * snapshot: then every record must be kept.
+   */
+  durableSnapshot(): PaxosRecord<Cmd>[] | undefined {
+    const snapshot = this.takeSnapshot();
+    if (snapshot === undefined) return undefined;
+    const records: PaxosRecord<Cmd>[] = [];
+    if (compareBallots(this.promised, ZERO_BALLOT) > 0) records.push({ type: 'promised', ballot: this.promised });
+    if (snapshot.upTo > 0) records.push({ type: 'snapshot', upTo: snapshot.upTo, state: snapshot.state });
+    for (const e of this.log.acceptedEntries()) records.push({ type: 'accepted', slot: e.slot, ballot: e.ballot, value: e.value });
+    for (const e of this.log.chosenEntries()) records.push({ type: 'chosen', slot: e.slot, value: e.value });
+    return records;
+  }
+
   // ---------------------------------------------------------------------------------------
   // Start-up: re-apply the restored chosen prefix with the host's clock (afterApply needs
   // a real nowMs, which a constructor does not have), silently: clients got their replies
@@ -241,6 +296,8 @@ export class PaxosReplica<Cmd, Res>
         for (const e of msg.entries) this.learnSlot(e.slot, e.value);
         return this.applyChosen(false);
       case 'catchup': {
+        // Below the floor the entries are gone: the asker gets the snapshot instead.
+        if (msg.fromSlot <= this.log.floor) return this.sendSnapshotChunk(from, undefined, 0);
         // Followers also send one as their answer to every heartbeat (see onHeartbeat), so
         // an up-to-date asker gets no reply: there is nothing to give.
         const entries = this.log.chosenRange(msg.fromSlot, CATCHUP_BATCH);
@@ -249,6 +306,10 @@ export class PaxosReplica<Cmd, Res>
       }
       case 'catchup-reply':
         return this.onCatchupReply(from, msg);
+      case 'snapshot':
+        return this.onSnapshotChunk(from, msg);
+      case 'snapshot-fetch':
+        return this.sendSnapshotChunk(from, msg.upTo, msg.offset);
       case 'promise':
       case 'accepted':
       case 'nack':
@@ -368,6 +429,99 @@ export class PaxosReplica<Cmd, Res>
     if (msg.entries.length > 0 && this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Snapshots
+
+  /** Snapshots the state machine at appliedUpTo and drops the log below it. */
+  private takeSnapshot(): { upTo: number; state: PaxosSnapshotState } | undefined {
+    const state = this.stateMachine.snapshot();
+    if (state === undefined) return undefined;
+    const upTo = this.log.appliedUpTo;
+    this.log.compactTo(upTo);
+    return { upTo, state };
+  }
+
+  /**
+   * Serves chunk `offset` of a snapshot. The served snapshot is kept while it is at or above
+   * the floor (everything after it is still in the log), so a transfer is not restarted by
+   * every new apply; a fetch for another snapshot restarts from chunk 0 of the current one.
+   */
+  private sendSnapshotChunk(to: NodeId, upTo: number | undefined, offset: number): void {
+    let served = this.outgoingSnapshot;
+    if (served === undefined || served.upTo < this.log.floor) {
+      const state = this.stateMachine.snapshot();
+      if (state === undefined) return;
+      served = { upTo: this.log.appliedUpTo, text: JSON.stringify(state) };
+      this.outgoingSnapshot = served;
+    }
+    const start = upTo === served.upTo && offset >= 0 && offset <= served.text.length ? offset : 0;
+    this.send(to, {
+      type: 'snapshot',
+      upTo: served.upTo,
+      chosenUpTo: this.log.chosenUpTo,
+      offset: start,
+      totalChars: served.text.length,
+      data: served.text.slice(start, start + SNAPSHOT_CHUNK_CHARS),
+    });
+  }
+
+  private onSnapshotChunk(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'snapshot' }>): void {
+    if (msg.upTo <= this.log.appliedUpTo) {
+      this.incomingSnapshot = undefined;
+      return;
+    }
+    let incoming = this.incomingSnapshot;
+    if (msg.offset === 0) {
+      // A repeated first chunk of the transfer under way (heartbeats re-ask) changes nothing.
+      if (incoming === undefined || incoming.upTo !== msg.upTo) {
+        incoming = { upTo: msg.upTo, totalChars: msg.totalChars, text: msg.data };
+        this.incomingSnapshot = incoming;
+      }
+    } else if (incoming !== undefined && incoming.upTo === msg.upTo && incoming.text.length === msg.offset) {
+      incoming.text += msg.data;
+    } else {
+      return; // a stale or out-of-order chunk: the next catch-up restarts the transfer
+    }
+    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
+    if (incoming.text.length < incoming.totalChars) {
+      this.send(from, { type: 'snapshot-fetch', upTo: incoming.upTo, offset: incoming.text.length });
+      return;
+    }
+    this.incomingSnapshot = undefined;
+    let state: PaxosSnapshotState;
+    try {
+      state = JSON.parse(incoming.text) as PaxosSnapshotState;
+    } catch {
+      return; // a corrupt transfer: the next catch-up starts a fresh one
+    }
+    this.installSnapshot(incoming.upTo, state);
+    this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+    if (this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
+  }
+
+  /** Jumps this replica to a peer's snapshot: state, sessions and log floor, durably. */
+  private installSnapshot(upTo: number, state: PaxosSnapshotState): void {
+    this.stateMachine.restore(state);
+    this.log.installSnapshot(upTo);
+    this.outgoingSnapshot = undefined;
+    this.out.persist.push({ type: 'snapshot', upTo, state });
+    const leader = this.leader;
+    if (leader !== undefined) {
+      // Slots the snapshot covers were decided elsewhere: their outcome here is unknown.
+      for (const slot of leader.inFlight.keys()) if (slot <= upTo) leader.inFlight.delete(slot);
+      for (const [slot, pending] of leader.pendingBySlot) {
+        if (slot > upTo) continue;
+        leader.pendingBySlot.delete(slot);
+        const proposed = pending.value;
+        if (proposed.kind === 'cmd' && proposed.command.client !== undefined && proposed.command.seq !== undefined) {
+          leader.slotByClientSeq.delete(clientSeqKey(proposed.command.client, proposed.command.seq));
+        }
+        for (const id of pending.requestIds) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
+      }
+    }
+    this.applyChosen(false);
+  }
+
   private learnSlot(slot: number, value: LogValue<Cmd>): void {
     if (!this.log.learn(slot, value)) return;
     this.out.persist.push({ type: 'chosen', slot, value });
@@ -384,6 +538,10 @@ export class PaxosReplica<Cmd, Res>
       if (silent) continue;
       this.out.events.push({ kind: 'applied', slot, value });
       this.settlePending(slot, value, outcome);
+    }
+    if (this.snapshotEverySlots > 0 && this.log.appliedUpTo - this.log.floor >= this.snapshotEverySlots) {
+      const snapshot = this.takeSnapshot();
+      if (snapshot !== undefined) this.out.persist.push({ type: 'snapshot', upTo: snapshot.upTo, state: snapshot.state });
     }
     if (!silent) this.behaviour.learned();
   }

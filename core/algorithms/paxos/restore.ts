@@ -6,7 +6,7 @@
 import { unreachable } from '../common/unreachable';
 import { maxBallot } from './ballot';
 import { ReplicaLog } from './log';
-import { ZERO_BALLOT, type Ballot, type PaxosConfig, type PaxosRecord } from './types';
+import { ZERO_BALLOT, type Ballot, type PaxosConfig, type PaxosRecord, type PaxosSnapshotState } from './types';
 
 export interface RestoredState<Cmd> {
   /** The highest ballot promised (or implied by an acceptance). */
@@ -14,6 +14,8 @@ export interface RestoredState<Cmd> {
   /** The highest round this node promised or used: its next ballot must exceed it. */
   readonly highestRound: number;
   readonly log: ReplicaLog<Cmd>;
+  /** The latest snapshot found: the replica restores its service from it before re-applying. */
+  readonly snapshot?: { readonly upTo: number; readonly state: PaxosSnapshotState };
 }
 
 export function restoreDurable<Cmd>(
@@ -21,6 +23,16 @@ export function restoreDurable<Cmd>(
   bugs: PaxosConfig['bugs'],
 ): RestoredState<Cmd> {
   const log = new ReplicaLog<Cmd>();
+  // The latest snapshot wins wherever it sits: an in-memory compaction appends one after
+  // the records it covers, a node-level compaction writes it first. Records at or below
+  // its slot are then ignored by the log (except what they imply about promises).
+  let snapshot: { upTo: number; state: PaxosSnapshotState } | undefined;
+  for (const record of records) {
+    if (record.type === 'snapshot' && (snapshot === undefined || record.upTo > snapshot.upTo)) {
+      snapshot = { upTo: record.upTo, state: record.state };
+    }
+  }
+  if (snapshot !== undefined) log.installSnapshot(snapshot.upTo);
   let promised = ZERO_BALLOT;
   for (const record of records) {
     switch (record.type) {
@@ -38,9 +50,12 @@ export function restoreDurable<Cmd>(
       case 'chosen':
         log.learn(record.slot, record.value);
         break;
+      case 'snapshot':
+        break;
       default:
         return unreachable(record, 'paxos record');
     }
   }
-  return { promised, highestRound: promised.round, log };
+  const restored = { promised, highestRound: promised.round, log };
+  return snapshot === undefined ? restored : { ...restored, snapshot };
 }

@@ -8,8 +8,10 @@
  * pipeline that many commands). Older seqs fall below the client's `floor`: they are never
  * applied again, but their result is gone (SESSION_EXPIRED).
  *
- * A future snapshot must carry this table together with the service state.
+ * A snapshot carries this table together with the service state (exportState/importState).
  */
+import type { SessionSnapshotEntry } from './types';
+
 export interface SessionHit<Res> {
   readonly result: Res;
   readonly slot: number;
@@ -58,5 +60,26 @@ export class SessionTable<Res> {
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** The table as JSON, in insertion order (so eviction order survives a restore). */
+  exportState(): SessionSnapshotEntry[] {
+    return [...this.clients].map(([client, s]) => ({
+      client,
+      floor: s.floor,
+      recent: [...s.recent].map(([seq, hit]) => ({ seq, slot: hit.slot, result: hit.result })),
+    }));
+  }
+
+  /** Replaces the whole table with one exportState() gave. */
+  importState(entries: readonly SessionSnapshotEntry[]): void {
+    if (!Array.isArray(entries as unknown)) throw new Error(`session snapshot must be an array, got ${JSON.stringify(entries)?.slice(0, 200)}`);
+    this.clients.clear();
+    for (const e of entries) {
+      this.clients.set(e.client, {
+        floor: e.floor,
+        recent: new Map(e.recent.map((r) => [r.seq, { result: r.result as Res, slot: r.slot }])),
+      });
+    }
   }
 }

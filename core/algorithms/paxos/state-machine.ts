@@ -1,12 +1,12 @@
 /**
  * The replicated state behind the log: the service plus the client session table, applied
  * together in log order so that every replica agrees on which (client, seq) were applied.
- * A future snapshot is exactly this object's state at `appliedUpTo`.
+ * A snapshot is exactly this object's state at `appliedUpTo` (snapshot/restore below).
  */
 import type { ReplicatedService } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import { SessionTable, type SessionLookup } from './sessions';
-import type { LogValue } from './types';
+import type { LogValue, PaxosSnapshotState } from './types';
 
 export type ApplyOutcome<Res> =
   /** Applied now, or applied before (a duplicate): `slot` is where it took effect. */
@@ -47,5 +47,22 @@ export class SessionedStateMachine<Cmd, Res> {
   /** Whether (client, seq) was applied already, as of the applied prefix. */
   lookup(client: string, seq: number): SessionLookup<Res> {
     return this.sessions.lookup(client, seq);
+  }
+
+  /** The replicated state as JSON; undefined when the service cannot snapshot. */
+  snapshot(): PaxosSnapshotState | undefined {
+    if (this.service.restoreSnapshot === undefined) return undefined;
+    const service = this.service.snapshotState?.();
+    if (service === undefined) return undefined;
+    return { service, sessions: this.sessions.exportState() };
+  }
+
+  /** Replaces the service's state and the session table with a snapshot's. */
+  restore(state: PaxosSnapshotState): void {
+    if (this.service.restoreSnapshot === undefined) {
+      throw new Error('cannot restore a Paxos snapshot: the service has no restoreSnapshot');
+    }
+    this.service.restoreSnapshot(state.service);
+    this.sessions.importState(state.sessions);
   }
 }

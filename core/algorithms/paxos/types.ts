@@ -49,7 +49,36 @@ export type PaxosMsg<Cmd> =
   | { readonly type: 'heartbeat'; readonly ballot: Ballot; readonly chosenUpTo: number }
   /** A lagging or restarted replica asks for chosen values from `fromSlot` on. */
   | { readonly type: 'catchup'; readonly fromSlot: number }
-  | { readonly type: 'catchup-reply'; readonly entries: { slot: number; value: LogValue<Cmd> }[]; readonly chosenUpTo: number };
+  | { readonly type: 'catchup-reply'; readonly entries: { slot: number; value: LogValue<Cmd> }[]; readonly chosenUpTo: number }
+  /**
+   * Answer to a catch-up from below the sender's snapshot floor: one chunk of the JSON text
+   * of a PaxosSnapshotState taken at `upTo` (chunks keep every frame bounded). The receiver
+   * asks for the next chunk with snapshot-fetch and installs the state once it has `totalChars`.
+   */
+  | {
+      readonly type: 'snapshot';
+      readonly upTo: number;
+      readonly chosenUpTo: number;
+      readonly offset: number;
+      readonly totalChars: number;
+      readonly data: string;
+    }
+  /** The next chunk of the snapshot at `upTo`, from character `offset`. */
+  | { readonly type: 'snapshot-fetch'; readonly upTo: number; readonly offset: number };
+
+/** One client's session entry in a snapshot: its floor and its cached recent results. */
+export interface SessionSnapshotEntry {
+  readonly client: string;
+  readonly floor: number;
+  /** In apply order (eviction order is kept). */
+  readonly recent: { readonly seq: number; readonly slot: number; readonly result: unknown }[];
+}
+
+/** The replicated state behind the log at a slot: the service's snapshot and the session table. */
+export interface PaxosSnapshotState {
+  readonly service: unknown;
+  readonly sessions: SessionSnapshotEntry[];
+}
 
 /**
  * What a replica writes to its durable log. The host fsyncs these before sending the
@@ -60,7 +89,12 @@ export type PaxosRecord<Cmd> =
   | { readonly type: 'promised'; readonly ballot: Ballot }
   | { readonly type: 'accepted'; readonly slot: number; readonly ballot: Ballot; readonly value: LogValue<Cmd> }
   /** Learned (chosen) values: not needed for safety, but they let a restart re-apply its prefix. */
-  | { readonly type: 'chosen'; readonly slot: number; readonly value: LogValue<Cmd> };
+  | { readonly type: 'chosen'; readonly slot: number; readonly value: LogValue<Cmd> }
+  /**
+   * Every slot <= upTo is chosen and applied, and `state` is the replicated state after it.
+   * Restore starts from the latest one and ignores accepted/chosen records at or below it.
+   */
+  | { readonly type: 'snapshot'; readonly upTo: number; readonly state: PaxosSnapshotState };
 
 /** Requests from clients (or the panel) to one replica. */
 export type PaxosRequest<Cmd> =
@@ -127,6 +161,12 @@ export interface PaxosConfig {
   readonly electionTimeoutMaxMs: number;
   /** Seeds the replica's own PRNG (randomized back-off); keeps runs replayable. */
   readonly seed: number;
+  /**
+   * Compaction: once appliedUpTo is this many slots past the last snapshot, the replica
+   * snapshots its service and session table and drops the log entries it covers (default
+   * DEFAULT_SNAPSHOT_EVERY_SLOTS; 0 turns automatic snapshots off).
+   */
+  readonly snapshotEverySlots?: number;
   /** Upper bound on slots in flight (accepted but not yet chosen) at the leader. */
   readonly maxInFlight?: number;
   /**
