@@ -12,7 +12,16 @@ import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPer
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
 import { HistoryRecorder, type HistoryCounts } from './history-recorder';
 import { RateLimiter } from './rate-limiter';
-import { sleep, type Caller, type ClientContext, type Workload } from './types';
+import type { Caller, ClientContext, Workload } from './types';
+
+/** A sleep that can be cancelled, so a run that ends early leaves no timer keeping the process alive. */
+function timer(ms: number): { done: Promise<void>; cancel(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    handle = setTimeout(resolve, ms);
+  });
+  return { done, cancel: () => clearTimeout(handle) };
+}
 
 export interface RunTarget extends FaultTarget {
   endpoints(): Endpoint[];
@@ -138,7 +147,9 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     if (options.signal?.aborted) resolve();
     options.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  await Promise.race([sleep(options.durationMs), allDone, aborted]);
+  const runTimer = timer(options.durationMs);
+  await Promise.race([runTimer.done, allDone, aborted]);
+  runTimer.cancel();
   stopped = true;
   clearInterval(progressTimer);
   clearInterval(liveTimer);
@@ -146,7 +157,9 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   // In-flight operations finish (or time out); one that outlives the grace stays without a
   // completion, which the history format reads as "outcome unknown".
   const graceMs = (options.clientTimeoutMs ?? 1_500) * 3 + 1_000;
-  await Promise.race([allDone, sleep(graceMs)]);
+  const graceTimer = timer(graceMs);
+  await Promise.race([allDone, graceTimer.done]);
+  graceTimer.cancel();
   const endMs = nowMs();
   progress();
   for (const c of callers) (c as { close?(): void }).close?.();
