@@ -217,32 +217,67 @@ export function registerPartitions(operations: readonly Operation[]): RegisterPa
     b.args.push(arg);
     b.args2.push(arg2);
   }
-  return [...byKey.entries()].map(([key, b]) => {
-    const keep = unobservedUnknownWrites(b.ops, b.kinds, b.args, b.args2);
-    const pick = <T>(xs: T[]): T[] => (keep ? xs.filter((_, i) => keep[i]) : xs);
-    return new RegisterPartition(key, pick(b.ops), pick(b.shown), pick(b.kinds), pick(b.args), pick(b.args2), values);
-  });
+  return [...byKey.entries()].map(([key, b]) =>
+    boundUnknownWrites(new RegisterPartition(key, b.ops, b.shown, b.kinds, b.args, b.args2, values)),
+  );
 }
 
 /**
- * Unknown-outcome writes (and cas) are what makes a search explode: each may happen at
- * any later moment or never. One whose value nobody ever read and no cas ever expected
- * can be left out: wherever it could take effect, nothing until the next write can
- * observe it, so "never" is as good an answer. That argument needs no append (which
- * would build on the value) and no cas that reported a mismatch (which the write could
- * have caused); when those occur, nothing is dropped. Returns the operations to keep, or
- * undefined for all.
+ * Unknown-outcome writes (and cas) are what makes a search explode: each may take effect
+ * at any later moment or never, so the search carries them along to the end. But a write
+ * of v only matters while something may still observe v (a read returning v, a cas
+ * expecting v): placed after the last such observer has completed, nothing could tell it
+ * from "never", since the next write hides it. So it becomes optional with its window
+ * ending at its last observer's completion, and one with no observer at all is left out.
+ * The argument needs no append (which builds on the value) and no cas that reported a
+ * mismatch (which the write could have caused); when those occur, nothing changes.
  */
-function unobservedUnknownWrites(ops: Operation[], kinds: number[], args: number[], args2: number[]): boolean[] | undefined {
-  if (kinds.some((k) => k === APPEND || k === CAS_MISMATCH)) return undefined;
-  if (!ops.some((op) => op.outcome === 'unknown')) return undefined;
-  const observed = new Set<number>();
-  kinds.forEach((k, i) => {
-    if (k === READ || k === CAS) observed.add(args[i] as number);
+export function boundUnknownWrites(part: RegisterPartition): RegisterPartition {
+  const n = part.size;
+  let unknown = 0;
+  for (let i = 0; i < n; i++) {
+    const k = part.kind[i];
+    if (k === APPEND || k === CAS_MISMATCH) return part;
+    if (part.returnAt[i] === Infinity) unknown++;
+  }
+  if (unknown === 0) return part;
+  // Completions of the observers of each value, in order.
+  const observedAt = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const k = part.kind[i];
+    if ((k !== READ && k !== CAS) || part.returnAt[i] === Infinity) continue;
+    const v = part.arg[i] as number;
+    const list = observedAt.get(v);
+    if (list) list.push(part.returnAt[i] as number);
+    else observedAt.set(v, [part.returnAt[i] as number]);
+  }
+  const keep: number[] = [];
+  const windowEnd = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    if (part.returnAt[i] !== Infinity) {
+      keep.push(i);
+      continue;
+    }
+    const v = part.kind[i] === WRITE ? (part.arg[i] as number) : (part.arg2[i] as number);
+    const completions = observedAt.get(v) ?? [];
+    let last = -Infinity;
+    for (const c of completions) if (c > last) last = c;
+    // Unknown cas also observe (their expected value), and may be observed late by another
+    // unknown op; keeping those unbounded is always correct, just slower.
+    if (last <= (part.invokeAt[i] as number)) {
+      if (part.kind[i] === WRITE) continue; // nothing can observe it: leave it out
+      keep.push(i);
+      continue;
+    }
+    keep.push(i);
+    windowEnd.set(i, last + 0.5); // just after the last observer's completion
+  }
+  const optional = new Uint8Array(n);
+  for (const i of windowEnd.keys()) optional[i] = 1;
+  const bounded = part.subset(keep, optional);
+  keep.forEach((original, j) => {
+    const end = windowEnd.get(original);
+    if (end !== undefined) bounded.returnAt[j] = end;
   });
-  return ops.map((op, i) => {
-    if (op.outcome !== 'unknown') return true;
-    const written = kinds[i] === WRITE ? args[i] : args2[i];
-    return observed.has(written as number);
-  });
+  return bounded;
 }

@@ -19,6 +19,8 @@ export interface SimulateRegisterOptions {
   valueRange?: number;
   /** Use append (strings) instead of cas. */
   appends?: boolean;
+  /** Only reads and writes (no cas, no append). */
+  readWriteOnly?: boolean;
   /** Chance that an operation ends with info (unknown outcome); default 0.02. */
   infoRate?: number;
   /** Chance that an operation fails without effect; default 0.02. */
@@ -80,7 +82,7 @@ export function simulateRegisterHistory(opts: SimulateRegisterOptions): HistoryO
       const next: Pending =
         roll < 0.5
           ? { f: 'read', key, arg: null, applied: false }
-          : roll < 0.8
+          : roll < 0.8 || opts.readWriteOnly
             ? { f: 'write', key, arg: value(), applied: false }
             : opts.appends
               ? { f: 'append', key, arg: value(), applied: false }

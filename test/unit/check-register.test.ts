@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HistoryError, parseHistory, type HistoryOp } from '../../core/check/history';
+import { canonicalJson } from '../../core/check/canonical';
+import { HistoryError, pairOperations, parseHistory, type HistoryOp, type Operation } from '../../core/check/history';
 import { checkRegister, type RegisterEvidence } from '../../core/check/register';
 import { simulateRegisterHistory } from '../../core/check/simulate-register';
 
@@ -307,7 +308,80 @@ describe('checkRegister: scenarios', () => {
   });
 });
 
+/**
+ * The definition, by brute force: some order of the operations (failed ones left out,
+ * unknown-outcome ones optional) respects real time and the register rules, per key.
+ * Exponential, so only for a handful of operations.
+ */
+function linearizableByBruteForce(history: HistoryOp[]): boolean {
+  const byKey = new Map<string | undefined, Operation[]>();
+  for (const o of pairOperations(history)) {
+    if (o.outcome === 'fail') continue;
+    const list = byKey.get(o.key) ?? [];
+    list.push(o);
+    byKey.set(o.key, list);
+  }
+  const completion = (o: Operation): number => (o.outcome === 'ok' && o.complete ? o.complete.index : Infinity);
+  const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+  for (const list of byKey.values()) {
+    const placed = list.map(() => false);
+    const search = (state: unknown): boolean => {
+      if (list.every((o, i) => placed[i] || o.outcome !== 'ok')) return true;
+      return list.some((o, i) => {
+        if (placed[i]) return false;
+        // Real time: nothing still unplaced may have completed before o was invoked.
+        if (list.some((p, j) => !placed[j] && j !== i && completion(p) < o.invoke.index)) return false;
+        let next = state;
+        if (o.f === 'read') {
+          if (o.outcome !== 'ok' || !same(o.complete?.value, state)) return false;
+        } else if (o.f === 'write') next = o.invoke.value;
+        else if (o.f === 'append') next = `${(state as string | null) ?? ''}${String(o.invoke.value)}`;
+        else {
+          const [expected, replacement] = o.invoke.value as [unknown, unknown];
+          const matched = o.outcome !== 'ok' || o.complete?.result !== false;
+          if (matched !== same(state, expected)) return false;
+          if (matched) next = replacement;
+        }
+        placed[i] = true;
+        const found = search(next);
+        placed[i] = false;
+        return found;
+      });
+    };
+    if (!search(null)) return false;
+  }
+  return true;
+}
+
 describe('checkRegister: properties', () => {
+  it('agrees with a brute-force reference on small histories with unknown outcomes, failures, cas and append', () => {
+    const small = fc.record({
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      ops: fc.integer({ min: 1, max: 7 }),
+      clients: fc.integer({ min: 1, max: 4 }),
+      keys: fc.integer({ min: 1, max: 2 }),
+      valueRange: fc.integer({ min: 1, max: 3 }),
+      appends: fc.boolean(),
+      readWriteOnly: fc.boolean(),
+      infoRate: fc.constantFrom(0, 0.25),
+      failRate: fc.constantFrom(0, 0.1),
+    });
+    fc.assert(
+      fc.property(small, fc.array(fc.nat(), { maxLength: 3 }), (p, picks) => {
+        // Corrupt a few reads so that about half the histories are not linearizable.
+        const h = simulateRegisterHistory(p);
+        const reads = h.filter((op) => op.type === 'ok' && op.f === 'read');
+        const victims = new Map(picks.filter(() => reads.length > 0).map((x) => [reads[x % reads.length] as HistoryOp, x % 3]));
+        const mutated = h.map((op) => {
+          const v = victims.get(op);
+          return v === undefined ? op : { ...op, value: p.appends ? `${v},` : v === 2 ? null : v };
+        });
+        expect(checkRegister(mutated).valid).toBe(linearizableByBruteForce(mutated));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   const params = fc.record({
     seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     ops: fc.integer({ min: 1, max: 120 }),
