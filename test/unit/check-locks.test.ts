@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../../core/algorithms/common/prng';
 import { HistoryError, parseHistory, type HistoryOp } from '../../core/check/history';
 import { checkLocks, findLockViolations, type LockViolation } from '../../core/check/locks';
 
@@ -118,5 +120,85 @@ describe('checkLocks', () => {
       expect(e).toBeInstanceOf(HistoryError);
       expect((e as HistoryError).line).toBe(2);
     }
+  });
+});
+
+/**
+ * A correct leased lock with a fenced resource, simulated: each operation takes effect at
+ * a random moment inside its window; leases expire at random. `acceptStale` breaks the
+ * resource so it accepts every write (the negative control).
+ */
+function simulateLock(seed: number, steps: number, clients: number, acceptStale: boolean): HistoryOp[] {
+  const rng = new Prng(seed);
+  const lines: string[] = [];
+  let holder: { client: number; token: number } | undefined;
+  let nextToken = 1;
+  let highestWritten = 0;
+  const held = new Map<number, number>();
+  const pending = new Map<number, { f: string; value: unknown; done?: { type: string; value: unknown } }>();
+  const emit = (process: number, type: string, f: string, key: string, value: unknown): void => {
+    lines.push(JSON.stringify({ process, type, f, key, value }));
+  };
+  const keyOf = (f: string): string => (f === 'write' ? 'db' : 'L');
+  for (let step = 0; step < steps || pending.size > 0; step++) {
+    if (rng.chance(0.05)) holder = undefined; // the lease ran out
+    const c = rng.int(clients);
+    const p = pending.get(c);
+    if (!p) {
+      if (step >= steps) continue;
+      const token = held.get(c);
+      const f = token === undefined ? 'acquire' : rng.chance(0.6) ? 'write' : 'release';
+      const value = f === 'acquire' ? null : f === 'write' ? { token, data: step } : token;
+      pending.set(c, { f, value });
+      emit(c, 'invoke', f, keyOf(f), value);
+    } else if (!p.done) {
+      // The operation takes effect now.
+      if (p.f === 'acquire') {
+        if (holder) p.done = { type: 'fail', value: null };
+        else {
+          holder = { client: c, token: nextToken++ };
+          held.set(c, holder.token);
+          p.done = { type: 'ok', value: holder.token };
+        }
+      } else if (p.f === 'write') {
+        const token = (p.value as { token: number }).token;
+        const accept = acceptStale || token >= highestWritten;
+        if (accept) highestWritten = Math.max(highestWritten, token);
+        p.done = { type: accept ? 'ok' : 'fail', value: p.value };
+      } else {
+        const mine = holder !== undefined && holder.token === p.value;
+        if (mine) holder = undefined;
+        held.delete(c);
+        p.done = { type: mine ? 'ok' : 'fail', value: p.value };
+      }
+    } else {
+      emit(c, p.done.type, p.f, keyOf(p.f), p.done.value);
+      if (p.f === 'write' && p.done.type === 'fail') held.delete(c); // fenced off: give up the lock
+      pending.delete(c);
+    }
+  }
+  return parseHistory(lines.join('\n'));
+}
+
+describe('checkLocks: properties', () => {
+  it('histories of a correct leased, fenced lock are always valid', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), (seed, clients) => {
+        const v = checkLocks(simulateLock(seed, 300, clients, false));
+        expect(v.summary).toMatch(/holds/);
+        expect(v.valid).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a resource that ignores fencing is caught whenever it accepted a stale token', () => {
+    let caught = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const v = findLockViolations(simulateLock(seed, 400, 4, true));
+      expect(v.every((x) => x.code === 'STALE_WRITE_ACCEPTED')).toBe(true);
+      if (v.length > 0) caught++;
+    }
+    expect(caught).toBeGreaterThan(10);
   });
 });
