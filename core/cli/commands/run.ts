@@ -186,16 +186,6 @@ export async function run(args: string[]): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'faultline-data-'));
   console.error(`faultline run: ${p.workload} workload, ${p.nodes} nodes, mode ${p.mode}, nemesis ${p.faults.join(',') || 'none'}, seed ${p.seed}; results in ${outDir}`);
 
-  let cluster: Cluster;
-  try {
-    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs: ['--mode', p.mode] });
-  } catch (e) {
-    console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
-    await rm(dataDir, { recursive: true, force: true });
-    return 1;
-  }
-  const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
-  const header: ReportHeader = { nodes: p.nodes, mode: p.mode, clients: p.clients, rate: p.rate, faults: p.faults };
   // Ctrl-C ends the run early but still heals, checks, reports and stops every node.
   const interrupt = new AbortController();
   const onSigint = (): void => {
@@ -203,6 +193,17 @@ export async function run(args: string[]): Promise<number> {
     interrupt.abort();
   };
   process.once('SIGINT', onSigint);
+  let cluster: Cluster;
+  try {
+    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs: ['--mode', p.mode] });
+  } catch (e) {
+    process.off('SIGINT', onSigint);
+    console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
+    await rm(dataDir, { recursive: true, force: true });
+    return 1;
+  }
+  const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
+  const header: ReportHeader = { nodes: p.nodes, mode: p.mode, clients: p.clients, rate: p.rate, faults: p.faults };
   try {
     const result = await runWorkload(cluster, {
       signal: interrupt.signal,
