@@ -50,6 +50,16 @@ export class RecordingService implements ReplicatedService<string, string> {
     return `${command}:${this.applied.length}`;
   }
 
+  /** Its whole "state" is what it applied, so a restored copy can be compared exactly. */
+  snapshotState(): { command: string; index: number }[] {
+    return this.applied.map((a) => ({ ...a }));
+  }
+
+  restoreSnapshot(state: unknown): void {
+    this.applied.length = 0;
+    this.applied.push(...(state as { command: string; index: number }[]).map((a) => ({ ...a })));
+  }
+
   get commands(): string[] {
     return this.applied.map((a) => a.command);
   }
@@ -71,6 +81,7 @@ export interface ClusterOptions {
   readonly size?: number;
   readonly seed?: number;
   readonly maxInFlight?: number;
+  readonly snapshotEverySlots?: number;
   readonly bugs?: PaxosConfig['bugs'];
   readonly heartbeatMs?: number;
   readonly electionTimeoutMinMs?: number;
@@ -118,6 +129,7 @@ export class PaxosCluster {
         electionTimeoutMaxMs: options.electionTimeoutMaxMs ?? 600,
         seed: (options.seed ?? 1) * 1000 + i,
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+        ...(options.snapshotEverySlots === undefined ? {} : { snapshotEverySlots: options.snapshotEverySlots }),
         ...(options.bugs === undefined ? {} : { bugs: options.bugs }),
       };
       const service = new RecordingService();
@@ -266,6 +278,14 @@ export class PaxosCluster {
     node.readies.length = 0;
     node.up = true;
     this.tick(id);
+  }
+
+  /** Node-level compaction: replaces the node's durable records with the replica's minimal set. */
+  compactDurable(id: NodeId): void {
+    const node = this.node(id);
+    const records = node.replica.durableSnapshot();
+    if (records === undefined) throw new Error(`replica ${id} cannot snapshot its service`);
+    node.durable.splice(0, node.durable.length, ...records);
   }
 
   // ---- clients --------------------------------------------------------------------------

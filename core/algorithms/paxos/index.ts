@@ -12,7 +12,15 @@
  * Messages from non-members are ignored. Followers answer heartbeats with `catchup`.
  */
 export * from './types';
-export { PaxosReplica, restorePaxosReplica, DEFAULT_MAX_IN_FLIGHT, CATCHUP_BATCH, LOG_VIEW_LIMIT } from './replica';
+export {
+  PaxosReplica,
+  restorePaxosReplica,
+  DEFAULT_MAX_IN_FLIGHT,
+  CATCHUP_BATCH,
+  LOG_VIEW_LIMIT,
+  DEFAULT_SNAPSHOT_EVERY_SLOTS,
+  SNAPSHOT_CHUNK_CHARS,
+} from './replica';
 export { ballotEquals, maxBallot, nextBallot, formatBallot } from './ballot';
 export { restoreDurable, type RestoredState } from './restore';
 export { SessionTable, DEFAULT_SESSION_WINDOW, type SessionLookup, type SessionHit } from './sessions';
