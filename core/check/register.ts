@@ -40,6 +40,8 @@ export interface RegisterEvidence {
   placed: number;
   /** The register's value at that point. */
   valueThen: unknown;
+  /** Operations of the set not listed (only when shrinking ran out of budget). */
+  omitted?: number;
 }
 
 const MODEL = 'register';
@@ -138,6 +140,7 @@ function stillInvalid(
 
 const SHRINK_MAX_CHECKS = 400;
 const SHRINK_MAX_MS = 2_000;
+const MAX_EVIDENCE_OPS = 100;
 
 function explainInvalid(
   part: RegisterPartition,
@@ -247,7 +250,17 @@ function explainInvalid(
   const frontier = useAlone ? alone.frontier : found;
   const stuckOp = frontier.blockingOp >= 0 ? frontier.blockingOp : 0;
   const shownOps = useAlone ? sub.ops.map((_, i) => i) : Array.from({ length: n }, (_, i) => i);
-  const evidenceOps = shownOps.map((i) => {
+  // Evidence a person can read: if shrinking ran out of budget, the operations nearest the
+  // stuck one (in history order) and a count of the rest.
+  const stuckInvoke = sub.invokeAt[stuckOp] as number;
+  const nearest =
+    shownOps.length <= MAX_EVIDENCE_OPS
+      ? shownOps
+      : [...shownOps]
+          .sort((a, b) => Math.abs((sub.invokeAt[a] as number) - stuckInvoke) - Math.abs((sub.invokeAt[b] as number) - stuckInvoke))
+          .slice(0, MAX_EVIDENCE_OPS)
+          .sort((a, b) => a - b);
+  const evidenceOps = nearest.map((i) => {
     const e = operationEvidence(sub.ops[i] as Operation, sub.shown[i]);
     if (sub.optional[i] === 1 && e.outcome === 'ok') e.mayBeOmitted = true;
     return e;
@@ -260,8 +273,9 @@ function explainInvalid(
     placed: Math.max(0, frontier.depth),
     valueThen,
   };
+  if (nearest.length < shownOps.length) evidence.omitted = shownOps.length - nearest.length;
   stats.evidenceChecks = checks;
-  return invalidVerdict(MODEL, summarize(part, sub, stuckOp, evidenceOps.length, frontier, valueThen), evidence, stats);
+  return invalidVerdict(MODEL, summarize(part, sub, stuckOp, shownOps.length, frontier, valueThen), evidence, stats);
 }
 
 function explainImpossible(part: RegisterPartition, found: ImpossibleObservation, stats: Record<string, number>): Verdict {
