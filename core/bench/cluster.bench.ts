@@ -168,7 +168,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function report(runs: readonly SystemRun[], runner: string): Measurement[] {
+function report(runs: readonly SystemRun[], runner: string, etcdVersion: string | undefined): Measurement[] {
   const etcd = runs.find((r) => r.kind === 'etcd');
   const out: Measurement[] = [];
   for (const run of runs) {
@@ -181,6 +181,7 @@ function report(runs: readonly SystemRun[], runner: string): Measurement[] {
       if (def.key === 'lock8' && run.kind === 'faultline') notes.push(`queued clients re-send acquire every ${LOCK_POLL_MS} ms`);
       if (def.key === 'lock8' && run.kind === 'etcd') notes.push('v3lock waits in line');
       if (def.key === 'cold' && run.kind === 'faultline') notes.push(`nodes run from ${runner}`);
+      if (def.key === 'cold' && run.kind === 'etcd') notes.push(`etcd ${etcdVersion ?? '?'}, default timing (heartbeat 100 ms, election 1000 ms), fsync per commit`);
       const mine = median(samples);
       const theirs = etcd?.samples.get(def.key);
       if (run.kind === 'faultline' && def.goal && theirs && theirs.length > 0) {
@@ -213,9 +214,7 @@ const suite: BenchSuite = {
     else ctx.progress('no etcd on the PATH: Faultline only, no ratios');
     const runs: SystemRun[] = [];
     for (const [launcher, kind, members] of systems) runs.push(await measureSystem(ctx, plan, launcher, kind, members));
-    const out = report(runs, runner);
-    if (etcd) out.push({ name: `etcd version ${etcd.version}`, unit: '', median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: 'default timing (heartbeat 100 ms, election 1000 ms), fsync per commit' });
-    return out;
+    return report(runs, runner, etcd?.version);
   },
 };
 

@@ -17,6 +17,9 @@ const LOCK_TTL_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A request body as ClusterClient.call takes it (it adds id, client and seq). */
+type CallBody = Parameters<ClusterClient['call']>[0];
+
 class FaultlineClient implements BenchClient {
   constructor(
     private readonly client: ClusterClient,
@@ -27,7 +30,7 @@ class FaultlineClient implements BenchClient {
     // ClusterClient's timeout is per attempt and per client; the caller's bound is per put.
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
-    const done = this.client.call({ type: 'kv', op: { f: 'write', key, value } } as never).then((r) => r.reply.ok);
+    const done = this.client.call({ type: 'kv', op: { f: 'write', key, value } } satisfies CallBody).then((r) => r.reply.ok);
     try {
       return await Promise.race([done, gaveUp]);
     } finally {
@@ -37,12 +40,12 @@ class FaultlineClient implements BenchClient {
 
   async lockCycle(lock: string): Promise<boolean> {
     for (;;) {
-      const r = await this.client.call({ type: 'lock', op: { type: 'acquire', lock, owner: this.owner, ttlMs: LOCK_TTL_MS } } as never);
+      const r = await this.client.call({ type: 'lock', op: { type: 'acquire', lock, owner: this.owner, ttlMs: LOCK_TTL_MS } } satisfies CallBody);
       if (!r.reply.ok) return false;
       const result = r.reply.result as { ok?: boolean; kind?: string; token?: number };
       if (result.ok !== true) return false;
       if (result.kind === 'granted' && typeof result.token === 'number') {
-        const rel = await this.client.call({ type: 'lock', op: { type: 'release', lock, owner: this.owner, token: result.token } } as never);
+        const rel = await this.client.call({ type: 'lock', op: { type: 'release', lock, owner: this.owner, token: result.token } } satisfies CallBody);
         return rel.reply.ok && (rel.reply.result as { ok?: boolean }).ok === true;
       }
       if (result.kind !== 'queued') return false;
@@ -87,7 +90,7 @@ class FaultlineSystem implements BenchSystem {
     const client = new ClusterClient({ endpoints: () => this.cluster.endpoints(), token: this.cluster.token, client: `leader-probe-${++this.clients}` });
     try {
       for (let i = 0; i < 20; i++) {
-        const r = await client.call({ type: 'kv', op: { f: 'write', key: 'leader-probe', value: i } } as never);
+        const r = await client.call({ type: 'kv', op: { f: 'write', key: 'leader-probe', value: i } } satisfies CallBody);
         if (r.reply.ok) return r.node;
         await sleep(20);
       }
