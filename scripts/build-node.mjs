@@ -4,12 +4,21 @@
 // (see docs/BENCHMARKS.md, "cold start and memory"). Runs as `npm run build:node`
 // and as the `prepare` script (on `npm ci`). NodeProcess falls back to tsx when the
 // bundle is missing or older than the sources, so a stale bundle never runs.
-import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// esbuild is a devDependency: an install without dev dependencies still runs `prepare`,
+// and must not fail for it. Nodes then start through tsx (NodeProcess falls back).
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  process.stderr.write('build-node: esbuild is not installed; nodes will start through tsx\n');
+  process.exit(0);
+}
 
 const result = await build({
   entryPoints: [`${root}core/node/node-main.ts`],
