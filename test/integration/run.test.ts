@@ -2,6 +2,7 @@
  * `faultline run` on real node processes, bounded (3 nodes, ≤ 15 s of workload each):
  *  - the register workload in the default mode under kill + partition is linearizable;
  *  - the lock workload under pause, with fencing, is safe;
+ *  - a client process frozen by SIGSTOP past its lease, with fencing: its write is refused;
  *  - the negative control: no fencing and a client process frozen by SIGSTOP past its
  *    lease — checkLocks catches the stale-token write, with both writes as evidence.
  * Every cluster is stopped in afterAll/finally, so no process outlives the file.
@@ -81,6 +82,15 @@ describe('faultline run, lock workload (real cluster)', () => {
     expect(result.counts.ok).toBeGreaterThan(20);
     expect(result.timeline.some((e) => e.phase === 'fault' && e.kind === 'pause')).toBe(true);
     expect(cluster.views().map((v) => v.lifecycle)).toEqual(['up', 'up', 'up']);
+  }, 120_000);
+
+  it('fencing + a client process SIGSTOPped past its lease: the resource refuses the stale write, lock safety holds', async () => {
+    const workload = new LockWorkload({ ttlMs: 800, fencing: true, gcPauseMs: 2_500, gcSigstop: true });
+    const result = await runWorkload(cluster, { workload, clients: 4, rate: 50, durationMs: 10_000, seed: 23, faults: [] });
+    expect(result.verdict.valid).toBe(true);
+    expect(result.notes.some((n) => n.includes('frozen by SIGSTOP'))).toBe(true);
+    // The same stall that breaks the unfenced run below is what fencing refused here.
+    expect(workload.resources.get('lock0-resource')!.staleWrites).toBeGreaterThan(0);
   }, 120_000);
 
   it('no fencing + a client process SIGSTOPped past its lease: checkLocks catches the stale-token write', async () => {
