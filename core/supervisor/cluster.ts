@@ -82,6 +82,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private readonly skews = new Map<string, number>();
   private readonly startedAt = performance.now();
   private readonly exitHandler = (): void => this.killAllNow();
+  private readonly pendingWaits = new Set<() => void>();
 
   private constructor(private readonly options: ClusterOptions) {
     super();
@@ -176,18 +177,33 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return addr.port;
   }
 
+  /**
+   * Resolves when `id` registers. Its timer is cleared by stop(), so a start that failed
+   * part-way leaves no timer behind to reject after the cluster is gone.
+   */
   private waitRegistered(id: string, timeoutMs = 20_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node ${id} did not register within ${timeoutMs} ms`)), timeoutMs);
+    const wait = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`node ${id} did not register within ${timeoutMs} ms`));
+      }, timeoutMs);
       const check = (p: ClusterProgress): void => {
         if (p.phase === 'registered' && p.node === id) {
-          clearTimeout(timer);
-          this.off('progress', check);
+          done();
           resolve();
         }
       };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('progress', check);
+        this.pendingWaits.delete(done);
+      };
+      this.pendingWaits.add(done);
       this.on('progress', check);
     });
+    // Whoever awaits it sees the rejection; an abandoned wait must not crash the process.
+    wait.catch(() => {});
+    return wait;
   }
 
   private onNodeSocket(socket: WebSocket): void {
@@ -379,6 +395,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   async stop(): Promise<void> {
     process.off('exit', this.exitHandler);
+    for (const cancel of [...this.pendingWaits]) cancel();
     await Promise.all([...this.members.values()].map((m) => m.proc.stop().catch(() => m.proc.killNow())));
     this.reaper.close();
     if (this.ownsServer) await this.server.close();
