@@ -7,7 +7,7 @@ import { ComposedMachine, ServiceMux, recordsByPart, type NodeId, type Replicate
 import { KvService } from '../algorithms/kv';
 import { LockService } from '../algorithms/locks';
 import { DEFAULT_PAXOS_TIMING, PaxosReplica, type PaxosRecord, type PaxosConfig } from '../algorithms/paxos';
-import { restoreReplicationNode, type ReplicationMode, type ReplRecord } from '../algorithms/replication';
+import { restoreReplicationNode, type ReplicationMode, type ReplicationNode, type ReplRecord } from '../algorithms/replication';
 import type { ServiceCommand } from '../algorithms/common/compose';
 import { HashRing } from '../algorithms/ring';
 import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
@@ -30,10 +30,13 @@ export interface NodeMachineConfig {
   readonly mode: KvMode;
   readonly seed: number;
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
+  /** PaxosConfig.snapshotEverySlots (default DEFAULT_SNAPSHOT_EVERY_SLOTS). */
+  readonly snapshotEverySlots?: number;
 }
 
 export interface NodeMachine {
   readonly machine: ComposedMachine;
+  readonly repl: ReplicationNode;
   readonly paxos: PaxosReplica<ServiceCommand, unknown>;
   readonly services: ServiceMux;
   readonly locks: LockService;
@@ -53,6 +56,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
       ...DEFAULT_PAXOS_TIMING,
       ...config.paxosTiming,
       seed: config.seed,
+      ...(config.snapshotEverySlots !== undefined ? { snapshotEverySlots: config.snapshotEverySlots } : {}),
     },
     services,
     (byPart.get('paxos') ?? []) as PaxosRecord<ServiceCommand>[],
@@ -70,5 +74,5 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
   const machine = new ComposedMachine(config.id, { paxos, repl, twopc });
-  return { machine, paxos, services, locks, kv, twopc };
+  return { machine, paxos, services, locks, kv, repl, twopc };
 }

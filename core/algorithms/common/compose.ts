@@ -42,6 +42,11 @@ export class ComposedMachine implements Machine<Tagged, Tagged, Tagged, Tagged, 
     return p as M;
   }
 
+  /** The parts' names, in the order they step on a tick. */
+  partNames(): string[] {
+    return [...this.parts.keys()];
+  }
+
   step(input: Input<Tagged, Tagged>): ComposedReady {
     const out: ComposedReady = { persist: [], send: [], replies: [], events: [] };
     switch (input.kind) {

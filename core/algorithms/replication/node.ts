@@ -141,6 +141,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       config.makeDetector?.() ?? new TimeoutDetector({ timeoutMs: REPLICATION_DEFAULTS.suspectAfterMs });
   }
 
+  /** Records that rebuild this node's durable state, to replace all it persisted (log compaction). */
+  durableSnapshot(): ReplRecord[] {
+    return this.store.records();
+  }
+
   // ---- observation (tests, panel) ----
 
   /** The value this node stores as a home replica for `key` (null: nothing). */

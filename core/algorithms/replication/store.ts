@@ -20,6 +20,8 @@ export class ReplicaStore {
   /** owner -> key -> hint. One hint per (owner, key): a newer one replaces the older. */
   private readonly hintsByOwner = new Map<NodeId, Map<string, Hint>>();
   members: readonly NodeId[];
+  /** Whether a 'members' record set them (else they come from the config on every start). */
+  private membersRecorded = false;
 
   constructor(members: readonly NodeId[]) {
     this.members = [...members];
@@ -65,6 +67,21 @@ export class ReplicaStore {
     return all;
   }
 
+  /**
+   * The fewest records that rebuild exactly this state through `apply` (log compaction):
+   * the members, the stored value per key, the issued counter per key and every open hint.
+   * Deleted values and delivered hints have no record; Map orders are kept.
+   */
+  records(): ReplRecord[] {
+    const out: ReplRecord[] = this.membersRecorded ? [{ type: 'members', members: [...this.members] }] : [];
+    for (const [key, v] of this.values) out.push({ type: 'stored', key, version: v.version, value: v.value });
+    for (const [key, counter] of this.issuedCounters) out.push({ type: 'issued', key, counter });
+    for (const hints of this.hintsByOwner.values()) {
+      for (const h of hints.values()) out.push({ type: 'hint', key: h.key, owner: h.owner, version: h.version, value: h.value });
+    }
+    return out;
+  }
+
   apply(rec: ReplRecord): void {
     switch (rec.type) {
       case 'stored':
@@ -93,6 +110,7 @@ export class ReplicaStore {
         return;
       case 'members':
         this.members = [...rec.members];
+        this.membersRecorded = true;
         return;
       default:
         return unreachable(rec, 'replication record');
