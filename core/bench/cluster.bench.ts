@@ -23,19 +23,22 @@ import { findEtcd } from './etcd/etcd-cluster';
 import { LOCK_POLL_MS, faultlineLauncher } from './faultline-system';
 import { summarize, type BenchContext, type BenchSuite, type Measurement } from './harness';
 
+/**
+ * One repetition = a fresh cluster of each system, measured once on every count. The
+ * systems take turns within a repetition and the order flips every repetition, so a
+ * change in the machine's load (other engineers) does not fall on one system only.
+ */
 interface Plan {
-  coldStarts: number;
-  latencyRuns: number;
+  repetitions: number;
   latencyOps: number;
-  throughputRuns: number;
   throughputMs: number;
-  lockRuns: number;
   lockMs: number;
+  /** Spread over the repetitions (each kill needs a restart, so they are the slow part). */
   failovers: number;
 }
 
-const FULL: Plan = { coldStarts: 3, latencyRuns: 3, latencyOps: 200, throughputRuns: 3, throughputMs: 2_000, lockRuns: 3, lockMs: 2_000, failovers: 5 };
-const QUICK: Plan = { coldStarts: 1, latencyRuns: 1, latencyOps: 100, throughputRuns: 1, throughputMs: 1_500, lockRuns: 1, lockMs: 1_500, failovers: 2 };
+const FULL: Plan = { repetitions: 3, latencyOps: 200, throughputMs: 2_000, lockMs: 2_000, failovers: 5 };
+const QUICK: Plan = { repetitions: 1, latencyOps: 100, throughputMs: 1_500, lockMs: 1_500, failovers: 2 };
 
 /** Samples of one system, keyed by measure; medians and spread are taken at the end. */
 type Samples = Map<MeasureKey, number[]>;
@@ -45,6 +48,7 @@ interface SystemRun {
   readonly label: string;
   readonly kind: 'faultline' | 'etcd';
   readonly members: number;
+  readonly launcher: SystemLauncher;
   readonly samples: Samples;
   readonly errors: string[];
 }
@@ -64,65 +68,54 @@ async function attempt(run: SystemRun, what: string, fn: () => Promise<void>): P
   }
 }
 
-async function measureSystem(ctx: BenchContext, plan: Plan, launcher: SystemLauncher, kind: SystemRun['kind'], members: number): Promise<SystemRun> {
-  const run: SystemRun = { label: `${kind}-${members}`, kind, members, samples: new Map(), errors: [] };
-  const say = (m: string): void => ctx.progress(`${run.label}: ${m}`);
-  // Extra cold starts first (each a fresh cluster), then the one the other measures use.
-  for (let i = 1; i < plan.coldStarts; i++) {
-    say(`cold start ${i}/${plan.coldStarts}`);
-    await attempt(run, 'cold start', async () => {
-      const { ms, system } = await coldStart(launcher, members);
-      push(run.samples, 'cold', ms);
-      await system.stop();
-    });
-  }
-  say(`cold start ${plan.coldStarts}/${plan.coldStarts}`);
+/** How many of `total` failovers repetition `rep` of `reps` does (spread evenly). */
+function failoversIn(total: number, rep: number, reps: number): number {
+  return Math.floor((total * (rep + 1)) / reps) - Math.floor((total * rep) / reps);
+}
+
+async function repetition(ctx: BenchContext, plan: Plan, run: SystemRun, rep: number): Promise<void> {
+  const say = (m: string): void => ctx.progress(`${run.label} (${rep + 1}/${plan.repetitions}): ${m}`);
+  say('cold start');
   let system: BenchSystem;
   try {
-    const started = await coldStart(launcher, members);
+    const started = await coldStart(run.launcher, run.members);
     push(run.samples, 'cold', started.ms);
     system = started.system;
   } catch (e) {
     run.errors.push(`start: ${(e as Error).message}`);
-    return run;
+    return;
   }
   try {
-    for (let r = 0; r < plan.latencyRuns; r++) {
-      say(`sequential latency ${r + 1}/${plan.latencyRuns}`);
-      await attempt(run, 'latency', async () => {
-        const lat = await sequentialLatencies(system, plan.latencyOps);
-        push(run.samples, 'p50', percentile(lat, 50));
-        push(run.samples, 'p99', percentile(lat, 99));
+    say('sequential latency');
+    await attempt(run, 'latency', async () => {
+      const lat = await sequentialLatencies(system, plan.latencyOps);
+      push(run.samples, 'p50', percentile(lat, 50));
+      push(run.samples, 'p99', percentile(lat, 99));
+    });
+    for (const inFlight of [16, 64] as const) {
+      say(`throughput, ${inFlight} in flight`);
+      await attempt(run, `throughput ${inFlight}`, async () => {
+        const t = await throughput(system, inFlight, plan.throughputMs);
+        push(run.samples, inFlight === 16 ? 'tp16' : 'tp64', t.opsPerSecond);
+        push(run.samples, 'clientCpu', t.clientCpuCores);
       });
     }
-    for (const inFlight of [16, 64] as const) {
-      for (let r = 0; r < plan.throughputRuns; r++) {
-        say(`throughput, ${inFlight} in flight ${r + 1}/${plan.throughputRuns}`);
-        await attempt(run, `throughput ${inFlight}`, async () => {
-          const t = await throughput(system, inFlight, plan.throughputMs);
-          push(run.samples, inFlight === 16 ? 'tp16' : 'tp64', t.opsPerSecond);
-          push(run.samples, 'clientCpu', t.clientCpuCores);
-        });
-      }
-    }
     for (const clients of [1, 8] as const) {
-      for (let r = 0; r < plan.lockRuns; r++) {
-        say(`lock cycles, ${clients} client(s) ${r + 1}/${plan.lockRuns}`);
-        await attempt(run, `locks ${clients}`, async () => {
-          push(run.samples, clients === 1 ? 'lock1' : 'lock8', await lockCycles(system, clients, plan.lockMs, `bench-lock-${clients}-${r}`));
-        });
-      }
+      say(`lock cycles, ${clients} client(s)`);
+      await attempt(run, `locks ${clients}`, async () => {
+        push(run.samples, clients === 1 ? 'lock1' : 'lock8', await lockCycles(system, clients, plan.lockMs, `bench-lock-${clients}`));
+      });
     }
     say('memory');
     await attempt(run, 'rss', async () => push(run.samples, 'rss', ...(await rssMb(system))));
-    for (let i = 0; i < plan.failovers; i++) {
-      say(`failover ${i + 1}/${plan.failovers}`);
+    const kills = failoversIn(plan.failovers, rep, plan.repetitions);
+    for (let i = 0; i < kills; i++) {
+      say(`failover ${i + 1}/${kills}`);
       await attempt(run, 'failover', async () => push(run.samples, 'failover', await failover(system)));
     }
   } finally {
     await system.stop().catch((e: unknown) => run.errors.push(`stop: ${(e as Error).message}`));
   }
-  return run;
 }
 
 /** Rebuilds the node bundle when it is missing or stale, so nodes start without tsx. */
@@ -206,14 +199,16 @@ const suite: BenchSuite = {
     const plan = ctx.quick ? QUICK : FULL;
     const runner = ensureBundle(ctx);
     const etcd = findEtcd();
-    const systems: [SystemLauncher, SystemRun['kind'], number][] = [
-      [faultlineLauncher, 'faultline', 3],
-      [faultlineLauncher, 'faultline', 5],
+    const runs: SystemRun[] = [
+      { label: 'faultline-3', kind: 'faultline', members: 3, launcher: faultlineLauncher, samples: new Map(), errors: [] },
+      { label: 'faultline-5', kind: 'faultline', members: 5, launcher: faultlineLauncher, samples: new Map(), errors: [] },
     ];
-    if (etcd) systems.push([etcdLauncher, 'etcd', 3]);
+    if (etcd) runs.push({ label: 'etcd-3', kind: 'etcd', members: 3, launcher: etcdLauncher, samples: new Map(), errors: [] });
     else ctx.progress('no etcd on the PATH: Faultline only, no ratios');
-    const runs: SystemRun[] = [];
-    for (const [launcher, kind, members] of systems) runs.push(await measureSystem(ctx, plan, launcher, kind, members));
+    for (let rep = 0; rep < plan.repetitions; rep++) {
+      const order = rep % 2 === 0 ? runs : [...runs].reverse();
+      for (const run of order) await repetition(ctx, plan, run, rep);
+    }
     return report(runs, runner, etcd?.version);
   },
 };
