@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NodeDriver, type DriverOptions } from '../support/node-driver';
+import { OfflineNode, type DriverOptions } from '../../core/node/offline-node';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** The same workload on every driver: kv appends, lock traffic, ring writes, 2PC appends. */
-async function workload(d: NodeDriver, commands: number): Promise<void> {
+async function workload(d: OfflineNode, commands: number): Promise<void> {
   await d.elect();
   for (let i = 0; i < commands; i++) {
     const r = await d.propose('c', i, 'kv', { f: 'append', key: `k${i % 20}`, value: `${i},` });
@@ -34,12 +34,12 @@ async function workload(d: NodeDriver, commands: number): Promise<void> {
 }
 
 async function runAndReopen(path: string, options: DriverOptions, commands: number): Promise<{ live: unknown; reopened: unknown; compactions: number; bytes: number }> {
-  const d = await NodeDriver.open(path, options);
+  const d = await OfflineNode.open(path, options);
   await workload(d, commands);
   const live = d.state();
   const compactions = d.stats.compactions;
   await d.close();
-  const again = await NodeDriver.open(path, options);
+  const again = await OfflineNode.open(path, options);
   const reopened = again.state();
   const bytes = again.log.sizeBytes;
   await again.close();
@@ -61,15 +61,15 @@ describe('node-level compaction', () => {
   }, 60_000);
 });
 
-const driverModule = fileURLToPath(new URL('../support/node-driver.ts', import.meta.url));
+const driverModule = fileURLToPath(new URL('../../core/node/offline-node.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
 // Appends forever, compacting whenever the log passes 32 KiB; prints each append once its
 // reply would have been delivered (its batch is durable), and each finished compaction.
 const childSource = `
-import { NodeDriver } from ${JSON.stringify(driverModule)};
+import { OfflineNode } from ${JSON.stringify(driverModule)};
 const [path, run] = process.argv.slice(1);
-const d = await NodeDriver.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
+const d = await OfflineNode.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
 await d.elect();
 let compactions = 0;
 for (let i = 0; ; i++) {
@@ -120,7 +120,7 @@ describe('compaction under SIGKILL', () => {
       compactions += result.compactions;
       runs.push({ run, acked: result.acked });
       // Reopen after every kill: everything acknowledged by every run so far is there.
-      const d = await NodeDriver.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
+      const d = await OfflineNode.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
       const values = new Map(d.node.kv.snapshot().map((e) => [e.key, String(e.value)]));
       for (const r of runs) {
         for (const i of r.acked) expect(values.get(`k${i % 20}`)?.split(',')).toContain(`${r.run}:${i}`);
