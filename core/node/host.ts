@@ -37,6 +37,8 @@ export interface NodeHostOptions {
   readonly compactAboveBytes?: number;
   /** Paxos snapshots every this many applied slots (PaxosConfig.snapshotEverySlots). */
   readonly snapshotEverySlots?: number;
+  /** async mode: the primary's delay before copying to the other replicas. */
+  readonly asyncCopyDelayMs?: number;
 }
 
 const MAX_EVENTS_PER_FLUSH = 500;
@@ -89,6 +91,7 @@ export class NodeHost {
         mode: options.mode,
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
+        ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),
       },
       opened.records,
     );

@@ -32,7 +32,14 @@ export interface NodeMachineConfig {
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
   /** PaxosConfig.snapshotEverySlots (default DEFAULT_SNAPSHOT_EVERY_SLOTS). */
   readonly snapshotEverySlots?: number;
+  /**
+   * async mode: how long the primary waits before copying to the other replicas. The lab
+   * default leaves a visible window in which a killed primary loses acknowledged writes.
+   */
+  readonly asyncCopyDelayMs?: number;
 }
+
+export const LAB_ASYNC_COPY_DELAY_MS = 500;
 
 export interface NodeMachine {
   readonly machine: ComposedMachine;
@@ -62,7 +69,12 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     (byPart.get('paxos') ?? []) as PaxosRecord<ServiceCommand>[],
   );
   const repl = restoreReplicationNode(
-    { id: config.id, members: config.members, mode: config.mode === 'paxos' ? 'quorum' : config.mode },
+    {
+      id: config.id,
+      members: config.members,
+      mode: config.mode === 'paxos' ? 'quorum' : config.mode,
+      asyncCopyDelayMs: config.asyncCopyDelayMs ?? LAB_ASYNC_COPY_DELAY_MS,
+    },
     (byPart.get('repl') ?? []) as ReplRecord[],
   );
   // Transactions: each key's home is its owner on the ring of the members, the same on

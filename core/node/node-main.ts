@@ -1,7 +1,7 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy]`, with the cluster token in FAULTLINE_TOKEN.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N]`, with the cluster token in FAULTLINE_TOKEN.
  * Prints `{"event":"ready",...}` on stdout once it listens, and exits when its stdin
  * closes (the supervisor is gone), so it never outlives the lab.
  */
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     peers: { type: 'string' },
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
+    'async-copy-delay-ms': { type: 'string' },
   },
 });
 
@@ -35,6 +36,10 @@ if (!members.includes(values.id)) fail(`--members must include this node (${valu
 if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
+const asyncCopyDelay = values['async-copy-delay-ms'];
+if (asyncCopyDelay !== undefined && !(Number.isInteger(Number(asyncCopyDelay)) && Number(asyncCopyDelay) >= 0)) {
+  fail(`--async-copy-delay-ms must be a whole number of ms, got ${asyncCopyDelay}`);
+}
 const peers: Record<string, { port: number }> = {};
 for (const item of (values.peers ?? '').split(',').filter(Boolean)) {
   const [id, p] = item.split('=');
@@ -50,6 +55,7 @@ const host = await NodeHost.start({
   mode: values.mode as KvMode,
   port,
   peers,
+  ...(asyncCopyDelay !== undefined ? { asyncCopyDelayMs: Number(asyncCopyDelay) } : {}),
   ...(values.supervisor ? { supervisorUrl: values.supervisor } : {}),
 });
 
