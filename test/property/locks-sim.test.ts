@@ -7,8 +7,8 @@ import { sweep } from './sim-sweep';
 const ALL = [...FAULT_KINDS];
 
 describe('locks under every fault (simulated)', () => {
-  it('5 nodes, random nemesis mix: 300 seeds', () => {
-    const r = sweep('locks', 1_000, 300, { nodes: 5, faults: ALL, ops: 30 });
+  it('5 nodes, random nemesis mix: 1000 seeds', () => {
+    const r = sweep('locks', 10_000, 1000, { nodes: 5, faults: ALL, ops: 30 });
     expect(r.failures).toEqual([]);
     expect(r.ops).toBeGreaterThan(r.runs * 20);
   });
