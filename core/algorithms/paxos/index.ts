@@ -20,6 +20,7 @@ export {
   LOG_VIEW_LIMIT,
   DEFAULT_SNAPSHOT_EVERY_SLOTS,
   SNAPSHOT_CHUNK_CHARS,
+  MAX_SNAPSHOT_CHARS,
 } from './replica';
 export { ballotEquals, maxBallot, nextBallot, formatBallot } from './ballot';
 export { restoreDurable, type RestoredState } from './restore';

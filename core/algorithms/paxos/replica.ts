@@ -54,6 +54,11 @@ export const DEFAULT_SNAPSHOT_EVERY_SLOTS = 10_000;
  * sextuples it (a lone surrogate becomes \udxxx), so a chunk stays far below the 1 MiB frame.
  */
 export const SNAPSHOT_CHUNK_CHARS = 128 * 1024;
+/**
+ * A snapshot whose JSON is longer than this is not taken (the log is kept instead): its
+ * durable record must stay below the log's 64 MiB record limit even at 3 UTF-8 bytes a char.
+ */
+export const MAX_SNAPSHOT_CHARS = 16 * 1024 * 1024;
 /** Consecutive failed campaigns stretch the back-off up to this many maximum election timeouts. */
 const BACKOFF_CAP_FACTOR = 4;
 
@@ -117,6 +122,8 @@ export class PaxosReplica<Cmd, Res>
   /** One catch-up request at a time; a lost one is retried after this. */
   private catchupRetryAtMs = Number.NEGATIVE_INFINITY;
   private started = false;
+  /** appliedUpTo at the last automatic snapshot attempt (one that was too large is not retried at once). */
+  private snapshotTriedAt = 0;
   /** The snapshot served to peers below the floor, as JSON text (valid while upTo >= floor). */
   private outgoingSnapshot: { readonly upTo: number; readonly text: string } | undefined;
   /** A snapshot being received chunk by chunk. */
@@ -137,6 +144,18 @@ export class PaxosReplica<Cmd, Res>
     propose: (request) => this.rejectNotLeader(request.id),
     learned: () => {},
   };
+  /** A learner (config.learner): reported as a follower, but it never campaigns and never votes. */
+  private readonly asLearner: RoleBehaviour<Cmd> = {
+    role: 'follower',
+    step: () => {},
+    tick: () => this.tickLearner(),
+    propose: (request) => this.rejectNotLeader(request.id),
+    learned: () => {},
+  };
+  private readonly learnerTimer = new Deadline();
+  /** Round-robin over the members when the one asked last did not answer. */
+  private learnerNext = 0;
+  private learnerAnswered = false;
   private readonly asCandidate: RoleBehaviour<Cmd> = {
     role: 'candidate',
     step: (from, msg) => this.stepCandidate(from, msg),
@@ -172,8 +191,13 @@ export class PaxosReplica<Cmd, Res>
     this.highestRound = restored.highestRound;
     this.log = restored.log;
     if (restored.snapshot !== undefined) this.stateMachine.restore(restored.snapshot.state);
-    this.behaviour = this.asFollower;
+    this.behaviour = config.learner === true ? this.asLearner : this.asFollower;
     this.electionTimeoutMs = this.randomElectionTimeoutMs();
+  }
+
+  /** True for a learner (config.learner): it never votes nor campaigns. */
+  get isLearner(): boolean {
+    return this.config.learner === true;
   }
 
   step(input: Input<PaxosMsg<Cmd>, PaxosRequest<Cmd>>): PaxosReady<Cmd, Res> {
@@ -185,6 +209,7 @@ export class PaxosReplica<Cmd, Res>
         break;
       case 'message':
         if (input.from !== this.id && this.electorate.has(input.from)) this.receive(input.from, input.msg);
+        else if (input.from !== this.id) this.receiveFromLearner(input.from, input.msg);
         break;
       case 'request':
         this.request(input.request);
@@ -283,6 +308,7 @@ export class PaxosReplica<Cmd, Res>
   // Dispatch
 
   private receive(from: NodeId, msg: PaxosMsg<Cmd>): void {
+    if (this.config.learner === true) return this.receiveAsLearner(from, msg);
     // Any message proves the link from `from` works: check-quorum counts it.
     this.leader?.lastHeardMs.set(from, this.nowMs);
     switch (msg.type) {
@@ -432,10 +458,12 @@ export class PaxosReplica<Cmd, Res>
   // ---------------------------------------------------------------------------------------
   // Snapshots
 
-  /** Snapshots the state machine at appliedUpTo and drops the log below it. */
+  /** Snapshots the state machine at appliedUpTo and drops the log below it (undefined: cannot, or too large). */
   private takeSnapshot(): { upTo: number; state: PaxosSnapshotState } | undefined {
     const state = this.stateMachine.snapshot();
     if (state === undefined) return undefined;
+    // Measured before anything is dropped: a snapshot too large to persist keeps the log.
+    if (JSON.stringify(state).length > MAX_SNAPSHOT_CHARS) return undefined;
     const upTo = this.log.appliedUpTo;
     this.log.compactTo(upTo);
     return { upTo, state };
@@ -539,7 +567,8 @@ export class PaxosReplica<Cmd, Res>
       this.out.events.push({ kind: 'applied', slot, value });
       this.settlePending(slot, value, outcome);
     }
-    if (this.snapshotEverySlots > 0 && this.log.appliedUpTo - this.log.floor >= this.snapshotEverySlots) {
+    if (this.snapshotEverySlots > 0 && this.log.appliedUpTo - Math.max(this.log.floor, this.snapshotTriedAt) >= this.snapshotEverySlots) {
+      this.snapshotTriedAt = this.log.appliedUpTo;
       const snapshot = this.takeSnapshot();
       if (snapshot !== undefined) this.out.persist.push({ type: 'snapshot', upTo: snapshot.upTo, state: snapshot.state });
     }
@@ -579,6 +608,66 @@ export class PaxosReplica<Cmd, Res>
           unreachable(outcome, 'apply outcome');
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Learners: non-members that only read the chosen log
+
+  /**
+   * A non-member may only read: catch-up and snapshot transfer. It is never counted (no
+   * vote, no check-quorum liveness), so a learner cannot change what is chosen. An
+   * up-to-date learner still gets an (empty) answer: it carries the leader hint.
+   */
+  private receiveFromLearner(from: NodeId, msg: PaxosMsg<Cmd>): void {
+    switch (msg.type) {
+      case 'catchup': {
+        if (msg.fromSlot <= this.log.floor) return this.sendSnapshotChunk(from, undefined, 0);
+        const entries = this.log.chosenRange(msg.fromSlot, CATCHUP_BATCH);
+        const leader = this.leaderHint;
+        return this.send(from, { type: 'catchup-reply', entries, chosenUpTo: this.log.chosenUpTo, ...(leader !== undefined ? { leader } : {}) });
+      }
+      case 'snapshot-fetch':
+        return this.sendSnapshotChunk(from, msg.upTo, msg.offset);
+      default:
+        return; // a non-member cannot prepare, accept, vote or lead
+    }
+  }
+
+  /** A learner takes only learned values from members; it never promises nor accepts. */
+  private receiveAsLearner(from: NodeId, msg: PaxosMsg<Cmd>): void {
+    switch (msg.type) {
+      case 'chosen':
+        for (const e of msg.entries) this.learnSlot(e.slot, e.value);
+        return this.applyChosen(false);
+      case 'catchup-reply':
+        this.learnerAnswered = true;
+        if (msg.leader !== undefined) this.leaderHint = msg.leader;
+        return this.onCatchupReply(from, msg);
+      case 'snapshot':
+        this.learnerAnswered = true;
+        return this.onSnapshotChunk(from, msg);
+      case 'heartbeat':
+        this.leaderHint = msg.ballot.node;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private tickLearner(): void {
+    if (!this.learnerTimer.fire(this.nowMs) && this.learnerTimer.armed) return;
+    this.learnerTimer.set(this.nowMs, this.config.learnerCatchupMs ?? 2 * this.config.heartbeatMs);
+    // Ask the leader while it answers; otherwise the next member in turn.
+    let target = this.learnerAnswered && this.leaderHint !== undefined && this.electorate.has(this.leaderHint) ? this.leaderHint : undefined;
+    if (target === undefined) {
+      target = this.peers[this.learnerNext % this.peers.length];
+      this.learnerNext++;
+      if (!this.learnerAnswered) this.leaderHint = undefined;
+    }
+    this.learnerAnswered = false;
+    if (target === undefined) return;
+    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
+    this.send(target, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
   }
 
   // ---------------------------------------------------------------------------------------
