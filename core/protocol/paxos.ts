@@ -55,7 +55,7 @@ export function paxosMsgSchemas<C extends z.ZodType>(cmd: C) {
     chosen: z.object({ type: z.literal('chosen'), entries }),
     heartbeat: z.object({ type: z.literal('heartbeat'), ballot: ballotSchema, chosenUpTo: countSchema }),
     catchup: z.object({ type: z.literal('catchup'), fromSlot: slotSchema }),
-    'catchup-reply': z.object({ type: z.literal('catchup-reply'), entries, chosenUpTo: countSchema }),
+    'catchup-reply': z.object({ type: z.literal('catchup-reply'), entries, chosenUpTo: countSchema, leader: nodeIdSchema.optional() }),
     snapshot: z.object({
       type: z.literal('snapshot'),
       upTo: slotSchema,

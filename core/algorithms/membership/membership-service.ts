@@ -86,6 +86,22 @@ export class MembershipService implements ReplicatedService<MembershipCommand, M
     return this.members.has(node);
   }
 
+  /** The replicated state (log compaction): the view is all of it. */
+  snapshotState(): MembershipView {
+    return this.view();
+  }
+
+  restoreSnapshot(state: unknown): void {
+    const view = state as Partial<MembershipView> | null;
+    if (typeof view !== 'object' || view === null || !Array.isArray(view.members) || typeof view.epoch !== 'number' || typeof view.changedAt !== 'number') {
+      throw new Error(`membership snapshot must be a view {epoch, members, changedAt}, got ${JSON.stringify(state)}`);
+    }
+    this.members.clear();
+    for (const m of view.members) this.members.set(m.id, { id: m.id, weight: m.weight, joinedAt: m.joinedAt });
+    this.epoch = view.epoch;
+    this.changedAt = view.changedAt;
+  }
+
   private join(node: NodeId, weight: number, index: number): MembershipResult {
     const problem = this.checkWeight(weight);
     if (problem) return fail('INVALID_ARGUMENT', problem);

@@ -2,7 +2,11 @@
 import type { PaxosConfig } from './types';
 
 export function validateConfig(config: PaxosConfig): void {
-  if (!config.members.includes(config.id)) {
+  if (config.learner === true) {
+    if (config.members.includes(config.id) || config.members.length === 0) {
+      throw new Error(`a learner's PaxosConfig.members must be the acceptors it learns from, without its own id "${config.id}", got [${config.members.join(', ')}]`);
+    }
+  } else if (!config.members.includes(config.id)) {
     throw new Error(`PaxosConfig.members must include the replica's own id "${config.id}", got [${config.members.join(', ')}]`);
   }
   if (new Set(config.members).size !== config.members.length) {
@@ -21,6 +25,9 @@ export function validateConfig(config: PaxosConfig): void {
   }
   if (config.snapshotEverySlots !== undefined && !(Number.isInteger(config.snapshotEverySlots) && config.snapshotEverySlots >= 0)) {
     throw new Error(`PaxosConfig.snapshotEverySlots must be an integer >= 0 (0: never), got ${config.snapshotEverySlots}`);
+  }
+  if (config.learnerCatchupMs !== undefined && !(config.learnerCatchupMs > 0)) {
+    throw new Error(`PaxosConfig.learnerCatchupMs must be > 0, got ${config.learnerCatchupMs}`);
   }
   if (config.maxInFlight !== undefined && !(Number.isInteger(config.maxInFlight) && config.maxInFlight >= 1)) {
     throw new Error(`PaxosConfig.maxInFlight must be a positive integer, got ${config.maxInFlight}`);

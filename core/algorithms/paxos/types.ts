@@ -49,7 +49,13 @@ export type PaxosMsg<Cmd> =
   | { readonly type: 'heartbeat'; readonly ballot: Ballot; readonly chosenUpTo: number }
   /** A lagging or restarted replica asks for chosen values from `fromSlot` on. */
   | { readonly type: 'catchup'; readonly fromSlot: number }
-  | { readonly type: 'catchup-reply'; readonly entries: { slot: number; value: LogValue<Cmd> }[]; readonly chosenUpTo: number }
+  | {
+      readonly type: 'catchup-reply';
+      readonly entries: { slot: number; value: LogValue<Cmd> }[];
+      readonly chosenUpTo: number;
+      /** In answers to a learner (a non-member): who the answering member thinks leads. */
+      readonly leader?: NodeId;
+    }
   /**
    * Answer to a catch-up from below the sender's snapshot floor: one chunk of the JSON text
    * of a PaxosSnapshotState taken at `upTo` (chunks keep every frame bounded). The receiver
@@ -153,8 +159,19 @@ export interface PaxosLogEntryView<Cmd> {
 
 export interface PaxosConfig {
   readonly id: NodeId;
-  /** Every member, self included. Membership changes arrive later through the log. */
+  /**
+   * Every acceptor, self included (for a learner: the acceptors it learns from, self NOT
+   * included). The acceptor set is fixed; ring membership changes go through the log.
+   */
   readonly members: readonly NodeId[];
+  /**
+   * A learner never votes and never campaigns: it keeps up by sending `catchup` to a member
+   * every learnerCatchupMs and applying what it learns, and answers a propose NOT_LEADER
+   * with the leader the members told it of. Members serve its catch-ups but never count it.
+   */
+  readonly learner?: boolean;
+  /** A learner's catch-up period (default 2 × heartbeatMs). */
+  readonly learnerCatchupMs?: number;
   readonly heartbeatMs: number;
   /** A follower that hears no leader for a random time in [min, max] starts phase 1. */
   readonly electionTimeoutMinMs: number;

@@ -170,6 +170,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     return this.ring.preferenceList(key, Math.min(this.n, this.store.members.length));
   }
 
+  /** Keys still streaming to new owners after a membership change (0: the move is done). */
+  pendingTransfers(): number {
+    return this.transfers.size;
+  }
+
   pendingOperations(): number {
     let active = 0;
     for (const op of this.ops.values()) if (op.phase !== 'done') active++;
