@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PaxosReplica, SNAPSHOT_CHUNK_CHARS, compareBallots, type PaxosRecord } from '../../core/algorithms/paxos';
+import { paxosMsgSchemas, paxosRecordSchemas } from '../../core/protocol/paxos';
+import { serviceCommandSchema } from '../../core/protocol/peer';
 import { PaxosCluster, RecordingService } from '../support/paxos-cluster';
 
 function clusterWithLeader(options: ConstructorParameters<typeof PaxosCluster>[0] = {}): PaxosCluster {
@@ -207,5 +209,25 @@ describe('catch-up by snapshot', () => {
     expect(c.status('n3').appliedUpTo).toBeGreaterThanOrEqual(12);
     expect(c.service('n3').commands.slice(0, 12)).toEqual(c.service('n2').commands.slice(0, 12));
     expect(c.violations).toEqual([]);
+  });
+});
+
+describe('wire and record schemas', () => {
+  const msgs = paxosMsgSchemas(serviceCommandSchema);
+  const records = paxosRecordSchemas(serviceCommandSchema);
+
+  it('accept a snapshot chunk, a fetch and a snapshot record a node really produces', () => {
+    const c = clusterWithLeader({ snapshotEverySlots: 3 });
+    proposeMany(c, 4);
+    const rec = c.node('n1').durable.find((r) => r.type === 'snapshot');
+    expect(records.snapshot.safeParse(rec).success).toBe(true);
+    const chunk = { type: 'snapshot', upTo: 3, chosenUpTo: 4, offset: 0, totalChars: 10, data: '{"a":1}' };
+    expect(msgs.snapshot.safeParse(chunk).success).toBe(true);
+    expect(msgs['snapshot-fetch'].safeParse({ type: 'snapshot-fetch', upTo: 3, offset: 7 }).success).toBe(true);
+  });
+
+  it('refuse a chunk longer than SNAPSHOT_CHUNK_CHARS (frames stay bounded)', () => {
+    const chunk = { type: 'snapshot', upTo: 3, chosenUpTo: 4, offset: 0, totalChars: 1e6, data: 'x'.repeat(SNAPSHOT_CHUNK_CHARS + 1) };
+    expect(msgs.snapshot.safeParse(chunk).success).toBe(false);
   });
 });
