@@ -72,20 +72,24 @@ const [path, run] = process.argv.slice(1);
 const d = await OfflineNode.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
 await d.elect();
 let compactions = 0;
-for (let i = 0; ; i++) {
-  const r = await d.propose('c-' + run, i, 'kv', { f: 'append', key: 'k' + (i % 20), value: run + ':' + i + ',' });
-  if (r && r.ok) process.stdout.write('ack ' + i + '\\n');
-  if (d.stats.compactions !== compactions) {
-    compactions = d.stats.compactions;
-    process.stdout.write('compacted ' + compactions + '\\n');
+// Four writers at once, so appends are issued while a compaction's file work is under way.
+async function writer(w) {
+  for (let i = 0; ; i++) {
+    const r = await d.propose('c-' + run + '-' + w, i, 'kv', { f: 'append', key: 'k' + (i % 20), value: run + ':' + w + ':' + i + ',' });
+    if (r && r.ok) process.stdout.write('ack ' + w + ':' + i + '\\n');
+    if (d.stats.compactions !== compactions) {
+      compactions = d.stats.compactions;
+      process.stdout.write('compacted ' + compactions + '\\n');
+    }
+    if (i % 10 === 0) await d.tick();
   }
-  if (i % 10 === 0) await d.tick();
 }
+for (let w = 0; w < 4; w++) void writer(w);
 `;
 
-async function crashNode(path: string, run: string, killAfterAcks: number): Promise<{ acked: number[]; compactions: number }> {
+async function crashNode(path: string, run: string, killAfterAcks: number): Promise<{ acked: string[]; compactions: number }> {
   const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', childSource, path, run], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const acked: number[] = [];
+  const acked: string[] = [];
   let compactions = 0;
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -95,7 +99,7 @@ async function crashNode(path: string, run: string, killAfterAcks: number): Prom
       const [what, n] = line.split(' ');
       if (what === 'compacted') compactions = Number(n);
       if (what !== 'ack') return;
-      acked.push(Number(n));
+      acked.push(n ?? '');
       if (acked.length === killAfterAcks) {
         child.kill('SIGKILL');
         resolve();
@@ -114,7 +118,7 @@ describe('compaction under SIGKILL', () => {
     dir = await mkdtemp(join(tmpdir(), 'faultline-compaction-crash-'));
     const path = join(dir, 'node.log');
     let compactions = 0;
-    const runs: { run: string; acked: number[] }[] = [];
+    const runs: { run: string; acked: string[] }[] = [];
     for (const [run, killAfter] of [['a', 900], ['b', 1337], ['c', 611]] as const) {
       const result = await crashNode(path, run, killAfter);
       compactions += result.compactions;
@@ -123,7 +127,10 @@ describe('compaction under SIGKILL', () => {
       const d = await OfflineNode.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
       const values = new Map(d.node.kv.snapshot().map((e) => [e.key, String(e.value)]));
       for (const r of runs) {
-        for (const i of r.acked) expect(values.get(`k${i % 20}`)?.split(',')).toContain(`${r.run}:${i}`);
+        for (const wi of r.acked) {
+          const i = Number(wi.split(':')[1]);
+          expect(values.get(`k${i % 20}`)?.split(',')).toContain(`${r.run}:${wi}`);
+        }
       }
       await d.close();
     }
