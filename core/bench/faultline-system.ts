@@ -122,7 +122,12 @@ export const faultlineLauncher: SystemLauncher = {
   name: 'faultline',
   async start(members) {
     const dataDir = await mkdtemp(join(tmpdir(), 'faultline-bench-cluster-'));
-    const cluster = await Cluster.start({ nodes: members, dataDir, nodeArgs: ['--mode', 'paxos'] });
-    return new FaultlineSystem(cluster, dataDir);
+    try {
+      const cluster = await Cluster.start({ nodes: members, dataDir, nodeArgs: ['--mode', 'paxos'] });
+      return new FaultlineSystem(cluster, dataDir);
+    } catch (e) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw e;
+    }
   },
 };
