@@ -124,6 +124,9 @@ export class ClientApi {
       case 'propose':
         request = propose('raw', req.value);
         break;
+      case 'member':
+        request = propose('membership', req.op);
+        break;
       case 'txn':
         request = { part: 'twopc', body: { kind: 'txn', id: key, ops: req.ops } };
         break;

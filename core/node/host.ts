@@ -21,7 +21,10 @@ import { Transport, type PeerAddress } from './transport';
 
 export interface NodeHostOptions {
   readonly id: string;
+  /** The founding members (Paxos acceptors, initial ring); see NodeMachineConfig.members. */
   readonly members: readonly string[];
+  /** Joined after the start: a Paxos learner and, once its join is applied, a ring member. */
+  readonly learner?: boolean;
   readonly dataDir: string;
   readonly token: string;
   readonly mode: KvMode;
@@ -88,6 +91,7 @@ export class NodeHost {
       {
         id: options.id,
         members: options.members,
+        ...(options.learner === true ? { learner: true } : {}),
         mode: options.mode,
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
@@ -213,6 +217,13 @@ export class NodeHost {
       log: this.node.paxos.logEntries(from, Math.max(from, paxos.lastAcceptedSlot)),
       locks: this.node.locks.snapshot(),
       txns: this.node.twopc.status(),
+      ring: {
+        epoch: this.node.membership.currentEpoch,
+        members: this.node.membership.view().members.map((m) => m.id),
+        replMembers: [...this.node.repl.members()],
+        pendingTransfers: this.node.repl.pendingTransfers(),
+        learner: this.node.paxos.isLearner,
+      },
       suspicion: Object.fromEntries(
         this.options.members
           .filter((m) => m !== this.options.id)

@@ -2,6 +2,11 @@
  * What one node runs: the Multi-Paxos log (serving locks, the consensus key-value store,
  * raw proposals and membership through one ServiceMux) and the ring-replicated register
  * store, as one ComposedMachine. The simulator and the node process build it the same way.
+ *
+ * Membership: the `membership` service is applied from the log like any other; after every
+ * step, a changed member list is fed to the `repl` part (MembershipSyncedMachine), so every
+ * node rebalances the ring at the same log position. The Paxos acceptors stay the founding
+ * members; a node that joins later runs Paxos as a learner (PaxosConfig.learner).
  */
 import { ComposedMachine, ServiceMux, recordsByPart, type NodeId, type ReplicatedService, type Tagged } from '../algorithms/common';
 import { KvService } from '../algorithms/kv';
@@ -9,7 +14,9 @@ import { LockService } from '../algorithms/locks';
 import { DEFAULT_PAXOS_TIMING, PaxosReplica, type PaxosRecord, type PaxosConfig } from '../algorithms/paxos';
 import { restoreReplicationNode, type ReplicationMode, type ReplicationNode, type ReplRecord } from '../algorithms/replication';
 import type { ServiceCommand } from '../algorithms/common/compose';
+import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
+import { MembershipSyncedMachine } from './membership-sync';
 import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
 
 /** `paxos`: key-value requests go through the consensus log; the others through the ring replicas. */
@@ -26,7 +33,13 @@ const rawLog: ReplicatedService<unknown, { index: number }> = {
 
 export interface NodeMachineConfig {
   readonly id: NodeId;
+  /**
+   * The FOUNDING members: the Paxos acceptors, the initial ring and the 2PC homes, the same
+   * on every node for the cluster's life. A node that joined later is not among them.
+   */
   readonly members: readonly NodeId[];
+  /** This node joined after the start: a Paxos learner (it never votes) and a ring member once its join is applied. */
+  readonly learner?: boolean;
   readonly mode: KvMode;
   readonly seed: number;
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
@@ -43,6 +56,7 @@ export const LAB_ASYNC_COPY_DELAY_MS = 500;
 
 export interface NodeMachine {
   readonly machine: ComposedMachine;
+  readonly membership: MembershipService;
   readonly repl: ReplicationNode;
   readonly paxos: PaxosReplica<ServiceCommand, unknown>;
   readonly services: ServiceMux;
@@ -55,7 +69,8 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const byPart = recordsByPart(durable);
   const locks = new LockService();
   const kv = new KvService();
-  const services = new ServiceMux({ locks, kv, raw: rawLog });
+  const membership = new MembershipService({ initial: config.members.map((id) => ({ id })) });
+  const services = new ServiceMux({ locks, kv, raw: rawLog, membership });
   const paxos = new PaxosReplica<ServiceCommand, unknown>(
     {
       id: config.id,
@@ -63,6 +78,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
       ...DEFAULT_PAXOS_TIMING,
       ...config.paxosTiming,
       seed: config.seed,
+      ...(config.learner === true ? { learner: true } : {}),
       ...(config.snapshotEverySlots !== undefined ? { snapshotEverySlots: config.snapshotEverySlots } : {}),
     },
     services,
@@ -77,14 +93,17 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     },
     (byPart.get('repl') ?? []) as ReplRecord[],
   );
-  // Transactions: each key's home is its owner on the ring of the members, the same on
-  // every node; the node a client asks coordinates (classic 2PC, presumed abort).
+  // Transactions: each key's home is its owner on the ring of the FOUNDING members, the
+  // same on every node; the node a client asks coordinates (classic 2PC, presumed abort).
+  // Homes deliberately do not follow joins and leaves: moving a home while a transaction
+  // holds locks or is in doubt there would need a hand-off protocol; founders never leave
+  // the process set (they are the Paxos acceptors too), so their homes stay reachable.
   const ring = new HashRing();
   for (const m of config.members) ring.add(m);
   const twopc = restoreTwoPcNode(
     { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING },
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
-  const machine = new ComposedMachine(config.id, { paxos, repl, twopc });
-  return { machine, paxos, services, locks, kv, repl, twopc };
+  const machine = new MembershipSyncedMachine(config.id, { paxos, repl, twopc }, membership, repl);
+  return { machine, membership, paxos, services, locks, kv, repl, twopc };
 }

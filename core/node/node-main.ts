@@ -1,9 +1,13 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
- * --members n1,n2,n3 [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
+ * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
  * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N]`, with the cluster token in FAULTLINE_TOKEN.
  * Prints `{"event":"ready",...}` on stdout once it listens, and exits when its stdin
  * closes (the supervisor is gone), so it never outlives the lab.
+ *
+ * --members are always the FOUNDING members (the Paxos acceptors and the initial ring).
+ * A node added later runs with --learner and an id outside --members: it learns the log
+ * (and its own join) from the acceptors and becomes a ring member when the join applies.
  */
 import { parseArgs } from 'node:util';
 import { KV_MODES, type KvMode } from './node-machine';
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
     'async-copy-delay-ms': { type: 'string' },
+    learner: { type: 'boolean', default: false },
   },
 });
 
@@ -32,7 +37,9 @@ if (!token) fail('FAULTLINE_TOKEN must hold the cluster token');
 if (!values.id) fail('--id is required');
 if (!values.data) fail('--data is required');
 const members = (values.members ?? values.id).split(',').filter(Boolean);
-if (!members.includes(values.id)) fail(`--members must include this node (${values.id}), got ${members.join(',')}`);
+const learner = values.learner === true;
+if (!learner && !members.includes(values.id)) fail(`--members must include this node (${values.id}), got ${members.join(',')}`);
+if (learner && members.includes(values.id)) fail(`a --learner is not a founding member, but --members lists ${values.id}: ${members.join(',')}`);
 if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
@@ -50,6 +57,7 @@ for (const item of (values.peers ?? '').split(',').filter(Boolean)) {
 const host = await NodeHost.start({
   id: values.id,
   members,
+  ...(learner ? { learner: true } : {}),
   dataDir: values.data,
   token,
   mode: values.mode as KvMode,

@@ -57,6 +57,21 @@ export const clientRequestSchemas = {
   }),
   lock: z.object({ type: z.literal('lock'), id: requestIdSchema, op: lockOpSchema, ...session }),
   txn: z.object({ type: z.literal('txn'), id: requestIdSchema, ops: z.array(microOpSchema).min(1).max(256), ...session }),
+  /**
+   * A membership change through the Paxos log (the `membership` service): join (or
+   * reweight) / leave of a ring member. Every node rebalances its ring replicas once it
+   * applies it. The Paxos acceptors are the founding members and do not change.
+   */
+  member: z.object({
+    type: z.literal('member'),
+    id: requestIdSchema,
+    op: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('join'), node: nodeIdSchema, weight: z.number().positive().max(100).optional(), expectedEpoch: z.number().int().min(0).optional() }),
+      z.object({ type: z.literal('leave'), node: nodeIdSchema, expectedEpoch: z.number().int().min(0).optional() }),
+      z.object({ type: z.literal('view') }),
+    ]),
+    ...session,
+  }),
   /** Propose an opaque value straight into the Paxos log (agreement experiments). */
   propose: z.object({ type: z.literal('propose'), id: requestIdSchema, value: json, ...session }),
   status: z.object({ type: z.literal('status'), id: requestIdSchema }),
@@ -80,7 +95,11 @@ export type ClientErrorCode =
   | 'STALE_FENCING_TOKEN'
   | 'QUEUE_FULL'
   | 'NOT_QUEUED'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** Membership: an expectedEpoch that is no longer current, too many members, the last member leaving. */
+  | 'EPOCH_MISMATCH'
+  | 'TOO_MANY_MEMBERS'
+  | 'LAST_MEMBER';
 
 export const clientReplySchemas = {
   welcome: z.object({ type: z.literal('welcome'), node: nodeIdSchema }),

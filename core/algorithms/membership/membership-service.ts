@@ -82,6 +82,11 @@ export class MembershipService implements ReplicatedService<MembershipCommand, M
     return { epoch: this.epoch, members, changedAt: this.changedAt };
   }
 
+  /** +1 per change; cheaper than view() for "did anything change?". */
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
   has(node: NodeId): boolean {
     return this.members.has(node);
   }

@@ -1,0 +1,49 @@
+/**
+ * The glue between the replicated membership (a service on the Paxos log) and the ring
+ * replicas: after every step, if the applied member list differs from the one the `repl`
+ * part places keys with, the new list goes to `repl` as a membership request in the same
+ * Ready. It compares state rather than watching `applied` events, so it also covers what
+ * events miss: a restart that replays the log silently, and a snapshot installed from a peer.
+ */
+import { ComposedMachine, type ComposedReady, type Input, type NodeId, type Tagged } from '../algorithms/common';
+import type { MembershipService } from '../algorithms/membership';
+import type { ReplicationNode } from '../algorithms/replication';
+
+/** Request ids of these internal requests; no client waits for them, so their replies are dropped. */
+export const MEMBERSHIP_SYNC_PREFIX = 'membership-sync:';
+
+export class MembershipSyncedMachine extends ComposedMachine {
+  /** The membership epoch last compared with the ring (-1: not yet, e.g. before the replay of a restart). */
+  private syncedEpoch = -1;
+
+  constructor(
+    id: NodeId,
+    parts: ConstructorParameters<typeof ComposedMachine>[1],
+    private readonly membership: MembershipService,
+    private readonly repl: ReplicationNode,
+  ) {
+    super(id, parts);
+  }
+
+  override step(input: Input<Tagged, Tagged>): ComposedReady {
+    const out = super.step(input);
+    const epoch = this.membership.currentEpoch;
+    if (epoch === this.syncedEpoch) return out;
+    this.syncedEpoch = epoch;
+    const members = this.membership.view().members.map((m) => m.id);
+    if (sameSet(members, this.repl.members())) return out;
+    const id = `${MEMBERSHIP_SYNC_PREFIX}${epoch}`;
+    const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members } }, nowMs: input.nowMs });
+    out.persist.push(...sync.persist);
+    out.send.push(...sync.send);
+    out.events.push(...sync.events);
+    for (const r of sync.replies) if ((r.body as { id?: unknown }).id !== id) out.replies.push(r);
+    return out;
+  }
+}
+
+function sameSet(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(b);
+  return a.every((x) => s.has(x));
+}
