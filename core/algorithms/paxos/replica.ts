@@ -106,7 +106,7 @@ export class PaxosReplica<Cmd, Res>
   /** The highest round seen anywhere; the next campaign goes above it. */
   private highestRound: number;
   private readonly log: ReplicaLog<Cmd>;
-  /** The service and its session table: rebuilt by re-applying the log, never persisted on its own. */
+  /** The service and its session table: rebuilt from the latest snapshot record, then by re-applying the log above it. */
   private readonly stateMachine: SessionedStateMachine<Cmd, Res>;
 
   // Volatile role state.
@@ -466,6 +466,8 @@ export class PaxosReplica<Cmd, Res>
     if (JSON.stringify(state).length > MAX_SNAPSHOT_CHARS) return undefined;
     const upTo = this.log.appliedUpTo;
     this.log.compactTo(upTo);
+    // A served snapshot below the new floor can no longer be followed by entries: let it go.
+    if (this.outgoingSnapshot !== undefined && this.outgoingSnapshot.upTo < upTo) this.outgoingSnapshot = undefined;
     return { upTo, state };
   }
 
@@ -522,6 +524,7 @@ export class PaxosReplica<Cmd, Res>
     } catch {
       return; // a corrupt transfer: the next catch-up starts a fresh one
     }
+    if (typeof state !== 'object' || state === null || !('service' in state) || !Array.isArray(state.sessions)) return;
     this.installSnapshot(incoming.upTo, state);
     this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
     if (this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
