@@ -245,13 +245,17 @@ export class DurableLog<T> {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // setImmediate, not a microtask: appends issued in the same turn of the event loop
-    // (one Ready batch, many client requests) join the same sync.
+    // (one Ready batch, many client requests) join the same sync. The batch is taken when
+    // the write STARTS, not when it is scheduled: everything appended while the previous
+    // sync was running rides on the next one, so N appends during one slow fdatasync cost
+    // one more sync, not N (group commit that actually groups).
     setImmediate(() => {
-      this.flushScheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      if (batch.length === 0) return;
-      void this.enqueue(() => this.writeAndSync(batch)).catch(() => undefined);
+      void this.enqueue(async () => {
+        this.flushScheduled = false;
+        const batch = this.pending;
+        this.pending = [];
+        await this.writeAndSync(batch);
+      }).catch(() => undefined);
     });
   }
 
