@@ -393,8 +393,15 @@ export class PaxosReplica<Cmd, Res>
     // The accepted record implies the promise, so no separate `promised` record is needed.
     this.promised = msg.ballot;
     this.followLeader(msg.ballot);
-    this.log.accept(msg.slot, msg.ballot, msg.value);
-    this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
+    // A retransmitted accept (the leader did not hear our answer) carries the value we
+    // already accepted in this ballot — one proposer, one value per slot and ballot — and
+    // its record is already on its way to disk: answer again without writing it twice.
+    // (Hosts send a batch only after every record appended before it is durable.)
+    const already = this.log.acceptedAt(msg.slot);
+    if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
+      this.log.accept(msg.slot, msg.ballot, msg.value);
+      this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
+    }
     this.send(from, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
     this.learnFromLeader(from, msg.ballot, msg.chosenUpTo);
   }
