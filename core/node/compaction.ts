@@ -38,6 +38,8 @@ export interface CompactionResult {
 export class NodeCompactor {
   /** Every record of the parts that cannot snapshot, in order, since the log was opened. */
   private readonly kept = new Map<string, Tagged[]>();
+  /** Parts that replace their own history with durableSnapshot(). */
+  private readonly snapshotting = new Set<string>();
   private running: Promise<void> | undefined;
   /**
    * The next compaction waits until the log is twice the size the last one left (at least
@@ -49,29 +51,33 @@ export class NodeCompactor {
     private readonly machine: ComposedMachine,
     restored: readonly Tagged[],
   ) {
-    for (const name of machine.partNames()) if (!canSnapshot(machine.part(name))) this.kept.set(name, []);
+    for (const name of machine.partNames()) {
+      if (canSnapshot(machine.part(name))) this.snapshotting.add(name);
+      else this.kept.set(name, []);
+    }
     this.note(restored);
   }
 
   /** Call with every batch appended to the log (and the records the log was opened with). */
   note(records: readonly Tagged[]): void {
-    for (const r of records) this.kept.get(r.part)?.push(r);
+    for (const r of records) {
+      let kept = this.kept.get(r.part);
+      // A record of a part this machine does not host (an older layout) is kept, not judged.
+      if (kept === undefined && !this.snapshotting.has(r.part)) this.kept.set(r.part, (kept = []));
+      kept?.push(r);
+    }
   }
 
   /** The minimal equivalent record set now, or undefined when some part cannot give one. */
   snapshotRecords(): Tagged[] | undefined {
     const out: Tagged[] = [];
-    for (const name of this.machine.partNames()) {
+    for (const name of this.snapshotting) {
       const part: unknown = this.machine.part(name);
-      const whole = this.kept.get(name);
-      if (whole !== undefined) {
-        out.push(...whole);
-        continue;
-      }
-      const records = (part as SnapshottingPart).durableSnapshot();
-      if (records === undefined) return undefined;
-      for (const body of records) out.push({ part: name, body });
+      const snapshot = (part as SnapshottingPart).durableSnapshot();
+      if (snapshot === undefined) return undefined;
+      for (const body of snapshot) out.push({ part: name, body });
     }
+    for (const whole of this.kept.values()) out.push(...whole);
     return out;
   }
 
