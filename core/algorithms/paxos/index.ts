@@ -10,6 +10,14 @@
  * first step re-applies the chosen prefix silently (no events, no replies), so the
  * 'applied' events of one node, across restarts, form one gap-free sequence.
  * Messages from non-members are ignored. Followers answer heartbeats with `catchup`.
+ *
+ * Compaction (when the service implements snapshotState/restoreSnapshot): every
+ * `snapshotEverySlots` applied slots the replica persists a `snapshot` record (service +
+ * session table at appliedUpTo) and forgets the log below it; restore starts from the latest
+ * snapshot record. `durableSnapshot()` gives the minimal records to replace a node's whole
+ * history (promise + snapshot + entries above it). A peer asking `catchup` below the floor
+ * gets the snapshot in bounded `snapshot` chunks; the slots it covers are then never
+ * reported 'applied' on the receiver (the one gap in its 'applied' sequence).
  */
 export * from './types';
 export {
