@@ -19,6 +19,7 @@ import {
   type ToNode,
 } from '../protocol/control';
 import { SupervisorHttpServer } from './http-server';
+import { proposeMembership, waitRingSettled } from './membership-ops';
 import { NodeProcess, type NodeLifecycle } from './node-process';
 import { Reaper } from './reaper';
 
@@ -83,6 +84,10 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private readonly startedAt = performance.now();
   private readonly exitHandler = (): void => this.killAllNow();
   private readonly pendingWaits = new Set<() => void>();
+  /** The nodes started with the cluster: the Paxos acceptors and 2PC homes, for good. */
+  private founders: readonly string[] = [];
+  /** Ids are never reused: a removed node's data directory still holds its log. */
+  private nextNodeNumber = 1;
 
   private constructor(private readonly options: ClusterOptions) {
     super();
@@ -130,34 +135,9 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     process.on('exit', this.exitHandler);
 
     const ids = Array.from({ length: this.options.nodes }, (_, i) => `n${i + 1}`);
-    for (const id of ids) {
-      const dir = join(this.options.dataDir, id);
-      await mkdir(dir, { recursive: true });
-      const proc = new NodeProcess(
-        {
-          id,
-          entry: this.options.entry ?? defaultEntry,
-          args: [
-            '--id', id,
-            '--data', dir,
-            '--members', ids.join(','),
-            '--supervisor', this.registryUrl,
-            ...(this.options.nodeArgs ?? []),
-          ],
-          env: { FAULTLINE_TOKEN: this.token },
-        },
-        this.reaper,
-      );
-      proc.on('exit', () => {
-        const m = this.members.get(id);
-        if (m) {
-          m.port = undefined;
-          m.socket = undefined;
-        }
-        this.emit('lifecycle', id, proc.state);
-      });
-      this.members.set(id, { id, proc, port: undefined, socket: undefined, status: undefined });
-    }
+    this.founders = ids;
+    this.nextNodeNumber = ids.length + 1;
+    for (const id of ids) await this.createMember(id, false);
     this.progress('spawning', `starting ${ids.length} node processes`);
     const registered = ids.map((id) => this.waitRegistered(id));
     await Promise.all(
@@ -169,6 +149,42 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     );
     await Promise.all(registered);
     this.progress('ready', `all ${ids.length} nodes registered`);
+  }
+
+  /**
+   * A node process for `id`, not yet started. Every node gets the FOUNDING members as
+   * --members (the Paxos acceptors and the initial ring); one added later also --learner.
+   */
+  private async createMember(id: string, learner: boolean): Promise<Member> {
+    const dir = join(this.options.dataDir, id);
+    await mkdir(dir, { recursive: true });
+    const proc = new NodeProcess(
+      {
+        id,
+        entry: this.options.entry ?? defaultEntry,
+        args: [
+          '--id', id,
+          '--data', dir,
+          '--members', this.founders.join(','),
+          ...(learner ? ['--learner'] : []),
+          '--supervisor', this.registryUrl,
+          ...(this.options.nodeArgs ?? []),
+        ],
+        env: { FAULTLINE_TOKEN: this.token },
+      },
+      this.reaper,
+    );
+    proc.on('exit', () => {
+      const m = this.members.get(id);
+      if (m) {
+        m.port = undefined;
+        m.socket = undefined;
+      }
+      this.emit('lifecycle', id, proc.state);
+    });
+    const member: Member = { id, proc, port: undefined, socket: undefined, status: undefined };
+    this.members.set(id, member);
+    return member;
   }
 
   private serverPortOrThrow(): number {
@@ -314,6 +330,62 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   resume(id: string): void {
     this.member(id).proc.resume();
     this.emit('lifecycle', id, 'up');
+  }
+
+  // ---- membership (ring members through the Paxos log) ----
+
+  /** The founding members: the Paxos acceptors and 2PC homes (they never leave the process set). */
+  get foundingMembers(): readonly string[] {
+    return this.founders;
+  }
+
+  /**
+   * Starts a new node n<k> as a Paxos learner, waits for it to register, proposes its join
+   * through the log, and resolves with its id once every live node places keys on the new
+   * ring and no key is still moving. A failed join stops the new process again.
+   */
+  async addNode(weight?: number): Promise<string> {
+    const id = `n${this.nextNodeNumber++}`;
+    const member = await this.createMember(id, true);
+    try {
+      const registered = this.waitRegistered(id);
+      await member.proc.start();
+      this.emit('lifecycle', id, 'up');
+      await registered;
+      const op = weight === undefined ? { type: 'join' as const, node: id } : { type: 'join' as const, node: id, weight };
+      const { epoch, members } = await proposeMembership(() => this.endpoints(), this.token, op);
+      await waitRingSettled(() => this.liveIds(), (n) => this.members.get(n)?.status, members, epoch);
+      return id;
+    } catch (e) {
+      await member.proc.stop().catch(() => member.proc.killNow());
+      this.members.delete(id);
+      this.broadcastPeers();
+      throw e;
+    }
+  }
+
+  /**
+   * Proposes `id`'s leave through the log and waits until every live node has the new ring
+   * and no key is still moving (the leaver streamed its keys to their new owners). Then a
+   * node added later is stopped and forgotten; a founding member keeps running, because it
+   * is a Paxos acceptor and a 2PC home (reconfiguring those is out of scope): it only
+   * stops holding ring replicas. `stopped` says which happened.
+   */
+  async removeNode(id: string): Promise<{ stopped: boolean }> {
+    const member = this.member(id);
+    const { epoch, members } = await proposeMembership(() => this.endpoints(), this.token, { type: 'leave', node: id });
+    await waitRingSettled(() => this.liveIds(), (n) => this.members.get(n)?.status, members, epoch);
+    if (this.founders.includes(id)) return { stopped: false };
+    await member.proc.stop().catch(() => member.proc.killNow());
+    this.members.delete(id);
+    this.broadcastPeers();
+    this.emit('lifecycle', id, 'stopped');
+    return { stopped: true };
+  }
+
+  /** Nodes whose process is up (paused or killed ones cannot report a settled ring). */
+  private liveIds(): string[] {
+    return this.ids.filter((id) => this.members.get(id)?.proc.state === 'up');
   }
 
   // ---- network and clock faults (enforced in each node) ----
