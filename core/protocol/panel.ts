@@ -21,6 +21,10 @@ export const panelCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link-fault'), from: nodeId, fault: linkFaultSchema }),
   z.object({ kind: z.literal('skew'), node: nodeId, skewMs: z.number().int().min(-3_600_000).max(3_600_000) }),
   z.object({ kind: z.literal('heal') }),
+  /** Start a new node (a Paxos learner) and add it to the ring through the log; keys rebalance. */
+  z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
+  /** Take a node out of the ring through the log; a node added later is then stopped. */
+  z.object({ kind: z.literal('remove-node'), node: nodeId }),
 ]);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
 
@@ -70,6 +74,8 @@ export interface PanelState {
 
 export type PanelChange =
   | { readonly kind: 'node'; readonly node: PanelNode }
+  /** A node left the cluster for good (remove-node of a node added later). */
+  | { readonly kind: 'node-removed'; readonly node: string }
   | { readonly kind: 'cuts'; readonly cuts: { from: string; to: string }[] }
   | { readonly kind: 'timeline'; readonly entry: TimelineEntry }
   | { readonly kind: 'messages'; readonly node: string; readonly events: unknown[]; readonly dropped: number };

@@ -190,6 +190,27 @@ export class PanelApi {
         this.cluster.heal();
         this.record('heal', 'heal all network and clock faults');
         return;
+      case 'add-node': {
+        this.record('membership', 'adding a node (join through the log)');
+        const id = await this.cluster.addNode(command.weight);
+        this.record('membership', `${id} joined the ring; keys rebalanced`);
+        return;
+      }
+      case 'remove-node': {
+        this.record('membership', `${command.node} leaving the ring (leave through the log)`);
+        const { stopped } = await this.cluster.removeNode(command.node);
+        this.record(
+          'membership',
+          stopped
+            ? `${command.node} left the ring; its keys moved and its process stopped`
+            : `${command.node} left the ring; its keys moved (a founding member keeps running as a Paxos acceptor and 2PC home)`,
+        );
+        if (stopped) {
+          this.dirtyNodes.delete(command.node);
+          this.pending.push({ kind: 'node-removed', node: command.node });
+        }
+        return;
+      }
       default:
         return unreachable(command, 'panel command');
     }
@@ -204,7 +225,8 @@ export class PanelApi {
     }
     const changes: PanelChange[] = this.pending;
     this.pending = [];
-    for (const id of this.dirtyNodes) changes.push({ kind: 'node', node: this.node(id) });
+    const present = new Set(this.cluster.ids);
+    for (const id of this.dirtyNodes) if (present.has(id)) changes.push({ kind: 'node', node: this.node(id) });
     this.dirtyNodes = new Set();
     for (const [node, b] of this.pendingEvents) changes.push({ kind: 'messages', node, events: b.events, dropped: b.dropped });
     this.pendingEvents.clear();

@@ -12,6 +12,7 @@ import { HashRing } from '../../core/algorithms/ring';
 import { Cluster } from '../../core/supervisor/cluster';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { ringStatusOf } from '../../core/supervisor/membership-ops';
+import { PanelApi } from '../../core/supervisor/panel-api';
 import { waitFor } from '../support/wait';
 
 const REPLICAS = 3;
@@ -144,5 +145,26 @@ describe('membership through the log on real processes', () => {
       }) ? true : undefined, 20_000);
     for (const [i, key] of KEYS.entries()) expect(await read(key)).toBe(lastValue(i));
     expect(await read('while-two')).toBe('y');
+  }, 90_000);
+
+  it('the panel commands add-node and remove-node do the same, and say so on the timeline', async () => {
+    const panel = new PanelApi(cluster, { instructorToken: 'instructor-token', allowedOrigins: [] });
+    try {
+      await panel.execute({ kind: 'add-node' });
+      expect(cluster.ids).toEqual(['n1', 'n2', 'n3', 'n5']); // ids are never reused
+      for (const id of cluster.ids) expect(ringStatusOf(cluster.view(id).status)?.replMembers.length).toBe(4);
+      await panel.execute({ kind: 'remove-node', node: 'n5' });
+      expect(cluster.ids).toEqual(['n1', 'n2', 'n3']);
+      const texts = panel.state().timeline.filter((e) => e.kind === 'membership').map((e) => e.text);
+      expect(texts).toEqual([
+        'adding a node (join through the log)',
+        'n5 joined the ring; keys rebalanced',
+        'n5 leaving the ring (leave through the log)',
+        'n5 left the ring; its keys moved and its process stopped',
+      ]);
+      for (const [i, key] of KEYS.entries()) expect(await read(key)).toBe(lastValue(i));
+    } finally {
+      panel.close();
+    }
   }, 90_000);
 });
