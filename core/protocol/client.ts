@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { KvCommand } from '../algorithms/kv/types';
 import type { LockCommand } from '../algorithms/locks/types';
+import type { MembershipCommand } from '../algorithms/membership/types';
 import { keySchema, nodeIdSchema, requestIdSchema } from './common';
 import type { Decoded, ProtocolErrorCode } from './errors';
 import { DEFAULT_MAX_FRAME_BYTES, decodeByKind } from './frame';
@@ -145,4 +146,5 @@ export type ClientSchemaChecks = [
   // One way only: a schema's `unknown` field infers as optional, so KvCommand -> KvOp cannot hold.
   Expect<[KvOp] extends [KvCommand] ? true : false>,
   Expect<[Exclude<KvCommand['f'], KvOp['f']>] extends [never] ? true : false>,
+  Expect<[z.infer<(typeof clientRequestSchemas)['member']>['op']] extends [MembershipCommand] ? true : false>,
 ];
