@@ -69,6 +69,7 @@ export async function run(args: string[]): Promise<number> {
   console.log(`  panel API   ws://127.0.0.1:${port}/panel?token=${instructorToken}`);
   for (const e of cluster.endpoints()) console.log(`  node ${e.id.padEnd(4)} ws://127.0.0.1:${e.port}/client`);
   console.log(`  cluster token (FAULTLINE_TOKEN) ${cluster.token}`);
+  console.log(`  add / remove a ring member: panel command {"kind":"add-node"} / {"kind":"remove-node","node":"n4"} (through the Paxos log; keys rebalance)`);
   console.log('Press Ctrl-C to stop.\n');
 
   cluster.server.http((req, res) => {
