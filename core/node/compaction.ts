@@ -3,11 +3,12 @@
  * with the fewest records that rebuild the same state (DurableLog.compact).
  *
  * Each part of the composed machine either offers `durableSnapshot()` (records that
- * restore it exactly, e.g. Paxos: promise + snapshot + the log above the floor) or not;
- * a part without it (2PC today: its committed data is derived from its prepared/outcome
- * records and its 'begin' records guard transaction ids forever) keeps EVERY record it
- * ever persisted. Correctness over size: nothing is dropped that a part did not say it
- * can do without.
+ * restore it exactly: Paxos, promise + snapshot + the log above the floor; replication,
+ * the latest stored value per key, issued counters, open hints; 2PC, one record for the
+ * finished transactions plus the records of unfinished ones) or not; a part without it,
+ * or records of a part the machine does not host, keep EVERY record ever persisted. A part
+ * may also answer undefined (it cannot right now): then nothing is compacted. Correctness
+ * over size: nothing is dropped that a part did not say it can do without.
  *
  * Why taking the snapshot between steps is enough: the host calls `compact` synchronously
  * after appending a Ready's records, so the machine's state reflects every record appended
@@ -31,7 +32,7 @@ export const DEFAULT_COMPACT_ABOVE_BYTES = 8 * 1024 * 1024;
 export interface CompactionResult {
   readonly beforeBytes: number;
   readonly afterRecords: number;
-  /** Parts whose every record was kept (they offer no snapshot). */
+  /** Parts whose every record was kept (they offer no snapshot, or are not hosted). */
   readonly keptWhole: readonly string[];
 }
 

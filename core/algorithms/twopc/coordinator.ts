@@ -37,6 +37,8 @@ export class Coordinator {
   private readonly begun = new Set<TxnId>();
   /** Ids known committed here (classic: COMMIT records; paxos: learned since the start). */
   private readonly committed = new Set<TxnId>();
+  /** Ids with a durable COMMIT record (a compacted log keeps exactly these as committed). */
+  private readonly loggedCommits = new Set<TxnId>();
 
   constructor(private readonly id: NodeId) {}
 
@@ -48,7 +50,15 @@ export class Coordinator {
       else if (r.type === 'commit') {
         open.set(r.txn, r.participants);
         c.committed.add(r.txn);
+        c.loggedCommits.add(r.txn);
       } else if (r.type === 'end') open.delete(r.txn);
+      else if (r.type === 'compacted') {
+        for (const txn of r.begun) c.begun.add(txn);
+        for (const txn of r.committed) {
+          c.committed.add(txn);
+          c.loggedCommits.add(txn);
+        }
+      }
     }
     for (const [txn, participants] of open) {
       c.txns.set(txn, {
@@ -159,6 +169,7 @@ export class Coordinator {
       return;
     }
     ctx.out.persist.push({ type: 'commit', txn, participants: t.yes });
+    this.loggedCommits.add(txn);
     this.commit(ctx, t);
   }
 
@@ -169,6 +180,16 @@ export class Coordinator {
     ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'commit' });
     for (const node of t.yes) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'commit' });
     this.reply(ctx, t, 'commit');
+  }
+
+  /**
+   * The coordinator's share of a compacted log (classic mode): the ids begun and logged
+   * committed, and a COMMIT record for every transaction still committing (not ended).
+   */
+  durableState(): { begun: TxnId[]; committed: TxnId[]; open: Extract<TwoPcRecord, { type: 'commit' }>[] } {
+    const open: Extract<TwoPcRecord, { type: 'commit' }>[] = [];
+    for (const t of this.txns.values()) if (t.phase === 'committing') open.push({ type: 'commit', txn: t.txn, participants: t.yes });
+    return { begun: [...this.begun], committed: [...this.loggedCommits], open };
   }
 
   /** Only before a commit was logged or proposed: then abort is certain and needs no record. */

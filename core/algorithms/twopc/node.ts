@@ -38,6 +38,24 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
     this.id = config.id;
   }
 
+  /**
+   * Records that rebuild this node's durable state, to replace all it persisted (node-level
+   * log compaction): one 'compacted' record for the finished transactions, then the records
+   * of the unfinished ones (prepared without outcome, committed without end). Undefined in
+   * paxos mode (decisions live in another log) and with a deliberate bug on: then every
+   * record is kept.
+   */
+  durableSnapshot(): TwoPcRecord[] | undefined {
+    if (this.config.decisions !== undefined || this.config.bugs !== undefined) return undefined;
+    const p = this.participant.durableState();
+    const c = this.coordinator.durableState();
+    return [
+      { type: 'compacted', store: p.store, finished: p.finished, refused: p.refused, begun: c.begun, committed: c.committed },
+      ...p.open,
+      ...c.open,
+    ];
+  }
+
   step(input: Input<TwoPcMsg, TwoPcRequest>): TwoPcReady {
     this.lastNowMs = input.nowMs;
     return this.run(input.nowMs, (ctx) => {

@@ -63,6 +63,11 @@ export class Participant {
         case 'refused':
           p.refused.add(r.txn);
           break;
+        case 'compacted':
+          for (const [key, values] of r.store) p.store.set(key, [...values]);
+          for (const [txn, outcome] of r.finished) p.finished.set(txn, outcome);
+          for (const txn of r.refused) p.refused.add(txn);
+          break;
         case 'begin':
         case 'commit':
         case 'end':
@@ -90,6 +95,29 @@ export class Participant {
       });
     }
     return p;
+  }
+
+  /**
+   * The participant's share of a compacted log: its finished state, and the 'prepared'
+   * record of every transaction still waiting for its outcome (they must survive).
+   */
+  durableState(): {
+    store: [string, unknown[]][];
+    finished: [TxnId, Outcome][];
+    refused: TxnId[];
+    open: Extract<TwoPcRecord, { type: 'prepared' }>[];
+  } {
+    const open: Extract<TwoPcRecord, { type: 'prepared' }>[] = [];
+    for (const t of this.txns.values()) {
+      if (t.state !== 'prepared') continue; // a working transaction has no record at all
+      open.push({ type: 'prepared', txn: t.txn, coordinator: t.coordinator, participants: t.participants, keys: t.keys, appends: t.appends });
+    }
+    return {
+      store: [...this.store].map(([key, values]) => [key, [...values]]),
+      finished: [...this.finished],
+      refused: [...this.refused],
+      open,
+    };
   }
 
   private applyAppends(appends: readonly (readonly [string, unknown])[]): void {

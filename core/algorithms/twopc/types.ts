@@ -71,7 +71,21 @@ export type TwoPcRecord =
    */
   | { readonly type: 'begin'; readonly txn: TxnId }
   /** Coordinator, after every yes voter acked: the transaction can be forgotten. */
-  | { readonly type: 'end'; readonly txn: TxnId };
+  | { readonly type: 'end'; readonly txn: TxnId }
+  /**
+   * Log compaction (TwoPcNode.durableSnapshot): what every FINISHED transaction left behind,
+   * folded into one record: the committed data per key, the participant's outcomes and
+   * refusals, and the ids the coordinator began and logged a commit for. Unfinished ones
+   * (prepared without an outcome, committed without an end) keep their own records after it.
+   */
+  | {
+      readonly type: 'compacted';
+      readonly store: readonly (readonly [string, readonly unknown[]])[];
+      readonly finished: readonly (readonly [TxnId, Outcome])[];
+      readonly refused: readonly TxnId[];
+      readonly begun: readonly TxnId[];
+      readonly committed: readonly TxnId[];
+    };
 
 export type TwoPcRequest = { readonly kind: 'txn'; readonly id: TxnId; readonly ops: readonly TxnMicroOp[] };
 
