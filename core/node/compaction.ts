@@ -99,7 +99,11 @@ export class NodeCompactor {
   compact(log: DurableLog<Tagged>): Promise<CompactionResult> | undefined {
     if (this.running !== undefined) return undefined;
     const records = this.snapshotRecords();
-    if (records === undefined) return undefined;
+    if (records === undefined) {
+      // Not on every append from now on: a snapshot attempt costs a full state copy.
+      this.nextAtBytes = 2 * log.sizeBytes;
+      return undefined;
+    }
     const beforeBytes = log.sizeBytes;
     const done = log.compact(records).then(() => {
       this.nextAtBytes = 2 * log.sizeBytes;
