@@ -65,7 +65,7 @@ Exit status: 0 every guarantee the mode promises held; 1 a violation was found (
 async and sloppy modes a register violation is the EXPECTED behaviour — those modes do not
 promise linearizability — and is reported as such, but the exit status is still 1);
 2 unusable arguments, or the cluster does not support the workload (UNSUPPORTED);
-3 the checker ran out of time before a verdict.`;
+3 the checker ran out of time before a verdict; 4 the cluster did not start (nothing was checked).`;
 
 type Parsed = {
   workload: WorkloadName;
@@ -200,7 +200,8 @@ export async function run(args: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
     await rm(dataDir, { recursive: true, force: true });
-    return 1;
+    // Not a verdict: nothing was checked. 4 keeps it apart from "a violation was found".
+    return 4;
   }
   const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
   const header: ReportHeader = { nodes: p.nodes, mode: p.mode, clients: p.clients, rate: p.rate, faults: p.faults };

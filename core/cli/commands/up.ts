@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
     });
   } catch (e) {
     console.error(`faultline up: the cluster did not start: ${(e as Error).message}`);
-    return 1;
+    return 4;
   }
   const instructorToken = randomBytes(18).toString('base64url');
   const panel = new PanelApi(cluster, { instructorToken, openViewing: false, viewerToken: randomBytes(12).toString('base64url'), allowedOrigins: [] });
