@@ -46,8 +46,18 @@ const suite: BenchSuite = {
     out.push(summarize('sim world alone (5 nodes, trivial machine)', 'events/ms', raw, '60 s simulated: ticks + gossip with drop/dup/delay'));
     const seedsPerRun = ctx.quick ? 3 : 8;
     const ops = 200;
-    for (const name of mechanismNames()) {
-      const m = MECHANISMS[name];
+    // 2PC runs once per decision mode (classic blocks, paxos does not: both costs matter);
+    // replication's modes have their own suite (replication.bench.ts).
+    const variants: { name: string; label: string; extra: Record<string, unknown> }[] = mechanismNames().flatMap((name) =>
+      name === 'twopc'
+        ? [
+            { name, label: 'twopc classic', extra: { mode: 'classic' } },
+            { name, label: 'twopc paxos', extra: { mode: 'paxos' } },
+          ]
+        : [{ name, label: name, extra: {} }],
+    );
+    for (const { name: mechanism, label: name, extra } of variants) {
+      const m = MECHANISMS[mechanism];
       if (m === undefined) continue;
       const opsPerSec: number[] = [];
       const eventsPerMs: number[] = [];
@@ -58,7 +68,7 @@ const suite: BenchSuite = {
         let worldMs = 0;
         const start = performance.now();
         for (let i = 0; i < seedsPerRun; i++) {
-          const report = m.run({ seed: seed++, faults: [...FAULT_KINDS], ops, keepHistory: false });
+          const report = m.run({ seed: seed++, faults: [...FAULT_KINDS], ops, keepHistory: false, ...extra });
           done += report.ops;
           events += report.stats.events;
           worldMs += report.stats.worldWallMs ?? report.wallMs;
