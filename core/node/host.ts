@@ -247,6 +247,9 @@ export class NodeHost {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
+    // A last tick writes what the machine deferred (chosen records), so a graceful stop
+    // restarts with its whole applied prefix.
+    this.input({ kind: 'tick', nowMs: this.clock.nowMs() });
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.control?.close();

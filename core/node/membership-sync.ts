@@ -8,6 +8,7 @@
 import { ComposedMachine, type ComposedReady, type Input, type NodeId, type Tagged } from '../algorithms/common';
 import type { MembershipService } from '../algorithms/membership';
 import type { ReplicationNode } from '../algorithms/replication';
+import type { PaxosReplica } from '../algorithms/paxos';
 
 /** Request ids of these internal requests; no client waits for them, so their replies are dropped. */
 export const MEMBERSHIP_SYNC_PREFIX = 'membership-sync:';
@@ -21,6 +22,7 @@ export class MembershipSyncedMachine extends ComposedMachine {
     parts: ConstructorParameters<typeof ComposedMachine>[1],
     private readonly membership: MembershipService,
     private readonly repl: ReplicationNode,
+    private readonly paxos: PaxosReplica<unknown, unknown>,
   ) {
     super(id, parts);
   }
@@ -33,6 +35,10 @@ export class MembershipSyncedMachine extends ComposedMachine {
     const members = this.membership.view().members.map((m) => m.id);
     if (sameSet(members, this.repl.members())) return out;
     const id = `${MEMBERSHIP_SYNC_PREFIX}${epoch}`;
+    // The cause before its effect: the chosen membership command (and the log before it)
+    // is made durable in this batch, ahead of the ring change it causes, so a restart can
+    // never find the new ring without the command that made it.
+    for (const body of this.paxos.takeDeferredChosen()) out.persist.push({ part: 'paxos', body });
     const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members } }, nowMs: input.nowMs });
     out.persist.push(...sync.persist);
     out.send.push(...sync.send);

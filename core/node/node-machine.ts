@@ -104,6 +104,6 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING },
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
-  const machine = new MembershipSyncedMachine(config.id, { paxos, repl, twopc }, membership, repl);
+  const machine = new MembershipSyncedMachine(config.id, { paxos, repl, twopc }, membership, repl, paxos as PaxosReplica<unknown, unknown>);
   return { machine, membership, paxos, services, locks, kv, repl, twopc };
 }

@@ -115,7 +115,9 @@ export class OfflineNode {
     };
   }
 
+  /** A graceful close: one last tick writes what the machine deferred (chosen records). */
   async close(): Promise<void> {
+    await this.step({ kind: 'tick', nowMs: this.nowMs });
     await this.log.close();
   }
 }

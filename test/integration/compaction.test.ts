@@ -127,6 +127,9 @@ describe('compaction under SIGKILL', () => {
       runs.push({ run, acked: result.acked });
       // Reopen after every kill: everything acknowledged by every run so far is there.
       const d = await OfflineNode.open(path, { compactAboveBytes: 32 * 1024, snapshotEverySlots: 100 });
+      // Recovery as the node does it: it leads again and re-proposes what it had accepted
+      // (chosen records are written lazily, so the newest may have died with the process).
+      await d.elect();
       const values = new Map(d.node.kv.snapshot().map((e) => [e.key, String(e.value)]));
       for (const r of runs) {
         for (const wi of r.acked) {

@@ -45,6 +45,8 @@ import {
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 /** Chosen entries per catch-up reply: bounded, so a far-behind replica cannot ask for a huge message. */
 export const CATCHUP_BATCH = 256;
+/** Chosen records are written at the latest once this many wait (see learnSlot). */
+const MAX_DEFERRED_CHOSEN = 1024;
 /** At most this many slots per logEntries() call (it is for a panel, not bulk export). */
 export const LOG_VIEW_LIMIT = 1000;
 /** Applied slots between automatic snapshots (PaxosConfig.snapshotEverySlots). */
@@ -153,6 +155,8 @@ export class PaxosReplica<Cmd, Res>
     learned: () => {},
   };
   private readonly learnerTimer = new Deadline();
+  /** Chosen records waiting for the next tick's batch (see learnSlot). */
+  private deferredChosen: PaxosRecord<Cmd>[] = [];
   /** Round-robin over the members when the one asked last did not answer. */
   private learnerNext = 0;
   private learnerAnswered = false;
@@ -205,6 +209,7 @@ export class PaxosReplica<Cmd, Res>
     this.start();
     switch (input.kind) {
       case 'tick':
+        this.writeDeferredChosen();
         this.behaviour.tick();
         break;
       case 'message':
@@ -562,13 +567,36 @@ export class PaxosReplica<Cmd, Res>
 
   private learnSlot(slot: number, value: LogValue<Cmd>): void {
     if (!this.log.learn(slot, value)) return;
-    this.out.persist.push({ type: 'chosen', slot, value });
+    // Chosen records are not needed for safety: a majority's accepted records already hold
+    // the value, and a restart re-learns what it lost by catch-up. Written in the step that
+    // learns, they would make the client's reply wait for one more fsync; so they go out
+    // with the next tick's batch (or sooner: when many piled up, or when the host takes
+    // them with takeDeferredChosen because something it persists now depends on them).
+    this.deferredChosen.push({ type: 'chosen', slot, value });
+    if (this.deferredChosen.length >= MAX_DEFERRED_CHOSEN) this.writeDeferredChosen();
     this.out.events.push({ kind: 'learned', slot, value });
     // Chosen by other means (catch-up) while still in flight here: nothing left to count.
     this.leader?.inFlight.delete(slot);
   }
 
   /** Applies the chosen prefix in order; `silent` replays a restored prefix (no events, no replies). */
+  private writeDeferredChosen(): void {
+    if (this.deferredChosen.length === 0) return;
+    for (const r of this.deferredChosen) this.out.persist.push(r);
+    this.deferredChosen = [];
+  }
+
+  /**
+   * Hands over the chosen records not yet written, for a host that is about to persist
+   * something derived from what was applied (a ring change caused by a membership
+   * command): written first, they make the cause durable no later than its effect.
+   */
+  takeDeferredChosen(): PaxosRecord<Cmd>[] {
+    const records = this.deferredChosen;
+    this.deferredChosen = [];
+    return records;
+  }
+
   private applyChosen(silent: boolean): void {
     for (let next = this.log.nextToApply(); next !== undefined; next = this.log.nextToApply()) {
       const { slot, value } = next;
