@@ -171,7 +171,7 @@ function report(runs: readonly SystemRun[], runner: string, etcdVersion: string 
       const name = `${run.label}: ${def.title}`;
       const notes: string[] = [];
       if (def.key === 'failover') notes.push(`max ${Math.round(Math.max(...samples))} ms`);
-      if (def.key === 'lock8' && run.kind === 'faultline') notes.push(`queued clients re-send acquire every ${LOCK_POLL_MS} ms`);
+      if (def.key === 'lock8' && run.kind === 'faultline') notes.push(`queued acquires wait in line on the node (polling every ${LOCK_POLL_MS} ms only if a wait is lost)`);
       if (def.key === 'lock8' && run.kind === 'etcd') notes.push('v3lock waits in line');
       if (def.key === 'cold' && run.kind === 'faultline') notes.push(`nodes run from ${runner}`);
       if (def.key === 'cold' && run.kind === 'etcd') notes.push(`etcd ${etcdVersion ?? '?'}, default timing (heartbeat 100 ms, election 1000 ms), fsync per commit`);

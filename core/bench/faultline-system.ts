@@ -1,8 +1,9 @@
 /**
  * Faultline as a BenchSystem: a real cluster of node processes (core/supervisor/cluster.ts)
  * in Paxos mode, reached through ClusterClient, which follows NOT_LEADER hints the way an
- * application would. Locks are the lock service's protocol: a queued owner learns it was
- * promoted by re-sending `acquire` (core/algorithms/locks/types.ts), here every `pollMs`.
+ * application would. Locks: a contended acquire waits in line on the node (`wait: true`: the
+ * node answers when the log hands this owner the lock); if the answer is still "queued"
+ * (a leader change lost the wait), the client re-sends acquire every LOCK_POLL_MS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ class FaultlineClient implements BenchClient {
 
   async lockCycle(lock: string): Promise<boolean> {
     for (;;) {
-      const r = await this.client.call({ type: 'lock', op: { type: 'acquire', lock, owner: this.owner, ttlMs: LOCK_TTL_MS } } satisfies CallBody);
+      const r = await this.client.call({ type: 'lock', op: { type: 'acquire', lock, owner: this.owner, ttlMs: LOCK_TTL_MS }, wait: true } satisfies CallBody);
       if (!r.reply.ok) return false;
       const result = r.reply.result as { ok?: boolean; kind?: string; token?: number };
       if (result.ok !== true) return false;

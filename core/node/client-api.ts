@@ -14,6 +14,8 @@ import type { KvMode } from './node-machine';
 export interface ClientApiHost {
   readonly id: string;
   readonly mode: KvMode;
+  /** Who holds `lock` in this replica's applied state (for acquires waiting in line). */
+  lockHolder(lock: string): { owner: string; token: number } | undefined;
   /** Feeds a request to the machine; its reply arrives later via ClientApi.deliver. */
   submit(request: Tagged): void;
   status(): Record<string, unknown>;
@@ -25,6 +27,8 @@ interface Waiting {
   readonly clientId: string;
   readonly startedAt: number;
   readonly part: string;
+  /** An acquire that waits in line: answered when its owner holds the lock. */
+  readonly waitFor?: { readonly lock: string; readonly owner: string; readonly ttlMs: number };
 }
 
 type Reply = Extract<ClientReply, { type: 'reply' }>;
@@ -33,6 +37,8 @@ const HELLO_TIMEOUT_MS = 5_000;
 
 export class ClientApi {
   private readonly waiting = new Map<string, Waiting>();
+  /** Queued acquires waiting in line, by lock (see `wait` in the client protocol). */
+  private readonly inLine = new Map<string, Waiting[]>();
   private nextConn = 1;
   /**
    * Request keys are `<boot>.<conn>:<client id>`: unique across restarts, because the
@@ -54,6 +60,11 @@ export class ClientApi {
     socket.on('close', () => {
       clearTimeout(helloTimer);
       for (const [key, w] of this.waiting) if (w.socket === socket) this.waiting.delete(key);
+      for (const [lock, line] of this.inLine) {
+        const rest = line.filter((w) => w.socket !== socket);
+        if (rest.length > 0) this.inLine.set(lock, rest);
+        else this.inLine.delete(lock);
+      }
     });
     socket.on('error', () => {});
     socket.on('message', (data) => {
@@ -135,7 +146,8 @@ export class ClientApi {
         throw new Error(`unhandled client request ${JSON.stringify(never)}`);
       }
     }
-    this.waiting.set(key, { socket, clientId: req.id, startedAt: performance.now(), part: request.part });
+    const waitFor = req.type === 'lock' && req.wait === true && req.op.type === 'acquire' ? { lock: req.op.lock, owner: req.op.owner, ttlMs: req.op.ttlMs } : undefined;
+    this.waiting.set(key, { socket, clientId: req.id, startedAt: performance.now(), part: request.part, ...(waitFor ? { waitFor } : {}) });
     this.host.submit(request);
   }
 
@@ -147,8 +159,37 @@ export class ClientApi {
     if (!w) return; // the client went away; nothing to do
     this.waiting.delete(body.id);
     const out = toClientReply(w.clientId, reply.part, reply.body);
+    if (w.waitFor && out.ok && (out.result as { kind?: unknown } | undefined)?.kind === 'queued') {
+      // In line: the answer comes when the log hands this owner the lock (lockApplied).
+      const line = this.inLine.get(w.waitFor.lock) ?? [];
+      line.push(w);
+      this.inLine.set(w.waitFor.lock, line);
+      this.lockApplied(w.waitFor.lock);
+      return;
+    }
     this.host.onAnswered(performance.now() - w.startedAt, out.ok);
     this.send(w.socket, out);
+  }
+
+  /**
+   * A lock command was applied here (its effects durable): answer the acquires in line whose
+   * owner now holds the lock. A promoted waiter's lease began when the log handed it over,
+   * after the client sent its acquire, so the client's count from its send stays on the
+   * safe side; it keeps the lease with keepalive (or acquire) as usual.
+   */
+  lockApplied(lock: string): void {
+    const line = this.inLine.get(lock);
+    if (!line) return;
+    const holder = this.host.lockHolder(lock);
+    if (!holder) return;
+    const [granted, rest] = [line.filter((w) => w.waitFor?.owner === holder.owner), line.filter((w) => w.waitFor?.owner !== holder.owner)];
+    if (rest.length > 0) this.inLine.set(lock, rest);
+    else this.inLine.delete(lock);
+    for (const w of granted) {
+      const result = { ok: true, kind: 'granted', granted: true, lock, owner: holder.owner, token: holder.token, ttlMs: w.waitFor!.ttlMs, renewed: false, waited: true };
+      this.host.onAnswered(performance.now() - w.startedAt, true);
+      this.send(w.socket, { type: 'reply', id: w.clientId, ok: true, result });
+    }
   }
 
   private send(socket: WebSocket, frame: ClientReply): void {

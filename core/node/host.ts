@@ -76,6 +76,10 @@ export class NodeHost {
         mode: options.mode,
         submit: (request) => this.input({ kind: 'request', request, nowMs: this.clock.nowMs() }),
         status: () => this.status(),
+        lockHolder: (lock) => {
+          const view = this.node.locks.queryLocal({ type: 'holder', lock }) as { ok: boolean; kind?: string; holder?: { owner: string; token: number } | null };
+          return view.ok && view.kind === 'holder' && view.holder ? view.holder : undefined;
+        },
         onAnswered: (ms, ok) => this.stats.record(ms, ok),
       },
       options.token,
@@ -181,7 +185,8 @@ export class NodeHost {
       const body = ev.body as { kind?: string; type?: string };
       this.note({ t, kind: `${ev.part}.${body.kind ?? body.type ?? 'event'}`, detail: ev.body });
     }
-    if (ready.send.length === 0 && ready.replies.length === 0) return;
+    const locksApplied = appliedLockNames(ready.events);
+    if (ready.send.length === 0 && ready.replies.length === 0 && locksApplied.length === 0) return;
     const dispatch = (): void => {
       for (const s of ready.send) {
         this.transport.send(s.to, s.msg.part, s.msg.body);
@@ -189,6 +194,7 @@ export class NodeHost {
         this.note({ t, kind: 'msg', from: this.options.id, to: s.to, type: `${s.msg.part}.${body.type ?? body.kind ?? '?'}` });
       }
       for (const r of ready.replies) this.clientApi.deliver(r);
+      for (const lock of locksApplied) this.clientApi.lockApplied(lock);
     };
     if (ready.persist.length === 0 && this.durable === undefined) dispatch();
     else void this.durable.then(dispatch, () => {});
@@ -257,6 +263,19 @@ export class NodeHost {
     await this.durable.catch(() => {});
     await this.log.close();
   }
+}
+
+/** Names of the locks that lock commands applied in this batch touched. */
+function appliedLockNames(events: readonly Tagged[]): string[] {
+  const names = new Set<string>();
+  for (const ev of events) {
+    if (ev.part !== 'paxos') continue;
+    const body = ev.body as { kind?: string; value?: { kind?: string; command?: { op?: { service?: string; cmd?: { lock?: unknown } } } } };
+    if (body.kind !== 'applied' || body.value?.kind !== 'cmd') continue;
+    const op = body.value.command?.op;
+    if (op?.service === 'locks' && typeof op.cmd?.lock === 'string') names.add(op.cmd.lock);
+  }
+  return [...names];
 }
 
 function round2(x: number): number {

@@ -56,7 +56,17 @@ export const clientRequestSchemas = {
     local: z.boolean().optional(),
     ...session,
   }),
-  lock: z.object({ type: z.literal('lock'), id: requestIdSchema, op: lockOpSchema, ...session }),
+  lock: z.object({
+    type: z.literal('lock'),
+    id: requestIdSchema,
+    op: lockOpSchema,
+    /**
+     * acquire only: when the owner is queued, answer once it holds the lock (waiting in line
+     * on the node) instead of answering "queued" and letting the client poll.
+     */
+    wait: z.boolean().optional(),
+    ...session,
+  }),
   txn: z.object({ type: z.literal('txn'), id: requestIdSchema, ops: z.array(microOpSchema).min(1).max(256), ...session }),
   /**
    * A membership change through the Paxos log (the `membership` service): join (or

@@ -84,6 +84,30 @@ describe('a 3-node cluster on real processes', () => {
     await waitFor(`${old} to catch up to slot ${target}`, () => ((paxosOf(old).chosenUpTo ?? 0) >= target ? true : undefined), 20_000);
   });
 
+  it('an acquire with wait: true waits in line on the node and is answered when the lock is handed over', async () => {
+    const lockCall = (op: Record<string, unknown>, wait = false) => client.call({ type: 'lock', op, ...(wait ? { wait: true } : {}) } as never);
+    const a = await waitFor('A holds the lock', async () => {
+      const { reply } = await lockCall({ type: 'acquire', lock: 'line', owner: 'A', ttlMs: 30_000 });
+      return reply.ok ? (reply.result as { kind: string; token: number }) : undefined;
+    });
+    expect(a.kind).toBe('granted');
+    // B uses its own session: a client waits for one request at a time.
+    const other = new ClusterClient({ endpoints: () => cluster.endpoints(), token: cluster.token, client: 'it-b', timeoutMs: 10_000 });
+    let answered = false;
+    const b = other.call({ type: 'lock', op: { type: 'acquire', lock: 'line', owner: 'B', ttlMs: 30_000 }, wait: true } as never).then((r) => {
+      answered = true;
+      return r.reply;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false); // B waits in line while A holds the lock
+    const rel = await lockCall({ type: 'release', lock: 'line', owner: 'A', token: a.token });
+    expect(rel.reply.ok).toBe(true);
+    const granted = await b;
+    other.close();
+    expect(granted).toMatchObject({ ok: true, result: { kind: 'granted', owner: 'B' } });
+    expect((granted as { result: { token: number } }).result.token).toBeGreaterThan(a.token);
+  });
+
   it('refuses bad frames with clear errors and changes nothing', async () => {
     await write('guarded', 1);
     const port = cluster.endpoints()[0]!.port;
