@@ -34,6 +34,12 @@ export interface PaxosHarnessOptions<Cmd, Res> {
   /** A fresh service for a replica; called again on every restart. */
   makeService: (id: NodeId, incarnation: number) => ReplicatedService<Cmd, Res>;
   bugs?: PaxosConfig['bugs'];
+  /**
+   * PaxosConfig.snapshotEverySlots. Unset: derived from the seed, so a sweep covers both
+   * replicas that snapshot and compact every few slots (and ship snapshots to replicas that
+   * fall behind the floor) and replicas that never do.
+   */
+  snapshotEverySlots?: number;
   nemesis?: Partial<NemesisOptions>;
   client?: Partial<PaxosClientOptions>;
 }
@@ -71,6 +77,7 @@ export class PaxosHarness<Cmd, Res> {
           members: nodes,
           ...DEFAULT_PAXOS_TIMING,
           seed: streamSeed(opts.seed, `replica/${id}/${incarnation}`),
+          snapshotEverySlots: opts.snapshotEverySlots ?? (opts.seed % 2 === 0 ? 8 + (opts.seed % 13) : 0),
           ...(opts.bugs ? { bugs: opts.bugs } : {}),
         };
         const replica = new PaxosReplica<Cmd, Res>(config, this.watchLeaderCommands(opts.makeService(id, incarnation)), durable);
@@ -168,6 +175,8 @@ export class PaxosHarness<Cmd, Res> {
     if (service.onLeadership) wrapped.onLeadership = (nowMs) => service.onLeadership?.(nowMs);
     if (service.afterApply) wrapped.afterApply = (c, r, i, nowMs) => service.afterApply?.(c, r, i, nowMs);
     if (service.queryLocal) wrapped.queryLocal = (c) => (service.queryLocal as (c: Cmd) => Res).call(service, c);
+    if (service.snapshotState) wrapped.snapshotState = () => service.snapshotState?.();
+    if (service.restoreSnapshot) wrapped.restoreSnapshot = (state) => service.restoreSnapshot?.(state);
     return wrapped;
   }
 
