@@ -189,6 +189,12 @@ export class NodeHost {
     if (ready.send.length === 0 && ready.replies.length === 0 && locksApplied.length === 0) return;
     const dispatch = (): void => {
       for (const s of ready.send) {
+        if (s.to === this.options.id) {
+          // A message to itself (the Paxos leader's own accept and vote): delivered locally,
+          // after this batch's records are durable like any other send, on a later turn.
+          setImmediate(() => this.input({ kind: 'message', from: this.options.id, msg: s.msg, nowMs: this.clock.nowMs() }));
+          continue;
+        }
         this.transport.send(s.to, s.msg.part, s.msg.body);
         const body = s.msg.body as { type?: string; kind?: string };
         this.note({ t, kind: 'msg', from: this.options.id, to: s.to, type: `${s.msg.part}.${body.type ?? body.kind ?? '?'}` });

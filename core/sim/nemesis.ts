@@ -26,6 +26,7 @@ export interface NemesisTarget {
   resume(id: NodeId): void;
   /** Optional: lets targeted scenarios react to what nodes persist. */
   watchPersist?(watch: (node: NodeId, records: readonly unknown[]) => void): void;
+  watchSend?(watch: (node: NodeId, messages: readonly { to: NodeId; msg: unknown }[]) => void): void;
   clock(id: NodeId): { setRate(virtualMs: number, rate: number): void; jump(virtualMs: number, jumpMs: number): void };
 }
 

@@ -176,15 +176,16 @@ function staleAccept(ctx: ScriptContext): void {
     w.after(2500 + ctx.prng.next() * 1000, cycle);
   };
   w.after(500, cycle);
-  w.watchPersist?.((node, records) => {
+  w.watchSend?.((node, messages) => {
     if (ctx.stopped() || phase !== 'strike-a' || node !== ctx.leader()) return;
-    if (!records.some((r) => recordType(r) === 'accepted' && ballotNode(r) === node)) return;
-    // (1) Everything this step sends is lost, then the leader dies.
+    if (!messages.some((m) => m.to !== node && recordType(m.msg) === 'accept')) return;
+    // (1) The accepts this step sends to the others are lost (the one to itself is local:
+    // the leader accepts its own proposal), then the leader dies.
     phase = 'wait-b';
     a = node;
     for (const to of w.nodeIds) if (to !== node) w.network.cut(node, to);
     w.timeline.record(w.now, 'partition', `${node}'s accepts are all lost`);
-    w.after(0, () => {
+    w.after(1, () => {
       w.network.healAll();
       w.crash(node);
       waitForB(node, 0);

@@ -87,6 +87,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
   private readonly tornPrng: Prng;
   private readonly tornWindowMs: number;
   private readonly persistWatchers: Array<(node: NodeId, records: readonly Rec[]) => void> = [];
+  private readonly sendWatchers: Array<(node: NodeId, messages: readonly { to: NodeId; msg: unknown }[]) => void> = [];
   /** Counters for reports and benchmarks. */
   readonly stats = { events: 0, steps: 0, delivered: 0, requests: 0, replies: 0 };
 
@@ -182,6 +183,11 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
    */
   watchPersist(watch: (node: NodeId, records: readonly Rec[]) => void): void {
     this.persistWatchers.push(watch);
+  }
+
+  /** Calls `watch` with a step's messages just before they go on the network (cuts set now apply). */
+  watchSend(watch: (node: NodeId, messages: readonly { to: NodeId; msg: unknown }[]) => void): void {
+    this.sendWatchers.push(watch);
   }
 
   /** Processes events until `stop()` holds, the queue runs dry, or virtual time passes `untilMs`. */
@@ -362,9 +368,16 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     }
     const network = this.network;
     const now = this.nowValue;
+    if (ready.send.length > 0) for (const watch of this.sendWatchers) watch(node.id, ready.send);
     for (const env of ready.send) {
       const to = this.nodes.get(env.to);
       if (to === undefined) continue; // addressed outside the cluster: nobody receives it
+      if (to === node) {
+        // A message to itself never crosses the network: the host hands it back locally,
+        // right after this batch is durable (a crash before then loses it, as here).
+        this.queue.push({ atMs: now, seq: 0, kind: 'deliver', node: to, from: node.id, msg: env.msg });
+        continue;
+      }
       for (const delay of network.transmit(node.id, env.to)) {
         const msg = this.opts.cloneMessages === true ? structuredClone(env.msg) : env.msg;
         this.queue.push({ atMs: now + delay, seq: 0, kind: 'deliver', node: to, from: node.id, msg });

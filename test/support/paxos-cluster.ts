@@ -328,6 +328,7 @@ export class PaxosCluster {
       if (record.type === 'accepted') node.durableAccepted.set(record.slot, record.ballot);
     }
     // 2. only then send, checking that what the messages claim is durable
+    const selfMessages: PaxosMsg<string>[] = [];
     for (const { to, msg } of ready.send) {
       if (msg.type === 'promise' && compareBallots(node.durablePromised, msg.ballot) < 0) {
         this.violations.push(`${id} sent a promise for ${JSON.stringify(msg.ballot)} before persisting it`);
@@ -338,13 +339,17 @@ export class PaxosCluster {
           this.violations.push(`${id} sent accepted(slot ${msg.slot}) before persisting it`);
         }
       }
-      if (!this.cutLinks.has(`${id}>${to}`)) this.network.push({ from: id, to, msg });
+      if (to === id) selfMessages.push(msg);
+      else if (!this.cutLinks.has(`${id}>${to}`)) this.network.push({ from: id, to, msg });
     }
     for (const reply of ready.replies) this.replies.set(reply.id, reply);
     for (const event of ready.events) {
       this.events.push({ node: id, event });
       if (event.kind === 'learned') this.noteLearned(id, event.slot, JSON.stringify(event.value));
     }
+    // A message a node sends itself never crosses the network: its host delivers it
+    // locally, right after this batch is durable (the leader's own accept and vote).
+    for (const msg of selfMessages) if (node.up) this.stepNode(id, { kind: 'message', from: id, msg, nowMs: node.clockMs });
     return ready;
   }
 

@@ -22,6 +22,15 @@ class MemNode {
     const ready = this.node.machine.step(input);
     this.durable.push(...ready.persist);
     this.readies.push(ready);
+    // Messages to itself (the leader's own accept and vote) are delivered locally once the
+    // batch is durable, as the host does; their effects are folded into this step's Ready.
+    for (const s of ready.send) {
+      if (s.to !== 'n1') continue;
+      const more = this.step({ kind: 'message', from: 'n1', msg: s.msg, nowMs: this.nowMs });
+      ready.persist.push(...more.persist);
+      ready.replies.push(...more.replies);
+      ready.events.push(...more.events);
+    }
     return ready;
   }
 

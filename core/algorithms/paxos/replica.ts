@@ -213,8 +213,9 @@ export class PaxosReplica<Cmd, Res>
         this.behaviour.tick();
         break;
       case 'message':
-        if (input.from !== this.id && this.electorate.has(input.from)) this.receive(input.from, input.msg);
-        else if (input.from !== this.id) this.receiveFromLearner(input.from, input.msg);
+        if (input.from === this.id) this.receiveFromSelf(input.msg);
+        else if (this.electorate.has(input.from)) this.receive(input.from, input.msg);
+        else this.receiveFromLearner(input.from, input.msg);
         break;
       case 'request':
         this.request(input.request);
@@ -892,6 +893,26 @@ export class PaxosReplica<Cmd, Res>
     this.dispatch(leader);
   }
 
+  /**
+   * Messages a leader sends itself (see startSlot): its accept, answered like any
+   * acceptor's once the record is written, and that answer, counted as its vote. Anything
+   * else, or anything from an older leadership, is ignored: a replica never follows itself.
+   */
+  private receiveFromSelf(msg: PaxosMsg<Cmd>): void {
+    if (this.leader === undefined || !('ballot' in msg) || !ballotEquals(msg.ballot, this.ballot)) return;
+    if (compareBallots(msg.ballot, this.promised) < 0) return;
+    if (msg.type === 'accept') {
+      const already = this.log.acceptedAt(msg.slot);
+      if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
+        this.log.accept(msg.slot, msg.ballot, msg.value);
+        this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
+      }
+      this.send(this.id, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
+    } else if (msg.type === 'accepted') {
+      this.stepLeader(this.id, msg);
+    }
+  }
+
   private stepLeader(from: NodeId, msg: ProposerMsg<Cmd>): void {
     const leader = this.leader;
     if (leader === undefined || !ballotEquals(msg.ballot, this.ballot)) return;
@@ -982,13 +1003,16 @@ export class PaxosReplica<Cmd, Res>
     if (!ballotEquals(this.promised, this.ballot)) {
       throw new Error(`leader ${this.id} at ${JSON.stringify(this.ballot)} has promised ${JSON.stringify(this.promised)}`);
     }
-    // The leader is also an acceptor: its own acceptance is durable before it counts as a vote.
-    this.log.accept(slot, this.ballot, value);
-    this.out.persist.push({ type: 'accepted', slot, ballot: this.ballot, value });
     const inFlight: InFlightSlot<Cmd> = { value, votes: new QuorumTracker(this.electorate), sentAtMs: this.nowMs };
     leader.inFlight.set(slot, inFlight);
-    this.broadcast({ type: 'accept', ballot: this.ballot, slot, value, chosenUpTo: this.log.chosenUpTo });
-    if (inFlight.votes.vote(this.id)) this.commit(leader, slot, inFlight);
+    // The leader is also an acceptor, and it accepts the way the others do: it sends the
+    // accept to itself too. Nothing in this batch is persisted, so the accepts leave at once
+    // and every acceptor — the leader included — writes its record in parallel; the
+    // leader's own vote arrives as an `accepted` message, which hosts deliver locally and
+    // only once that record is durable (persist before send). One fsync on the commit path.
+    const accept: PaxosMsg<Cmd> = { type: 'accept', ballot: this.ballot, slot, value, chosenUpTo: this.log.chosenUpTo };
+    this.broadcast(accept);
+    this.send(this.id, accept);
   }
 
   private commit(leader: LeaderState<Cmd>, slot: number, inFlight: InFlightSlot<Cmd>): void {
@@ -1037,7 +1061,7 @@ export class PaxosReplica<Cmd, Res>
         value: inFlight.value,
         chosenUpTo: this.log.chosenUpTo,
       };
-      for (const peer of this.peers) if (!inFlight.votes.granted.has(peer)) this.send(peer, accept);
+      for (const voter of this.electorate) if (!inFlight.votes.granted.has(voter)) this.send(voter, accept);
     }
   }
 
