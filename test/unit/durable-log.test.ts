@@ -129,6 +129,37 @@ describe('durable log', () => {
     await log.close();
   });
 
+  it('appends made in many later turns while one slow sync runs all share the next sync', async () => {
+    const stats = newDurableLogStats();
+    const { log } = await DurableLog.open<Rec>(path, { stats });
+    // Hold the first fdatasync until every later append has been made, each in its own
+    // turn of the event loop (as messages and client requests arrive on a busy node).
+    const handle = (log as unknown as { handle: { datasync(): Promise<void> } }).handle;
+    const realSync = handle.datasync.bind(handle);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    handle.datasync = async () => {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return realSync();
+    };
+    const all = [log.append({ type: 'a', n: 0 })];
+    await new Promise((r) => setImmediate(r)); // the first write has started and waits in its sync
+    for (let n = 1; n <= 30; n++) {
+      all.push(log.append({ type: 'b', n }));
+      await new Promise((r) => setImmediate(r));
+    }
+    release();
+    await Promise.all(all);
+    // One sync for the first record, ONE more for the thirty that queued behind it.
+    expect(stats.syncs).toBe(2);
+    expect(((await recordsOnDisk()) as Rec[]).map((r) => r.n)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    await log.close();
+  });
+
   it('a torn header at the tail is truncated and reported with its offset', async () => {
     const { log } = await DurableLog.open<Rec>(path);
     await log.appendAll([{ type: 'x', n: 1 }, { type: 'x', n: 2 }]);
