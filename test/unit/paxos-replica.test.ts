@@ -109,6 +109,25 @@ describe('replication', () => {
     expect(c.violations).toEqual([]);
   });
 
+  it('the leader accepts its own proposal like any acceptor: accepts leave before any fsync, its vote only after its record', () => {
+    const c = clusterWithLeader();
+    const before = c.node('n1').readies.length;
+    c.propose('n1', 'a');
+    const [proposeStep, selfAccept, selfVote] = c.node('n1').readies.slice(before);
+    // 1. The propose step persists nothing, so its accepts (to the peers AND to itself) go out at once.
+    expect(proposeStep!.persist).toEqual([]);
+    expect(proposeStep!.send.filter((e) => e.msg.type === 'accept').map((e) => e.to).sort()).toEqual(['n1', 'n2', 'n3']);
+    // 2. Its own accept, delivered locally: the record first, then the vote it sends itself.
+    expect(selfAccept!.persist).toEqual([expect.objectContaining({ type: 'accepted', slot: 1 })]);
+    expect(selfAccept!.send).toEqual([{ to: 'n1', msg: expect.objectContaining({ type: 'accepted', slot: 1 }) }]);
+    // 3. That vote, delivered locally once the record is durable, is one of the two a majority needs.
+    expect(selfVote).toBeDefined();
+    expect(c.status('n1').chosenUpTo).toBe(0);
+    c.deliver({ type: 'accept', to: 'n2' });
+    c.deliver({ type: 'accepted', from: 'n2' });
+    expect(c.status('n1').chosenUpTo).toBe(1);
+  });
+
   it('the leader replies only once the command is applied', () => {
     const c = clusterWithLeader();
     const r = c.propose('n1', 'a');
