@@ -3,15 +3,16 @@
  * a torn log tail repaired on restart, and bad input refused without harm.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Cluster } from '../../core/supervisor/cluster';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { waitFor } from '../support/wait';
+import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
 let cluster: Cluster;
+let t: TestCluster | undefined;
 let dataDir: string;
 let client: ClusterClient;
 
@@ -54,19 +55,15 @@ async function rawExchange(port: number, frames: (string | Buffer)[], opts: { or
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'faultline-it-'));
-  cluster = await Cluster.start({ nodes: 3, dataDir, nodeArgs: ['--mode', 'paxos'] });
+  t = await startTestCluster('it', { nodes: 3, nodeArgs: ['--mode', 'paxos'] });
+  ({ cluster, dataDir } = t);
   client = new ClusterClient({ endpoints: () => cluster.endpoints(), token: cluster.token, client: 'it', timeoutMs: 1_500 });
   await waitFor('a leader', leader, 20_000);
 }, 60_000);
 
 afterAll(async () => {
   client?.close();
-  const pids = cluster ? cluster.views().map((v) => v.pid).filter((p): p is number => p !== undefined) : [];
-  await cluster?.stop();
-  // No orphan: every node process is gone.
-  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
-  await rm(dataDir, { recursive: true, force: true });
+  await stopTestCluster(t);
 });
 
 describe('a 3-node cluster on real processes', () => {

@@ -7,9 +7,6 @@
  *    write loses it, and the register checker catches the lost write with evidence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HashRing } from '../../core/algorithms/ring';
 import { parseHistory } from '../../core/check/history';
 import { checkRegister } from '../../core/check/register';
@@ -20,23 +17,19 @@ import { RegisterWorkload } from '../../core/supervisor/workload/register';
 import { TxnWorkload } from '../../core/supervisor/workload/txn';
 import { runWorkload } from '../../core/supervisor/workload/run-workload';
 import { waitFor } from '../support/wait';
+import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
 const shortPlan = { baselineMs: 1_500, tailMs: 3_000, faultMs: [1_500, 2_500] as [number, number], quietMs: [800, 1_500] as [number, number] };
 
 describe('5 nodes, quorum mode, under faults', () => {
+  let t: TestCluster | undefined;
   let cluster: Cluster;
   let tracker: LeaderTracker;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'faultline-guarantees-'));
-    cluster = await Cluster.start({ nodes: 5, dataDir, nodeArgs: ['--mode', 'quorum'] });
-    tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
+    t = await startTestCluster('guarantees', { nodes: 5, nodeArgs: ['--mode', 'quorum'] });
+    ({ cluster, tracker } = t);
   }, 90_000);
-  afterAll(async () => {
-    tracker?.close();
-    await cluster?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => stopTestCluster(t), 60_000);
 
   it('registers stay linearizable under kill -9 of the leader and partitions of the leader and a minority', async () => {
     const result = await runWorkload(cluster, {
@@ -73,16 +66,13 @@ describe('5 nodes, quorum mode, under faults', () => {
 });
 
 describe('5 nodes, async mode: the negative control', () => {
+  let t: TestCluster | undefined;
   let cluster: Cluster;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'faultline-async-'));
-    cluster = await Cluster.start({ nodes: 5, dataDir, nodeArgs: ['--mode', 'async', '--async-copy-delay-ms', '2000'] });
+    t = await startTestCluster('async', { nodes: 5, nodeArgs: ['--mode', 'async', '--async-copy-delay-ms', '2000'] });
+    ({ cluster } = t);
   }, 90_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => stopTestCluster(t), 60_000);
 
   it('a primary killed right after acknowledging loses the write, and the checker says so', async () => {
     const key = 'precious';

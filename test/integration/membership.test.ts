@@ -5,21 +5,19 @@
  * every key still reads back its last value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HashRing } from '../../core/algorithms/ring';
 import { Cluster } from '../../core/supervisor/cluster';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { ringStatusOf } from '../../core/supervisor/membership-ops';
 import { PanelApi } from '../../core/supervisor/panel-api';
 import { waitFor } from '../support/wait';
+import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
 const REPLICAS = 3;
 const KEYS = Array.from({ length: 40 }, (_, i) => `key-${i}`);
 
 let cluster: Cluster;
-let dataDir: string;
+let t: TestCluster | undefined;
 let client: ClusterClient;
 /** Keys each node reported moving (repl `key-moved` events), since the last reset. */
 let moved = new Set<string>();
@@ -61,8 +59,8 @@ function changedKeys(before: readonly string[], after: readonly string[], keys: 
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'faultline-membership-'));
-  cluster = await Cluster.start({ nodes: 3, dataDir, nodeArgs: ['--mode', 'quorum'] });
+  t = await startTestCluster('membership', { nodes: 3, nodeArgs: ['--mode', 'quorum'] });
+  ({ cluster } = t);
   cluster.on('events', (_id, events) => {
     for (const e of events) {
       if (e.kind === 'repl.key-moved') moved.add((e.detail as { key: string }).key);
@@ -78,10 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
-  const pids = cluster ? cluster.views().map((v) => v.pid).filter((p): p is number => p !== undefined) : [];
-  await cluster?.stop();
-  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
-  await rm(dataDir, { recursive: true, force: true });
+  await stopTestCluster(t);
 });
 
 const lastValue = (i: number): string => (i % 2 === 0 ? `v1-${i}` : `v0-${i}`);

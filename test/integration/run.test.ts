@@ -16,6 +16,7 @@ import { checkLocks } from '../../core/check/locks';
 import { checkRegister } from '../../core/check/register';
 import { run as runCommand } from '../../core/cli/commands/run';
 import { Cluster } from '../../core/supervisor/cluster';
+import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 import { LeaderTracker } from '../../core/supervisor/leader-tracker';
 import { LockWorkload } from '../../core/supervisor/workload/lock';
 import { runWorkload } from '../../core/supervisor/workload/run-workload';
@@ -53,19 +54,14 @@ describe('faultline run, register workload (CLI)', () => {
 });
 
 describe('faultline run, lock workload (real cluster)', () => {
+  let t: TestCluster | undefined;
   let cluster: Cluster;
   let tracker: LeaderTracker;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'faultline-run-it-'));
-    cluster = await Cluster.start({ nodes: 3, dataDir });
-    tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
+    t = await startTestCluster('run-it', { nodes: 3 });
+    ({ cluster, tracker } = t);
   }, 90_000);
-  afterAll(async () => {
-    tracker?.close();
-    await cluster?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => stopTestCluster(t), 60_000);
 
   it('pause (SIGSTOP/SIGCONT) with fencing: lock safety holds and every node is up again afterwards', async () => {
     const result = await runWorkload(cluster, {
@@ -96,7 +92,7 @@ describe('faultline run, lock workload (real cluster)', () => {
   it('no fencing + a client process SIGSTOPped past its lease: checkLocks catches the stale-token write', async () => {
     // Client 0 runs as its own process and is frozen by a real SIGSTOP between its lease check and its write.
     const workload = new LockWorkload({ ttlMs: 800, fencing: false, gcPauseMs: 2_500, gcSigstop: true });
-    const historyFile = join(dataDir, 'gc-pause-history.jsonl');
+    const historyFile = join(t!.dataDir, 'gc-pause-history.jsonl');
     const result = await runWorkload(cluster, { workload, clients: 4, rate: 50, durationMs: 12_000, seed: 22, faults: [], historyFile });
     expect(result.verdict.valid).toBe(false);
     const violations = (result.verdict.evidence as { violations: { code: string; key: string; operations: { value?: unknown }[] }[] }).violations;
