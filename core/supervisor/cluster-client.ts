@@ -46,6 +46,7 @@ export class ClusterClient {
   private rr = 0;
   private seq = 0;
   private leaderHint: string | undefined;
+  private ring: { signature: string; ring: HashRing } | undefined;
   readonly load = new Map<string, number>();
 
   constructor(private readonly options: ClusterClientOptions) {
@@ -102,15 +103,24 @@ export class ClusterClient {
       }
       case 'ring': {
         if (key === undefined) return this.prng.pick(eps).id;
-        const ring = new HashRing();
-        for (const e of eps) ring.add(e.id, e.weight ?? 1);
-        return ring.owner(key);
+        return this.ringOf(eps).owner(key);
       }
       default: {
         const never: never = this.options.policy as never;
         throw new Error(`unknown policy ${String(never)}`);
       }
     }
+  }
+
+  /** The ring of these endpoints, rebuilt only when the set of nodes or weights changes. */
+  private ringOf(eps: readonly Endpoint[]): HashRing {
+    const signature = eps.map((e) => `${e.id}:${e.weight ?? 1}`).join(',');
+    if (this.ring === undefined || this.ring.signature !== signature) {
+      const ring = new HashRing();
+      for (const e of eps) ring.add(e.id, e.weight ?? 1);
+      this.ring = { signature, ring };
+    }
+    return this.ring.ring;
   }
 
   private connect(id: string): Promise<NodeClient | undefined> {
