@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,11 +65,15 @@ describe('faultline check (real process)', () => {
 
   it('exits 3 when --timeout runs out before a verdict', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-check-'));
-    const file = join(dir, 'big.jsonl');
-    const ops = simulateRegisterHistory({ seed: 11, ops: 6000, clients: 10, keys: 1, valueRange: 3 });
-    writeFileSync(file, ops.map(({ index: _index, ...op }) => JSON.stringify(op)).join('\n'));
-    const r = faultline('--model', 'register', '--timeout', '0.001', file);
-    expect(r.status).toBe(3);
-    expect(r.lines[0]).toMatchObject({ file, valid: 'unknown' });
+    try {
+      const file = join(dir, 'big.jsonl');
+      const ops = simulateRegisterHistory({ seed: 11, ops: 6000, clients: 10, keys: 1, valueRange: 3 });
+      writeFileSync(file, ops.map(({ index: _index, ...op }) => JSON.stringify(op)).join('\n'));
+      const r = faultline('--model', 'register', '--timeout', '0.001', file);
+      expect(r.status).toBe(3);
+      expect(r.lines[0]).toMatchObject({ file, valid: 'unknown' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Cluster } from '../../supervisor/cluster';
+import { createDataDir } from '../../supervisor/data-dir';
 import { PanelApi } from '../../supervisor/panel-api';
 import { healthLine } from '../health';
 
@@ -15,7 +13,8 @@ Starts N node processes on 127.0.0.1, the supervisor they register with, and the
 endpoint. Prints where everything listens and a health line every few seconds.
 Ctrl-C stops every node (no process is left behind, even if this one is killed).
   --nodes N      cluster size (3..9, default 5)
-  --data DIR     data directory (default: a fresh temp directory)
+  --data DIR     data directory, kept after stopping (default: a fresh temp directory,
+                 removed when the cluster stops)
   --mode M       replication mode for key-value requests (default quorum)
   --quiet        print only the listening addresses`;
 
@@ -49,7 +48,14 @@ export async function run(args: string[]): Promise<number> {
     console.error(`faultline up: --mode must be quorum, async or sloppy, got "${values.mode}"`);
     return 2;
   }
-  const dataDir = values.data ? resolve(values.data) : await mkdtemp(join(tmpdir(), 'faultline-'));
+  let data;
+  try {
+    data = await createDataDir(values.data);
+  } catch (e) {
+    console.error(`faultline up: cannot use the data directory: ${(e as Error).message}`);
+    return 2;
+  }
+  const dataDir = data.path;
   const started = performance.now();
   console.log(`Starting ${nodes} nodes (data in ${dataDir}) …`);
   let cluster: Cluster;
@@ -59,6 +65,7 @@ export async function run(args: string[]): Promise<number> {
     });
   } catch (e) {
     console.error(`faultline up: the cluster did not start: ${(e as Error).message}`);
+    await data.dispose();
     return 4;
   }
   const instructorToken = randomBytes(18).toString('base64url');
@@ -90,6 +97,7 @@ export async function run(args: string[]): Promise<number> {
   console.log('\nStopping every node …');
   panel.close();
   await cluster.stop();
-  console.log('Stopped.');
+  await data.dispose();
+  console.log(data.temporary ? `Stopped (removed ${dataDir}).` : `Stopped (data kept in ${dataDir}).`);
   return 0;
 }
