@@ -1,88 +1,568 @@
 /**
- * The panel's one WebSocket to the supervisor (/panel). The supervisor sends a snapshot,
- * then batches of changes; the panel sends commands, which need the instructor token
- * (viewers are read-only). The renderer imports these types; the supervisor validates
- * every command with these schemas.
+ * The panel's one WebSocket to the supervisor (/panel), protocol version 2.
+ *
+ * Server -> panel: `hello` (role, protocol), then a `snapshot` (the whole state at `seq`),
+ * then `changes` batches with consecutive `seq`. A panel that sees a gap in `seq` (or
+ * reconnects) sends `{type:'resync'}` and gets a fresh snapshot. Panel -> server:
+ * `{type:'command', id, command}` answered by `{type:'reply', id, ok, result? | code, message}`;
+ * viewers are refused with READ_ONLY on every command.
+ *
+ * Time: every `...AtMs`/`atMs`/`sendAt`/`recvAt` is on ONE base, ms since the Lab started
+ * on the supervisor's clock. Node times are corrected by the skew the supervisor set, and a
+ * receipt is never placed before its send, so no arrow runs backwards. `nowMs` in a
+ * snapshot or batch is the supervisor's time when it was sent (for countdowns).
+ *
+ * The renderer imports these TYPES only (`import type`); the supervisor validates every
+ * incoming frame with the zod schemas below.
  */
 import { z } from 'zod';
 import { PARTITION_SHAPES } from '../algorithms/common/partitions';
 import { linkFaultSchema } from './control';
 
+export const PANEL_PROTOCOL_VERSION = 2 as const;
+
+/** How nodes serve key-value requests (node --mode). */
+export const KV_MODES = ['paxos', 'quorum', 'async', 'sloppy'] as const;
+export type KvMode = (typeof KV_MODES)[number];
+/** Multiplies heartbeat/election timeouts, detector interval and deviation, lease TTLs and client timeouts. */
+export const TIME_SCALES = [1, 3, 10] as const;
+export type TimeScale = (typeof TIME_SCALES)[number];
+export const WORKLOAD_KINDS = ['register', 'lock', 'txn'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+/** The nemesis vocabulary of `faultline run --nemesis`. */
+export const NEMESIS_FAULTS = ['kill', 'kill-leader', 'pause', 'partition', 'drop', 'delay', 'duplicate', 'skew'] as const;
+export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
+export const MIN_NODES = 3;
+export const MAX_NODES = 9;
+
+// ---- panel -> supervisor ---------------------------------------------------------------
+
 const nodeId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a node id: 1-32 letters, digits, _ or -');
 const linkSchema = z.object({ from: nodeId, to: nodeId });
+const clusterSettings = {
+  nodes: z.number().int().min(MIN_NODES).max(MAX_NODES).optional(),
+  mode: z.enum(KV_MODES).optional(),
+  timeScale: z.union([z.literal(1), z.literal(3), z.literal(10)]).optional(),
+};
+
+export const workloadSettingsSchema = z.object({
+  workload: z.enum(WORKLOAD_KINDS),
+  /** Operations per second over all clients. */
+  rate: z.number().int().min(1).max(5_000).default(50),
+  clients: z.number().int().min(1).max(64).default(4),
+  nemesis: z.array(z.enum(NEMESIS_FAULTS)).max(NEMESIS_FAULTS.length).default([]),
+  /** 0: until stopped (capped at one hour). */
+  durationS: z.number().int().min(0).max(3_600).default(0),
+  /** lock: the resource refuses stale tokens (false = the negative control). */
+  fencing: z.boolean().default(true),
+  /** lock: client 0 stalls this long after each grant before writing (a GC pause). */
+  gcPauseMs: z.number().int().min(0).max(600_000).default(0),
+  /** lock, with gcPauseMs: the stall is a real SIGSTOP/SIGCONT of client 0's own process. */
+  gcSigstop: z.boolean().default(false),
+  /** lock: lease length before the time scale multiplies it. */
+  ttlMs: z.number().int().min(10).max(600_000).default(1_500),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+/** What the panel sends (defaults may be omitted). */
+export type WorkloadSettingsInput = z.input<typeof workloadSettingsSchema>;
+/** What the supervisor runs and reports back (every default filled in). */
+export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;
 
 export const panelCommandSchema = z.discriminatedUnion('kind', [
+  // -- cluster lifecycle (the Lab) --
+  /** A fresh cluster (new data). Stops the current one first. Omitted settings keep their value. */
+  z.object({ kind: z.literal('cluster-start'), ...clusterSettings }),
+  /** Every node stops; the data is kept (cluster-start with resume: the same nodes again). */
+  z.object({ kind: z.literal('cluster-stop') }),
+  /** Stop, delete the data, start fresh (with new settings if given). */
+  z.object({ kind: z.literal('cluster-reset'), ...clusterSettings }),
+  /** Start the stopped cluster again from its kept data. */
+  z.object({ kind: z.literal('cluster-resume') }),
+  // -- process faults --
   z.object({ kind: z.literal('kill'), node: nodeId }),
+  z.object({ kind: z.literal('kill-leader') }),
   z.object({ kind: z.literal('restart'), node: nodeId }),
   z.object({ kind: z.literal('pause'), node: nodeId }),
   z.object({ kind: z.literal('resume'), node: nodeId }),
+  // -- network and clock faults --
+  /** isolate-leader needs no node: the supervisor finds the leader. */
   z.object({ kind: z.literal('partition'), shape: z.enum(PARTITION_SHAPES), node: nodeId.optional() }),
+  z.object({ kind: z.literal('isolate-leader') }),
+  /** Exactly these directed links cut (a custom partition); [] removes every cut. */
   z.object({ kind: z.literal('cut'), links: z.array(linkSchema).max(1024) }),
+  /** Sets drop/delay/duplicate/reorder/cut on the link from -> fault.to (replacing its earlier setting). */
   z.object({ kind: z.literal('link-fault'), from: nodeId, fault: linkFaultSchema }),
   z.object({ kind: z.literal('skew'), node: nodeId, skewMs: z.number().int().min(-3_600_000).max(3_600_000) }),
   z.object({ kind: z.literal('heal') }),
-  /** Start a new node (a Paxos learner) and add it to the ring through the log; keys rebalance. */
+  // -- membership --
+  /** Start a new node (a Paxos learner) and add it to the ring through the log; reply result.node. */
   z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
   /** Take a node out of the ring through the log; a node added later is then stopped. */
   z.object({ kind: z.literal('remove-node'), node: nodeId }),
+  // -- workload --
+  z.object({ kind: z.literal('workload-start'), settings: workloadSettingsSchema }),
+  /** Ends the run: the nemesis heals, the history is checked, the verdict arrives as a workload change. */
+  z.object({ kind: z.literal('workload-stop') }),
 ]);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
+export type PanelCommandInput = z.input<typeof panelCommandSchema>;
+export type PanelCommandKind = PanelCommand['kind'];
 
-export const panelRequestSchema = z.object({
-  type: z.literal('command'),
-  id: z.string().min(1).max(64),
-  command: panelCommandSchema,
-});
+export const panelRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('command'), id: z.string().min(1).max(64), command: panelCommandSchema }),
+  /** Sent on a gap in seq: the answer is a fresh snapshot. */
+  z.object({ type: z.literal('resync') }),
+]);
 export type PanelRequest = z.infer<typeof panelRequestSchema>;
+/** What a panel may send (command defaults may be omitted). */
+export type PanelClientMessage = z.input<typeof panelRequestSchema>;
+
+// ---- shared pieces ---------------------------------------------------------------------
 
 export type PanelRole = 'instructor' | 'viewer';
+
+export interface Ballot {
+  readonly round: number;
+  readonly node: string;
+}
+
+export interface Link {
+  readonly from: string;
+  readonly to: string;
+}
+
+// ---- node status (what each node reports, typed) ------------------------------------------
+
+export type PaxosRole = 'follower' | 'candidate' | 'leader';
+
+export interface NodePaxosStatus {
+  readonly id: string;
+  readonly role: PaxosRole;
+  readonly ballot: Ballot;
+  /** The highest ballot this acceptor promised. */
+  readonly promised: Ballot;
+  /** Who this node believes leads (undefined when it does not know). */
+  readonly leader?: string;
+  readonly chosenUpTo: number;
+  readonly appliedUpTo: number;
+  readonly lastAcceptedSlot: number;
+}
+
+/** One slot of a node's log (the last ~20 chosen and everything accepted above). */
+export interface LogSlot {
+  readonly slot: number;
+  /** accepted: this acceptor holds a value; chosen: known chosen; applied: applied to the service. */
+  readonly state: 'accepted' | 'chosen' | 'applied';
+  readonly ballot?: Ballot;
+  /** What the value is, in a few words ("noop", "locks acquire lock0 by c1", "kv write k3"). */
+  readonly summary: string;
+}
+
+/** A lock as one replica holds it: replicated state plus this replica's lease deadline. */
+export interface NodeLockEntry {
+  readonly lock: string;
+  readonly holder: { readonly owner: string; readonly token: number; readonly ttlMs: number; readonly renewedAt: number } | null;
+  readonly waiters: readonly { readonly owner: string; readonly ttlMs: number }[];
+  /** This replica's own-clock deadline for the holder's lease; absent if not tracked. */
+  readonly deadlineMs?: number;
+}
+
+export type ParticipantState = 'working' | 'prepared' | 'in-doubt' | 'committed' | 'aborted';
+export type TxnVote = 'yes' | 'no' | 'read-only';
+export type CoordinatorPhase = 'executing' | 'preparing' | 'deciding' | 'committing' | 'aborting';
+
+/** One node's 2PC view: what it coordinates and what it takes part in. */
+export interface NodeTxnStatus {
+  readonly id: string;
+  readonly mode: 'classic' | 'paxos';
+  readonly coordinating: readonly {
+    readonly txn: string;
+    readonly phase: CoordinatorPhase;
+    readonly participants: readonly string[];
+    readonly votes: Readonly<Record<string, TxnVote>>;
+  }[];
+  readonly participating: readonly {
+    readonly txn: string;
+    readonly coordinator: string;
+    readonly state: ParticipantState;
+    readonly locks: readonly string[];
+    readonly blockedOn?: string;
+  }[];
+  /** key -> txn holding its lock. */
+  readonly locks: Readonly<Record<string, string>>;
+}
+
+export interface NodeRingStatus {
+  readonly epoch: number;
+  readonly members: readonly { readonly id: string; readonly weight: number }[];
+  readonly replMembers: readonly string[];
+  readonly pendingTransfers: number;
+  readonly learner: boolean;
+}
+
+export interface PeerSuspicion {
+  readonly phi: number;
+  readonly suspected: boolean;
+}
+
+export interface NodeTransportStatus {
+  readonly sent: number;
+  readonly received: number;
+  readonly unconnected: number;
+  readonly faultDropped: number;
+  readonly backpressureDropped: number;
+  readonly oversized: number;
+  readonly refused: number;
+  readonly peers: readonly { readonly id: string; readonly connected: boolean }[];
+}
+
+/** What the node measures about the requests it answered over the last second. */
+export interface NodeReportedMetrics {
+  readonly requestsPerSec: number;
+  readonly errorsPerSec: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+}
+
+/** A node's status report (every ~250 ms). */
+export interface NodeStatus {
+  readonly id: string;
+  readonly mode: KvMode;
+  /** The node's own (skewed) clock when it reported. */
+  readonly clockMs: number;
+  readonly skewMs: number;
+  /** The multiplier of its Paxos timers and failure detector. */
+  readonly timeScale: number;
+  readonly paxos: NodePaxosStatus;
+  readonly log: readonly LogSlot[];
+  readonly locks: readonly NodeLockEntry[];
+  readonly txns: NodeTxnStatus;
+  readonly ring: NodeRingStatus;
+  /** Per peer: phi accrual suspicion on this node's clock. */
+  readonly suspicion: Readonly<Record<string, PeerSuspicion>>;
+  readonly transport: NodeTransportStatus;
+  readonly durable: {
+    readonly records: number;
+    readonly bytes: number;
+    readonly compactions: number;
+    readonly snapshotFloor: number;
+  };
+  readonly metrics?: NodeReportedMetrics;
+}
+
+// ---- the supervisor's view -------------------------------------------------------------
 
 export interface NodeMetrics {
   readonly cpuPercent: number;
   readonly rssBytes: number;
-  /** Reported by the node itself over the last second. */
   readonly requestsPerSec?: number;
   readonly errorsPerSec?: number;
   readonly latencyP50Ms?: number;
   readonly latencyP99Ms?: number;
 }
 
+export type NodeLifecycle = 'starting' | 'up' | 'paused' | 'killed' | 'exited' | 'stopped';
+
 export interface PanelNode {
   readonly id: string;
-  readonly lifecycle: 'starting' | 'up' | 'paused' | 'killed' | 'exited' | 'stopped';
+  readonly lifecycle: NodeLifecycle;
   readonly pid: number | undefined;
   readonly port: number | undefined;
+  /** Its control socket to the supervisor is open. */
   readonly connected: boolean;
-  /** The node's last status report (Paxos state, lock table, transactions, suspicion values). */
-  readonly status: Record<string, unknown> | undefined;
+  /** A founding member (Paxos acceptor, 2PC home); false for nodes added later (learners). */
+  readonly founder: boolean;
+  /** The latest status report; undefined before the first one or after it went down. */
+  readonly status: NodeStatus | undefined;
+  /** Supervisor time of that report. */
+  readonly statusAtMs: number | undefined;
   readonly metrics: NodeMetrics | undefined;
   readonly skewMs: number;
+  /** Some peer suspects it (phi over the threshold). */
+  readonly suspected: boolean;
 }
 
-/** One line of the fault timeline. */
+/** Faults on one directed link (only links with a fault are listed). */
+export interface LinkState {
+  readonly from: string;
+  readonly to: string;
+  readonly cut: boolean;
+  readonly drop?: number;
+  readonly duplicate?: number;
+  readonly reorder?: number;
+  readonly delayMs?: number;
+  readonly jitterMs?: number;
+}
+
+export interface LeaderSummary {
+  /** The node that claims leadership under the highest ballot (among nodes up). */
+  readonly node: string | null;
+  readonly ballot: Ballot | null;
+  /** Nodes up that name this leader. */
+  readonly followers: readonly string[];
+  readonly sinceMs: number | null;
+  /** Leader changes since the cluster started. */
+  readonly elections: number;
+  readonly history: readonly { readonly atMs: number; readonly node: string | null; readonly ballot: Ballot | null }[];
+}
+
+export type ClusterState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+
+export type ProgressPhase = 'stopping' | 'spawning' | 'spawned' | 'ready' | 'leader' | 'failed' | 'stopped';
+
+export interface ProgressStep {
+  readonly atMs: number;
+  readonly phase: ProgressPhase;
+  readonly node?: string;
+  readonly message: string;
+}
+
+export interface ClusterInfo {
+  readonly state: ClusterState;
+  /** Increments on every start; a panel can drop per-cluster state when it changes. */
+  readonly generation: number;
+  readonly nodes: number;
+  readonly mode: KvMode;
+  readonly timeScale: TimeScale;
+  /** Data was kept by a stop and cluster-resume may use it. */
+  readonly dataKept: boolean;
+  /** This start's progress (spawning, each node spawned and ready, leader elected). */
+  readonly progress: readonly ProgressStep[];
+  readonly startedAtMs: number | null;
+  readonly readyAtMs: number | null;
+  readonly leaderAtMs: number | null;
+  readonly error: string | null;
+}
+
+export interface RingDetail {
+  readonly epoch: number;
+  readonly members: readonly { readonly id: string; readonly weight: number }[];
+  /** Every virtual node: its position on the 32-bit ring (0 .. 2^32-1) and owner. Sorted by position. */
+  readonly vnodes: readonly { readonly position: number; readonly node: string }[];
+  /** Fraction of the ring (0..1) each node owns as the first replica. */
+  readonly ownership: Readonly<Record<string, number>>;
+  /** Requests per second each node served (its latest report). */
+  readonly load: Readonly<Record<string, number>>;
+  /** Keys placed on the ring (those the workload touched, at most 256). */
+  readonly keys: readonly { readonly key: string; readonly position: number; readonly owner: string }[];
+  /** The last membership change: which keys moved from which owner to which. */
+  readonly moved: { readonly atMs: number; readonly fromEpoch: number; readonly toEpoch: number; readonly keys: readonly { readonly key: string; readonly from: string; readonly to: string }[] } | null;
+  /** Keys still streaming to their new owners (summed over nodes). */
+  readonly pendingTransfers: number;
+}
+
+export interface ResourceWrite {
+  readonly atMs: number;
+  /** The client (history process) that wrote. */
+  readonly client: number;
+  readonly token: number;
+  readonly accepted: boolean;
+}
+
+/** One lock across the cluster (the leader's view), with what the supervisor saw over time. */
+export interface LockView {
+  readonly lock: string;
+  readonly holder: { readonly owner: string; readonly token: number; readonly ttlMs: number; readonly expiresAtMs: number | null } | null;
+  readonly waiters: readonly string[];
+  /** Grants seen, oldest first (at most 50). */
+  readonly grants: readonly { readonly atMs: number; readonly owner: string; readonly token: number }[];
+  /** The protected resource behind it (lock workload): writes accepted and refused as stale. */
+  readonly resource: { readonly accepted: number; readonly refused: number; readonly recent: readonly ResourceWrite[] } | null;
+}
+
+/** One 2PC transaction across the cluster, assembled from every node's report. */
+export interface TxnView {
+  readonly txn: string;
+  readonly coordinator: string | null;
+  readonly participants: readonly string[];
+  readonly phase: CoordinatorPhase | null;
+  readonly votes: Readonly<Record<string, TxnVote>>;
+  readonly states: Readonly<Record<string, ParticipantState>>;
+  readonly decision: 'commit' | 'abort' | null;
+  /** Some participant is in doubt or blocked on another. */
+  readonly blocked: boolean;
+  /** Keys each participant holds locked for it. */
+  readonly heldKeys: Readonly<Record<string, readonly string[]>>;
+  readonly timeline: readonly { readonly atMs: number; readonly node: string; readonly state: ParticipantState | CoordinatorPhase }[];
+  readonly firstSeenAtMs: number;
+  readonly lastChangeAtMs: number;
+}
+
+export type DropReason = 'cut' | 'drop' | 'node-down' | 'oversized';
+
+/**
+ * One message between nodes. It appears when sent (no recvAt, no drop) and again, with the
+ * same id, when received or dropped: merge by id. `sendAt`/`recvAt` are on the panel's time
+ * base and recvAt >= sendAt.
+ */
+export interface MessageEvent {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  /** part.type, e.g. "paxos.accept", "twopc.prepare", "repl.write". */
+  readonly type: string;
+  readonly sendAt: number;
+  readonly recvAt?: number;
+  readonly dropped?: DropReason;
+  readonly slot?: number;
+  readonly ballot?: Ballot;
+  readonly txn?: string;
+}
+
+export interface NodeSample {
+  readonly atMs: number;
+  readonly node: string;
+  readonly cpuPercent?: number;
+  readonly rssBytes?: number;
+  readonly requestsPerSec?: number;
+  readonly latencyP50Ms?: number;
+  readonly latencyP99Ms?: number;
+  /** phi of each peer as this node sees it. */
+  readonly phi: Readonly<Record<string, number>>;
+}
+
+export interface WorkloadSample {
+  readonly atMs: number;
+  readonly okPerSec: number;
+  readonly failPerSec: number;
+  readonly infoPerSec: number;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP99Ms: number | null;
+  /** ok / completed in this second (1 when nothing completed and nothing is pending). */
+  readonly availability: number;
+}
+
+/** The last ~5 minutes for the charts, one sample per node per second. */
+export interface Histories {
+  readonly windowMs: number;
+  readonly stepMs: number;
+  /** The phi above which a peer is suspected. */
+  readonly phiThreshold: number;
+  readonly nodes: readonly NodeSample[];
+  readonly workload: readonly WorkloadSample[];
+}
+
+export type WorkloadPhase = 'idle' | 'running' | 'stopping' | 'checking' | 'done' | 'failed';
+
+export interface WorkloadLive {
+  readonly elapsedMs: number;
+  readonly invoked: number;
+  readonly ok: number;
+  readonly fail: number;
+  readonly info: number;
+  /** The nemesis fault in force, if any. */
+  readonly fault: string | null;
+  /** Set once the live checker found a violation. */
+  readonly liveViolation: string | null;
+}
+
+/** One history operation (DESIGN.md format) with its panel time. */
+export interface HistoryOpView {
+  readonly index: number;
+  readonly process: number;
+  readonly type: 'invoke' | 'ok' | 'fail' | 'info';
+  readonly f: string;
+  readonly key?: string;
+  readonly value: unknown;
+  readonly atMs: number;
+}
+
+export interface VerdictView {
+  readonly valid: true | false | 'unknown';
+  readonly model: string;
+  readonly summary: string;
+  /** The checker's smallest machine-readable proof. */
+  readonly evidence?: unknown;
+  /** The history operations the evidence names (for the drawing), at most 200. */
+  readonly evidenceOps: readonly HistoryOpView[];
+  readonly stats?: Readonly<Record<string, number>>;
+  /** Availability: fraction of ok ops overall and outside/inside faults. */
+  readonly availability: { readonly overall: number | null; readonly baseline: number | null; readonly duringFaults: number | null };
+  readonly notes: readonly string[];
+  /** Set when the cluster could not run this workload (e.g. txn on a mode without 2PC). */
+  readonly unsupported?: string;
+}
+
+export interface WorkloadState {
+  readonly phase: WorkloadPhase;
+  /** Increments per run. */
+  readonly run: number;
+  readonly settings: WorkloadSettings | null;
+  readonly startedAtMs: number | null;
+  readonly endedAtMs: number | null;
+  readonly live: WorkloadLive | null;
+  readonly verdict: VerdictView | null;
+  readonly error: string | null;
+  /** GET /history.jsonl serves this run's history (token in Authorization: Bearer or ?token=). */
+  readonly historyOps: number;
+}
+
+/** One line of the timeline under everything. */
+export type TimelineKind = 'lifecycle' | 'fault' | 'heal' | 'membership' | 'leader' | 'workload' | 'check' | 'verdict' | 'command-failed' | 'suspicion';
+
 export interface TimelineEntry {
   readonly atMs: number;
-  readonly kind: string;
+  readonly kind: TimelineKind;
   readonly text: string;
+  readonly node?: string;
 }
 
 export interface PanelState {
-  readonly nodes: PanelNode[];
-  readonly cuts: { from: string; to: string }[];
-  readonly timeline: TimelineEntry[];
+  readonly protocol: typeof PANEL_PROTOCOL_VERSION;
+  readonly cluster: ClusterInfo;
+  readonly nodes: readonly PanelNode[];
+  readonly links: readonly LinkState[];
+  readonly leader: LeaderSummary;
+  readonly ring: RingDetail | null;
+  readonly locks: readonly LockView[];
+  readonly txns: readonly TxnView[];
+  readonly workload: WorkloadState;
+  readonly histories: Histories;
+  /** Messages of the last ~minute (at most a few thousand), oldest first. */
+  readonly messages: readonly MessageEvent[];
+  readonly timeline: readonly TimelineEntry[];
 }
 
 export type PanelChange =
+  | { readonly kind: 'cluster'; readonly cluster: ClusterInfo }
   | { readonly kind: 'node'; readonly node: PanelNode }
-  /** A node left the cluster for good (remove-node of a node added later). */
+  /** A node left the cluster for good (remove-node of a node added later, or a new cluster). */
   | { readonly kind: 'node-removed'; readonly node: string }
-  | { readonly kind: 'cuts'; readonly cuts: { from: string; to: string }[] }
+  | { readonly kind: 'links'; readonly links: readonly LinkState[] }
+  | { readonly kind: 'leader'; readonly leader: LeaderSummary }
+  | { readonly kind: 'ring'; readonly ring: RingDetail | null }
+  | { readonly kind: 'locks'; readonly locks: readonly LockView[] }
+  | { readonly kind: 'txns'; readonly txns: readonly TxnView[] }
+  | { readonly kind: 'workload'; readonly workload: WorkloadState }
+  /** New chart points (append; drop points older than histories.windowMs). */
+  | { readonly kind: 'samples'; readonly nodes: readonly NodeSample[]; readonly workload: readonly WorkloadSample[] }
   | { readonly kind: 'timeline'; readonly entry: TimelineEntry }
-  | { readonly kind: 'messages'; readonly node: string; readonly events: unknown[]; readonly dropped: number };
+  /** Message sends, receipts and drops (merge by id); `dropped` counts events not sent to keep the batch bounded. */
+  | { readonly kind: 'messages'; readonly messages: readonly MessageEvent[]; readonly dropped: number };
+
+export interface CommandResult {
+  /** add-node: the new node; kill-leader / isolate-leader: the leader hit. */
+  readonly node?: string;
+  /** remove-node: the process was stopped (a node added later) or kept (a founder). */
+  readonly stopped?: boolean;
+  /** partition / isolate-leader: the links cut. */
+  readonly cuts?: readonly Link[];
+  readonly cluster?: ClusterInfo;
+  readonly workload?: WorkloadState;
+}
+
+export type PanelErrorCode =
+  | 'MALFORMED_JSON'
+  | 'INVALID_MESSAGE'
+  | 'READ_ONLY'
+  | 'COMMAND_FAILED'
+  | 'NO_CLUSTER'
+  | 'NO_LEADER'
+  | 'BUSY';
 
 export type PanelServerMessage =
-  | { readonly type: 'hello'; readonly role: PanelRole; readonly protocol: 1 }
-  | { readonly type: 'snapshot'; readonly seq: number; readonly state: PanelState }
-  | { readonly type: 'changes'; readonly seq: number; readonly changes: PanelChange[] }
-  | { readonly type: 'reply'; readonly id: string; readonly ok: true }
-  | { readonly type: 'reply'; readonly id: string | null; readonly ok: false; readonly code: string; readonly message: string };
+  | { readonly type: 'hello'; readonly role: PanelRole; readonly protocol: typeof PANEL_PROTOCOL_VERSION }
+  | { readonly type: 'snapshot'; readonly seq: number; readonly nowMs: number; readonly state: PanelState }
+  | { readonly type: 'changes'; readonly seq: number; readonly nowMs: number; readonly changes: readonly PanelChange[] }
+  | { readonly type: 'reply'; readonly id: string; readonly ok: true; readonly result?: CommandResult }
+  | { readonly type: 'reply'; readonly id: string | null; readonly ok: false; readonly code: PanelErrorCode; readonly message: string };
