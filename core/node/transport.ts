@@ -83,7 +83,8 @@ export interface TransportOptions {
   /** Message schemas per part (default: core/protocol PEER_PARTS). */
   readonly parts?: typeof PEER_PARTS;
   /** Called once per delivered, validated message. Never called for a refused frame. */
-  readonly onMessage: (from: NodeId, part: string, body: unknown) => void;
+  /** `id`: the sender's message id when it sent one (for the panel's message view). */
+  readonly onMessage: (from: NodeId, part: string, body: unknown, id?: string) => void;
   readonly onEvent?: (event: TransportEvent) => void;
   /** Other WebSocket endpoints served on the same port (e.g. the client API), by path. */
   readonly endpoints?: Readonly<Record<string, (socket: WebSocket, request: IncomingMessage) => void>>;
@@ -187,7 +188,7 @@ export class Transport {
    * when it certainly went nowhere (no connection, or a fault dropped it). Messages are
    * never queued for a dead link: the algorithms already treat the network as lossy.
    */
-  send(to: NodeId, part: string, body: unknown): boolean {
+  send(to: NodeId, part: string, body: unknown, id?: string): boolean {
     if (this.closed) return false;
     const link = this.links.get(to);
     if (!link) {
@@ -199,7 +200,7 @@ export class Transport {
       this.stats.faultDropped++;
       return false;
     }
-    const text = encodePeerFrame({ type: 'msg', part, body });
+    const text = encodePeerFrame(id === undefined ? { type: 'msg', part, body } : { type: 'msg', part, body, id });
     // The receiver would refuse it; say so here, where the sender can be found.
     if (text.length > this.maxFrameBytes || Buffer.byteLength(text) > this.maxFrameBytes) {
       this.stats.oversized++;
@@ -361,7 +362,7 @@ export class Transport {
         this.refuseFrame(ws, from, 'INVALID_MESSAGE', `type: "${frame.type}" is not expected after the handshake; expected msg`);
         return;
       }
-      this.receive(from, frame.part, frame.body);
+      this.receive(from, frame.part, frame.body, frame.id);
     });
   }
 
@@ -380,22 +381,22 @@ export class Transport {
     if (ws.readyState === WebSocket.OPEN) ws.send(encodePeerFrame({ type: 'error', code, message }));
   }
 
-  private receive(from: NodeId, part: string, body: unknown): void {
+  private receive(from: NodeId, part: string, body: unknown, id?: string): void {
     const delays = this.faults.plan('in', from);
     if (delays.length === 0) {
       this.stats.faultDropped++;
       return;
     }
     for (const delay of delays) {
-      if (delay <= 0) this.deliver(from, part, body);
-      else this.later(delay, () => this.deliver(from, part, body));
+      if (delay <= 0) this.deliver(from, part, body, id);
+      else this.later(delay, () => this.deliver(from, part, body, id));
     }
   }
 
-  private deliver(from: NodeId, part: string, body: unknown): void {
+  private deliver(from: NodeId, part: string, body: unknown, id?: string): void {
     this.stats.received++;
     try {
-      this.options.onMessage(from, part, body);
+      this.options.onMessage(from, part, body, id);
     } catch (error) {
       // One failing handler must not take the node's networking down with it.
       this.emit({ kind: 'handler-error', peer: from, message: error instanceof Error ? error.message : String(error) });

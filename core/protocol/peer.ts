@@ -39,7 +39,8 @@ export const peerFrameSchemas = {
     token: tokenSchema,
   }),
   welcome: z.object({ type: z.literal('welcome'), node: nodeIdSchema }),
-  msg: z.object({ type: z.literal('msg'), part: z.string().min(1).max(64), body: z.unknown() }),
+  /** `id` (optional): the sender's message id, so the panel can pair the send with its receipt. */
+  msg: z.object({ type: z.literal('msg'), part: z.string().min(1).max(64), body: z.unknown(), id: z.string().max(64).optional() }),
   error: z.object({ type: z.literal('error'), code: z.string().max(64), message: z.string().max(4096) }),
 } as const;
 
@@ -47,7 +48,7 @@ export type PeerHello = z.infer<typeof peerFrameSchemas.hello>;
 export type PeerFrame =
   | PeerHello
   | z.infer<typeof peerFrameSchemas.welcome>
-  | { readonly type: 'msg'; readonly part: string; readonly body: unknown }
+  | { readonly type: 'msg'; readonly part: string; readonly body: unknown; readonly id?: string }
   | { readonly type: 'error'; readonly code: ProtocolErrorCode; readonly message: string };
 
 /**
@@ -61,14 +62,14 @@ export function decodePeerFrame(
 ): Decoded<PeerFrame> {
   const frame = decodeByKind<PeerFrame>(raw, 'type', peerFrameSchemas, maxBytes);
   if (!frame.ok || frame.value.type !== 'msg') return frame;
-  const { part, body } = frame.value;
+  const { part, body, id } = frame.value;
   const schemas = Object.prototype.hasOwnProperty.call(parts, part) ? parts[part] : undefined;
   if (!schemas) {
     return refuse('UNKNOWN_KIND', `part: unknown "${part.slice(0, 40)}", expected one of ${Object.keys(parts).join(', ')}`);
   }
   const checked = validateByKind<unknown>(body, 'type', schemas, 'body');
   if (!checked.ok) return checked;
-  return { ok: true, value: { type: 'msg', part, body: checked.value } };
+  return { ok: true, value: id === undefined ? { type: 'msg', part, body: checked.value } : { type: 'msg', part, body: checked.value, id } };
 }
 
 export function encodePeerFrame(frame: PeerFrame): string {
