@@ -8,14 +8,17 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Input, Ready, Tagged } from '../algorithms/common';
-import { PhiAccrualDetector } from '../algorithms/detector';
+import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
+import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
 import type { NodeEvent, ToNode } from '../protocol/control';
+import type { DropReason, NodeStatus } from '../protocol/panel';
 import { ClientApi } from './client-api';
 import { DEFAULT_COMPACT_ABOVE_BYTES, NodeCompactor } from './compaction';
 import { NodeClock } from './clock';
 import { ControlLink } from './control-link';
 import { DurableLog, type LogRepair } from './durable-log';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
+import { logValueSummary, messageFacts } from './panel-facts';
 import { RequestStats } from './request-stats';
 import { Transport, type PeerAddress } from './transport';
 
@@ -42,6 +45,11 @@ export interface NodeHostOptions {
   readonly snapshotEverySlots?: number;
   /** async mode: the primary's delay before copying to the other replicas. */
   readonly asyncCopyDelayMs?: number;
+  /**
+   * Slows the node's timing down for a room to watch (1, 3, 10): multiplies the Paxos
+   * heartbeat and election timeouts and the failure detector's interval and deviation floor.
+   */
+  readonly timeScale?: number;
 }
 
 const MAX_EVENTS_PER_FLUSH = 500;
@@ -50,7 +58,10 @@ export class NodeHost {
   private readonly clock = new NodeClock();
   private readonly stats = new RequestStats();
   /** What the panel shows as suspicion: every message from a peer is a heartbeat. */
-  private readonly detector = new PhiAccrualDetector();
+  private readonly detector: PhiAccrualDetector;
+  /** Message ids: unique per incarnation (a restarted node starts a new prefix). */
+  private readonly msgPrefix = `${Date.now().toString(36)}`;
+  private msgCounter = 0;
   private readonly clientApi: ClientApi;
   private durable: Promise<void> = Promise.resolve();
   private events: NodeEvent[] = [];
@@ -70,12 +81,17 @@ export class NodeHost {
     restored: readonly Tagged[],
   ) {
     this.compactor = new NodeCompactor(node.machine, restored);
+    const scale = options.timeScale ?? 1;
+    this.detector = new PhiAccrualDetector({
+      firstHeartbeatEstimateMs: PHI_DEFAULTS.firstHeartbeatEstimateMs * scale,
+      minStdDeviationMs: PHI_DEFAULTS.minStdDeviationMs * scale,
+    });
     this.clientApi = new ClientApi(
       {
         id: options.id,
         mode: options.mode,
         submit: (request) => this.input({ kind: 'request', request, nowMs: this.clock.nowMs() }),
-        status: () => this.status(),
+        status: () => ({ ...this.status() }),
         lockHolder: (lock) => {
           const view = this.node.locks.queryLocal({ type: 'holder', lock }) as { ok: boolean; kind?: string; holder?: { owner: string; token: number } | null };
           return view.ok && view.kind === 'holder' && view.holder ? view.holder : undefined;
@@ -100,6 +116,7 @@ export class NodeHost {
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
         ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),
+        ...(options.timeScale !== undefined && options.timeScale !== 1 ? { paxosTiming: scaledPaxosTiming(options.timeScale) } : {}),
       },
       opened.records,
     );
@@ -119,9 +136,10 @@ export class NodeHost {
       token: o.token,
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.peers ? { peers: o.peers } : {}),
-      onMessage: (from, part, body) => {
+      onMessage: (from, part, body, id) => {
         const nowMs = this.clock.nowMs();
         this.detector.heartbeat(from, nowMs);
+        if (id !== undefined) this.note({ t: nowMs, kind: 'msg.recv', from, to: this.options.id, id });
         this.input({ kind: 'message', from, msg: { part, body }, nowMs });
       },
       onEvent: (e) => {
@@ -195,15 +213,26 @@ export class NodeHost {
           setImmediate(() => this.input({ kind: 'message', from: this.options.id, msg: s.msg, nowMs: this.clock.nowMs() }));
           continue;
         }
-        this.transport.send(s.to, s.msg.part, s.msg.body);
+        const id = `${this.options.id}.${this.msgPrefix}.${(this.msgCounter++).toString(36)}`;
         const body = s.msg.body as { type?: string; kind?: string };
-        this.note({ t, kind: 'msg', from: this.options.id, to: s.to, type: `${s.msg.part}.${body.type ?? body.kind ?? '?'}` });
+        const type = `${s.msg.part}.${body.type ?? body.kind ?? '?'}`.slice(0, 64);
+        const sentAt = this.clock.nowMs();
+        this.note({ t: sentAt, kind: 'msg.send', from: this.options.id, to: s.to, type, id, detail: messageFacts(s.msg.body) });
+        if (!this.transport.send(s.to, s.msg.part, s.msg.body, id)) {
+          this.note({ t: sentAt, kind: 'msg.drop', from: this.options.id, to: s.to, type, id, detail: { reason: this.dropReason(s.to) } });
+        }
       }
       for (const r of ready.replies) this.clientApi.deliver(r);
       for (const lock of locksApplied) this.clientApi.lockApplied(lock);
     };
     if (ready.persist.length === 0 && this.durable === undefined) dispatch();
     else void this.durable.then(dispatch, () => {});
+  }
+
+  /** Why a send went nowhere: the link is cut, a drop fault hit, or the peer is not connected. */
+  private dropReason(to: string): DropReason {
+    if (!this.transport.isConnected(to)) return 'node-down';
+    return this.transport.faults.rule('out', to).cut ? 'cut' : 'drop';
   }
 
   private note(e: NodeEvent): void {
@@ -217,7 +246,7 @@ export class NodeHost {
     this.droppedEvents = 0;
   }
 
-  status(): Record<string, unknown> {
+  status(): NodeStatus {
     const paxos = this.node.paxos.status();
     const from = Math.max(1, paxos.chosenUpTo - 20);
     return {
@@ -225,13 +254,16 @@ export class NodeHost {
       mode: this.options.mode,
       clockMs: this.clock.nowMs(),
       skewMs: this.clock.skewMs,
+      timeScale: this.options.timeScale ?? 1,
       paxos,
-      log: this.node.paxos.logEntries(from, Math.max(from, paxos.lastAcceptedSlot)),
-      locks: this.node.locks.snapshot(),
+      log: this.node.paxos
+        .logEntries(from, Math.max(from, paxos.lastAcceptedSlot))
+        .map((e) => ({ slot: e.slot, state: e.state, ...(e.ballot ? { ballot: e.ballot } : {}), summary: logValueSummary(e.value) })),
+      locks: this.node.locks.snapshot().map(({ deadlineMs, ...rest }) => (deadlineMs === undefined ? rest : { ...rest, deadlineMs })),
       txns: this.node.twopc.status(),
       ring: {
         epoch: this.node.membership.currentEpoch,
-        members: this.node.membership.view().members.map((m) => m.id),
+        members: this.node.membership.view().members.map((m) => ({ id: m.id, weight: m.weight ?? 1 })),
         replMembers: [...this.node.repl.members()],
         pendingTransfers: this.node.repl.pendingTransfers(),
         learner: this.node.paxos.isLearner,
@@ -245,7 +277,6 @@ export class NodeHost {
       durable: {
         records: this.log.recordCount,
         bytes: this.log.sizeBytes,
-        repaired: this.repair ?? null,
         compactions: this.log.stats.compactions,
         snapshotFloor: this.node.paxos.snapshotFloor,
       },
@@ -282,6 +313,14 @@ function appliedLockNames(events: readonly Tagged[]): string[] {
     if (op?.service === 'locks' && typeof op.cmd?.lock === 'string') names.add(op.cmd.lock);
   }
   return [...names];
+}
+
+function scaledPaxosTiming(scale: number): { heartbeatMs: number; electionTimeoutMinMs: number; electionTimeoutMaxMs: number } {
+  return {
+    heartbeatMs: DEFAULT_PAXOS_TIMING.heartbeatMs * scale,
+    electionTimeoutMinMs: DEFAULT_PAXOS_TIMING.electionTimeoutMinMs * scale,
+    electionTimeoutMaxMs: DEFAULT_PAXOS_TIMING.electionTimeoutMaxMs * scale,
+  };
 }
 
 function round2(x: number): number {

@@ -1,7 +1,7 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N]`, with the cluster token in FAULTLINE_TOKEN.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N] [--time-scale 1|3|10]`, with the cluster token in FAULTLINE_TOKEN.
  * Prints `{"event":"ready",...}` on stdout once it listens, and exits when its stdin
  * closes (the supervisor is gone), so it never outlives the lab.
  *
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
     'async-copy-delay-ms': { type: 'string' },
+    'time-scale': { type: 'string', default: '1' },
     learner: { type: 'boolean', default: false },
   },
 });
@@ -47,6 +48,8 @@ const asyncCopyDelay = values['async-copy-delay-ms'];
 if (asyncCopyDelay !== undefined && !(Number.isInteger(Number(asyncCopyDelay)) && Number(asyncCopyDelay) >= 0)) {
   fail(`--async-copy-delay-ms must be a whole number of ms, got ${asyncCopyDelay}`);
 }
+const timeScale = Number(values['time-scale']);
+if (!(Number.isFinite(timeScale) && timeScale >= 1 && timeScale <= 100)) fail(`--time-scale must be a number from 1 to 100, got ${values['time-scale']}`);
 const peers: Record<string, { port: number }> = {};
 for (const item of (values.peers ?? '').split(',').filter(Boolean)) {
   const [id, p] = item.split('=');
@@ -64,6 +67,7 @@ const host = await NodeHost.start({
   port,
   peers,
   ...(asyncCopyDelay !== undefined ? { asyncCopyDelayMs: Number(asyncCopyDelay) } : {}),
+  ...(timeScale !== 1 ? { timeScale } : {}),
   ...(values.supervisor ? { supervisorUrl: values.supervisor } : {}),
 });
 

@@ -53,6 +53,8 @@ export const nodeEventSchema = z.object({
   from: z.string().max(64).optional(),
   to: z.string().max(64).optional(),
   type: z.string().max(64).optional(),
+  /** For msg.send / msg.recv / msg.drop: the sender's message id (pairs a send with its receipt). */
+  id: z.string().max(64).optional(),
   detail: z.unknown().optional(),
 });
 export type NodeEvent = z.infer<typeof nodeEventSchema>;
