@@ -18,6 +18,7 @@ import {
   type NodeFaults,
   type ToNode,
 } from '../protocol/control';
+import type { LinkState } from '../protocol/panel';
 import { SupervisorHttpServer } from './http-server';
 import { proposeMembership, waitRingSettled } from './membership-ops';
 import { NodeProcess, type NodeLifecycle } from './node-process';
@@ -34,6 +35,8 @@ export interface ClusterOptions {
   readonly nodeArgs?: readonly string[];
   /** A supervisor server to attach to (the panel shares it); a new one otherwise. */
   readonly server?: SupervisorHttpServer;
+  /** Multiplies every node's Paxos timeouts and failure-detector timing (node --time-scale). */
+  readonly timeScale?: number;
 }
 
 export interface ClusterProgress {
@@ -168,6 +171,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
           '--members', this.founders.join(','),
           ...(learner ? ['--learner'] : []),
           '--supervisor', this.registryUrl,
+          ...(this.options.timeScale !== undefined && this.options.timeScale !== 1 ? ['--time-scale', String(this.options.timeScale)] : []),
           ...(this.options.nodeArgs ?? []),
         ],
         env: { FAULTLINE_TOKEN: this.token },
@@ -431,6 +435,26 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   get currentCuts(): readonly Link[] {
     return this.cuts;
+  }
+
+  /** Every directed link with a fault (cut, drop, delay, duplicate, reorder), for the panel. */
+  linkStates(): LinkState[] {
+    const states = new Map<string, LinkState>();
+    for (const [key, f] of this.linkFaults) {
+      const [from, to] = key.split('->') as [string, string];
+      const { to: _to, cut, ...rest } = f;
+      states.set(key, { from, to, cut: cut === true, ...rest });
+    }
+    for (const c of this.cuts) {
+      const key = `${c.from}->${c.to}`;
+      states.set(key, { ...(states.get(key) ?? { from: c.from, to: c.to }), cut: true });
+    }
+    return [...states.values()];
+  }
+
+  /** The clock skew the supervisor set on `id` (0 when none). */
+  skewOf(id: string): number {
+    return this.skews.get(id) ?? 0;
   }
 
   // ---- views ----
