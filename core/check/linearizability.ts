@@ -45,6 +45,9 @@ export interface Frontier {
 
 const NONE = -1;
 
+/** Default memory ceiling of one search: 1 GiB, what a laptop can spare. */
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+
 function mix32(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
@@ -84,24 +87,31 @@ export class LinearizabilitySearch {
   private readonly unknownWords: number;
   private readonly stackLow: Int32Array;
   private readonly stackHigh: Int32Array;
-  // Lowe's cache: hash -> newest entry; entries chained; each entry is stored in `pool` at
-  // `offsets[id]` as [state, h2, firstWord, wordCount, ...words].
-  private readonly table = new Map<number, number>();
+  // Lowe's cache, all in typed arrays so its memory is counted exactly (and stays off the
+  // JS heap, whose limit would otherwise abort the process): `buckets[hash & mask]` is the
+  // newest entry with that hash, entries are chained through `chain`, `hashes` keeps each
+  // entry's hash for rehashing, and each entry is stored in `pool` at `offsets[id]` as
+  // [state, h2, firstWord, wordCount, ...words].
+  private buckets: Int32Array;
+  private hashes: Uint32Array;
   private pool: Uint32Array;
   private poolUsed = 0;
   private offsets: Int32Array;
   private chain: Int32Array;
   private entries = 0;
-  private readonly maxWords: number;
+  /** Bytes of the arrays that do not grow (history links, stacks, hashes). */
+  private readonly fixedBytes: number;
+  /** Memory ceiling for this search, in bytes; a step that needs more ends it with 'overflow'. */
+  maxBytes: number;
   private status: SearchStatus = 'running';
   steps = 0;
   readonly frontier: Frontier = { depth: -1, blockingOp: NONE, state: 0 };
 
-  constructor(problem: SearchProblem, opts: { maxCacheWords?: number } = {}) {
+  constructor(problem: SearchProblem, opts: { maxBytes?: number } = {}) {
     this.problem = problem;
     const n = problem.size;
     this.words = Math.max(1, Math.ceil(n / 32));
-    this.maxWords = Math.max(64, opts.maxCacheWords ?? 64 * 1024 * 1024);
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1);
     this.prev = new Int32Array(2 * n + 1);
@@ -163,14 +173,34 @@ export class LinearizabilitySearch {
     this.stackHigh = new Int32Array(n);
     this.state = problem.initialState;
     this.entry = this.next[this.head] as number;
-    this.pool = new Uint32Array(Math.min(4096, this.maxWords));
+    // links 2x(2n+1), zobrist 2n, bitOf n, stacks 5n (4 bytes each), skip n, linearized.
+    this.fixedBytes = 4 * (2 * (2 * n + 1) + 2 * n + n + 5 * n + this.words) + n;
+    this.pool = new Uint32Array(4096);
     this.offsets = new Int32Array(256);
     this.chain = new Int32Array(256);
+    this.hashes = new Uint32Array(256);
+    this.buckets = new Int32Array(256).fill(NONE);
   }
 
-  /** Words of memory held by the cache (for a global memory budget). */
-  get cacheWords(): number {
-    return this.poolUsed;
+  /** Bytes held by this search: its fixed arrays and the cache as allocated. */
+  get memoryBytes(): number {
+    return this.fixedBytes + this.cacheBytes(this.pool.length, this.offsets.length, this.buckets.length);
+  }
+
+  private cacheBytes(poolWords: number, entrySlots: number, bucketSlots: number): number {
+    return 4 * (poolWords + 3 * entrySlots + bucketSlots);
+  }
+
+  /** Drops the cache (after the search ended), so its memory can go back before this object does. */
+  release(): void {
+    if (this.status === 'running') this.status = 'overflow';
+    this.pool = new Uint32Array(0);
+    this.offsets = new Int32Array(0);
+    this.chain = new Int32Array(0);
+    this.hashes = new Uint32Array(0);
+    this.buckets = new Int32Array(1).fill(NONE);
+    this.poolUsed = 0;
+    this.entries = 0;
   }
 
   get cacheEntries(): number {
@@ -339,8 +369,7 @@ export class LinearizabilitySearch {
     const key = (this.h1 ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0;
     const h2 = this.h2 >>> 0;
     const pool = this.pool;
-    const first = this.table.get(key);
-    let id = first ?? NONE;
+    let id = this.buckets[key & (this.buckets.length - 1)] as number;
     while (id !== NONE) {
       const base = this.offsets[id] as number;
       if (pool[base] === state >>> 0 && pool[base + 1] === h2 && pool[base + 2] === firstWord && pool[base + 3] === windowWords) {
@@ -359,8 +388,9 @@ export class LinearizabilitySearch {
       id = this.chain[id] as number;
     }
     const size = 4 + count;
-    if (this.poolUsed + size > this.maxWords) return -1;
-    if (this.poolUsed + size > this.pool.length || this.entries >= this.offsets.length) this.grow(size);
+    if (this.poolUsed + size > this.pool.length || this.entries >= this.offsets.length) {
+      if (!this.grow(size)) return -1;
+    }
     const fresh = this.entries++;
     const base = this.poolUsed;
     this.poolUsed += size;
@@ -371,24 +401,72 @@ export class LinearizabilitySearch {
     this.pool[base + 3] = windowWords;
     this.pool.set(lin.subarray(firstWord, firstWord + windowWords), base + 4);
     if (tailWords > 0) this.pool.set(lin.subarray(tailFirst, tailFirst + tailWords), base + 4 + windowWords);
-    this.chain[fresh] = first ?? NONE;
-    this.table.set(key, fresh);
+    const bucket = key & (this.buckets.length - 1);
+    this.chain[fresh] = this.buckets[bucket] as number;
+    this.hashes[fresh] = key;
+    this.buckets[bucket] = fresh;
     return 1;
   }
 
-  private grow(size: number): void {
-    if (this.poolUsed + size > this.pool.length) {
-      const pool = new Uint32Array(Math.min(this.maxWords, Math.max(this.pool.length * 2, this.poolUsed + size)));
+  /**
+   * Makes room for one more entry of `size` words, doubling what is full (the pool by less
+   * when only that fits), and never past maxBytes: false when it would not fit. The old
+   * and the new array exist together while copying, so that peak is what is checked.
+   */
+  private grow(size: number): boolean {
+    const budget = this.maxBytes - this.fixedBytes;
+    const entrySlots = this.entries >= this.offsets.length ? this.offsets.length * 2 : this.offsets.length;
+    const bucketSlots = this.entries >= this.buckets.length ? this.buckets.length * 2 : this.buckets.length;
+    let poolWords = this.pool.length;
+    if (this.poolUsed + size > poolWords) {
+      const need = this.poolUsed + size;
+      // The largest pool that fits beside the other arrays and a copy of the old pool.
+      const room = Math.floor((budget - this.cacheBytes(this.pool.length, entrySlots, bucketSlots)) / 4);
+      poolWords = Math.min(Math.max(this.pool.length * 2, need), room);
+      if (poolWords < need) return false;
+    }
+    const peak =
+      this.cacheBytes(poolWords, entrySlots, bucketSlots) +
+      (poolWords !== this.pool.length ? this.cacheBytes(this.pool.length, 0, 0) : 0) +
+      (entrySlots !== this.offsets.length ? this.cacheBytes(0, this.offsets.length, 0) : 0) +
+      (bucketSlots !== this.buckets.length ? this.cacheBytes(0, 0, this.buckets.length) : 0);
+    if (peak > budget) return false;
+    try {
+      this.allocate(poolWords, entrySlots, bucketSlots);
+    } catch (e) {
+      // The ceiling was within budget but the system could not give it: same answer.
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  private allocate(poolWords: number, entrySlots: number, bucketSlots: number): void {
+    if (poolWords !== this.pool.length) {
+      const pool = new Uint32Array(poolWords);
       pool.set(this.pool.subarray(0, this.poolUsed));
       this.pool = pool;
     }
-    if (this.entries >= this.offsets.length) {
-      const offsets = new Int32Array(this.offsets.length * 2);
-      offsets.set(this.offsets);
-      this.offsets = offsets;
-      const chain = new Int32Array(this.chain.length * 2);
-      chain.set(this.chain);
-      this.chain = chain;
+    if (entrySlots !== this.offsets.length) {
+      const widen = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(entrySlots);
+        b.set(a);
+        return b;
+      };
+      this.offsets = widen(this.offsets, (k) => new Int32Array(k));
+      this.chain = widen(this.chain, (k) => new Int32Array(k));
+      this.hashes = widen(this.hashes, (k) => new Uint32Array(k));
+    }
+    if (bucketSlots !== this.buckets.length) {
+      // Rehash: each chain is rebuilt newest first, as it was.
+      const buckets = new Int32Array(bucketSlots).fill(NONE);
+      const mask = bucketSlots - 1;
+      for (let id = 0; id < this.entries; id++) {
+        const b = (this.hashes[id] as number) & mask;
+        this.chain[id] = buckets[b] as number;
+        buckets[b] = id;
+      }
+      this.buckets = buckets;
     }
   }
 }

@@ -3,8 +3,13 @@
  *
  * Per key (P-compositionality) a LinearizabilitySearch runs; keys are scheduled smallest
  * first and then round-robin with doubling step budgets, so one illegal key is found fast
- * even when another key is expensive. A time budget and a cache-memory budget turn an
- * undecidable-in-time history into valid: 'unknown' instead of a hang or an OOM.
+ * even when another key is expensive. A time budget and a memory ceiling turn an
+ * undecidable-in-time history into valid: 'unknown' instead of a hang or an OOM: the
+ * searches of all keys share the ceiling (each one's caches are typed arrays whose bytes
+ * are counted as allocated), and a search that would need more stops.
+ *
+ * Before searching, unknown-outcome operations nobody could observe are left out and the
+ * others bounded (register-prune.ts), so crashed clients do not make the search explode.
  *
  * Evidence is shrunk soundly by relaxation: a read (or a cas that reported a mismatch) is
  * dropped, a state-changing operation is made optional ("may never have happened"). Both
@@ -13,16 +18,19 @@
  */
 import { describeOperation, operationEvidence, showValue, type OperationEvidence } from './explain';
 import { pairOperations, type HistoryOp, type Operation } from './history';
-import { LinearizabilitySearch, type Frontier } from './linearizability';
 import { findImpossibleObservation, findStaleRead, type ImpossibleObservation, type StaleRead } from './register-impossible';
+import { DEFAULT_MAX_BYTES, LinearizabilitySearch, type Frontier } from './linearizability';
 import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, registerPartitions, type RegisterPartition } from './register-model';
+import { pruneUnobserved, type PruneStats } from './register-prune';
 import { invalidVerdict, unknownVerdict, validVerdict, type Verdict } from './verdict';
 
 export interface RegisterCheckOptions {
   /** Give up with valid: 'unknown' after this long (default: no limit). */
   timeoutMs?: number;
-  /** Cap on the memoization caches, in 32-bit words summed over keys (default 64 Mi = 256 MB). */
-  maxCacheWords?: number;
+  /** Memory ceiling of the search, in bytes, shared by all keys (default 1 GiB). */
+  maxMemoryBytes?: number;
+  /** Leave out / bound unobserved unknown-outcome operations first (default true; false is for tests). */
+  prune?: boolean;
   /** Clock for the budget (default performance.now). */
   nowMs?: () => number;
 }
@@ -51,10 +59,21 @@ const TIME_CHECK_STEPS = 50_000;
 export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {}): Verdict {
   const now = opts.nowMs ?? (() => performance.now());
   const deadline = opts.timeoutMs === undefined ? Infinity : now() + opts.timeoutMs;
-  const maxCacheWords = opts.maxCacheWords ?? 64 * 1024 * 1024;
+  const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_BYTES;
   const operations = pairOperations(ops);
-  const partitions = registerPartitions(operations).sort((a, b) => a.size - b.size);
-  const stats = { operations: operations.length, keys: partitions.length, steps: 0, cacheEntries: 0 };
+  const pruned: PruneStats = { left: 0, bounded: 0 };
+  const partitions = registerPartitions(operations)
+    .map((part) => (opts.prune === false ? part : pruneUnobserved(part, pruned)))
+    .sort((a, b) => a.size - b.size);
+  const stats = {
+    operations: operations.length,
+    keys: partitions.length,
+    unknownLeftOut: pruned.left,
+    unknownBounded: pruned.bounded,
+    steps: 0,
+    cacheEntries: 0,
+    peakMemoryMB: 0,
+  };
 
   for (const part of partitions) {
     const impossible = findImpossibleObservation(part);
@@ -67,12 +86,19 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
     part: RegisterPartition;
     search: LinearizabilitySearch;
   }
-  let live: Job[] = partitions.map((part) => ({ part, search: new LinearizabilitySearch(part, { maxCacheWords }) }));
-  let gaveUp = 0;
+  let live: Job[] = partitions.map((part) => ({ part, search: new LinearizabilitySearch(part, { maxBytes }) }));
+  const liveBytes = (except?: Job): number => live.reduce((sum, j) => sum + (j !== except && j.search.result === 'running' ? j.search.memoryBytes : 0), 0);
+  // A function, not a comparison in place: the status changes under run(), which narrowing cannot see.
+  const running = (j: Job): boolean => j.search.result === 'running';
+  let outOfMemory = 0;
   let timedOut = false;
   let sliceSteps = FIRST_SLICE_STEPS;
   while (live.length > 0 && !timedOut) {
     for (const job of live) {
+      if (!running(job)) continue;
+      // The searches of all keys still open share one ceiling: this one may use what the
+      // others leave; past it, it stops ('overflow') and the key stays undecided.
+      job.search.maxBytes = maxBytes - liveBytes(job);
       let remaining = sliceSteps;
       while (remaining > 0 && job.search.result === 'running') {
         const slice = Math.min(remaining, TIME_CHECK_STEPS);
@@ -86,31 +112,30 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
         }
       }
       stats.cacheEntries = Math.max(stats.cacheEntries, job.search.cacheEntries);
+      stats.peakMemoryMB = Math.max(stats.peakMemoryMB, Math.round((liveBytes() + (job.search.result === 'running' ? 0 : job.search.memoryBytes)) / 2 ** 20));
       if (job.search.result === 'invalid') {
-        return explainInvalid(job.part, job.search.frontier, job.search.steps, stats, deadline, now, maxCacheWords);
+        const frontier = { ...job.search.frontier };
+        const steps = job.search.steps;
+        for (const j of live) j.search.release();
+        return explainInvalid(job.part, frontier, steps, stats, deadline, now, maxBytes);
       }
-      if (job.search.result === 'overflow') gaveUp++;
+      if (job.search.result === 'overflow') outOfMemory++;
+      if (job.search.result !== 'running') job.search.release();
       if (timedOut) break;
-      // The caches of all keys still open share one memory budget: the biggest gives up.
-      const openWords = live.reduce((sum, j) => sum + (j.search.result === 'running' ? j.search.cacheWords : 0), 0);
-      if (openWords > maxCacheWords) {
-        const biggest = live.reduce((a, b) => (b.search.cacheWords > a.search.cacheWords ? b : a));
-        biggest.search.run(0);
-        live = live.filter((j) => j !== biggest);
-        gaveUp++;
-      }
     }
     live = live.filter((j) => j.search.result === 'running');
     sliceSteps *= 2;
   }
   const keyWord = (n: number): string => `${n} key${n === 1 ? '' : 's'}`;
-  if (timedOut || gaveUp > 0) {
-    const open = live.length + gaveUp;
-    const why = timedOut ? `the ${opts.timeoutMs} ms time budget ran out` : 'the search cache hit its memory budget';
+  if (timedOut || outOfMemory > 0) {
+    const open = live.length + (timedOut ? 0 : outOfMemory);
+    const why = timedOut
+      ? `the ${formatLimit(opts.timeoutMs ?? 0, 'ms')} time budget ran out`
+      : `the search reached its memory ceiling of ${formatLimit(maxBytes / 2 ** 20, 'MB')}`;
     return unknownVerdict(
       MODEL,
-      `Undecided: ${why} with ${keyWord(open)} of ${partitions.length} still being searched; no violation was found in the keys finished so far. Try a longer --timeout or a smaller history.`,
-      stats,
+      `Undecided: ${why} with ${keyWord(open)} of ${partitions.length} still being searched; no violation was found in the keys finished so far. Give the checker more with --timeout SECONDS or --max-memory MB (faultline check and faultline run), or check a shorter history (more keys, fewer operations per key).`,
+      { ...stats, outOfTime: timedOut ? 1 : 0, outOfMemory: outOfMemory > 0 ? 1 : 0 },
     );
   }
   return validVerdict(
@@ -118,6 +143,10 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
     `Linearizable: ${operations.length === 1 ? 'the 1 operation' : `all ${operations.length} operations`} on ${keyWord(partitions.length)} fit one order that respects real time (each takes effect between its invoke and its completion) and the register rules.`,
     stats,
   );
+}
+
+function formatLimit(n: number, unit: string): string {
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${unit}`;
 }
 
 function isConstraintOnly(part: RegisterPartition, i: number): boolean {
@@ -131,10 +160,10 @@ function stillInvalid(
   keep: number[],
   optional: Uint8Array,
   stepBudget: number,
-  maxCacheWords: number,
+  maxBytes: number,
 ): { invalid: boolean; frontier: Frontier; sub: RegisterPartition } {
   const sub = part.subset(keep, optional);
-  const search = new LinearizabilitySearch(sub, { maxCacheWords });
+  const search = new LinearizabilitySearch(sub, { maxBytes });
   return { invalid: search.run(stepBudget) === 'invalid', frontier: search.frontier, sub };
 }
 
@@ -149,7 +178,7 @@ function explainInvalid(
   stats: Record<string, number>,
   deadline: number,
   now: () => number,
-  maxCacheWords: number,
+  maxBytes: number,
 ): Verdict {
   const n = part.size;
   const shrinkDeadline = Math.min(deadline, now() + SHRINK_MAX_MS);
@@ -190,7 +219,7 @@ function explainInvalid(
       keep.filter((i) => !dropped.has(i)),
       trialOptional,
     );
-    if (!stillInvalid(part, trialKeep, trialOptional, stepBudget, maxCacheWords).invalid) return false;
+    if (!stillInvalid(part, trialKeep, trialOptional, stepBudget, maxBytes).invalid) return false;
     keep = trialKeep;
     optional.set(trialOptional);
     return true;
@@ -244,7 +273,7 @@ function explainInvalid(
   const evidenceIdx = [...firmIdx, ...helpers].sort((a, b) => a - b);
   const finalOptional = new Uint8Array(n);
   for (const i of helpers) finalOptional[i] = 1;
-  const alone = stillInvalid(part, evidenceIdx, finalOptional, Math.max(stepBudget, 1_000_000), maxCacheWords);
+  const alone = stillInvalid(part, evidenceIdx, finalOptional, Math.max(stepBudget, 1_000_000), maxBytes);
   const useAlone = alone.invalid && alone.frontier.blockingOp >= 0;
   const sub = useAlone ? alone.sub : part;
   const frontier = useAlone ? alone.frontier : found;

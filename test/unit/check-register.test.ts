@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../core/check/canonical';
-import { HistoryError, pairOperations, parseHistory, type HistoryOp, type Operation } from '../../core/check/history';
+import { HistoryError, parseHistory, type HistoryOp } from '../../core/check/history';
 import { checkRegister, type RegisterEvidence } from '../../core/check/register';
 import { simulateRegisterHistory } from '../../core/check/simulate-register';
+import { linearizableByBruteForce } from '../support/register-reference';
 
 const fixture = (name: string): HistoryOp[] =>
   parseHistory(readFileSync(join(__dirname, '..', 'fixtures', 'histories', name), 'utf8'));
@@ -294,9 +294,9 @@ describe('checkRegister: scenarios', () => {
 
   it('gives up with unknown when the memory budget is exhausted instead of exhausting memory', () => {
     const h = simulateRegisterHistory({ seed: 5, ops: 2000, clients: 10, keys: 1, valueRange: 3 });
-    const v = checkRegister(h, { maxCacheWords: 2000 });
+    const v = checkRegister(h, { maxMemoryBytes: 200_000 });
     expect(v.valid).toBe('unknown');
-    expect(v.summary).toMatch(/memory budget/);
+    expect(v.summary).toMatch(/memory ceiling/);
   });
 
   it('gives up with unknown when the time budget runs out', () => {
@@ -307,51 +307,6 @@ describe('checkRegister: scenarios', () => {
     expect(v.summary).toMatch(/time budget/);
   });
 });
-
-/**
- * The definition, by brute force: some order of the operations (failed ones left out,
- * unknown-outcome ones optional) respects real time and the register rules, per key.
- * Exponential, so only for a handful of operations.
- */
-function linearizableByBruteForce(history: HistoryOp[]): boolean {
-  const byKey = new Map<string | undefined, Operation[]>();
-  for (const o of pairOperations(history)) {
-    if (o.outcome === 'fail') continue;
-    const list = byKey.get(o.key) ?? [];
-    list.push(o);
-    byKey.set(o.key, list);
-  }
-  const completion = (o: Operation): number => (o.outcome === 'ok' && o.complete ? o.complete.index : Infinity);
-  const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
-  for (const list of byKey.values()) {
-    const placed = list.map(() => false);
-    const search = (state: unknown): boolean => {
-      if (list.every((o, i) => placed[i] || o.outcome !== 'ok')) return true;
-      return list.some((o, i) => {
-        if (placed[i]) return false;
-        // Real time: nothing still unplaced may have completed before o was invoked.
-        if (list.some((p, j) => !placed[j] && j !== i && completion(p) < o.invoke.index)) return false;
-        let next = state;
-        if (o.f === 'read') {
-          if (o.outcome !== 'ok' || !same(o.complete?.value, state)) return false;
-        } else if (o.f === 'write') next = o.invoke.value;
-        else if (o.f === 'append') next = `${(state as string | null) ?? ''}${String(o.invoke.value)}`;
-        else {
-          const [expected, replacement] = o.invoke.value as [unknown, unknown];
-          const matched = o.outcome !== 'ok' || o.complete?.result !== false;
-          if (matched !== same(state, expected)) return false;
-          if (matched) next = replacement;
-        }
-        placed[i] = true;
-        const found = search(next);
-        placed[i] = false;
-        return found;
-      });
-    };
-    if (!search(null)) return false;
-  }
-  return true;
-}
 
 describe('checkRegister: properties', () => {
   it('agrees with a brute-force reference on small histories with unknown outcomes, failures, cas and append', () => {

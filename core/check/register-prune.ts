@@ -1,0 +1,127 @@
+/**
+ * Unknown-outcome operations (a crashed client's write: `info`, or no completion) are what
+ * makes a register search explode: each may take effect at any later moment or never, so
+ * the search carries all of them to the end of the history (2^k combinations). Most of
+ * them cannot matter, and this pass removes or bounds those, before any search.
+ *
+ * Why it is sound (a history is linearizable iff the pruned one is). Take an unknown
+ * operation U that sets the register to v (a write of v, or a cas [e, v]). In any legal
+ * order, the operations between U and the next one that sets the register all see the
+ * value v without changing it, and the one that ends the stretch is a write (legal in any
+ * state) or a cas expecting v. So the only operations that can tell "U took effect here"
+ * from "U never happened" are the OBSERVERS of v:
+ *   - a read that returned v;
+ *   - a cas expecting v (ok, or of unknown outcome: that one may come at any time, so it
+ *     counts as observing forever);
+ *   - a cas that reported a mismatch with an expected value other than v (it was legal
+ *     because the value was v; without U the value might have been its expected one).
+ * If U sits after every observer of v (their completions bound where they sit), the
+ * stretch after U contains no observer, and deleting U from the order leaves every other
+ * operation legal; U had an unknown outcome, so "never happened" is allowed. Hence:
+ *   - if no observer of v can come after U's invoke, U is left out of the search;
+ *   - otherwise U becomes OPTIONAL with a window ending just after the last observer's
+ *     completion: if an order put U later, the observers would all precede it and U could
+ *     be deleted, as above. (The search may skip an optional operation at its window end.)
+ * Nothing here assumes values are unique: a second write of the same v is just one more
+ * operation the observers may have seen. Uniqueness (as the project's register workload
+ * gives) is what makes the pass strong: with unique values a crashed write is observed by
+ * the few reads of that one value, or by none.
+ *
+ * Leaving out U also removes an unknown cas's observation of its expected value, which can
+ * make another write unobserved; the pass repeats until nothing more is left out. Windows
+ * are computed afterwards, counting every kept unknown cas as observing forever (a bound
+ * that is larger than needed is still a correct bound).
+ *
+ * Appends build on the value (every later append and read depends on U), so a key with
+ * any append is left as it is. Unknown reads never reach the search at all (an operation
+ * with no outcome and no effect constrains nothing; registerPartitions drops them).
+ */
+import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, type RegisterPartition } from './register-model';
+
+export interface PruneStats {
+  /** Unknown-outcome operations left out of the search. */
+  left: number;
+  /** Unknown-outcome operations given a bounded window. */
+  bounded: number;
+}
+
+export function pruneUnobserved(part: RegisterPartition, stats?: PruneStats): RegisterPartition {
+  const n = part.size;
+  const unknown = (i: number): boolean => part.returnAt[i] === Infinity;
+  let anyUnknown = false;
+  for (let i = 0; i < n; i++) {
+    if (part.kind[i] === APPEND) return part;
+    if (unknown(i)) anyUnknown = true;
+  }
+  if (!anyUnknown) return part;
+  const produced = (i: number): number => (part.kind[i] === WRITE ? (part.arg[i] as number) : (part.arg2[i] as number));
+
+  // Mismatching cas observe every value but their expected one: keep, per expected value,
+  // the latest completion, and the two latest with different expected values.
+  const mismatchLast = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    if (part.kind[i] !== CAS_MISMATCH) continue;
+    const e = part.arg[i] as number;
+    mismatchLast.set(e, Math.max(mismatchLast.get(e) ?? -Infinity, part.returnAt[i] as number));
+  }
+  let best = { e: -1, at: -Infinity };
+  let second = { e: -1, at: -Infinity };
+  for (const [e, at] of mismatchLast) {
+    if (at > best.at) [best, second] = [{ e, at }, best];
+    else if (at > second.at) second = { e, at };
+  }
+  const lastMismatchObserving = (v: number): number => (best.e !== v ? best.at : second.at);
+
+  const kept = new Uint8Array(n).fill(1);
+  /** The latest completion of a kept read or cas observing each value (Infinity: an unknown cas). */
+  const lastObservers = (): Map<number, number> => {
+    const last = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const k = part.kind[i];
+      if (kept[i] === 0 || (k !== READ && k !== CAS)) continue;
+      const v = part.arg[i] as number;
+      last.set(v, Math.max(last.get(v) ?? -Infinity, part.returnAt[i] as number));
+    }
+    return last;
+  };
+  const lastObserverOf = (last: Map<number, number>, v: number): number => Math.max(last.get(v) ?? -Infinity, lastMismatchObserving(v));
+
+  // Leave out unobserved unknown producers until nothing changes (only a cas left out can
+  // change what is observed, so most histories take one round).
+  let last = lastObservers();
+  for (;;) {
+    let casLeftOut = false;
+    for (let i = 0; i < n; i++) {
+      const k = part.kind[i];
+      if (kept[i] === 0 || !unknown(i) || (k !== WRITE && k !== CAS)) continue;
+      if (lastObserverOf(last, produced(i)) > (part.invokeAt[i] as number)) continue;
+      kept[i] = 0;
+      if (k === CAS) casLeftOut = true;
+    }
+    if (!casLeftOut) break;
+    last = lastObservers();
+  }
+
+  const keep: number[] = [];
+  const windowEnd = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    if (kept[i] === 0) continue;
+    keep.push(i);
+    if (!unknown(i)) continue;
+    const end = lastObserverOf(last, produced(i));
+    if (end !== Infinity) windowEnd.set(i, end + 0.5); // just after the last observer's completion
+  }
+  if (stats) {
+    stats.left += n - keep.length;
+    stats.bounded += windowEnd.size;
+  }
+  if (keep.length === n && windowEnd.size === 0) return part;
+  const optional = part.optional.slice();
+  for (const i of windowEnd.keys()) optional[i] = 1;
+  const pruned = part.subset(keep, optional);
+  keep.forEach((original, j) => {
+    const end = windowEnd.get(original);
+    if (end !== undefined) pruned.returnAt[j] = end;
+  });
+  return pruned;
+}
