@@ -55,12 +55,31 @@ describe('faultline check (real process)', () => {
     expect(faultline('--model', 'register').status).toBe(2);
     expect(faultline('--model', 'register', '--timeout', 'soon', f('register-valid-concurrent.jsonl')).status).toBe(2);
     expect(faultline('--model', 'register', join(fixtures, 'does-not-exist.jsonl')).status).toBe(2);
+    expect(faultline('--model', 'register', '--max-memory', '0', f('register-valid-concurrent.jsonl')).status).toBe(2);
+    expect(faultline('--model', 'register', '--max-memory', 'lots', f('register-valid-concurrent.jsonl')).status).toBe(2);
   });
 
   it('checks lock histories with --model lock', () => {
     const r = faultline('--model', 'lock', f('lock-valid.jsonl'), f('lock-invalid-stale-write.jsonl'));
     expect(r.status).toBe(1);
     expect(r.lines.map((l) => l.valid)).toEqual([true, false]);
+  });
+
+  it('exits 3 with "unknown" and the reason when the search reaches --max-memory, and decides with enough', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-check-'));
+    try {
+      const file = join(dir, 'dense.jsonl');
+      const ops = simulateRegisterHistory({ seed: 5, ops: 3000, clients: 10, keys: 1, valueRange: 3 });
+      writeFileSync(file, ops.map(({ index: _index, ...op }) => JSON.stringify(op)).join('\n'));
+      const tight = faultline('--model', 'register', '--max-memory', '1', file);
+      expect(tight.status).toBe(3);
+      expect(tight.lines[0]).toMatchObject({ file, valid: 'unknown' });
+      expect(String(tight.lines[0]?.summary)).toMatch(/memory ceiling of 1 MB/);
+      const roomy = faultline('--model', 'register', '--max-memory', '512', file);
+      expect(roomy.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 3 when --timeout runs out before a verdict', () => {

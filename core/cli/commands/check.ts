@@ -1,16 +1,17 @@
 /**
- * `faultline check --model register|lock|txn [--timeout SECONDS] FILE...`
+ * `faultline check --model register|lock|txn [--timeout SECONDS] [--max-memory MB] FILE...`
  *
  * Checks each history file in this one process and prints one JSON verdict line per file:
  *   {"file":"h.jsonl","ms":12.3,"valid":true|false|"unknown","model":"register","summary":...}
  * An unusable file prints {"file","ms","valid":"unusable","line","reason","summary"} and a
  * human message on stderr. Exit status (DESIGN.md): 0 all valid, 1 a violation, 2 unusable
- * arguments or input, 3 a checker ran out of time (or memory) before a verdict; with several
+ * arguments or input, 3 a checker ran out of time or out of memory before a verdict; with several
  * files the worst one wins, ranked unusable > violation > undecided > valid.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { HistoryError, parseHistory, type HistoryOp } from '../../check/history';
+import { DEFAULT_MAX_BYTES } from '../../check/linearizability';
 import { checkLocks } from '../../check/locks';
 import { checkRegister } from '../../check/register';
 import { checkTxn } from '../../check/txn';
@@ -18,7 +19,15 @@ import type { Verdict } from '../../check/verdict';
 
 export const summary = 'check history files (JSONL) for linearizability, lock safety or serializability';
 
-type Checker = (ops: HistoryOp[], opts: { timeoutMs?: number }) => Verdict;
+const DEFAULT_MAX_MEMORY_MB = DEFAULT_MAX_BYTES / 2 ** 20;
+
+/** The budgets a user can give a checker (each checker uses those it has). */
+export interface CheckBudget {
+  timeoutMs?: number;
+  maxMemoryBytes?: number;
+}
+
+type Checker = (ops: HistoryOp[], opts: CheckBudget) => Verdict;
 
 /** One line per model; a new checker is one more entry here. */
 const models: Record<string, Checker> = {
@@ -27,10 +36,32 @@ const models: Record<string, Checker> = {
   txn: checkTxn,
 };
 
-const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--timeout SECONDS] FILE...
+const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--timeout SECONDS] [--max-memory MB] FILE...
   Prints one JSON verdict per file (with its name and the milliseconds the check took).
-  Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 out of time before a verdict
-  (several files: the worst, ranked 2 > 1 > 3 > 0).`;
+  --timeout SECONDS  give up after this long with "valid":"unknown" (default: no limit)
+  --max-memory MB    memory ceiling of the register search (default ${DEFAULT_MAX_MEMORY_MB}); reaching it
+                     gives "valid":"unknown" with the reason, never a crash
+  Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 undecided: out of time or
+  out of memory before a verdict (several files: the worst, ranked 2 > 1 > 3 > 0).`;
+
+/**
+ * Reads --timeout SECONDS and --max-memory MB (shared with `faultline run`); a string is
+ * the message for a bad value.
+ */
+export function parseCheckBudget(timeout: string | undefined, maxMemory: string | undefined): CheckBudget | string {
+  const budget: CheckBudget = {};
+  if (timeout !== undefined) {
+    const seconds = Number(timeout);
+    if (!(Number.isFinite(seconds) && seconds > 0)) return `--timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}`;
+    budget.timeoutMs = seconds * 1000;
+  }
+  if (maxMemory !== undefined) {
+    const mb = Number(maxMemory);
+    if (!(Number.isFinite(mb) && mb >= 1 && mb <= 1024 * 1024)) return `--max-memory must be a number of megabytes from 1 to 1048576, got ${JSON.stringify(maxMemory)}`;
+    budget.maxMemoryBytes = Math.floor(mb * 2 ** 20);
+  }
+  return budget;
+}
 
 const EXIT_VALID = 0;
 const EXIT_INVALID = 1;
@@ -58,17 +89,23 @@ function print(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-async function checkFile(file: string, model: string, check: Checker, timeoutMs: number | undefined): Promise<number> {
+async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget): Promise<number> {
   const start = performance.now();
   const ms = (): number => Math.round((performance.now() - start) * 100) / 100;
   let ops: HistoryOp[] | undefined;
   try {
     const text = await readFile(file, 'utf8');
     ops = parseHistory(text);
-    const verdict = check(ops, timeoutMs === undefined ? {} : { timeoutMs });
+    const verdict = check(ops, budget);
     print({ file, ms: ms(), ...verdict });
     return verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED;
   } catch (e) {
+    if (e instanceof RangeError && ops !== undefined) {
+      // A checker that could not get the memory it asked for (array or map too big): undecided, not a crash.
+      const summary = `Undecided: the ${model} checker ran out of memory (${e.message}); no verdict. Try a shorter history.`;
+      print({ file, ms: ms(), valid: 'unknown', model, summary });
+      return EXIT_UNDECIDED;
+    }
     const bad = unusableInput(e, ops);
     const code = (e as { code?: unknown }).code;
     const reason = bad?.reason ?? (typeof code === 'string' && code.startsWith('E') ? `cannot read the file (${(e as Error).message})` : undefined);
@@ -87,7 +124,12 @@ export async function run(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { model: { type: 'string', short: 'm' }, timeout: { type: 'string', short: 't' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        model: { type: 'string', short: 'm' },
+        timeout: { type: 'string', short: 't' },
+        'max-memory': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     console.error(`faultline check: ${(e as Error).message}\n${USAGE}`);
@@ -103,20 +145,16 @@ export async function run(args: string[]): Promise<number> {
     console.error(`faultline check: --model must be one of ${Object.keys(models).join(', ')}; got ${model === undefined ? 'nothing' : JSON.stringify(model)}\n${USAGE}`);
     return EXIT_UNUSABLE;
   }
-  let timeoutMs: number | undefined;
-  if (parsed.values.timeout !== undefined) {
-    const seconds = Number(parsed.values.timeout);
-    if (!(Number.isFinite(seconds) && seconds > 0)) {
-      console.error(`faultline check: --timeout must be a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
-      return EXIT_UNUSABLE;
-    }
-    timeoutMs = seconds * 1000;
+  const budget = parseCheckBudget(parsed.values.timeout, parsed.values['max-memory']);
+  if (typeof budget === 'string') {
+    console.error(`faultline check: ${budget}`);
+    return EXIT_UNUSABLE;
   }
   if (parsed.positionals.length === 0) {
     console.error(`faultline check: name at least one history file\n${USAGE}`);
     return EXIT_UNUSABLE;
   }
   let exit = EXIT_VALID;
-  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, check, timeoutMs));
+  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, check, budget));
   return exit;
 }
