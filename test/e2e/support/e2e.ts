@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
-import { CHROMIUM_PATH, hasChromium } from './chromium';
+import { CHROMIUM_PATH, hasChromium } from '../../../core/bench/browser/chromium';
 
 const BUILT_PANEL = fileURLToPath(new URL('../../../dist/renderer/index.html', import.meta.url));
 

@@ -1,6 +1,7 @@
 /**
  * Debian's chromium, driven by playwright-core over CDP (playwright's own browser download
- * cannot run on these machines). Every launch gets a fresh profile in a temp directory,
+ * cannot run on these machines). Shared by the panel's e2e tests (test/e2e) and the panel
+ * bench (core/bench/panel.bench.ts), which is why it lives here and not under test/. Every launch gets a fresh profile in a temp directory,
  * removed when the browser closes, so no test sees another's storage (the panel remembers
  * its language there).
  */
