@@ -1,4 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
+import { panelAlias, panelDefine } from './renderer/vite.config.js';
 
 export default defineConfig({
   test: {
@@ -10,7 +12,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'], sequence: { groupOrder: 0 } },
+        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**', 'test/renderer/**'], sequence: { groupOrder: 0 } },
+      },
+      {
+        // The panel's stores, views and components in a DOM (happy-dom), with the page's own
+        // Vue plugin, vue-i18n build and feature flags.
+        extends: true,
+        plugins: [vue()],
+        resolve: { alias: panelAlias },
+        define: panelDefine,
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.ts', 'test/renderer/**/*.test.ts'],
+          environment: 'happy-dom',
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         // The panel in Debian's chromium against a real `faultline serve`: run after everything

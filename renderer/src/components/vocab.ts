@@ -1,0 +1,32 @@
+/**
+ * The protocol's vocabularies as runtime lists. The renderer imports only TYPES from
+ * core/protocol (no zod in the page), so each list is checked here against its type in
+ * both directions: a value added to the protocol fails this file's type-check until listed.
+ */
+import type { KvMode, NemesisFault, PanelCommand, TimeScale, WorkloadKind } from '../../../core/protocol/panel';
+
+type PartitionShape = Extract<PanelCommand, { kind: 'partition' }>['shape'];
+
+/** Compiles only when `L` lists every member of `T` (and nothing else). */
+type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
+
+const modes = ['paxos', 'quorum', 'async', 'sloppy'] as const;
+export const KV_MODES: Exhaustive<KvMode, typeof modes> = modes;
+
+const scales = [1, 3, 10] as const;
+export const TIME_SCALES: Exhaustive<TimeScale, typeof scales> = scales;
+
+const workloads = ['register', 'lock', 'txn'] as const;
+export const WORKLOAD_KINDS: Exhaustive<WorkloadKind, typeof workloads> = workloads;
+
+const nemesis = ['kill', 'kill-leader', 'pause', 'partition', 'drop', 'delay', 'duplicate', 'skew'] as const;
+export const NEMESIS_FAULTS: Exhaustive<NemesisFault, typeof nemesis> = nemesis;
+
+const shapes = ['isolate', 'isolate-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'] as const;
+export const PARTITION_SHAPES: Exhaustive<PartitionShape, typeof shapes> = shapes;
+/** The named partitions that need no node (the cluster's buttons); isolate/one-way are per node. */
+export const CLUSTER_PARTITIONS = ['halves', 'majorities-ring', 'bridge'] as const satisfies readonly PartitionShape[];
+
+export const MIN_NODES = 3;
+export const MAX_NODES = 9;
+export type { KvMode, NemesisFault, PartitionShape, TimeScale, WorkloadKind };
