@@ -8,17 +8,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { unreachable } from '../../algorithms/common/unreachable';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../supervisor/cluster-client';
 import { Cluster } from '../../supervisor/cluster';
 import { LeaderTracker } from '../../supervisor/leader-tracker';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
-import { LockWorkload } from '../../supervisor/workload/lock';
-import { RegisterWorkload } from '../../supervisor/workload/register';
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
-import { TxnWorkload } from '../../supervisor/workload/txn';
-import type { Workload } from '../../supervisor/workload/types';
+import { makeWorkload } from '../../supervisor/workload/make-workload';
 
 export const summary = 'run a workload against a real local cluster under a seeded nemesis and check the history';
 
@@ -150,19 +146,6 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     out: values.out,
     seed: seed as number,
   };
-}
-
-function makeWorkload(p: Parsed): Workload {
-  switch (p.workload) {
-    case 'register':
-      return new RegisterWorkload();
-    case 'lock':
-      return new LockWorkload({ fencing: p.fencing, gcPauseMs: p.gcPauseMs, gcSigstop: p.gcSigstop, ttlMs: p.ttlMs, locks: Math.max(1, Math.floor(p.clients / 4)) });
-    case 'txn':
-      return new TxnWorkload();
-    default:
-      return unreachable(p.workload, 'workload');
-  }
 }
 
 function progressLine(p: RunProgress): string {

@@ -1,0 +1,31 @@
+/**
+ * One place that turns workload settings into a Workload, for `faultline run` and for
+ * runs started from the panel (same vocabulary, same defaults).
+ */
+import { unreachable } from '../../algorithms/common/unreachable';
+import { LockWorkload } from './lock';
+import { RegisterWorkload } from './register';
+import { TxnWorkload } from './txn';
+import type { Workload } from './types';
+
+export interface WorkloadChoice {
+  readonly workload: 'register' | 'lock' | 'txn';
+  readonly clients: number;
+  readonly fencing: boolean;
+  readonly gcPauseMs: number;
+  readonly gcSigstop: boolean;
+  readonly ttlMs: number;
+}
+
+export function makeWorkload(c: WorkloadChoice): Workload {
+  switch (c.workload) {
+    case 'register':
+      return new RegisterWorkload();
+    case 'lock':
+      return new LockWorkload({ fencing: c.fencing, gcPauseMs: c.gcPauseMs, gcSigstop: c.gcSigstop, ttlMs: c.ttlMs, locks: Math.max(1, Math.floor(c.clients / 4)) });
+    case 'txn':
+      return new TxnWorkload();
+    default:
+      return unreachable(c.workload, 'workload');
+  }
+}
