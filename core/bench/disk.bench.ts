@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { linkKeyFrom } from '../node/credentials';
 import { DurableLog, newDurableLogStats } from '../node/durable-log';
 import { Transport } from '../node/transport';
 import { decodeClientRequest, decodePeerFrame, encodePeerFrame } from '../protocol';
@@ -58,14 +59,15 @@ function decodeThroughput(name: string, frames: string[], decode: (s: string) =>
 async function transportThroughput(frames: number, runs: number): Promise<Measurement> {
   let received = 0;
   let onAll: (() => void) | undefined;
+  const key = linkKeyFrom('bench', 'n1', 'n2');
   const n2 = new Transport({
     id: 'n2',
-    token: 'bench',
+    linkKeys: { n1: key },
     onMessage: () => {
       if (++received === frames) onAll?.();
     },
   });
-  const n1 = new Transport({ id: 'n1', token: 'bench', onMessage: () => undefined });
+  const n1 = new Transport({ id: 'n1', linkKeys: { n2: key }, onMessage: () => undefined });
   const perRun: number[] = [];
   try {
     const port = await n2.listen();

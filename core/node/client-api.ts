@@ -1,14 +1,28 @@
 /**
- * The node's client API endpoint (/client on the node's port): hello with the cluster
+ * The node's client API endpoint (/client on the node's port): hello with the client
  * token, then requests (core/protocol/client.ts). Each request becomes a request to one
  * part of the node's machine; the part's reply comes back through `deliver`. A bad frame
  * gets an error frame and reaches nothing.
+ *
+ * Limits: before its hello a connection may send 4 KiB within 5 s (GuardedSocket.guardPreAuth);
+ * after it, frames up to CLIENT_MAX_FRAME_BYTES; a client that does not read its replies
+ * is closed once CLIENT_LIMITS.maxBufferedBytes are waiting (4429), and the node forgets
+ * its pending requests.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Tagged } from '../algorithms/common';
-import { decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
+import { CLIENT_MAX_FRAME_BYTES, decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
+import { PRE_AUTH_MAX_BYTES, type GuardedSocket } from './guarded-socket';
+import { sameSecret } from './credentials';
 import type { KvMode } from './node-machine';
+
+/** The /client endpoint's limits (see the Transport's EndpointSpec). */
+export const CLIENT_LIMITS = {
+  maxPayloadBytes: CLIENT_MAX_FRAME_BYTES,
+  maxConnections: 512,
+  maxBufferedBytes: 8 << 20,
+} as const;
 
 /** What the host does with a decoded request. */
 export interface ClientApiHost {
@@ -23,7 +37,7 @@ export interface ClientApiHost {
 }
 
 interface Waiting {
-  readonly socket: WebSocket;
+  readonly socket: GuardedSocket;
   readonly clientId: string;
   readonly startedAt: number;
   readonly part: string;
@@ -32,8 +46,6 @@ interface Waiting {
 }
 
 type Reply = Extract<ClientReply, { type: 'reply' }>;
-
-const HELLO_TIMEOUT_MS = 5_000;
 
 export class ClientApi {
   private readonly waiting = new Map<string, Waiting>();
@@ -51,14 +63,11 @@ export class ClientApi {
     private readonly token: string,
   ) {}
 
-  accept(socket: WebSocket): void {
+  accept(socket: GuardedSocket, request: IncomingMessage): void {
     const conn = `${this.boot}.${this.nextConn++}`;
     let authed = false;
-    const helloTimer = setTimeout(() => {
-      if (!authed) socket.close(4408, 'no hello within 5 s');
-    }, HELLO_TIMEOUT_MS);
+    socket.guardPreAuth(request.socket);
     socket.on('close', () => {
-      clearTimeout(helloTimer);
       for (const [key, w] of this.waiting) if (w.socket === socket) this.waiting.delete(key);
       for (const [lock, line] of this.inLine) {
         const rest = line.filter((w) => w.socket !== socket);
@@ -66,22 +75,22 @@ export class ClientApi {
         else this.inLine.delete(lock);
       }
     });
-    socket.on('error', () => {});
     socket.on('message', (data) => {
-      const decoded = decodeClientRequest(data as Buffer);
+      const decoded = decodeClientRequest(asBytes(data), authed ? CLIENT_MAX_FRAME_BYTES : PRE_AUTH_MAX_BYTES);
       if (!decoded.ok) {
         this.send(socket, { type: 'error', code: decoded.error.code, message: decoded.error.message });
+        if (!authed) socket.closeFirmly(4401, `UNAUTHORIZED: the first frame must be hello (${decoded.error.code})`);
         return;
       }
       const req = decoded.value;
       if (!authed) {
-        if (req.type !== 'hello' || !sameToken(req.token, this.token)) {
-          this.send(socket, { type: 'error', code: 'UNAUTHORIZED', message: 'the first frame must be hello with the cluster token' });
-          socket.close(4401, 'unauthorized');
+        if (req.type !== 'hello' || !sameSecret(req.token, this.token)) {
+          this.send(socket, { type: 'error', code: 'UNAUTHORIZED', message: 'the first frame must be hello with the client token' });
+          socket.closeFirmly(4401, 'UNAUTHORIZED: the first frame must be hello with the client token');
           return;
         }
         authed = true;
-        clearTimeout(helloTimer);
+        socket.authenticated();
         this.send(socket, { type: 'welcome', node: this.host.id });
         return;
       }
@@ -89,13 +98,13 @@ export class ClientApi {
     });
   }
 
-  private handle(socket: WebSocket, conn: string, req: ClientRequest): void {
+  private handle(socket: GuardedSocket, conn: string, req: ClientRequest): void {
     if (req.type === 'hello') {
       this.send(socket, { type: 'error', code: 'INVALID_MESSAGE', message: 'hello: already said' });
       return;
     }
     if (req.type === 'status') {
-      this.send(socket, { type: 'reply', id: req.id, ok: true, result: this.host.status() });
+      this.send(socket, { type: 'reply', id: req.id, ok: true, result: { ...this.host.status(), memory: memoryNow(req.gc === true) } });
       return;
     }
     const key = `${conn}:${req.id}`;
@@ -192,15 +201,27 @@ export class ClientApi {
     }
   }
 
-  private send(socket: WebSocket, frame: ClientReply): void {
-    if (socket.readyState === 1) socket.send(JSON.stringify(frame));
+  /** GuardedSocket.send drops the frame and closes a client that stopped reading. */
+  private send(socket: GuardedSocket, frame: ClientReply): void {
+    socket.send(JSON.stringify(frame));
   }
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * The process's memory, after a full garbage collection when asked and possible: only a
+ * node started with --expose-gc (tests that check memory comes back) can collect on demand.
+ */
+function memoryNow(collect: boolean): { heapUsedBytes: number; rssBytes: number; collected: boolean } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (collect && gc) gc();
+  const m = process.memoryUsage();
+  return { heapUsedBytes: m.heapUsed, rssBytes: m.rss, collected: collect && gc !== undefined };
+}
+
+function asBytes(data: unknown): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data as Uint8Array;
 }
 
 /** Translates a part's reply into the client API's reply. */

@@ -6,11 +6,13 @@
  */
 import WebSocket from 'ws';
 import { backoffMs } from '../algorithms/common';
-import { toNodeSchema, type FromNode, type NodeEvent, type ToNode } from '../protocol/control';
+import { CONTROL_MAX_FRAME_BYTES, toNodeSchema, type FromNode, type NodeEvent, type ToNode } from '../protocol/control';
+import { NODE_ID_HEADER } from './credentials';
 
 export interface ControlLinkOptions {
   readonly url: string;
-  readonly token: string;
+  /** This node's own secret (core/node/credentials.ts): it registers this id and no other. */
+  readonly secret: string;
   readonly id: string;
   readonly port: number;
   readonly onCommand: (msg: ToNode) => void;
@@ -26,7 +28,11 @@ export class ControlLink {
 
   start(): void {
     if (this.closed) return;
-    const socket = new WebSocket(this.options.url, { headers: { authorization: `Bearer ${this.options.token}` } });
+    const socket = new WebSocket(this.options.url, {
+      headers: { authorization: `Bearer ${this.options.secret}`, [NODE_ID_HEADER]: this.options.id },
+      maxPayload: CONTROL_MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+    });
     this.socket = socket;
     socket.on('open', () => {
       this.attempt = 0;

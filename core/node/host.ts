@@ -12,7 +12,7 @@ import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
 import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
 import type { NodeEvent, ToNode } from '../protocol/control';
 import type { DropReason, NodeStatus } from '../protocol/panel';
-import { ClientApi } from './client-api';
+import { CLIENT_LIMITS, ClientApi } from './client-api';
 import { DEFAULT_COMPACT_ABOVE_BYTES, NodeCompactor } from './compaction';
 import { NodeClock } from './clock';
 import { ControlLink } from './control-link';
@@ -29,7 +29,12 @@ export interface NodeHostOptions {
   /** Joined after the start: a Paxos learner and, once its join is applied, a ring member. */
   readonly learner?: boolean;
   readonly dataDir: string;
+  /** The client token (what /client accepts); core/node/credentials.ts has every role. */
   readonly token: string;
+  /** This node's secret for the supervisor's /node (needed with supervisorUrl). */
+  readonly supervisorSecret?: string;
+  /** Link keys known up front by peer id (standalone); the supervisor sends them with the peers. */
+  readonly linkKeys?: Readonly<Record<string, string>>;
   readonly mode: KvMode;
   readonly supervisorUrl?: string;
   /** Peers known up front (without a supervisor). */
@@ -133,7 +138,7 @@ export class NodeHost {
     const o = this.options;
     this.transport = new Transport({
       id: o.id,
-      token: o.token,
+      ...(o.linkKeys ? { linkKeys: o.linkKeys } : {}),
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.peers ? { peers: o.peers } : {}),
       onMessage: (from, part, body, id) => {
@@ -145,7 +150,7 @@ export class NodeHost {
       onEvent: (e) => {
         if (e.kind === 'refused') this.note({ t: this.clock.nowMs(), kind: 'refused', ...(e.peer ? { from: e.peer } : {}), detail: { code: e.code, message: e.message } });
       },
-      endpoints: { '/client': (socket) => this.clientApi.accept(socket) },
+      endpoints: { '/client': { ...CLIENT_LIMITS, accept: (socket, request) => this.clientApi.accept(socket, request) } },
     });
     const port = await this.transport.listen();
     // Expect every member from now on, so one that never comes up is suspected too.
@@ -154,7 +159,7 @@ export class NodeHost {
     this.timers.push(setInterval(() => this.reportStatus(), o.statusMs ?? 250));
     this.timers.push(setInterval(() => this.flushEvents(), o.eventsMs ?? 100));
     if (o.supervisorUrl) {
-      this.control = new ControlLink({ url: o.supervisorUrl, token: o.token, id: o.id, port, onCommand: (m) => this.onControl(m) });
+      this.control = new ControlLink({ url: o.supervisorUrl, secret: o.supervisorSecret ?? '', id: o.id, port, onCommand: (m) => this.onControl(m) });
       this.control.start();
     }
   }
@@ -162,7 +167,7 @@ export class NodeHost {
   private onControl(msg: ToNode): void {
     switch (msg.type) {
       case 'peers':
-        this.transport.setPeers(Object.fromEntries(msg.peers.filter((p) => p.id !== this.options.id).map((p) => [p.id, { port: p.port }])));
+        this.transport.setPeers(Object.fromEntries(msg.peers.filter((p) => p.id !== this.options.id).map((p) => [p.id, { port: p.port, key: p.key }])));
         return;
       case 'faults':
         this.transport.faults.setOutbound(msg.faults.links);

@@ -10,6 +10,7 @@
  * (and its own join) from the acceptors and becomes a ring member when the join applies.
  */
 import { parseArgs } from 'node:util';
+import { CREDENTIAL_ENV, parseLinkKeys } from './credentials';
 import { KV_MODES, type KvMode } from './node-machine';
 import { NodeHost } from './host';
 
@@ -33,8 +34,18 @@ const { values } = parseArgs({
   },
 });
 
-const token = process.env['FAULTLINE_TOKEN'];
-if (!token) fail('FAULTLINE_TOKEN must hold the cluster token');
+const token = process.env[CREDENTIAL_ENV.clientToken];
+if (!token) fail(`${CREDENTIAL_ENV.clientToken} must hold the client token`);
+const supervisorSecret = process.env[CREDENTIAL_ENV.nodeSecret];
+if (values.supervisor && !supervisorSecret) fail(`--supervisor needs this node's secret in ${CREDENTIAL_ENV.nodeSecret}`);
+let linkKeys: Record<string, string> = {};
+try {
+  linkKeys = parseLinkKeys(process.env[CREDENTIAL_ENV.linkKeys] ?? '');
+} catch (e) {
+  fail((e as Error).message);
+}
+// Nothing below needs them in the environment any more (a child process would inherit them).
+for (const name of Object.values(CREDENTIAL_ENV)) delete process.env[name];
 if (!values.id) fail('--id is required');
 if (!values.data) fail('--data is required');
 const members = (values.members ?? values.id).split(',').filter(Boolean);
@@ -63,6 +74,8 @@ const host = await NodeHost.start({
   ...(learner ? { learner: true } : {}),
   dataDir: values.data,
   token,
+  ...(supervisorSecret ? { supervisorSecret } : {}),
+  linkKeys,
   mode: values.mode as KvMode,
   port,
   peers,

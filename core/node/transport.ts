@@ -5,17 +5,20 @@
  * it SENDS), so a link direction is one socket and a one-way cut is just that socket's
  * frames being dropped. Outbound links reconnect forever with randomized back-off.
  *
- * Guard rails, in order: a browser Origin not in the allow-list is refused at the HTTP
- * upgrade (403); the first frame must be `hello` with the cluster token (else close 4401);
- * every later frame is decoded by core/protocol, and a bad one gets an `error` frame back
- * and never reaches the handler. Faults (LinkFaults) are applied to what passes.
+ * Guard rails, in order: only 127.0.0.1 may connect (403); a browser Origin not in the
+ * allow-list is refused (403); each endpoint caps its open connections (503). On /peer the
+ * listener sends a challenge, and the first frame must be a `hello` that proves the key of
+ * this very link (core/node/credentials.ts), within 4 KiB and 5 s (else close 4401/4413/4408):
+ * the client token, or another link's key, opens nothing. Every later frame is decoded by
+ * core/protocol, and a bad one gets an `error` frame back and never reaches the handler.
+ * Faults (LinkFaults) are applied to what passes.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { backoffMs, type NodeId } from '../algorithms/common';
 import {
+  PEER_HELLO_MAX_BYTES,
   PEER_PARTS,
   PEER_PROTOCOL_VERSION,
   decodePeerFrame,
@@ -23,15 +26,11 @@ import {
   type PeerFrame,
   type ProtocolErrorCode,
 } from '../protocol';
+import { helloProof, nonce, sameSecret, welcomeProof } from './credentials';
+import { CLOSE_CODES, acceptUpgrade, boundHttpServer, guardedServer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from './guarded-socket';
 import { LinkFaults, type Direction } from './link-faults';
 
-/** WebSocket close codes this transport uses (4000-4999 are for applications). */
-export const CLOSE_CODES = {
-  UNAUTHORIZED: 4401,
-  WRONG_NODE: 4404,
-  HELLO_TIMEOUT: 4408,
-  SHUTDOWN: 1001,
-} as const;
+export { CLOSE_CODES } from './guarded-socket';
 
 export const PEER_PATH = '/peer';
 
@@ -41,8 +40,12 @@ export const PEER_PATH = '/peer';
  * a lagging replica from ever catching up, so the node-to-node limit is 16 MiB.
  */
 export const PEER_MAX_FRAME_BYTES = 16 * 1024 * 1024;
-/** Before the hello, nobody is trusted with more than this (a hello is ~200 bytes). */
-const MAX_HELLO_BYTES = 4096;
+/** Inbound peer connections at most (every other node dials once; restarts overlap briefly). */
+export const PEER_MAX_CONNECTIONS = 64;
+/** A node sends a peer only welcomes and error frames: a peer that reads none of them is gone. */
+const PEER_INBOUND_MAX_BUFFERED_BYTES = 1 << 20;
+/** Every TCP connection of a node's port (each endpoint's cap plus upgrades in flight). */
+const NODE_MAX_TCP_CONNECTIONS = 2048;
 /**
  * Bytes queued on one outbound socket beyond which frames are dropped: a peer that is
  * paused (SIGSTOP) keeps its socket open but reads nothing, and the queue must not grow
@@ -53,6 +56,17 @@ export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 export interface PeerAddress {
   readonly host?: string;
   readonly port: number;
+  /** The key of the link between this node and that peer (hex), from the supervisor. */
+  readonly key?: string;
+}
+
+/** Another WebSocket endpoint on the node's port (e.g. the client API), with its limits. */
+export interface EndpointSpec {
+  /** Called with each accepted socket; the endpoint owns its hello (see GuardedSocket.guardPreAuth). */
+  readonly accept: (socket: GuardedSocket, request: IncomingMessage) => void;
+  readonly maxPayloadBytes: number;
+  readonly maxConnections: number;
+  readonly maxBufferedBytes: number;
 }
 
 export type TransportEvent =
@@ -64,7 +78,8 @@ export type TransportEvent =
 
 export interface TransportOptions {
   readonly id: NodeId;
-  readonly token: string;
+  /** Keys of this node's links by peer id (hex); setPeers adds the ones the supervisor sends. */
+  readonly linkKeys?: Readonly<Record<NodeId, string>>;
   readonly host?: string;
   /** 0 (the default) picks a free port; read it from `listen()`. */
   readonly port?: number;
@@ -87,7 +102,7 @@ export interface TransportOptions {
   readonly onMessage: (from: NodeId, part: string, body: unknown, id?: string) => void;
   readonly onEvent?: (event: TransportEvent) => void;
   /** Other WebSocket endpoints served on the same port (e.g. the client API), by path. */
-  readonly endpoints?: Readonly<Record<string, (socket: WebSocket, request: IncomingMessage) => void>>;
+  readonly endpoints?: Readonly<Record<string, EndpointSpec>>;
 }
 
 export interface TransportStats {
@@ -109,12 +124,13 @@ export class Transport {
   readonly stats: TransportStats = { sent: 0, received: 0, unconnected: 0, faultDropped: 0, backpressureDropped: 0, oversized: 0, refused: 0 };
   private readonly random: () => number;
   private readonly maxFrameBytes: number;
-  private readonly tokenDigest: Buffer;
+  private readonly keys: Map<NodeId, string>;
   private readonly links = new Map<NodeId, OutboundLink>();
   private readonly inbound = new Set<WebSocket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | undefined;
-  private wss: WebSocketServer | undefined;
+  /** One ws server per path, each with its own frame limit and connection cap. */
+  private readonly servers = new Map<string, { wss: WebSocketServer; policy: UpgradePolicy; accept: (ws: GuardedSocket, req: IncomingMessage) => void }>();
   private listeningPort: number | undefined;
   private closed = false;
 
@@ -122,7 +138,7 @@ export class Transport {
     this.random = options.random ?? Math.random;
     this.faults = new LinkFaults(this.random);
     this.maxFrameBytes = options.maxFrameBytes ?? PEER_MAX_FRAME_BYTES;
-    this.tokenDigest = digest(options.token);
+    this.keys = new Map(Object.entries(options.linkKeys ?? {}));
   }
 
   get id(): NodeId {
@@ -136,12 +152,25 @@ export class Transport {
 
   /** Starts the listener and dials the configured peers; resolves with the port. */
   async listen(): Promise<number> {
-    const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * this.maxFrameBytes });
+    const peerPolicy: UpgradePolicy = {
+      label: PEER_PATH,
+      // Up to twice the limit a frame is read and answered FRAME_TOO_LARGE (the sender
+      // learns what it did); beyond that ws closes the socket from the frame header (1009).
+      maxPayloadBytes: 2 * this.maxFrameBytes,
+      maxConnections: PEER_MAX_CONNECTIONS,
+      maxBufferedBytes: PEER_INBOUND_MAX_BUFFERED_BYTES,
+      localOnly: true,
+    };
+    this.servers.set(PEER_PATH, { wss: guardedServer(peerPolicy.maxPayloadBytes), policy: peerPolicy, accept: (ws, req) => this.acceptPeer(ws, req) });
+    for (const [path, spec] of Object.entries(this.options.endpoints ?? {})) {
+      const policy: UpgradePolicy = { label: path, maxPayloadBytes: spec.maxPayloadBytes, maxConnections: spec.maxConnections, maxBufferedBytes: spec.maxBufferedBytes, localOnly: true };
+      this.servers.set(path, { wss: guardedServer(spec.maxPayloadBytes), policy, accept: spec.accept });
+    }
     const server = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
     });
+    boundHttpServer(server, NODE_MAX_TCP_CONNECTIONS);
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
-    this.wss = wss;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -157,8 +186,9 @@ export class Transport {
     return address.port;
   }
 
-  /** Dials new peers, re-dials moved ones, hangs up on removed ones. */
+  /** Dials new peers, re-dials moved ones, hangs up on removed ones; learns their link keys. */
   setPeers(peers: Readonly<Record<NodeId, PeerAddress>>): void {
+    for (const [peer, address] of Object.entries(peers)) if (address.key !== undefined) this.keys.set(peer, address.key);
     for (const [peer, link] of this.links) {
       const next = peers[peer];
       if (!next || next.port !== link.address.port || (next.host ?? '127.0.0.1') !== (link.address.host ?? '127.0.0.1')) {
@@ -234,9 +264,11 @@ export class Transport {
     this.links.clear();
     for (const ws of this.inbound) ws.terminate();
     this.inbound.clear();
-    const wss = this.wss;
+    for (const { wss } of this.servers.values()) {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
     const server = this.server;
-    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
     if (server) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -261,10 +293,14 @@ export class Transport {
     return this.random();
   }
 
+  /** @internal The key of the link to `peer`, once known. */
+  keyFor(peer: NodeId): string | undefined {
+    return this.keys.get(peer);
+  }
+
   /** @internal */
-  get settings(): { token: string; maxFrameBytes: number; reconnectBaseMs: number; reconnectMaxMs: number } {
+  get settings(): { maxFrameBytes: number; reconnectBaseMs: number; reconnectMaxMs: number } {
     return {
-      token: this.options.token,
       maxFrameBytes: this.maxFrameBytes,
       reconnectBaseMs: this.options.reconnectBaseMs ?? 50,
       reconnectMaxMs: this.options.reconnectMaxMs ?? 2000,
@@ -294,65 +330,62 @@ export class Transport {
   // ---- inbound -------------------------------------------------------------------------
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    quietSocket(socket);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const entry = this.servers.get(path);
+    if (!entry) {
+      refuseUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint ${path}; expected ${[...this.servers.keys()].join(' or ')}`);
+      return;
+    }
     const origin = req.headers.origin;
     if (origin !== undefined && !(this.options.allowedOrigins ?? []).includes(origin)) {
       this.emit({ kind: 'refused', direction: 'in', code: 'FORBIDDEN_ORIGIN', message: `Origin ${origin} is not allowed` });
-      rejectUpgrade(socket, 403, 'Forbidden', `Origin ${origin} is not allowed to connect to node ${this.id}`);
+      refuseUpgrade(socket, 403, 'Forbidden', `Origin ${origin} is not allowed to connect to node ${this.id}`);
       return;
     }
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    const endpoint = path === PEER_PATH ? undefined : this.options.endpoints?.[path];
-    if (path !== PEER_PATH && !endpoint) {
-      rejectUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint ${path}; expected ${PEER_PATH}`);
+    if (this.closed) {
+      refuseUpgrade(socket, 503, 'Service Unavailable', 'node is shutting down');
       return;
     }
-    const wss = this.wss;
-    if (!wss || this.closed) {
-      rejectUpgrade(socket, 503, 'Service Unavailable', 'node is shutting down');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (endpoint) endpoint(ws, req);
-      else this.acceptPeer(ws);
-    });
+    const refused = acceptUpgrade(entry.wss, entry.policy, req, socket, head, (ws) => entry.accept(ws, req));
+    if (refused !== undefined) this.emit({ kind: 'refused', direction: 'in', code: 'CONNECTION_REFUSED', message: refused });
   }
 
-  private acceptPeer(ws: WebSocket): void {
+  private acceptPeer(ws: GuardedSocket, req: IncomingMessage): void {
     this.inbound.add(ws);
     let from: NodeId | undefined;
-    const helloTimer = setTimeout(() => {
-      this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: 'no hello before the timeout' });
-      ws.close(CLOSE_CODES.HELLO_TIMEOUT, 'UNAUTHORIZED: no hello before the timeout');
-    }, this.options.helloTimeoutMs ?? 5000);
+    let refused = false;
+    const challenge = nonce();
+    ws.guardPreAuth(
+      req.socket,
+      (_code, reason) => this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: reason }),
+      PEER_HELLO_MAX_BYTES,
+      this.options.helloTimeoutMs ?? 5000,
+    );
     ws.on('close', (code, reason) => {
-      clearTimeout(helloTimer);
       this.inbound.delete(ws);
       if (from !== undefined) this.emit({ kind: 'peer-down', peer: from, direction: 'in', code, reason: reason.toString() });
     });
-    ws.on('error', () => undefined); // 'close' follows; nothing else to do
     ws.on('message', (data: RawData) => {
+      if (refused) return;
       const bytes = asBytes(data);
-      if (from === undefined && bytes.byteLength > MAX_HELLO_BYTES) {
-        clearTimeout(helloTimer);
-        const reason = `UNAUTHORIZED: a ${bytes.byteLength}-byte first frame is no hello (limit ${MAX_HELLO_BYTES})`;
-        this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: reason });
-        ws.close(CLOSE_CODES.UNAUTHORIZED, reason);
-        return;
-      }
-      const decoded = decodePeerFrame(bytes, this.maxFrameBytes, this.options.parts ?? PEER_PARTS);
       if (from === undefined) {
-        clearTimeout(helloTimer);
-        const refusal = this.checkHello(decoded);
-        if (typeof refusal === 'string') {
-          from = refusal;
-          ws.send(encodePeerFrame({ type: 'welcome', node: this.id }));
+        const verdict = bytes.byteLength > PEER_HELLO_MAX_BYTES
+          ? { code: CLOSE_CODES.HELLO_TOO_LARGE, reason: `HELLO_TOO_LARGE: a ${bytes.byteLength}-byte first frame is no hello (limit ${PEER_HELLO_MAX_BYTES})` }
+          : this.checkHello(decodePeerFrame(bytes, PEER_HELLO_MAX_BYTES), challenge);
+        if ('peer' in verdict) {
+          from = verdict.peer;
+          ws.authenticated();
+          ws.send(encodePeerFrame({ type: 'welcome', node: this.id, proof: verdict.proof }));
           this.emit({ kind: 'peer-up', peer: from, direction: 'in' });
         } else {
-          this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: refusal.reason });
-          ws.close(refusal.code, refusal.reason.slice(0, 120));
+          refused = true;
+          this.emit({ kind: 'refused', direction: 'in', code: 'UNAUTHORIZED', message: verdict.reason });
+          ws.closeFirmly(verdict.code, verdict.reason);
         }
         return;
       }
+      const decoded = decodePeerFrame(bytes, this.maxFrameBytes, this.options.parts ?? PEER_PARTS);
       if (!decoded.ok) {
         this.refuseFrame(ws, from, decoded.error.code, decoded.error.message);
         return;
@@ -364,16 +397,21 @@ export class Transport {
       }
       this.receive(from, frame.part, frame.body, frame.id);
     });
+    ws.send(encodePeerFrame({ type: 'challenge', node: this.id, nonce: challenge }));
   }
 
-  /** The peer's id when the hello is good; otherwise the close code and reason. */
-  private checkHello(decoded: ReturnType<typeof decodePeerFrame>): NodeId | { code: number; reason: string } {
+  /** The peer's id and our proof when the hello proves its link key; otherwise the close code and reason. */
+  private checkHello(decoded: ReturnType<typeof decodePeerFrame>, challenge: string): { peer: NodeId; proof: string } | { code: number; reason: string } {
     if (!decoded.ok) return { code: CLOSE_CODES.UNAUTHORIZED, reason: `UNAUTHORIZED: bad hello (${decoded.error.code}: ${decoded.error.message})` };
     const hello = decoded.value;
     if (hello.type !== 'hello') return { code: CLOSE_CODES.UNAUTHORIZED, reason: `UNAUTHORIZED: first frame must be hello, got ${hello.type}` };
-    if (!timingSafeEqual(digest(hello.token), this.tokenDigest)) return { code: CLOSE_CODES.UNAUTHORIZED, reason: 'UNAUTHORIZED: wrong cluster token' };
     if (hello.to !== this.id) return { code: CLOSE_CODES.WRONG_NODE, reason: `WRONG_NODE: this is ${this.id}, not ${hello.to}` };
-    return hello.node;
+    const key = hello.node === this.id ? undefined : this.keys.get(hello.node);
+    if (key === undefined) return { code: CLOSE_CODES.UNAUTHORIZED, reason: `UNAUTHORIZED: ${this.id} has no link with ${hello.node}` };
+    if (!sameSecret(hello.proof, helloProof(key, hello.node, this.id, challenge, hello.nonce))) {
+      return { code: CLOSE_CODES.UNAUTHORIZED, reason: `UNAUTHORIZED: the hello does not prove the key of the link ${hello.node}-${this.id}` };
+    }
+    return { peer: hello.node, proof: welcomeProof(key, this.id, hello.node, challenge, hello.nonce) };
   }
 
   private refuseFrame(ws: WebSocket, from: NodeId, code: ProtocolErrorCode, message: string): void {
@@ -419,13 +457,15 @@ class OutboundLink {
 
   connect(): void {
     if (this.stopped || this.transport.isClosed) return;
-    const { token, maxFrameBytes } = this.transport.settings;
+    const { maxFrameBytes } = this.transport.settings;
     const url = `ws://${this.address.host ?? '127.0.0.1'}:${this.address.port}${PEER_PATH}`;
-    const ws = new WebSocket(url, { maxPayload: 2 * maxFrameBytes, handshakeTimeout: 5000 });
+    const ws = new WebSocket(url, { maxPayload: maxFrameBytes, handshakeTimeout: 5000, perMessageDeflate: false });
     this.ws = ws;
-    ws.on('open', () => {
-      ws.send(encodePeerFrame({ type: 'hello', version: PEER_PROTOCOL_VERSION, node: this.transport.id, to: this.peer, token }));
-    });
+    let challenge: { acceptor: string; dialer: string } | undefined;
+    const giveUp = (code: number, reason: string): void => {
+      this.transport.emit({ kind: 'refused', peer: this.peer, direction: 'out', code: 'UNAUTHORIZED', message: reason });
+      ws.close(code, reason.slice(0, 120));
+    };
     ws.on('message', (data: RawData) => {
       const decoded = decodePeerFrame(asBytes(data), maxFrameBytes);
       if (!decoded.ok) {
@@ -433,7 +473,19 @@ class OutboundLink {
         return;
       }
       const frame: PeerFrame = decoded.value;
-      if (frame.type === 'welcome' && frame.node === this.peer) {
+      if (frame.type === 'challenge' && challenge === undefined && !this.ready) {
+        if (frame.node !== this.peer) return giveUp(CLOSE_CODES.WRONG_NODE, `WRONG_NODE: expected ${this.peer}, reached ${frame.node}`);
+        const key = this.transport.keyFor(this.peer);
+        if (key === undefined) return giveUp(CLOSE_CODES.UNAUTHORIZED, `UNAUTHORIZED: no link key for ${this.peer} yet`);
+        challenge = { acceptor: frame.nonce, dialer: nonce() };
+        const proof = helloProof(key, this.transport.id, this.peer, challenge.acceptor, challenge.dialer);
+        ws.send(encodePeerFrame({ type: 'hello', version: PEER_PROTOCOL_VERSION, node: this.transport.id, to: this.peer, nonce: challenge.dialer, proof }));
+      } else if (frame.type === 'welcome' && challenge !== undefined && !this.ready) {
+        const key = this.transport.keyFor(this.peer);
+        const expected = key === undefined ? undefined : welcomeProof(key, this.peer, this.transport.id, challenge.acceptor, challenge.dialer);
+        if (frame.node !== this.peer || !sameSecret(frame.proof, expected)) {
+          return giveUp(CLOSE_CODES.UNAUTHORIZED, `UNAUTHORIZED: ${this.peer} did not prove the link key`);
+        }
         this.ready = true;
         this.attempt = 0;
         this.transport.emit({ kind: 'peer-up', peer: this.peer, direction: 'out' });
@@ -477,16 +529,9 @@ class OutboundLink {
   }
 }
 
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
 function asBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, statusText: string, body: string): void {
-  socket.end(`HTTP/1.1 ${status} ${statusText}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}

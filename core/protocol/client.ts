@@ -1,6 +1,6 @@
 /**
  * The client API of a node (workload clients, the supervisor, the CLI): one WebSocket,
- * `hello` with the cluster token first, then requests, each with a client-chosen `id`
+ * `hello` with the client token first (it opens only this endpoint: not /peer, not /node), then requests, each with a client-chosen `id`
  * that its reply repeats. `client` + `seq` identify a command for at-most-once execution
  * through the log (a retried request is applied once).
  */
@@ -85,7 +85,8 @@ export const clientRequestSchemas = {
   }),
   /** Propose an opaque value straight into the Paxos log (agreement experiments). */
   propose: z.object({ type: z.literal('propose'), id: requestIdSchema, value: json, ...session }),
-  status: z.object({ type: z.literal('status'), id: requestIdSchema }),
+  /** gc: collect garbage first and report memory (only where the node runs with --expose-gc). */
+  status: z.object({ type: z.literal('status'), id: requestIdSchema, gc: z.boolean().optional() }),
 } as const;
 
 export type ClientRequest = { [K in keyof typeof clientRequestSchemas]: z.infer<(typeof clientRequestSchemas)[K]> }[keyof typeof clientRequestSchemas];
@@ -136,7 +137,10 @@ export type ClientReply =
   | { readonly type: 'reply'; readonly id: string; readonly ok: false; readonly code: ClientErrorCode; readonly message: string; readonly leader?: string }
   | { readonly type: 'error'; readonly code: ProtocolErrorCode; readonly message: string; readonly id?: string };
 
-export function decodeClientRequest(raw: string | Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): Decoded<ClientRequest> {
+/** The largest client frame a node reads after the hello (values are bounded well below). */
+export const CLIENT_MAX_FRAME_BYTES = DEFAULT_MAX_FRAME_BYTES;
+
+export function decodeClientRequest(raw: string | Uint8Array, maxBytes = CLIENT_MAX_FRAME_BYTES): Decoded<ClientRequest> {
   return decodeByKind<ClientRequest>(raw, 'type', clientRequestSchemas, maxBytes);
 }
 

@@ -1,6 +1,7 @@
 /**
  * The control channel between the supervisor and each node process (one WebSocket per
- * node, opened by the node to the supervisor's /node endpoint with the cluster token).
+ * node, opened by the node to the supervisor's /node endpoint with its own node secret,
+ * which registers only its own id).
  * The supervisor is the cluster's registry: nodes register there, learn their peers'
  * ports from it, report status and events, and receive the fault settings that their
  * transport and clock then enforce.
@@ -34,7 +35,8 @@ export type NodeFaults = z.infer<typeof nodeFaultsSchema>;
 
 export const NO_FAULTS: NodeFaults = { skewMs: 0, links: [] };
 
-export const peerSchema = z.object({ id: nodeId, port: z.number().int().min(1).max(65535) });
+/** `key`: the key of the link between the receiving node and this peer (each node gets only its own links' keys). */
+export const peerSchema = z.object({ id: nodeId, port: z.number().int().min(1).max(65535), key: z.string().regex(/^[0-9a-f]{64}$/, 'a link key: 64 hex digits') });
 export type Peer = z.infer<typeof peerSchema>;
 
 /** Supervisor -> node. */
@@ -58,6 +60,9 @@ export const nodeEventSchema = z.object({
   detail: z.unknown().optional(),
 });
 export type NodeEvent = z.infer<typeof nodeEventSchema>;
+
+/** The largest control frame either side accepts (a status with its log tail is ~10-50 KiB). */
+export const CONTROL_MAX_FRAME_BYTES = 1 << 20;
 
 /** Node -> supervisor. `status` is free-form per mechanism but bounded in size by the frame limit. */
 export const fromNodeSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,8 @@
 /**
- * Node <-> node frames. A connection opens with `hello` (who I am, whom I think I am
- * talking to, the cluster token); the listener answers `welcome`. After that every frame
+ * Node <-> node frames. The listener opens with `challenge` (its id and a fresh nonce);
+ * the dialer answers `hello` (who I am, whom I think I am talking to, its own nonce, and
+ * an HMAC over both nonces with the key of this link, which only the two ends hold); the
+ * listener checks it and answers `welcome` with its own proof. After that every frame
  * is a `msg` carrying one part's message (`{ part, body }`, as ComposedMachine tags them),
  * or an `error` telling the sender why its frame was refused.
  *
@@ -15,7 +17,7 @@ import { paxosMsgSchemas } from './paxos';
 import { replMsgSchemas } from './replication';
 import { twoPcMsgSchemas } from './twopc';
 
-export const PEER_PROTOCOL_VERSION = 1;
+export const PEER_PROTOCOL_VERSION = 2;
 
 /** A command for one service behind the node's Paxos log (ServiceMux's ServiceCommand). */
 export const serviceCommandSchema = z.object({ service: z.string().min(1).max(64), cmd: z.unknown() });
@@ -27,18 +29,26 @@ export const PEER_PARTS: Readonly<Record<string, Readonly<Record<string, z.ZodTy
   twopc: twoPcMsgSchemas,
 };
 
-const tokenSchema = z.string().min(1).max(256);
+const nonceSchema = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 128-bit nonce in hex');
+const proofSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected an HMAC-SHA256 in hex');
+
+/** A hello is ~300 bytes; before it is accepted nothing bigger is read. */
+export const PEER_HELLO_MAX_BYTES = 4096;
 
 export const peerFrameSchemas = {
+  challenge: z.object({ type: z.literal('challenge'), node: nodeIdSchema, nonce: nonceSchema }),
   hello: z.object({
     type: z.literal('hello'),
     version: z.literal(PEER_PROTOCOL_VERSION),
     node: nodeIdSchema,
     /** The node the dialer expects to reach: catches a port reused by another node. */
     to: nodeIdSchema,
-    token: tokenSchema,
+    nonce: nonceSchema,
+    /** HMAC(k(node, to), "hello|node|to|challenge nonce|nonce"). */
+    proof: proofSchema,
   }),
-  welcome: z.object({ type: z.literal('welcome'), node: nodeIdSchema }),
+  /** proof: HMAC(k(node, dialer), "welcome|node|dialer|challenge nonce|hello nonce"). */
+  welcome: z.object({ type: z.literal('welcome'), node: nodeIdSchema, proof: proofSchema }),
   /** `id` (optional): the sender's message id, so the panel can pair the send with its receipt. */
   msg: z.object({ type: z.literal('msg'), part: z.string().min(1).max(64), body: z.unknown(), id: z.string().max(64).optional() }),
   error: z.object({ type: z.literal('error'), code: z.string().max(64), message: z.string().max(4096) }),
@@ -46,6 +56,7 @@ export const peerFrameSchemas = {
 
 export type PeerHello = z.infer<typeof peerFrameSchemas.hello>;
 export type PeerFrame =
+  | z.infer<typeof peerFrameSchemas.challenge>
   | PeerHello
   | z.infer<typeof peerFrameSchemas.welcome>
   | { readonly type: 'msg'; readonly part: string; readonly body: unknown; readonly id?: string }

@@ -8,10 +8,13 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { unreachable } from '../algorithms/common/unreachable';
+import { CREDENTIAL_ENV, ClusterKeys, NODE_ID_HEADER, randomSecret, sameSecret } from '../node/credentials';
+import type { GuardedSocket } from '../node/guarded-socket';
 import { partitionCuts, type Link, type PartitionRequest } from '../algorithms/common/partitions';
 import {
+  CONTROL_MAX_FRAME_BYTES,
   fromNodeSchema,
   type LinkFault,
   type NodeEvent,
@@ -27,7 +30,11 @@ import { Reaper } from './reaper';
 export interface ClusterOptions {
   readonly nodes: number;
   readonly dataDir: string;
-  /** The cluster token every socket must present; random when omitted. */
+  /**
+   * The client token (what workloads and users present on a node's /client); random when
+   * omitted. It opens nothing else: nodes prove per-node secrets and per-link keys derived
+   * from a cluster key that never leaves this process (core/node/credentials.ts).
+   */
   readonly token?: string;
   /** The node entry script; core/node/node-main.ts by default. */
   readonly entry?: string;
@@ -60,7 +67,7 @@ interface Member {
   readonly id: string;
   readonly proc: NodeProcess;
   port: number | undefined;
-  socket: WebSocket | undefined;
+  socket: GuardedSocket | undefined;
   status: Record<string, unknown> | undefined;
 }
 
@@ -75,7 +82,10 @@ type ClusterEvents = {
 const defaultEntry = fileURLToPath(new URL('../node/node-main.ts', import.meta.url));
 
 export class Cluster extends EventEmitter<ClusterEvents> {
+  /** The client token: give it to clients; it opens a node's /client and nothing else. */
   readonly token: string;
+  /** Node secrets and link keys; the cluster key stays inside. */
+  private readonly keys = new ClusterKeys();
   readonly members = new Map<string, Member>();
   private readonly reaper = new Reaper();
   private readonly ownsServer: boolean;
@@ -94,7 +104,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   private constructor(private readonly options: ClusterOptions) {
     super();
-    this.token = options.token ?? randomBytes(18).toString('base64url');
+    this.token = options.token ?? randomSecret(18);
     this.ownsServer = options.server === undefined;
     this.server = options.server ?? new SupervisorHttpServer();
   }
@@ -131,8 +141,12 @@ export class Cluster extends EventEmitter<ClusterEvents> {
 
   private async boot(): Promise<void> {
     this.server.route('/node', {
-      authorize: (token) => (token === this.token ? 'node' : undefined),
-      onConnection: (socket) => this.onNodeSocket(socket),
+      authorize: (token, request) => this.authorizeNode(token, request),
+      onConnection: (socket, role) => this.onNodeSocket(socket, role.slice('node:'.length)),
+      maxPayloadBytes: CONTROL_MAX_FRAME_BYTES,
+      maxBufferedBytes: 4 * CONTROL_MAX_FRAME_BYTES,
+      maxConnections: 256,
+      localOnly: true,
     });
     this.port = this.ownsServer ? await this.server.listen() : this.serverPortOrThrow();
     process.on('exit', this.exitHandler);
@@ -174,7 +188,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
           ...(this.options.timeScale !== undefined && this.options.timeScale !== 1 ? ['--time-scale', String(this.options.timeScale)] : []),
           ...(this.options.nodeArgs ?? []),
         ],
-        env: { FAULTLINE_TOKEN: this.token },
+        // Secrets in the environment, never in argv (which every local user can read).
+        env: { [CREDENTIAL_ENV.clientToken]: this.token, [CREDENTIAL_ENV.nodeSecret]: this.keys.nodeSecret(id) },
       },
       this.reaper,
     );
@@ -226,8 +241,18 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return wait;
   }
 
-  private onNodeSocket(socket: WebSocket): void {
-    let id: string | undefined;
+  /**
+   * A node names itself (NODE_ID_HEADER) and proves it with its own secret (Bearer): the
+   * role is `node:<id>`, and that socket may speak for that id only. The client token, or
+   * another node's secret, registers nothing.
+   */
+  private authorizeNode(token: string | undefined, request: IncomingMessage): string | undefined {
+    const id = request.headers[NODE_ID_HEADER];
+    if (typeof id !== 'string' || !this.members.has(id)) return undefined;
+    return sameSecret(token, this.keys.nodeSecret(id)) ? `node:${id}` : undefined;
+  }
+
+  private onNodeSocket(socket: GuardedSocket, id: string): void {
     socket.on('message', (data) => {
       let parsed: unknown;
       try {
@@ -243,13 +268,12 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       }
       const msg = result.data;
       const member = this.members.get(msg.id);
-      if (!member || (id !== undefined && id !== msg.id)) {
-        socket.send(JSON.stringify({ type: 'error', code: 'UNKNOWN_NODE', message: `no member ${msg.id} on this socket` }));
+      if (!member || id !== msg.id) {
+        socket.send(JSON.stringify({ type: 'error', code: 'WRONG_NODE', message: `this socket speaks for ${id} only, not ${msg.id}` }));
         return;
       }
       switch (msg.type) {
         case 'register':
-          id = msg.id;
           member.port = msg.port;
           member.socket = socket;
           this.send(member, { type: 'faults', faults: this.faultsOf(member.id) });
@@ -263,14 +287,12 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         case 'events':
           this.emit('events', msg.id, msg.events);
           return;
-        default: {
-          const never: never = msg;
-          throw new Error(`unhandled control message ${JSON.stringify(never)}`);
-        }
+        default:
+          return unreachable(msg, 'control message');
       }
     });
     socket.on('close', () => {
-      const member = id === undefined ? undefined : this.members.get(id);
+      const member = this.members.get(id);
       if (member && member.socket === socket) member.socket = undefined;
     });
   }
@@ -279,11 +301,13 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (member.socket?.readyState === 1) member.socket.send(JSON.stringify(msg));
   }
 
+  /** Each node gets the peer table with the keys of its own links only. */
   private broadcastPeers(): void {
-    const peers = [...this.members.values()]
-      .filter((m) => m.port !== undefined)
-      .map((m) => ({ id: m.id, port: m.port as number }));
-    for (const m of this.members.values()) this.send(m, { type: 'peers', peers });
+    const up = [...this.members.values()].filter((m) => m.port !== undefined);
+    for (const m of this.members.values()) {
+      const peers = up.filter((p) => p.id !== m.id).map((p) => ({ id: p.id, port: p.port as number, key: this.keys.linkKey(m.id, p.id) }));
+      this.send(m, { type: 'peers', peers });
+    }
   }
 
   /** The faults one node enforces: its outbound cuts and link settings, and its skew. */

@@ -2,10 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Prng, partitionCuts } from '../../core/algorithms/common';
 import { Transport, type TransportEvent, type TransportOptions } from '../../core/node/transport';
+import { helloProof, linkKeyFrom } from '../../core/node/credentials';
 import { NodeClock } from '../../core/node/clock';
 import { LinkFaults } from '../../core/node/link-faults';
 
-const TOKEN = 'cluster-secret';
+const MASTER = 'cluster-secret';
+const IDS = ['n1', 'n2', 'n3', 'n9'];
+/** The keys of `id`'s links to every other test id, derived from `master`. */
+const keysOf = (id: string, master = MASTER): Record<string, string> =>
+  Object.fromEntries(IDS.filter((p) => p !== id).map((p) => [p, linkKeyFrom(master, id, p)]));
 const open: { close(): unknown }[] = [];
 
 afterEach(async () => {
@@ -23,7 +28,7 @@ async function node(id: string, extra: Partial<TransportOptions> = {}): Promise<
   const events: TransportEvent[] = [];
   const t = new Transport({
     id,
-    token: TOKEN,
+    linkKeys: keysOf(id),
     random: (() => {
       const p = new Prng(id.length * 7919);
       return () => p.next();
@@ -73,7 +78,15 @@ async function rawClient(port: number, headers: Record<string, string> = {}): Pr
   return { ws, frames, closed };
 }
 
-const hello = (node = 'n9', to = 'n1', token = TOKEN) => JSON.stringify({ type: 'hello', version: 1, node, to, token });
+/** A hello answering the challenge the raw client got first, proving the n9-`to` link key. */
+async function hello(c: { frames: unknown[] }, node = 'n9', to = 'n1', master = MASTER): Promise<string> {
+  await until(() => c.frames.length >= 1, 'the challenge');
+  const challenge = c.frames[0] as { type: string; nonce: string };
+  expect(challenge.type).toBe('challenge');
+  const nonce = 'ab'.repeat(16);
+  const proof = helloProof(linkKeyFrom(master, node, to), node, to, challenge.nonce, nonce);
+  return JSON.stringify({ type: 'hello', version: 2, node, to, nonce, proof });
+}
 
 describe('transport', () => {
   it('two transports exchange validated frames both ways', async () => {
@@ -86,13 +99,13 @@ describe('transport', () => {
     expect(a.t.send('n7', 'paxos', hb(1))).toBe(false); // not a peer
   });
 
-  it('a wrong cluster token is refused with 4401 and the link never comes up', async () => {
+  it('a hello that does not prove the link key is refused with 4401 and the link never comes up', async () => {
     const a = await node('n1');
-    const intruder = await node('n2', { token: 'guess' });
+    const intruder = await node('n2', { linkKeys: keysOf('n2', 'guess') });
     intruder.t.setPeers({ n1: { port: a.t.port } });
     await until(() => intruder.events.some((e) => e.kind === 'peer-down'), 'refusal');
     const down = intruder.events.find((e) => e.kind === 'peer-down');
-    expect(down).toMatchObject({ code: 4401, reason: 'UNAUTHORIZED: wrong cluster token' });
+    expect(down).toMatchObject({ code: 4401, reason: 'UNAUTHORIZED: the hello does not prove the key of the link n2-n1' });
     expect(intruder.t.isConnected('n1')).toBe(false);
     expect(intruder.t.send('n1', 'paxos', hb(1))).toBe(false);
     expect(a.events.some((e) => e.kind === 'refused' && e.code === 'UNAUTHORIZED')).toBe(true);
@@ -104,14 +117,14 @@ describe('transport', () => {
     rude.ws.send(JSON.stringify({ type: 'msg', part: 'paxos', body: hb(1) }));
     expect(await rude.closed).toEqual({ code: 4401, reason: 'UNAUTHORIZED: first frame must be hello, got msg' });
     const silent = await rawClient(a.t.port);
-    expect((await silent.closed).code).toBe(4408);
+    expect(await silent.closed).toMatchObject({ code: 4408, reason: expect.stringMatching(/HELLO_TIMEOUT/) });
     const garbled = await rawClient(a.t.port);
     garbled.ws.send('{not json');
     const g = await garbled.closed;
     expect(g.code).toBe(4401);
     expect(g.reason).toMatch(/MALFORMED_JSON/);
     const misdialed = await rawClient(a.t.port);
-    misdialed.ws.send(hello('n9', 'n3'));
+    misdialed.ws.send(await hello(misdialed, 'n9', 'n3'));
     expect(await misdialed.closed).toEqual({ code: 4404, reason: 'WRONG_NODE: this is n1, not n3' });
     expect(a.got).toEqual([]);
   });
@@ -119,10 +132,10 @@ describe('transport', () => {
   it('a huge first frame is no hello: closed before it is parsed', async () => {
     const a = await node('n1');
     const c = await rawClient(a.t.port);
-    c.ws.send(JSON.stringify({ type: 'hello', version: 1, node: 'n9', to: 'n1', token: 'x'.repeat(10_000) }));
+    c.ws.send(JSON.stringify({ type: 'hello', version: 2, node: 'n9', to: 'n1', pad: 'x'.repeat(10_000) }));
     const closed = await c.closed;
-    expect(closed.code).toBe(4401);
-    expect(closed.reason).toMatch(/first frame is no hello/);
+    expect(closed.code).toBe(4413);
+    expect(closed.reason).toMatch(/HELLO_TOO_LARGE/);
   });
 
   it('a frame over the limit is refused by its sender, with an event naming it', async () => {
@@ -151,25 +164,26 @@ describe('transport', () => {
     });
     expect(status).toBe(403);
     const allowed = await rawClient(a.t.port, { Origin: 'http://panel.local' });
-    allowed.ws.send(hello());
-    await until(() => allowed.frames.length === 1, 'welcome');
-    expect(allowed.frames[0]).toEqual({ type: 'welcome', node: 'n1' });
+    allowed.ws.send(await hello(allowed));
+    await until(() => allowed.frames.length === 2, 'welcome');
+    expect(allowed.frames[1]).toMatchObject({ type: 'welcome', node: 'n1' });
   });
 
   it('bad frames get their error code back, reach no handler, and the peer keeps working', async () => {
     const a = await node('n1', { maxFrameBytes: 4096 });
     const c = await rawClient(a.t.port);
-    c.ws.send(hello());
-    await until(() => c.frames.length === 1, 'welcome');
+    const helloFrame = await hello(c);
+    c.ws.send(helloFrame);
+    await until(() => c.frames.length === 2, 'welcome');
     c.ws.send('{"type":"msg", nope');
     c.ws.send(JSON.stringify({ type: 'msg', part: 'paxos', body: { type: 'accepted', ballot: { round: 'one', node: 'n9' }, slot: 1 } }));
     c.ws.send(JSON.stringify({ type: 'msg', part: 'paxos', body: { type: 'steal-leadership' } }));
     c.ws.send(JSON.stringify({ type: 'shout' }));
     c.ws.send(JSON.stringify({ type: 'msg', part: 'paxos', body: { type: 'catchup', fromSlot: 1, pad: 'x'.repeat(5000) } }));
-    c.ws.send(hello()); // a second hello is not expected either
+    c.ws.send(helloFrame); // a second hello is not expected either
     c.ws.send(JSON.stringify({ type: 'msg', part: 'paxos', body: hb(3) }));
-    await until(() => c.frames.length === 7 && a.got.length === 1, 'six refusals and one delivery');
-    expect(c.frames.slice(1).map((f) => (f as { code: string }).code)).toEqual([
+    await until(() => c.frames.length === 8 && a.got.length === 1, 'six refusals and one delivery');
+    expect(c.frames.slice(2).map((f) => (f as { code: string }).code)).toEqual([
       'MALFORMED_JSON',
       'INVALID_MESSAGE',
       'UNKNOWN_KIND',
@@ -177,7 +191,7 @@ describe('transport', () => {
       'FRAME_TOO_LARGE',
       'INVALID_MESSAGE',
     ]);
-    expect((c.frames[2] as { message: string }).message).toMatch(/body\.ballot\.round/);
+    expect((c.frames[3] as { message: string }).message).toMatch(/body\.ballot\.round/);
     expect(a.got).toEqual([{ from: 'n9', part: 'paxos', body: hb(3) }]);
     expect(a.t.stats.refused).toBe(6);
   });

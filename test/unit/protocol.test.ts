@@ -43,10 +43,11 @@ describe('peer frames', () => {
     }
   });
 
-  it('hello, welcome and error round-trip, from strings and from bytes', () => {
+  it('challenge, hello, welcome and error round-trip, from strings and from bytes', () => {
     const frames: PeerFrame[] = [
-      { type: 'hello', version: 1, node: 'n1', to: 'n2', token: 'secret' },
-      { type: 'welcome', node: 'n2' },
+      { type: 'challenge', node: 'n2', nonce: 'a'.repeat(32) },
+      { type: 'hello', version: 2, node: 'n1', to: 'n2', nonce: 'b'.repeat(32), proof: 'c'.repeat(64) },
+      { type: 'welcome', node: 'n2', proof: 'd'.repeat(64) },
       { type: 'error', code: 'INVALID_MESSAGE', message: 'x' },
     ];
     for (const f of frames) {
@@ -79,7 +80,7 @@ describe('peer frames', () => {
   it('unknown frame types, parts and message types are UNKNOWN_KIND, naming what was expected', () => {
     const t = decodePeerFrame('{"type":"gossip"}');
     expect(t).toMatchObject({ ok: false, error: { code: 'UNKNOWN_KIND' } });
-    expect(!t.ok && t.error.message).toMatch(/type: unknown "gossip", expected one of hello, welcome, msg, error/);
+    expect(!t.ok && t.error.message).toMatch(/type: unknown "gossip", expected one of challenge, hello, welcome, msg, error/);
     const p = decodePeerFrame(peerMsg({ type: 'prepare' }, 'raft'));
     expect(!p.ok && p.error).toMatchObject({ code: 'UNKNOWN_KIND' });
     expect(!p.ok && p.error.message).toMatch(/part: unknown "raft"/);
@@ -99,9 +100,9 @@ describe('peer frames', () => {
     expect(r.error.message).toMatch(/expected number/);
     const slot0 = decodePeerFrame(peerMsg({ type: 'accepted', ballot: b(1, 'n1'), slot: 0 }));
     expect(!slot0.ok && slot0.error.message).toMatch(/body\.slot/);
-    const missing = decodePeerFrame('{"type":"hello","version":1,"node":"n1","to":"n2"}');
+    const missing = decodePeerFrame(`{"type":"hello","version":2,"node":"n1","to":"n2","nonce":"${'a'.repeat(32)}"}`);
     expect(!missing.ok && missing.error).toMatchObject({ code: 'INVALID_MESSAGE' });
-    expect(!missing.ok && missing.error.message).toMatch(/token/);
+    expect(!missing.ok && missing.error.message).toMatch(/proof/);
     const badNode = decodePeerFrame('{"type":"welcome","node":"n 1; rm -rf"}');
     expect(!badNode.ok && badNode.error.message).toMatch(/node: expected a node id/);
   });
