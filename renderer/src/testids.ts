@@ -29,6 +29,7 @@ export const TID = {
   workloadRate: 'input-workload-rate',
   workloadClients: 'input-workload-clients',
   workloadNemesis: 'workload-nemesis',
+  workloadOptions: 'btn-workload-options',
   workloadFencing: 'check-fencing',
   workloadGcPause: 'input-gc-pause',
   workloadStart: 'btn-workload-start',
