@@ -55,6 +55,30 @@ export const TID = {
   historyDownload: 'link-history-download',
   messagesPane: 'messages-pane',
   sidePane: 'side-pane',
+  // side views and messages (views helper)
+  locksView: 'locks-view',
+  resourceWriteAccepted: 'resource-write-accepted',
+  resourceWriteRefused: 'resource-write-refused',
+  txnsView: 'transactions-view',
+  txnBlocked: 'txn-blocked-summary',
+  paxosView: 'paxos-view',
+  paxosLeader: 'paxos-leader',
+  paxosBallot: 'paxos-ballot',
+  paxosGrid: 'paxos-grid',
+  ringView: 'ring-view',
+  ringChart: 'ring-chart',
+  ringMoved: 'ring-moved',
+  healthView: 'health-view',
+  healthChart: 'health-chart',
+  healthObserver: 'select-health-observer',
+  messagesCanvas: 'messages-canvas',
+  messagesLive: 'messages-live',
+  messagesPause: 'btn-messages-pause',
+  messagesBack: 'btn-messages-back',
+  messagesForward: 'btn-messages-forward',
+  messagesSpan: 'select-messages-span',
+  verdictValid: 'verdict-valid',
+  verdictEvidence: 'verdict-evidence',
 } as const;
 
 export const NODE_ACTIONS = ['kill', 'restart', 'pause', 'resume', 'isolate', 'skew'] as const;
@@ -76,3 +100,22 @@ export const partitionTestId = (shape: string): string => `btn-partition-${shape
 export const tabTestId = (tab: string): string => `tab-${tab}`;
 /** `fault-<n>`: one active fault in the bar's list. */
 export const faultTestId = (i: number): string => `fault-${i}`;
+
+// ---- side views and messages (views helper) ----
+/** `lock-row-lock0`, and its holder, token and lease cells. */
+export const lockRowTestId = (lock: string): string => `lock-row-${lock}`;
+export const lockHolderTestId = (lock: string): string => `lock-holder-${lock}`;
+export const lockTokenTestId = (lock: string): string => `lock-token-${lock}`;
+export const lockLeaseTestId = (lock: string): string => `lock-lease-${lock}`;
+/** `txn-row-t17`, `txn-state-t17-n2` (the cell carries data-state), `txn-decision-t17`. */
+export const txnRowTestId = (txn: string): string => `txn-row-${txn}`;
+export const txnStateTestId = (txn: string, node: string): string => `txn-state-${txn}-${node}`;
+export const txnDecisionTestId = (txn: string): string => `txn-decision-${txn}`;
+/** `paxos-slot-12` (column header, data-chosen yes/no), `paxos-cell-n2-12`. */
+export const paxosSlotTestId = (slot: number): string => `paxos-slot-${slot}`;
+export const paxosCellTestId = (node: string, slot: number): string => `paxos-cell-${node}-${slot}`;
+/** `ring-load-n3`: a node's load bar. */
+export const ringLoadTestId = (node: string): string => `ring-load-${node}`;
+/** `filter-node-n3`, `filter-kind-paxos.accept`: the message diagram's filter chips. */
+export const messagesNodeTestId = (node: string): string => `filter-node-${node}`;
+export const messagesKindTestId = (kind: string): string => `filter-kind-${kind}`;
