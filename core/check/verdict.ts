@@ -11,6 +11,14 @@ export interface Verdict {
   stats?: Record<string, number>;
 }
 
+/** The budgets a caller can give a checker (each checker uses those it has). */
+export interface CheckBudget {
+  /** Give up with valid: 'unknown' after this long. */
+  timeoutMs?: number;
+  /** Memory ceiling of the search, in bytes (the register checker). */
+  maxMemoryBytes?: number;
+}
+
 export function validVerdict(model: string, summary: string, stats?: Record<string, number>): Verdict {
   const v: Verdict = { valid: true, model, summary };
   if (stats) v.stats = stats;

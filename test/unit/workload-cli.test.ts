@@ -14,7 +14,16 @@ describe('faultline run arguments', () => {
       fencing: false, gcPauseMs: 2500, gcSigstop: true, ttlMs: 800, out: '/tmp/x', seed: 9 });
   });
 
+  it("passes the checker's --timeout and --max-memory on; none given leaves the workload's defaults", () => {
+    expect(parseRunArgs(['--workload', 'register', '--timeout', '45', '--max-memory', '256'])).toMatchObject({
+      checkBudget: { timeoutMs: 45_000, maxMemoryBytes: 256 * 2 ** 20 },
+    });
+    expect(parseRunArgs(['--workload', 'register'])).toMatchObject({ checkBudget: {} });
+  });
+
   it.each([
+    [['--workload', 'register', '--timeout', 'soon'], '--timeout must be a positive number of seconds'],
+    [['--workload', 'register', '--max-memory', '0'], '--max-memory must be a number of megabytes'],
     [['--workload', 'queue'], 'register, lock, txn'],
     [[], '--workload is required'],
     [['--workload', 'register', '--nemesis', 'kill,meteor'], 'kill-leader'],

@@ -177,6 +177,31 @@ describe('register workload (in-memory linearizable store)', () => {
     expect(result.availability.overall.ops).toBe(result.counts.invoked);
   });
 
+  it('moves each key slot to a fresh key every opsPerKey operations, never writes a value twice, and its cas often match', async () => {
+    const kv = new FakeKv();
+    kv.timeoutEvery = 11;
+    const workload = new RegisterWorkload({ keys: 2, appendKeys: 1, opsPerKey: 25 });
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-register-'));
+    try {
+      const historyFile = join(dir, 'history.jsonl');
+      const result = await runWorkload(noCluster, { workload, clients: 4, rate: 1000, durationMs: 600, seed: 4, faults: [], historyFile, makeCaller: () => callerOf(kv) });
+      expect(result.verdict.valid).toBe(true);
+      const ops = parseHistory(await readFile(historyFile, 'utf8'));
+      const invokes = ops.filter((op) => op.type === 'invoke');
+      const perKey = new Map<string, number>();
+      for (const op of invokes) perKey.set(op.key!, (perKey.get(op.key!) ?? 0) + 1);
+      expect(Math.max(...perKey.values())).toBeLessThanOrEqual(25);
+      expect(perKey.size).toBeGreaterThan(3); // more keys than the three slots: they moved on
+      // Every value produced (a write's, a cas's new value, an append's suffix) is new.
+      const produced = invokes.flatMap((op) => (op.f === 'write' || op.f === 'append' ? [op.value] : op.f === 'cas' ? [(op.value as unknown[])[1]] : []));
+      expect(new Set(produced).size).toBe(produced.length);
+      // A cas expects the value last seen on its key, so some match (random values rarely would).
+      expect(ops.some((op) => op.type === 'ok' && op.f === 'cas' && op.result === true)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops asking for cas/append once the replicas answer UNSUPPORTED', async () => {
     const workload = new RegisterWorkload();
     const kv = new FakeKv();

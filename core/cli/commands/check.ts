@@ -11,21 +11,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { HistoryError, parseHistory, type HistoryOp } from '../../check/history';
-import { DEFAULT_MAX_BYTES } from '../../check/linearizability';
 import { checkLocks } from '../../check/locks';
 import { checkRegister } from '../../check/register';
 import { checkTxn } from '../../check/txn';
-import type { Verdict } from '../../check/verdict';
+import type { CheckBudget, Verdict } from '../../check/verdict';
+import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 
 export const summary = 'check history files (JSONL) for linearizability, lock safety or serializability';
-
-const DEFAULT_MAX_MEMORY_MB = DEFAULT_MAX_BYTES / 2 ** 20;
-
-/** The budgets a user can give a checker (each checker uses those it has). */
-export interface CheckBudget {
-  timeoutMs?: number;
-  maxMemoryBytes?: number;
-}
 
 type Checker = (ops: HistoryOp[], opts: CheckBudget) => Verdict;
 
@@ -43,25 +35,6 @@ const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [
                      gives "valid":"unknown" with the reason, never a crash
   Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 undecided: out of time or
   out of memory before a verdict (several files: the worst, ranked 2 > 1 > 3 > 0).`;
-
-/**
- * Reads --timeout SECONDS and --max-memory MB (shared with `faultline run`); a string is
- * the message for a bad value.
- */
-export function parseCheckBudget(timeout: string | undefined, maxMemory: string | undefined): CheckBudget | string {
-  const budget: CheckBudget = {};
-  if (timeout !== undefined) {
-    const seconds = Number(timeout);
-    if (!(Number.isFinite(seconds) && seconds > 0)) return `--timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}`;
-    budget.timeoutMs = seconds * 1000;
-  }
-  if (maxMemory !== undefined) {
-    const mb = Number(maxMemory);
-    if (!(Number.isFinite(mb) && mb >= 1 && mb <= 1024 * 1024)) return `--max-memory must be a number of megabytes from 1 to 1048576, got ${JSON.stringify(maxMemory)}`;
-    budget.maxMemoryBytes = Math.floor(mb * 2 ** 20);
-  }
-  return budget;
-}
 
 const EXIT_VALID = 0;
 const EXIT_INVALID = 1;

@@ -2,12 +2,14 @@
  * `faultline run`: a Jepsen-style test on a real local cluster. Starts the nodes, drives a
  * workload with a seeded nemesis, checks the history, reports availability and recovery,
  * stops the nodes. Exit codes follow DESIGN.md (0 valid, 1 violation, 2 bad arguments,
- * 3 the checker ran out of time).
+ * 3 the checker ran out of time or memory).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CheckBudget } from '../../check/verdict';
+import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../supervisor/cluster-client';
 import { Cluster } from '../../supervisor/cluster';
 import { LeaderTracker } from '../../supervisor/leader-tracker';
@@ -28,7 +30,7 @@ type Mode = (typeof MODES)[number];
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy]
                      [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
-                     [--ttl MS] [--out DIR] [--seed N]
+                     [--ttl MS] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
 
 Starts a cluster of node processes, drives the workload with K concurrent clients at a
 shared rate while the nemesis injects faults on a schedule drawn from the seed, then checks
@@ -54,6 +56,10 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
   --gc-sigstop    with --gc-pause: client 0 runs as its own process and the stall is a
                   real SIGSTOP/SIGCONT of that process (default: it sleeps in this one)
   --ttl MS        lock workload: lease length (default 1500)
+  --timeout S     the checker's time budget in seconds (default 20); past it the verdict is
+                  unknown (exit 3)
+  --max-memory MB the checker's memory ceiling (default ${DEFAULT_MAX_MEMORY_MB}); reaching it gives
+                  unknown (exit 3), never a crash
   --out DIR       where to write the results (default: a new temp directory, printed)
   --seed N        seed for the nemesis schedule and the clients (default: random, printed)
 
@@ -61,7 +67,8 @@ Exit status: 0 every guarantee the mode promises held; 1 a violation was found (
 async and sloppy modes a register violation is the EXPECTED behaviour — those modes do not
 promise linearizability — and is reported as such, but the exit status is still 1);
 2 unusable arguments, or the cluster does not support the workload (UNSUPPORTED);
-3 the checker ran out of time before a verdict; 4 the cluster did not start (nothing was checked).`;
+3 the checker ran out of time or memory before a verdict (see --timeout, --max-memory);
+4 the cluster did not start (nothing was checked).`;
 
 type Parsed = {
   workload: WorkloadName;
@@ -78,6 +85,7 @@ type Parsed = {
   ttlMs: number;
   out: string | undefined;
   seed: number;
+  checkBudget: CheckBudget;
 };
 
 function intIn(name: string, text: string | undefined, lo: number, hi: number): number | string {
@@ -107,6 +115,8 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
         ttl: { type: 'string', default: '1500' },
         out: { type: 'string' },
         seed: { type: 'string' },
+        timeout: { type: 'string' },
+        'max-memory': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -128,6 +138,8 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
   const ttlMs = intIn('ttl', values.ttl, 10, 600_000);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intIn('seed', values.seed, 0, 2 ** 31 - 1);
   for (const v of [timeS, nodes, clients, rate, gcPauseMs, ttlMs, seed]) if (typeof v === 'string') return v;
+  const checkBudget = parseCheckBudget(values.timeout, values['max-memory']);
+  if (typeof checkBudget === 'string') return checkBudget;
   if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0 || values['gc-sigstop'])) return '--no-fencing, --gc-pause and --gc-sigstop only apply to --workload lock';
   if (values['gc-sigstop'] && gcPauseMs === 0) return '--gc-sigstop needs --gc-pause MS (how long the client process stays stopped)';
   return {
@@ -145,6 +157,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     ttlMs: ttlMs as number,
     out: values.out,
     seed: seed as number,
+    checkBudget,
   };
 }
 
@@ -201,6 +214,7 @@ export async function run(args: string[]): Promise<number> {
       historyFile: join(outDir, 'history.jsonl'),
       leader: () => tracker.leader(),
       onProgress: (pr) => console.error(progressLine(pr)),
+      checkBudget: p.checkBudget,
     });
     const text = formatReport(result, header);
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);

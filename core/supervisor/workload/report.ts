@@ -25,7 +25,7 @@ export function formatReport(r: RunResult, h: ReportHeader): string {
   lines.push(`faultline run: ${r.workload} workload on ${h.nodes} nodes (mode ${h.mode}), ${h.clients} clients at ${h.rate} ops/s for ${sec(r.durationMs)}, faults ${h.faults.join(',') || 'none'}, seed ${r.seed}`);
   lines.push(`operations: ${r.counts.invoked} invoked, ${r.counts.ok} ok, ${r.counts.fail} fail, ${r.counts.info} info (unknown outcome)`);
   if (r.unsupported !== undefined) lines.push(`UNSUPPORTED: ${r.unsupported}`);
-  lines.push(`verdict (${r.model}): ${verdictWord(r.verdict)} — ${r.verdict.summary}`);
+  lines.push(`verdict (${r.model}, checked in ${sec(r.checkMs)}): ${verdictWord(r.verdict)} — ${r.verdict.summary}`);
   if (r.live.checks > 0) {
     lines.push(`live checks: ${r.live.checks}${r.live.firstViolationMs === null ? ', no violation seen' : `, first violation seen at ${sec(r.live.firstViolationMs)}`}`);
   }

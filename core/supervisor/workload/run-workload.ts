@@ -6,7 +6,7 @@
  * computed. The cluster itself is started and stopped by the caller.
  */
 import { Prng } from '../../algorithms/common/prng';
-import type { Verdict } from '../../check/verdict';
+import type { CheckBudget, Verdict } from '../../check/verdict';
 import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly onProgress?: (p: RunProgress) => void;
   /** Ends the run early (Ctrl-C): the nemesis heals, the history is checked as it is. */
   readonly signal?: AbortSignal;
+  /** The final check's budget (time, memory); unset parts take the workload's defaults. */
+  readonly checkBudget?: CheckBudget;
   /** Makes clients for tests; a ClusterClient per client by default. */
   readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
 }
@@ -68,6 +70,8 @@ export interface RunResult {
   readonly seed: number;
   readonly durationMs: number;
   readonly verdict: Verdict;
+  /** How long the final check took. */
+  readonly checkMs: number;
   readonly live: { readonly checks: number; readonly firstViolationMs: number | null };
   readonly counts: HistoryCounts;
   readonly availability: AvailabilityReport;
@@ -166,7 +170,9 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   await recorder.close();
   liveCheck();
 
-  const verdict = workload.check(recorder.ops);
+  const checkStarted = performance.now();
+  const verdict = workload.check(recorder.ops, options.checkBudget);
+  const checkMs = Math.round(performance.now() - checkStarted);
   const perNode: Record<string, number> = {};
   for (const c of callers) {
     for (const [node, n] of (c as { load?: Map<string, number> }).load ?? []) perNode[node] = (perNode[node] ?? 0) + n;
@@ -180,6 +186,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     seed: options.seed,
     durationMs: Math.round(endMs),
     verdict,
+    checkMs,
     live: { checks: liveChecks, firstViolationMs },
     counts: { ...recorder.counts },
     availability: computeAvailability(recorder.ops, faultWindows(nemesis.timeline), endMs),

@@ -7,7 +7,7 @@
  */
 import { checkTxn } from '../../check/txn';
 import type { HistoryOp } from '../../check/history';
-import type { Verdict } from '../../check/verdict';
+import type { CheckBudget, Verdict } from '../../check/verdict';
 import { unknownVerdict } from '../../check/verdict';
 import { interpretReply } from './outcome';
 import { afterInfo, type ClientContext, type Workload } from './types';
@@ -66,9 +66,9 @@ export class TxnWorkload implements Workload {
     }
   }
 
-  check(ops: HistoryOp[]): Verdict {
+  check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
     if (this.unsupported !== undefined) return unknownVerdict(this.model, `UNSUPPORTED: transactions could not be checked because ${this.unsupported}.`);
-    return checkTxn(ops, { timeoutMs: this.options.checkTimeoutMs ?? 20_000 });
+    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000 });
   }
 }
 

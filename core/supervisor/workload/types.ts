@@ -4,7 +4,7 @@
  */
 import type { Prng } from '../../algorithms/common/prng';
 import type { HistoryOp } from '../../check/history';
-import type { Verdict } from '../../check/verdict';
+import type { CheckBudget, Verdict } from '../../check/verdict';
 import type { CallResult, ClusterClient, Endpoint } from '../cluster-client';
 import type { HistoryRecorder } from './history-recorder';
 import type { RateLimiter } from './rate-limiter';
@@ -45,8 +45,8 @@ export interface Workload {
   /** The checker model name (faultline check --model). */
   readonly model: string;
   runClient(ctx: ClientContext): Promise<void>;
-  /** The full check at the end. */
-  check(ops: HistoryOp[]): Verdict;
+  /** The full check at the end, within the budget (a workload has its own default). */
+  check(ops: HistoryOp[], budget?: CheckBudget): Verdict;
   /** A cheap check on a prefix while the run goes on; undefined when there is none. */
   liveCheck?(ops: HistoryOp[]): Verdict;
   /** Set when the cluster refused the workload as unsupported (e.g. no txn service). */
