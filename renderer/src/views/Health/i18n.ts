@@ -1,0 +1,36 @@
+import type { ViewMessages } from '../../i18n/types';
+
+export default {
+  en: {
+    title: 'Health',
+    observer: 'As seen by',
+    observerHint: 'Each node runs its own failure detector: pick whose view to show',
+    threshold: 'suspicion threshold',
+    suspected: 'suspected',
+    recovered: 'recovered',
+    heartbeats: 'heartbeats',
+    phiAxis: 'phi',
+    timeAxis: 'time (m:ss)',
+    explain: 'Phi grows while a peer stays silent; over the threshold (dashed line) the peer is suspected (red mark), and it recovers when heartbeats come back (green mark). Ticks under the axis are heartbeats received.',
+    empty: 'No samples yet: phi appears once the nodes report.',
+    events: 'Suspicions and recoveries',
+    event: '{peer} {what}',
+    noEvents: 'none in this window',
+  },
+  'zh-CN': {
+    title: '健康',
+    observer: '观察者',
+    observerHint: '每个节点都运行自己的故障检测器：选择要显示谁的视角',
+    threshold: '怀疑阈值',
+    suspected: '被怀疑',
+    recovered: '已恢复',
+    heartbeats: '心跳',
+    phiAxis: 'phi',
+    timeAxis: '时间（分:秒）',
+    explain: '对等节点沉默越久 phi 越大；超过阈值（虚线）即被怀疑（红色标记），心跳恢复后即恢复（绿色标记）。坐标轴下方的刻度是收到的心跳。',
+    empty: '还没有样本：节点报告后即显示 phi。',
+    events: '怀疑与恢复',
+    event: '{peer} {what}',
+    noEvents: '此时间窗内没有',
+  },
+} satisfies ViewMessages;
