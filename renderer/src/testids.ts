@@ -45,6 +45,14 @@ export const TID = {
   clearGroups: 'btn-clear-groups',
   linkFaultPanel: 'link-fault-panel',
   linkFaultApply: 'btn-link-fault-apply',
+  linkFaultClear: 'btn-link-fault-clear',
+  linkBothWays: 'check-link-both',
+  linkCut: 'check-link-cut',
+  linkDrop: 'input-link-drop',
+  linkDelay: 'input-link-delay',
+  linkDuplicate: 'input-link-duplicate',
+  linkReorder: 'input-link-reorder',
+  topologySummary: 'topology-summary',
   // node detail, timeline, workload charts, tabs
   nodeDetail: 'node-detail',
   nodeDetailClose: 'btn-node-detail-close',
@@ -96,6 +104,8 @@ export const nodeButtonTestId = (action: NodeAction, node: string): string => `b
 export const linkTestId = (a: string, b: string): string => `link-${[a, b].sort().join('-')}`;
 /** `btn-partition-majority-minority`: one button per named partition shape. */
 export const partitionTestId = (shape: string): string => `btn-partition-${shape}`;
+/** `group-zone-0`: a drop zone (A, B, C) while drawing a partition. */
+export const groupZoneTestId = (i: number): string => `group-zone-${i}`;
 /** `tab-locks`, `tab-health`, ... */
 export const tabTestId = (tab: string): string => `tab-${tab}`;
 /** `fault-<n>`: one active fault in the bar's list. */

@@ -1,0 +1,137 @@
+/**
+ * Where the topology draws things, as pure functions of the nodes and link states:
+ * partitions are the connected components over links open in both directions, and each
+ * partition gets its own region so a cut is visible at a glance (one component: one circle).
+ */
+import type { LinkState } from '../../../../core/protocol/panel';
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** The drawing's coordinate system (the SVG viewBox); the pane scales it to fit. */
+export const VIEW = { w: 1000, h: 640 } as const;
+export const NODE_R = 40;
+
+/** Groups of nodes that can talk both ways (a node alone behind cuts is its own group), largest first. */
+export function partitionGroups(ids: readonly string[], links: readonly LinkState[]): string[][] {
+  const cut = new Set(links.filter((l) => l.cut).map((l) => `${l.from}>${l.to}`));
+  const open = (a: string, b: string) => !cut.has(`${a}>${b}`) && !cut.has(`${b}>${a}`);
+  const seen = new Set<string>();
+  const groups: string[][] = [];
+  for (const start of ids) {
+    if (seen.has(start)) continue;
+    const group: string[] = [];
+    const stack = [start];
+    seen.add(start);
+    while (stack.length > 0) {
+      const n = stack.pop() as string;
+      group.push(n);
+      for (const m of ids) if (!seen.has(m) && open(n, m)) (seen.add(m), stack.push(m));
+    }
+    groups.push(group.sort(byNodeOrder));
+  }
+  return groups.sort((a, b) => b.length - a.length || byNodeOrder(a[0] as string, b[0] as string));
+}
+
+/** n2 before n10. */
+export function byNodeOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function circle(ids: readonly string[], box: Box, out: Map<string, Point>): void {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  if (ids.length === 1) {
+    out.set(ids[0] as string, { x: cx, y: cy });
+    return;
+  }
+  // Room for a node's label block under it.
+  const r = Math.max(0, Math.min(box.w / 2 - NODE_R * 1.6, box.h / 2 - NODE_R * 1.9));
+  ids.forEach((id, i) => {
+    const a = -Math.PI / 2 + (i * 2 * Math.PI) / ids.length;
+    out.set(id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+  });
+}
+
+export interface Layout {
+  readonly positions: Map<string, Point>;
+  /** One box per partition when there is more than one, with its nodes. */
+  readonly regions: readonly { readonly box: Box; readonly nodes: readonly string[] }[];
+}
+
+/** Positions for the nodes: one circle, or one region per partition side by side (widths by size). */
+export function layoutTopology(groups: readonly (readonly string[])[], view: Box = { x: 0, y: 0, ...VIEW }): Layout {
+  const positions = new Map<string, Point>();
+  if (groups.length <= 1) {
+    circle(groups[0] ?? [], view, positions);
+    return { positions, regions: [] };
+  }
+  const total = groups.reduce((s, g) => s + g.length, 0);
+  const gap = 24;
+  const usable = view.w - gap * (groups.length - 1);
+  const regions: { box: Box; nodes: readonly string[] }[] = [];
+  let x = view.x;
+  for (const g of groups) {
+    const w = Math.max(NODE_R * 3.4, (usable * g.length) / total);
+    const box = { x, y: view.y, w: Math.min(w, view.x + view.w - x), h: view.h };
+    circle(g, box, positions);
+    regions.push({ box, nodes: g });
+    x += box.w + gap;
+  }
+  return { positions, regions };
+}
+
+/** Both directions of a pair's link faults, for drawing one line per pair. */
+export interface PairState {
+  readonly a: string;
+  readonly b: string;
+  readonly ab: LinkState | undefined;
+  readonly ba: LinkState | undefined;
+}
+
+export function pairs(ids: readonly string[], links: readonly LinkState[]): PairState[] {
+  const byKey = new Map(links.map((l) => [`${l.from}>${l.to}`, l]));
+  const out: PairState[] = [];
+  const sorted = [...ids].sort(byNodeOrder);
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length; j++) {
+      const a = sorted[i] as string;
+      const b = sorted[j] as string;
+      out.push({ a, b, ab: byKey.get(`${a}>${b}`), ba: byKey.get(`${b}>${a}`) });
+    }
+  }
+  return out;
+}
+
+export type LinkLook = 'ok' | 'cut' | 'cut-one-way' | 'lossy' | 'slow' | 'flaky';
+
+/** How a pair is drawn: a cut wins over loss, loss over delay; duplicates/reorders are "flaky". */
+export function linkLook(p: PairState): LinkLook {
+  const both = [p.ab, p.ba];
+  const cuts = both.filter((l) => l?.cut).length;
+  if (cuts === 2) return 'cut';
+  if (cuts === 1) return 'cut-one-way';
+  if (both.some((l) => (l?.drop ?? 0) > 0)) return 'lossy';
+  if (both.some((l) => (l?.delayMs ?? 0) > 0)) return 'slow';
+  if (both.some((l) => (l?.duplicate ?? 0) > 0 || (l?.reorder ?? 0) > 0)) return 'flaky';
+  return 'ok';
+}
+
+/** The directed links to cut so that nodes in different groups cannot talk (a custom partition). */
+export function cutsBetween(groups: readonly (readonly string[])[]): { from: string; to: string }[] {
+  const out: { from: string; to: string }[] = [];
+  groups.forEach((g, i) =>
+    groups.forEach((h, j) => {
+      if (i !== j) for (const from of g) for (const to of h) out.push({ from, to });
+    }),
+  );
+  return out;
+}
