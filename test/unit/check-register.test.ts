@@ -299,6 +299,16 @@ describe('checkRegister: scenarios', () => {
     expect(v.summary).toMatch(/memory ceiling/);
   });
 
+  it('two keys share one memory ceiling: the search never holds more than it, and says unknown when it is reached', () => {
+    const h = simulateRegisterHistory({ seed: 7, ops: 2000, clients: 40, keys: 2, valueRange: 5, infoRate: 0.05 });
+    const v = checkRegister(h, { maxMemoryBytes: 8 * 2 ** 20 });
+    expect(v.valid).toBe('unknown');
+    expect(v.stats).toMatchObject({ outOfMemory: 1, outOfTime: 0 });
+    expect(v.stats!.peakMemoryMB).toBeGreaterThan(0);
+    expect(v.stats!.peakMemoryMB).toBeLessThanOrEqual(8);
+    expect(v.summary).toMatch(/--max-memory MB/);
+  });
+
   it('gives up with unknown when the time budget runs out', () => {
     const h = simulateRegisterHistory({ seed: 6, ops: 2000, clients: 10, keys: 1 });
     let clock = 0;
