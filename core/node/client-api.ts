@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Tagged } from '../algorithms/common';
 import { CLIENT_MAX_FRAME_BYTES, decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
-import { PRE_AUTH_MAX_BYTES, type GuardedSocket } from './guarded-socket';
+import { CLOSE_CODES, PRE_AUTH_MAX_BYTES, type GuardedSocket } from './guarded-socket';
 import { sameSecret } from './credentials';
 import type { KvMode } from './node-machine';
 
@@ -76,17 +76,22 @@ export class ClientApi {
       }
     });
     socket.on('message', (data) => {
-      const decoded = decodeClientRequest(asBytes(data), authed ? CLIENT_MAX_FRAME_BYTES : PRE_AUTH_MAX_BYTES);
+      const bytes = asBytes(data);
+      if (!authed && bytes.byteLength > PRE_AUTH_MAX_BYTES) {
+        socket.closeFirmly(CLOSE_CODES.HELLO_TOO_LARGE, `HELLO_TOO_LARGE: a ${bytes.byteLength}-byte first frame is no hello (limit ${PRE_AUTH_MAX_BYTES})`);
+        return;
+      }
+      const decoded = decodeClientRequest(bytes, CLIENT_MAX_FRAME_BYTES);
       if (!decoded.ok) {
         this.send(socket, { type: 'error', code: decoded.error.code, message: decoded.error.message });
-        if (!authed) socket.closeFirmly(4401, `UNAUTHORIZED: the first frame must be hello (${decoded.error.code})`);
+        if (!authed) socket.closeFirmly(CLOSE_CODES.UNAUTHORIZED, `UNAUTHORIZED: the first frame must be hello (${decoded.error.code})`);
         return;
       }
       const req = decoded.value;
       if (!authed) {
         if (req.type !== 'hello' || !sameSecret(req.token, this.token)) {
           this.send(socket, { type: 'error', code: 'UNAUTHORIZED', message: 'the first frame must be hello with the client token' });
-          socket.closeFirmly(4401, 'UNAUTHORIZED: the first frame must be hello with the client token');
+          socket.closeFirmly(CLOSE_CODES.UNAUTHORIZED, 'UNAUTHORIZED: the first frame must be hello with the client token');
           return;
         }
         authed = true;
