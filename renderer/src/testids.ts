@@ -100,6 +100,8 @@ export const nodeStateTestId = (node: string): string => `node-state-${node}`;
 export const nodeRoleTestId = (node: string): string => `node-role-${node}`;
 /** `btn-kill-n3`, `btn-pause-n3`, ... */
 export const nodeButtonTestId = (action: NodeAction, node: string): string => `btn-${action}-${node}`;
+/** `input-skew-n3`: the milliseconds the skew button applies. */
+export const skewInputTestId = (node: string): string => `input-skew-${node}`;
 /** `link-n1-n2`: the drawn link between two nodes (undirected, ids sorted). */
 export const linkTestId = (a: string, b: string): string => `link-${[a, b].sort().join('-')}`;
 /** `btn-partition-majority-minority`: one button per named partition shape. */

@@ -4,6 +4,7 @@
  * directions between two nodes are one entry.
  */
 import type { LinkState, PanelNode } from '../../../core/protocol/panel';
+import { unreachable } from './unreachable';
 
 export type ActiveFault =
   | { readonly kind: 'killed' | 'paused'; readonly node: string }
@@ -38,4 +39,34 @@ export function activeFaults(nodes: readonly PanelNode[], links: readonly LinkSt
     if (l.reorder) out.push({ kind: 'reorder', from: l.from, to: l.to, percent: Math.round(l.reorder * 100) });
   }
   return out;
+}
+
+type Translate = (key: string, named: Record<string, unknown>) => string;
+
+/** The fault in words (`common.fault.*`), as the bar's chips and the node detail say it. */
+export function faultText(f: ActiveFault, t: Translate): string {
+  switch (f.kind) {
+    case 'killed':
+    case 'paused':
+      return t(`common.fault.${f.kind}`, { node: f.node });
+    case 'skew':
+      return t('common.fault.skew', { node: f.node, ms: f.ms > 0 ? `+${f.ms}` : String(f.ms) });
+    case 'cut':
+      return t(f.oneWay ? 'common.fault.cutOneWay' : 'common.fault.cut', { a: f.a, b: f.b });
+    case 'lossy':
+    case 'duplicate':
+    case 'reorder':
+      return t(`common.fault.${f.kind}`, { from: f.from, to: f.to, percent: f.percent });
+    case 'slow':
+      return t('common.fault.slow', { from: f.from, to: f.to, ms: f.ms });
+    default:
+      return unreachable(f);
+  }
+}
+
+/** Whether the fault concerns the node (on it, or on a link to or from it). */
+export function faultTouches(f: ActiveFault, node: string): boolean {
+  if ('node' in f) return f.node === node;
+  if ('a' in f) return f.a === node || f.b === node;
+  return f.from === node || f.to === node;
 }
