@@ -30,6 +30,11 @@ export interface SearchProblem {
   readonly initialState: number;
   /** The model state after applying operation `op` in `state`, or -1 if illegal there. */
   step(state: number, op: number): number;
+  /**
+   * Bytes the model itself holds outside the search (e.g. values built by step(), like the
+   * strings appends make); counted against the search's ceiling. Default 0.
+   */
+  modelBytes?(): number;
 }
 
 export type SearchStatus = 'valid' | 'invalid' | 'running' | 'overflow';
@@ -391,6 +396,8 @@ export class LinearizabilitySearch {
     if (this.poolUsed + size > this.pool.length || this.entries >= this.offsets.length) {
       if (!this.grow(size)) return -1;
     }
+    // New states may have made the model grow (appends build new strings): count it too.
+    if (this.problem.modelBytes !== undefined && this.memoryBytes + this.problem.modelBytes() > this.maxBytes) return -1;
     const fresh = this.entries++;
     const base = this.poolUsed;
     this.poolUsed += size;
@@ -414,7 +421,7 @@ export class LinearizabilitySearch {
    * and the new array exist together while copying, so that peak is what is checked.
    */
   private grow(size: number): boolean {
-    const budget = this.maxBytes - this.fixedBytes;
+    const budget = this.maxBytes - this.fixedBytes - (this.problem.modelBytes?.() ?? 0);
     const entrySlots = this.entries >= this.offsets.length ? this.offsets.length * 2 : this.offsets.length;
     const bucketSlots = this.entries >= this.buckets.length ? this.buckets.length * 2 : this.buckets.length;
     let poolWords = this.pool.length;

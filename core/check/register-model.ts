@@ -22,6 +22,12 @@ export class ValueTable {
   private readonly primitiveIds = new Map<unknown, number>();
   readonly values: unknown[] = [];
   private readonly appended = new Map<number, number>();
+  /**
+   * An estimate of what the table holds (its strings twice, as value and as JSON text, two
+   * bytes a character, plus the maps' entries), so that a search building many long strings
+   * (appends) is held to its memory ceiling instead of exhausting the JS heap.
+   */
+  bytes = 0;
 
   constructor() {
     this.intern(null);
@@ -41,6 +47,7 @@ export class ValueTable {
       id = this.values.length;
       this.ids.set(text, id);
       this.values.push(value);
+      this.bytes += 120 + 2 * (text.length + (typeof value === 'string' ? value.length : 0));
     }
     if (primitive) this.primitiveIds.set(value, id);
     return id;
@@ -55,6 +62,7 @@ export class ValueTable {
     const suffix = this.values[suffixId] as string;
     const result = current === null ? this.intern(suffix) : typeof current === 'string' ? this.intern(current + suffix) : -1;
     this.appended.set(memoKey, result);
+    this.bytes += 40;
     return result;
   }
 }
@@ -94,6 +102,10 @@ export class RegisterPartition implements SearchProblem {
       this.invokeAt[i] = op.invoke.index;
       this.returnAt[i] = op.outcome === 'ok' && op.complete ? op.complete.index : Infinity;
     }
+  }
+
+  modelBytes(): number {
+    return this.values.bytes;
   }
 
   step(state: number, op: number): number {

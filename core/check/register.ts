@@ -112,7 +112,8 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
         }
       }
       stats.cacheEntries = Math.max(stats.cacheEntries, job.search.cacheEntries);
-      stats.peakMemoryMB = Math.max(stats.peakMemoryMB, Math.round((liveBytes() + (job.search.result === 'running' ? 0 : job.search.memoryBytes)) / 2 ** 20));
+      const held = liveBytes() + (running(job) ? 0 : job.search.memoryBytes) + job.part.modelBytes();
+      stats.peakMemoryMB = Math.max(stats.peakMemoryMB, Math.round(held / 2 ** 20));
       if (job.search.result === 'invalid') {
         const frontier = { ...job.search.frontier };
         const steps = job.search.steps;

@@ -309,6 +309,14 @@ describe('checkRegister: scenarios', () => {
     expect(v.summary).toMatch(/--max-memory MB/);
   });
 
+  it('the strings appends build count against the ceiling too (a crowded append key ends unknown, within it)', () => {
+    const h = simulateRegisterHistory({ seed: 7, ops: 3000, clients: 40, keys: 1, valueRange: 1000, appends: true, infoRate: 0.05 });
+    const v = checkRegister(h, { maxMemoryBytes: 16 * 2 ** 20 });
+    expect(v.valid).toBe('unknown');
+    expect(v.stats).toMatchObject({ outOfMemory: 1 });
+    expect(v.stats!.peakMemoryMB).toBeLessThanOrEqual(16);
+  });
+
   it('gives up with unknown when the time budget runs out', () => {
     const h = simulateRegisterHistory({ seed: 6, ops: 2000, clients: 10, keys: 1 });
     let clock = 0;
