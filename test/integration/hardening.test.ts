@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { helloProof } from '../../core/node/credentials';
+import type { GuardedSocket } from '../../core/node/guarded-socket';
 import { SupervisorHttpServer } from '../../core/supervisor/http-server';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { NodeClient } from '../../core/supervisor/node-client';
@@ -248,6 +249,46 @@ describe('issue 7: memory stays bounded', () => {
     const heapAfter = await heapAfterGc('n2');
     expect(heapAfter).toBeLessThan(heapBefore * 1.1);
     await stillServes('sloth');
+  });
+
+  it('a panel that stops reading is closed as a slow reader (4429), the others keep streaming', async () => {
+    const server = new SupervisorHttpServer();
+    const reasons: string[] = [];
+    const panels = new Set<GuardedSocket>();
+    server.route('/panel', {
+      authorize: () => 'viewer',
+      maxBufferedBytes: 1 << 20,
+      onConnection: (ws) => {
+        panels.add(ws);
+        ws.on('close', () => {
+          panels.delete(ws);
+          if (ws.closedBecause) reasons.push(ws.closedBecause);
+        });
+      },
+    });
+    const port = await server.listen();
+    const batch = JSON.stringify({ type: 'changes', pad: 'x'.repeat(32 * 1024) });
+    const ticker = setInterval(() => {
+      for (const ws of panels) ws.send(batch);
+    }, 5);
+    try {
+      const reader = new WebSocket(`ws://127.0.0.1:${port}/panel`);
+      let got = 0;
+      reader.on('message', () => got++);
+      await new Promise<void>((resolve) => reader.once('open', () => resolve()));
+      const sloth = await rawUpgrade(port, '/panel');
+      sloth.socket.pause();
+      await waitFor('the slow reader is closed', async () => (reasons.length > 0 ? true : undefined), 20_000, 20);
+      expect(reasons[0]).toMatch(/^SLOW_READER: more than 1048576 bytes unread on \/panel/);
+      const before = got;
+      await waitFor('the reading panel still streams', async () => (got > before ? true : undefined), 5_000, 10);
+      expect(reader.readyState).toBe(WebSocket.OPEN);
+      reader.close();
+      sloth.socket.destroy();
+    } finally {
+      clearInterval(ticker);
+      await server.close();
+    }
   });
 
   it('a flood of 5,000 connections is capped (503), the node lives, and its heap comes back', async () => {

@@ -111,6 +111,23 @@ describe('transport', () => {
     expect(a.events.some((e) => e.kind === 'refused' && e.code === 'UNAUTHORIZED')).toBe(true);
   });
 
+  it('a node holding its own link keys cannot speak as another node', async () => {
+    const n3 = await node('n3');
+    // n1 knows k(n1,n3) (and every key of its own links) but claims to be n2.
+    const impostor = await node('n2', { linkKeys: { n3: linkKeyFrom(MASTER, 'n1', 'n3') } });
+    impostor.t.setPeers({ n3: { port: n3.t.port } });
+    await until(() => impostor.events.some((e) => e.kind === 'peer-down'), 'refusal');
+    expect(impostor.events.find((e) => e.kind === 'peer-down')).toMatchObject({ code: 4401, reason: 'UNAUTHORIZED: the hello does not prove the key of the link n2-n3' });
+    expect(impostor.t.send('n3', 'paxos', hb(1))).toBe(false);
+    // And a listener without the key cannot pass for the node the dialer wanted.
+    const fake = await node('n1', { linkKeys: { n9: linkKeyFrom('other', 'n1', 'n9') } });
+    const dialer = await node('n9');
+    dialer.t.setPeers({ n1: { port: fake.t.port } });
+    await until(() => fake.events.some((e) => e.kind === 'refused') || dialer.events.some((e) => e.kind === 'refused'), 'a refusal');
+    expect(dialer.t.isConnected('n1')).toBe(false);
+    expect(n3.got).toEqual([]);
+  });
+
   it('a connection whose first frame is not hello, or that sends none, is closed', async () => {
     const a = await node('n1', { helloTimeoutMs: 100 });
     const rude = await rawClient(a.t.port);
