@@ -39,6 +39,7 @@ const token = tokenFromHash(location.hash);
 if (token === null) {
   useConnectionStore(pinia).status = 'no-token';
 } else {
+  useConnectionStore(pinia).token = token;
   new PanelSocket(panelUrl(location, token)).start();
 }
 

@@ -29,6 +29,8 @@ export const useConnectionStore = defineStore('connection', () => {
   const lastError = shallowRef<{ code: string; message: string; command: string } | null>(null);
   /** Commands awaiting their reply (buttons show they are working). */
   const inFlight = ref(0);
+  /** This page's token (from the URL fragment), for the history download's Authorization header. */
+  const token = ref<string | null>(null);
   let sender: CommandSender | null = null;
 
   /** Viewers (and a panel not connected) cannot press anything. */
@@ -59,5 +61,5 @@ export const useConnectionStore = defineStore('connection', () => {
     command(c).catch(() => undefined);
   }
 
-  return { status, role, attempts, retryAtMs, lastError, inFlight, readOnly, setSender, command, fire };
+  return { status, role, token, attempts, retryAtMs, lastError, inFlight, readOnly, setSender, command, fire };
 });
