@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Input, Ready, Tagged } from '../algorithms/common';
 import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
 import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
+import { DEFAULT_TWOPC_TIMING } from '../algorithms/twopc';
 import type { NodeEvent, ToNode } from '../protocol/control';
 import type { DropReason, NodeStatus } from '../protocol/panel';
 import { CLIENT_LIMITS, ClientApi } from './client-api';
@@ -121,7 +122,9 @@ export class NodeHost {
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
         ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),
-        ...(options.timeScale !== undefined && options.timeScale !== 1 ? { paxosTiming: scaledPaxosTiming(options.timeScale) } : {}),
+        ...(options.timeScale !== undefined && options.timeScale !== 1
+          ? { paxosTiming: scaledPaxosTiming(options.timeScale), twopcTiming: scaledTwoPcTiming(options.timeScale) }
+          : {}),
       },
       opened.records,
     );
@@ -325,6 +328,16 @@ function scaledPaxosTiming(scale: number): { heartbeatMs: number; electionTimeou
     heartbeatMs: DEFAULT_PAXOS_TIMING.heartbeatMs * scale,
     electionTimeoutMinMs: DEFAULT_PAXOS_TIMING.electionTimeoutMinMs * scale,
     electionTimeoutMaxMs: DEFAULT_PAXOS_TIMING.electionTimeoutMaxMs * scale,
+  };
+}
+
+/** A slowed lab slows 2PC too, so a room can watch a coordinator fail between the votes and the decision. */
+function scaledTwoPcTiming(scale: number): { decideTimeoutMs: number; retryMs: number; inDoubtAfterMs: number; workingTimeoutMs: number } {
+  return {
+    decideTimeoutMs: DEFAULT_TWOPC_TIMING.decideTimeoutMs * scale,
+    retryMs: DEFAULT_TWOPC_TIMING.retryMs * scale,
+    inDoubtAfterMs: DEFAULT_TWOPC_TIMING.inDoubtAfterMs * scale,
+    workingTimeoutMs: DEFAULT_TWOPC_TIMING.workingTimeoutMs * scale,
   };
 }
 

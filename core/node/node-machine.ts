@@ -17,7 +17,7 @@ import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
-import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
+import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
 
 /** `paxos`: key-value requests go through the consensus log; the others through the ring replicas. */
 export type KvMode = 'paxos' | ReplicationMode;
@@ -43,6 +43,8 @@ export interface NodeMachineConfig {
   readonly mode: KvMode;
   readonly seed: number;
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
+  /** 2PC timeouts (default DEFAULT_TWOPC_TIMING); the lab's time scale multiplies them. */
+  readonly twopcTiming?: Partial<Pick<TwoPcConfig, 'decideTimeoutMs' | 'retryMs' | 'inDoubtAfterMs' | 'workingTimeoutMs'>>;
   /** PaxosConfig.snapshotEverySlots (default DEFAULT_SNAPSHOT_EVERY_SLOTS). */
   readonly snapshotEverySlots?: number;
   /**
@@ -101,7 +103,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const ring = new HashRing();
   for (const m of config.members) ring.add(m);
   const twopc = restoreTwoPcNode(
-    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING },
+    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming },
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
   const machine = new MembershipSyncedMachine(config.id, { paxos, repl, twopc }, membership, repl, paxos as PaxosReplica<unknown, unknown>);
