@@ -56,6 +56,8 @@ const DEFAULT_THEME: LanesTheme = { background: '#ffffff', grid: '#d0d4da', text
 export class LanesCanvas {
   readonly viewport: TimeViewport;
   private lanes = new Map<string, number>();
+  /** Each lane's colour, looked up once per lane change rather than once per arrow per frame. */
+  private colours = new Map<string, string>();
   private kinds: ReadonlySet<string> = new Set();
   private nodes: ReadonlySet<string> = new Set();
   private geometry: LaneGeometry = { width: 300, height: 150, labelWidth: 72, padTop: 28, padBottom: 36 };
@@ -82,6 +84,7 @@ export class LanesCanvas {
   /** Lanes top to bottom, in this order. */
   setLanes(nodes: readonly string[]): void {
     this.lanes = new Map(nodes.map((n, i) => [n, i] as const));
+    this.colours = new Map(nodes.map((n) => [n, nodeLook(n).colour] as const));
     this.invalidate();
   }
 
@@ -242,16 +245,16 @@ export class LanesCanvas {
 
   private drawArrows(ctx: CanvasRenderingContext2D, arrows: Arrow[]): void {
     // One path per (colour, style): a few strokes per frame instead of one per arrow.
-    const buckets = new Map<string, Arrow[]>();
+    const buckets = new Map<string, { colour: string; style: string; list: Arrow[] }>();
     for (const a of arrows) {
-      const key = `${nodeLook(a.from).colour}|${styleOf(a)}`;
-      let list = buckets.get(key);
-      if (!list) buckets.set(key, (list = []));
-      list.push(a);
+      const style = styleOf(a);
+      const key = `${a.from}|${style}`;
+      let bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, (bucket = { colour: this.colours.get(a.from) ?? this.theme.text, style, list: [] }));
+      bucket.list.push(a);
     }
     ctx.lineWidth = 2;
-    for (const [key, list] of buckets) {
-      const [colour, style] = key.split('|') as [string, string];
+    for (const { colour, style, list } of buckets.values()) {
       ctx.strokeStyle = colour;
       ctx.setLineDash(style === 'delayed' ? [8, 5] : style === 'in-flight' ? [2, 4] : []);
       ctx.beginPath();
@@ -269,7 +272,7 @@ export class LanesCanvas {
     ctx.beginPath();
     for (const a of arrows) {
       if (a.kind !== 'dropped' || !a.endVisible) continue;
-      const r = 6;
+      const r = 5;
       ctx.moveTo(a.x2 - r, a.y2 - r);
       ctx.lineTo(a.x2 + r, a.y2 + r);
       ctx.moveTo(a.x2 + r, a.y2 - r);
