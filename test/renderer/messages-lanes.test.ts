@@ -98,6 +98,14 @@ describe('TimeViewport', () => {
     expect(v.live).toBe(true);
   });
 
+  it('scrolling back with nothing older to show keeps the diagram paused', () => {
+    const v = new TimeViewport(10_000);
+    v.pause(50_000);
+    v.scrollBy(-5_000, 50_000, 48_000);
+    expect(v.live).toBe(false);
+    expect(v.window(60_000).endMs).toBe(50_000);
+  });
+
   it('scrolling while live pauses the diagram', () => {
     const v = new TimeViewport(10_000);
     v.scrollBy(-2_000, 50_000, 0);

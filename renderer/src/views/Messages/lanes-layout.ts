@@ -164,13 +164,16 @@ export class TimeViewport {
     this.live = true;
   }
 
-  /** Moves the window by `deltaMs` (negative = back in time); reaching now goes live again. */
+  /**
+   * Moves the window by `deltaMs` (negative = back in time). Scrolling forward up to now
+   * goes live again; scrolling back never does, even when there is nothing older to show.
+   */
   scrollBy(deltaMs: number, nowMs: number, oldestMs: number | undefined): void {
     const current = this.window(nowMs).endMs;
     this.pause(nowMs);
     const earliestEnd = oldestMs === undefined ? nowMs : Math.min(nowMs, oldestMs + this.spanMs);
     const target = Math.min(nowMs, Math.max(earliestEnd, current + deltaMs));
     this.frozenEndMs = target;
-    if (target >= nowMs) this.live = true;
+    if (deltaMs > 0 && target >= nowMs) this.live = true;
   }
 }
