@@ -1,6 +1,6 @@
 /**
  * A client of one node's client API (core/protocol/client.ts): one WebSocket, `hello`
- * with the cluster token, then requests matched to replies by id. A request that gets no
+ * with the client token, then requests matched to replies by id. A request that gets no
  * reply in time resolves as TIMEOUT (its outcome is unknown: it may still take effect),
  * and a closed socket fails every pending request as UNAVAILABLE (also unknown).
  */
@@ -9,6 +9,8 @@ import type { ClientReply, ClientRequest } from '../protocol/client';
 
 export type ReplyFrame = Extract<ClientReply, { type: 'reply' }>;
 type RequestBody = ClientRequest extends infer R ? (R extends { id: string } ? Omit<R, 'id'> : never) : never;
+
+const REPLY_MAX_BYTES = 64 << 20;
 
 interface Pending {
   resolve(reply: ReplyFrame): void;
@@ -32,7 +34,8 @@ export class NodeClient {
   /** Connects and says hello; rejects if the node refuses or does not answer in time. */
   static connect(url: string, token: string, client: string, timeoutMs = 3_000): Promise<NodeClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
+      // Replies come from our own node, but are still bounded (a status is KiBs, a txn read MiBs at most).
+      const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, maxPayload: REPLY_MAX_BYTES, perMessageDeflate: false });
       const timer = setTimeout(() => {
         socket.terminate();
         reject(new Error(`no welcome from ${url} within ${timeoutMs} ms`));
