@@ -39,7 +39,7 @@ export interface LanesCanvasOptions {
   readonly messages: () => Iterable<MessageEvent>;
   /** The earliest send still held: how far back one may scroll. */
   readonly oldestMs: () => number | undefined;
-  /** Text of a time tick `agoMs` before the window's end ("−5 s"), through the view's i18n. */
+  /** Text of a time tick `agoMs` before now ("−5 s"), through the view's i18n. */
   readonly formatTick: (agoMs: number) => string;
   readonly spanMs?: number;
   /** A delivered message slower than this is drawn as delayed. */
@@ -196,12 +196,12 @@ export class LanesCanvas {
     ctx.fillStyle = t.background;
     ctx.fillRect(0, 0, g.width, g.height);
     ctx.font = t.font;
-    this.drawGrid(ctx, w);
+    this.drawGrid(ctx, w, now);
     this.drawLanes(ctx);
     this.drawArrows(ctx, this.arrows());
   }
 
-  private drawGrid(ctx: CanvasRenderingContext2D, w: TimeWindow): void {
+  private drawGrid(ctx: CanvasRenderingContext2D, w: TimeWindow, nowMs: number): void {
     const g = this.geometry;
     const stepMs = tickStepMs(w.spanMs);
     ctx.strokeStyle = this.theme.grid;
@@ -215,7 +215,8 @@ export class LanesCanvas {
       const x = timeToX(w.endMs - ago, w, g);
       ctx.moveTo(x, g.padTop / 2);
       ctx.lineTo(x, g.height - g.padBottom + 6);
-      ctx.fillText(this.options.formatTick(ago), Math.min(Math.max(x, plotLeft(g) + 24), plotRight(g) - 24), g.height - 4);
+      // Labels count back from now, so a paused or scrolled window says how long ago it was.
+      ctx.fillText(this.options.formatTick(Math.round(nowMs - w.endMs + ago)), Math.min(Math.max(x, plotLeft(g) + 24), plotRight(g) - 24), g.height - 4);
     }
     ctx.stroke();
   }
