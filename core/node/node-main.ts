@@ -1,7 +1,11 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N] [--time-scale 1|3|10]`, with the cluster token in FAULTLINE_TOKEN.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
+ * Credentials come in the environment, never on the command line: the client token in
+ * FAULTLINE_TOKEN, this node's supervisor secret in FAULTLINE_NODE_SECRET (with --supervisor;
+ * the link keys then arrive over the control channel), or its link keys in
+ * FAULTLINE_LINK_KEYS (standalone, with --peers).
  * Prints `{"event":"ready",...}` on stdout once it listens, and exits when its stdin
  * closes (the supervisor is gone), so it never outlives the lab.
  *

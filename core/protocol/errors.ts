@@ -13,7 +13,7 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_KIND'
   /** A known kind whose fields have the wrong shape; the message names the field. */
   | 'INVALID_MESSAGE'
-  /** A connection that did not prove it knows the cluster token. */
+  /** A connection that did not prove its credential (client token, node secret, link key). */
   | 'UNAUTHORIZED';
 
 export interface ProtocolError {
