@@ -1,7 +1,7 @@
 /**
  * The client API of a node (workload clients, the supervisor, the CLI): one WebSocket,
- * `hello` with the client token first (it opens only this endpoint: not /peer, not /node), then requests, each with a client-chosen `id`
- * that its reply repeats. `client` + `seq` identify a command for at-most-once execution
+ * `hello` with the client token first (it opens this endpoint only: not /peer, not /node),
+ * then requests, each with a client-chosen `id` that its reply repeats. `client` + `seq` identify a command for at-most-once execution
  * through the log (a retried request is applied once).
  */
 import { z } from 'zod';
