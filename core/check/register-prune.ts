@@ -32,9 +32,19 @@
  * are computed afterwards, counting every kept unknown cas as observing forever (a bound
  * that is larger than needed is still a correct bound).
  *
- * Appends build on the value (every later append and read depends on U), so a key with
- * any append is left as it is. Unknown reads never reach the search at all (an operation
- * with no outcome and no effect constrains nothing; registerPartitions drops them).
+ * Appends build on the value, so the argument differs, but the result is the same (for
+ * keys with only reads and appends; a key that mixes appends with writes or cas is left as
+ * it is). After an append of suffix s, the value only grows by later appends, so EVERY
+ * read placed after it returns a string containing s. So the observers of an unknown
+ * append are the reads whose value contains s: if an order put the append after all of
+ * them, no read at all would follow it, and deleting it would leave every read as it was
+ * (and later appends legal). Hence the same rules: no such read after its invoke, left
+ * out; otherwise optional, with a window ending after the last such read. Containment is
+ * a substring test, which can only over-count observers (a safe error). Unique suffixes
+ * (the workload's) make it exact.
+ *
+ * Unknown reads never reach the search at all (an operation with no outcome and no effect
+ * constrains nothing; registerPartitions drops them).
  */
 import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, type RegisterPartition } from './register-model';
 
@@ -49,11 +59,16 @@ export function pruneUnobserved(part: RegisterPartition, stats?: PruneStats): Re
   const n = part.size;
   const unknown = (i: number): boolean => part.returnAt[i] === Infinity;
   let anyUnknown = false;
+  let appends = false;
+  let others = false;
   for (let i = 0; i < n; i++) {
-    if (part.kind[i] === APPEND) return part;
+    const k = part.kind[i];
+    if (k === APPEND) appends = true;
+    else if (k !== READ) others = true;
     if (unknown(i)) anyUnknown = true;
   }
   if (!anyUnknown) return part;
+  if (appends) return others ? part : pruneAppends(part, stats);
   const produced = (i: number): number => (part.kind[i] === WRITE ? (part.arg[i] as number) : (part.arg2[i] as number));
 
   // Mismatching cas observe every value but their expected one: keep, per expected value,
@@ -111,6 +126,37 @@ export function pruneUnobserved(part: RegisterPartition, stats?: PruneStats): Re
     const end = lastObserverOf(last, produced(i));
     if (end !== Infinity) windowEnd.set(i, end + 0.5); // just after the last observer's completion
   }
+  return applyPruning(part, keep, windowEnd, stats);
+}
+
+/** A key of reads and appends only: the observers of an append are the reads containing its suffix. */
+function pruneAppends(part: RegisterPartition, stats: PruneStats | undefined): RegisterPartition {
+  const n = part.size;
+  const reads: { value: string; completes: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const value = part.values.values[part.arg[i] as number];
+    if (part.kind[i] === READ && typeof value === 'string') reads.push({ value, completes: part.returnAt[i] as number });
+  }
+  const keep: number[] = [];
+  const windowEnd = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    if (part.kind[i] !== APPEND || part.returnAt[i] !== Infinity) {
+      keep.push(i);
+      continue;
+    }
+    const suffix = part.values.values[part.arg[i] as number] as string;
+    let last = -Infinity;
+    for (const r of reads) if (r.completes > last && r.value.includes(suffix)) last = r.completes;
+    if (last <= (part.invokeAt[i] as number)) continue; // no read after its invoke contains it: leave it out
+    keep.push(i);
+    windowEnd.set(i, last + 0.5);
+  }
+  return applyPruning(part, keep, windowEnd, stats);
+}
+
+/** The partition restricted to `keep`, the operations in `windowEnd` optional with that window end. */
+function applyPruning(part: RegisterPartition, keep: number[], windowEnd: Map<number, number>, stats: PruneStats | undefined): RegisterPartition {
+  const n = part.size;
   if (stats) {
     stats.left += n - keep.length;
     stats.bounded += windowEnd.size;

@@ -21,6 +21,8 @@ export interface SimulateRegisterOptions {
   appends?: boolean;
   /** Only reads and writes (no cas, no append). */
   readWriteOnly?: boolean;
+  /** Only reads and appends (strings), as on the register workload's append keys. */
+  appendOnly?: boolean;
   /** Chance that an operation ends with info (unknown outcome); default 0.02. */
   infoRate?: number;
   /** Chance that an operation fails without effect; default 0.02. */
@@ -82,7 +84,9 @@ export function simulateRegisterHistory(opts: SimulateRegisterOptions): HistoryO
       const next: Pending =
         roll < 0.5
           ? { f: 'read', key, arg: null, applied: false }
-          : roll < 0.8 || opts.readWriteOnly
+          : opts.appendOnly
+            ? { f: 'append', key, arg: `${rng.int(valueRange)},`, applied: false }
+            : roll < 0.8 || opts.readWriteOnly
             ? { f: 'write', key, arg: value(), applied: false }
             : opts.appends
               ? { f: 'append', key, arg: value(), applied: false }

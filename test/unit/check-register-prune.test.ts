@@ -93,6 +93,30 @@ describe('pruning unknown-outcome operations: scenarios', () => {
     expect(v.stats).toMatchObject({ unknownLeftOut: 2, unknownBounded: 0 });
   });
 
+  it('on a key of reads and appends, a crashed append no read contains is left out, one a read contains is bounded', () => {
+    const h = history([
+      [0, 'invoke', 'append', 'a;'],
+      [0, 'ok', 'append', 'a;'],
+      [1, 'invoke', 'append', 'b;'], // crashed, seen below
+      [2, 'invoke', 'append', 'c;'], // crashed, never seen
+      [3, 'invoke', 'read', null],
+      [3, 'ok', 'read', 'a;b;'],
+    ]);
+    const v = checkRegister(h);
+    expect(v.valid).toBe(true);
+    expect(v.stats).toMatchObject({ unknownLeftOut: 1, unknownBounded: 1 });
+    // A read that needs the unseen-elsewhere append to come first is still judged right.
+    const bad = history([
+      [0, 'invoke', 'append', 'a;'],
+      [0, 'ok', 'append', 'a;'],
+      [3, 'invoke', 'read', null],
+      [3, 'ok', 'read', 'a;b;'],
+      [1, 'invoke', 'append', 'b;'], // invoked after the read completed
+      [1, 'info', 'append', 'b;'],
+    ]);
+    expect(checkRegister(bad).valid).toBe(false);
+  });
+
   it('a history that explodes without pruning (40 crashed writes, a violation no linear pass sees) is decided with it', () => {
     // 40 writes of unknown outcome could each take effect at any later moment or never:
     // proving the violation without pruning means trying 2^40 subsets of them.
@@ -131,24 +155,28 @@ describe('pruning unknown-outcome operations: properties', () => {
     keys: fc.constant(1),
     valueRange: fc.integer({ min: 1, max: 3 }),
     readWriteOnly: fc.boolean(),
+    appendOnly: fc.boolean(),
     infoRate: fc.constantFrom(0.2, 0.4, 0.6),
     failRate: fc.constantFrom(0, 0.1),
   });
   /** Rewrites a few reads' values so that about half the histories are not linearizable. */
-  const corrupt = (h: HistoryOp[], picks: number[], valueRange: number): HistoryOp[] => {
+  const corrupt = (h: HistoryOp[], picks: number[], valueRange: number, strings = false): HistoryOp[] => {
     const reads = h.filter((op) => op.type === 'ok' && op.f === 'read');
     if (reads.length === 0) return h;
     const victims = new Map(picks.map((x) => [reads[x % reads.length] as HistoryOp, x % (valueRange + 1)]));
     return h.map((op) => {
       const v = victims.get(op);
-      return v === undefined ? op : { ...op, value: v === valueRange ? null : v };
+      if (v === undefined) return op;
+      // Appends: drop the read's last piece or add one, so the value is plausible but maybe wrong.
+      if (strings) return { ...op, value: v % 2 === 0 ? String(op.value ?? '').replace(/[^,]*,$/, '') : `${String(op.value ?? '')}${v},` };
+      return { ...op, value: v === valueRange ? null : v };
     });
   };
 
   it('pruned, unpruned and the brute-force definition agree on small crash-heavy histories', () => {
     fc.assert(
       fc.property(crashy, fc.array(fc.nat(), { maxLength: 2 }), (p, picks) => {
-        const h = corrupt(simulateRegisterHistory(p), picks, p.valueRange);
+        const h = corrupt(simulateRegisterHistory(p), picks, p.valueRange, p.appendOnly);
         const truth = linearizableByBruteForce(h);
         expect(checkRegister(h, { prune: false }).valid).toBe(truth);
         expect(checkRegister(h).valid).toBe(truth);
@@ -165,12 +193,13 @@ describe('pruning unknown-outcome operations: properties', () => {
       keys: fc.integer({ min: 1, max: 2 }),
       valueRange: fc.integer({ min: 2, max: 6 }),
       readWriteOnly: fc.boolean(),
+      appendOnly: fc.boolean(),
       infoRate: fc.constantFrom(0.1, 0.3),
       failRate: fc.constant(0.05),
     });
     fc.assert(
       fc.property(longer, fc.array(fc.nat(), { maxLength: 2 }), (p, picks) => {
-        const h = corrupt(simulateRegisterHistory(p), picks, p.valueRange);
+        const h = corrupt(simulateRegisterHistory(p), picks, p.valueRange, p.appendOnly);
         const plain = checkRegister(h, { prune: false, maxMemoryBytes: 64 * 2 ** 20 });
         fc.pre(plain.valid !== 'unknown');
         expect(checkRegister(h).valid).toBe(plain.valid);
