@@ -1,0 +1,140 @@
+/**
+ * Three lessons of the lab, each set up by a recipe that produces its outcome every time,
+ * and read from the screen: a frozen lock holder's stale write refused by its fencing
+ * token; 2PC participants left in doubt by a coordinator killed between the votes and the
+ * decision; an async-mode cluster losing acknowledged writes, with the checker's evidence.
+ * One serve for the file; each case starts from a fresh cluster (the panel's reset).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PanelState } from '../../core/protocol/panel';
+import { launchBrowser, type Browser } from '../../core/bench/browser/chromium';
+import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
+import { startServe, type Serve } from '../../core/bench/browser/serve';
+import { TID, nodeButtonTestId, nodeStateTestId, nodeTestId, tabTestId, txnStateTestId } from '../../renderer/src/testids';
+import { screenshot } from './support/artifacts';
+import { freshCluster } from './support/cluster';
+import { describeE2E } from './support/e2e';
+import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
+
+describeE2E('the panel: locks, 2PC and async replication under faults (5 real nodes)', () => {
+  let serve: Serve | undefined;
+  let browser: Browser | undefined;
+  let sock: PanelSocket;
+  let panel: PanelPage;
+
+  beforeAll(async () => {
+    serve = await startServe();
+    sock = await openPanelSocket(serve.instructorUrl);
+    browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
+    panel = await openPanel(browser.context, serve.instructorUrl);
+  });
+
+  afterAll(async () => {
+    sock?.close();
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  /** Kills a node the way the instructor does: click it, press its kill button. */
+  async function killFromDetail(node: string): Promise<void> {
+    await panel.byId(nodeTestId(node)).click();
+    await panel.byId(nodeButtonTestId('kill', node)).click();
+    await seeOnScreen(`${node} down`, () => attr(panel, nodeStateTestId(node), 'data-health'), (v) => v === 'down', 10_000);
+    await panel.byId(TID.nodeDetailClose).click();
+  }
+
+  /** Delays everything `node` sends to each other node (the sender holds the messages, so a kill loses them). */
+  async function delayOutbound(node: string, delayMs: number): Promise<void> {
+    for (const peer of sock.state()!.nodes.map((n) => n.id).filter((id) => id !== node)) {
+      await sock.must({ kind: 'link-fault', from: node, fault: { to: peer, delayMs } });
+    }
+  }
+
+  it('a lock client frozen (SIGSTOP) past its lease: a new holder with a higher token, and the stale write refused', async () => {
+    await freshCluster(sock, { mode: 'paxos' });
+    // Client 0 runs as its own process; after each grant it is frozen with SIGSTOP for
+    // 4 s, well past its 1.5 s lease, then writes with the token it had. The next
+    // waiter is granted the lock (a higher token) meanwhile, so the late write is stale.
+    await sock.must({ kind: 'workload-start', settings: { workload: 'lock', clients: 4, rate: 20, ttlMs: 1_500, gcPauseMs: 4_000, gcSigstop: true, fencing: true, seed: 7 } });
+    await panel.byId(tabTestId('locks')).click();
+    const refused = panel.byId(TID.resourceWriteRefused).first();
+    await refused.waitFor({ state: 'visible', timeout: 45_000 });
+    const text = await refused.innerText();
+    const stale = Number(/token (\d+)/.exec(text)?.[1]);
+    expect(text).toMatch(/REFUSED/);
+    expect(Number.isInteger(stale)).toBe(true);
+    // The lock moved on while the holder was frozen: a later grant carries a higher token.
+    const grants = await panel.byId(TID.locksView).innerText();
+    const tokens = [...grants.matchAll(/got token (\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(...tokens)).toBeGreaterThan(stale);
+    await screenshot(panel.page, 'locks-stale-write-refused-en');
+    await panel.byId(TID.workloadStop).click();
+    await seeOnScreen('the run checked', () => attr(panel, TID.workloadPhase, 'data-phase'), (v) => v === 'done', 60_000);
+    expect(await pageProblems(panel)).toEqual([]);
+  });
+
+  it('a 2PC coordinator killed between the votes and the decision leaves its participants in doubt', async () => {
+    // Time x10: the coordinator decides within 10 s, so a 3 s delay on everything it sends
+    // leaves 3 s between a participant's yes vote and the decision's arrival.
+    await freshCluster(sock, { mode: 'paxos', timeScale: 10 });
+    const coordinator = 'n5';
+    await delayOutbound(coordinator, 3_000);
+    await panel.byId(TID.workloadKind).selectOption('txn');
+    await panel.byId(TID.workloadStart).click();
+    // The moment: a transaction this node coordinates, with another node prepared (voted
+    // yes) and no decision yet. Its decision sits in the coordinator's outbound delay.
+    const caught = await sock.until(
+      'a participant prepared under the delayed coordinator',
+      (s: PanelState) => {
+        for (const t of s.txns) {
+          if (t.coordinator !== coordinator || t.decision !== null) continue;
+          const p = t.participants.find((n) => n !== coordinator && t.states[n] === 'prepared');
+          if (p !== undefined) return { txn: t.txn, participant: p };
+        }
+        return undefined;
+      },
+      60_000,
+    );
+    await killFromDetail(coordinator);
+    await panel.byId(tabTestId('transactions')).click();
+    await seeOnScreen(
+      `${caught.participant} in doubt for ${caught.txn}`,
+      () => attr(panel, txnStateTestId(caught.txn, caught.participant), 'data-state'),
+      (v) => v === 'in-doubt',
+      30_000,
+    );
+    await panel.byId(TID.txnBlocked).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(panel.page, 'transactions-in-doubt-en');
+    await panel.byId(TID.workloadStop).click();
+    expect(await pageProblems(panel)).toEqual([]);
+  });
+
+  it('async mode: a primary killed right after acknowledging loses the writes, and the checker shows the evidence', async () => {
+    await freshCluster(sock, { mode: 'async' });
+    await panel.byId(TID.workloadKind).selectOption('register');
+    await panel.byId(TID.workloadStart).click();
+    // The primary: the node that owns the most keys the workload writes.
+    const primary = await sock.until('keys on the ring', (s: PanelState) => {
+      const keys = s.ring?.keys ?? [];
+      if (keys.length < 3) return undefined;
+      const count = new Map<string, number>();
+      for (const k of keys) count.set(k.owner, (count.get(k.owner) ?? 0) + 1);
+      return [...count.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    }, 30_000);
+    // Its copies (and its answers to other nodes) are held back 20 s: it keeps acknowledging
+    // its own clients' writes while the rest of the cluster, no longer hearing it, serves
+    // the older values from the next replica. Then it dies with the copies unsent.
+    await delayOutbound(primary, 20_000);
+    await new Promise((r) => setTimeout(r, 5_000));
+    await killFromDetail(primary);
+    await new Promise((r) => setTimeout(r, 3_000));
+    await panel.byId(TID.workloadStop).click();
+    await panel.byId(tabTestId('verdict')).click();
+    await seeOnScreen('the verdict: broken', () => attr(panel, TID.verdictValid, 'data-valid'), (v) => v === 'false', 90_000);
+    const evidence = panel.byId(TID.verdictEvidence);
+    await evidence.waitFor({ state: 'visible' });
+    expect(await evidence.locator('[data-highlight="yes"]').count()).toBeGreaterThan(0);
+    await screenshot(panel.page, 'verdict-async-lost-write-en');
+    expect(await pageProblems(panel)).toEqual([]);
+  });
+});
