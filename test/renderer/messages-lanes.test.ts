@@ -4,6 +4,7 @@ import { LanesCanvas, tickStepMs, distanceToSegment } from '../../renderer/src/v
 import {
   arrowFor,
   DROP_STUB_PX,
+  IN_FLIGHT_LIMIT_MS,
   laneY,
   passesFilter,
   timeToX,
@@ -53,6 +54,12 @@ describe('space-time geometry', () => {
     expect(a.kind).toBe('in-flight');
     expect(a.x2).toBe(timeToX(4_000, w, g));
     expect(a.endVisible).toBe(false);
+  });
+
+  it('stops drawing a message whose receipt or drop never came, after a minute', () => {
+    const late = { endMs: 2_000 + IN_FLIGHT_LIMIT_MS + 1, spanMs: IN_FLIGHT_LIMIT_MS * 2 };
+    expect(arrowFor(msg({}), lanes, late, g, late.endMs, 200)).toBeUndefined();
+    expect(arrowFor(msg({ recvAt: 2_050 }), lanes, late, g, late.endMs, 200)?.kind).toBe('delivered');
   });
 
   it('cuts an arrow at the edges of the window and keeps its slope', () => {

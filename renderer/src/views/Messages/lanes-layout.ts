@@ -46,6 +46,12 @@ export const DROP_FRACTION = 0.5;
  * was down): its stub is drawn at least this wide so the X does not sit on the lane.
  */
 export const DROP_STUB_PX = 18;
+/**
+ * A message with neither receipt nor drop after this long is no longer drawn: its fate was
+ * lost (the supervisor leaves events out of a bounded batch under load), and a stroke to
+ * now would cross the whole diagram for ever. A real long delay (seconds) stays visible.
+ */
+export const IN_FLIGHT_LIMIT_MS = 60_000;
 
 export function plotLeft(g: LaneGeometry): number {
   return g.labelWidth;
@@ -98,6 +104,7 @@ export function arrowFor(
   const toLane = lanes.get(m.to);
   if (fromLane === undefined || toLane === undefined || m.from === m.to) return undefined;
   const { kind, endMs } = endTimeOf(m, nowMs);
+  if (kind === 'in-flight' && nowMs - m.sendAt > IN_FLIGHT_LIMIT_MS) return undefined;
   const startMs = w.endMs - w.spanMs;
   if (endMs < startMs || m.sendAt > w.endMs) return undefined;
 
