@@ -84,17 +84,16 @@ export class GuardedSocket extends WebSocket {
       const why = this.reasonFor(code);
       if (why !== undefined) {
         this.closedBecause ??= why;
-        return super.close(code, why);
+        return super.close(code, closeReason(why));
       }
     }
-    super.close(code, reason);
+    super.close(code, typeof reason === 'string' ? closeReason(reason) : reason);
   }
 
   /** Closes with a reason, and destroys the socket soon after if the peer never answers. */
   closeFirmly(code: number, reason: string): void {
     this.closedBecause ??= reason;
-    // A close reason is at most 123 bytes on the wire.
-    if (this.readyState === WebSocket.OPEN || this.readyState === WebSocket.CONNECTING) super.close(code, reason.slice(0, 120));
+    if (this.readyState === WebSocket.OPEN || this.readyState === WebSocket.CONNECTING) super.close(code, closeReason(reason));
     if (this.graceTimer === undefined && this.readyState !== WebSocket.CLOSED) {
       this.graceTimer = setTimeout(() => this.terminate(), CLOSE_GRACE_MS);
       this.graceTimer.unref();
@@ -149,6 +148,16 @@ export class GuardedSocket extends WebSocket {
         return undefined;
     }
   }
+}
+
+/**
+ * A close reason as the WebSocket frame allows it: at most 123 bytes of UTF-8. ws throws
+ * on a longer one, and a reason may quote what a peer sent.
+ */
+export function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, Math.min(out.length - 1, 123));
+  return out;
 }
 
 /** A ws server (noServer) whose sockets are GuardedSockets with these limits. */

@@ -27,7 +27,7 @@ import {
   type ProtocolErrorCode,
 } from '../protocol';
 import { helloProof, nonce, sameSecret, welcomeProof } from './credentials';
-import { CLOSE_CODES, acceptUpgrade, boundHttpServer, guardedServer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from './guarded-socket';
+import { CLOSE_CODES, acceptUpgrade, closeReason, boundHttpServer, guardedServer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from './guarded-socket';
 import { LinkFaults, type Direction } from './link-faults';
 
 export { CLOSE_CODES } from './guarded-socket';
@@ -464,7 +464,7 @@ class OutboundLink {
     let challenge: { acceptor: string; dialer: string } | undefined;
     const giveUp = (code: number, reason: string): void => {
       this.transport.emit({ kind: 'refused', peer: this.peer, direction: 'out', code: 'UNAUTHORIZED', message: reason });
-      ws.close(code, reason.slice(0, 120));
+      ws.close(code, closeReason(reason));
     };
     ws.on('message', (data: RawData) => {
       const decoded = decodePeerFrame(asBytes(data), maxFrameBytes);

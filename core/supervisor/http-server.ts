@@ -95,7 +95,14 @@ export class SupervisorHttpServer {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     quietSocket(socket);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      // `GET // HTTP/1.1` and the like: a URL that does not parse is a bad request, not a crash.
+      refuseUpgrade(socket, 400, 'Bad Request', 'the request target is not a valid path');
+      return;
+    }
     const entry = this.routes.get(url.pathname);
     if (!entry) {
       refuseUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint at ${url.pathname}`);

@@ -120,6 +120,20 @@ describe('issue 7: no frame takes the supervisor down', () => {
     await stillServes('node-frames');
   });
 
+  it('an upgrade to a path that is no URL, and a hello whose refusal would quote 1 KB of emoji, harm nothing', async () => {
+    for (const path of ['//', '//[', 'http://[']) {
+      const up = await rawUpgrade(cluster.supervisorPort, path);
+      expect(up.status).toBe(400);
+      const atNode = await rawUpgrade(portOf('n1'), path);
+      expect(atNode.status).toBe(404);
+    }
+    const up = await rawUpgrade(portOf('n1'), '/peer');
+    const out = await exchange(up, [frame(OPCODES.text, JSON.stringify({ type: '\u{1F525}'.repeat(300) }).slice(0, 4000))]);
+    expect(out.reader.close).toMatchObject({ code: 4401, reason: expect.stringMatching(/^UNAUTHORIZED: bad hello/) });
+    expect(Buffer.byteLength(out.reader.close!.reason)).toBeLessThanOrEqual(123);
+    await stillServes('odd-paths');
+  });
+
   it('the client token, or one node\'s secret, registers nothing on /node (n3 at port 9 is refused)', async () => {
     const port = cluster.supervisorPort;
     const before = cluster.view('n3').port;

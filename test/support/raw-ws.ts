@@ -67,6 +67,12 @@ export function rawUpgrade(port: number, path: string, options: RawOptions = {})
       resolve({ socket, status, body: '', rest: head.subarray(end + 4) });
     };
     socket.on('data', onData);
+    // Closed before any answer head (a request the HTTP parser refused outright): status 0.
+    socket.once('close', () => {
+      if (head.includes('\r\n\r\n')) return; // answered: the handlers above resolve
+      clearTimeout(timer);
+      resolve({ socket, status: 0, body: head.toString(), rest: Buffer.alloc(0) });
+    });
   });
 }
 
