@@ -4,7 +4,7 @@
  * stops the nodes. Exit codes follow DESIGN.md (0 valid, 1 violation, 2 bad arguments,
  * 3 the checker ran out of time or memory).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import type { CheckBudget } from '../../check/verdict';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../supervisor/cluster-client';
 import { Cluster } from '../../supervisor/cluster';
+import { createDataDir } from '../../supervisor/data-dir';
 import { LeaderTracker } from '../../supervisor/leader-tracker';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
@@ -179,7 +180,8 @@ export async function run(args: string[]): Promise<number> {
   const p = parsed;
   const outDir = p.out !== undefined ? resolve(p.out) : await mkdtemp(join(tmpdir(), 'faultline-run-'));
   await mkdir(outDir, { recursive: true });
-  const dataDir = await mkdtemp(join(tmpdir(), 'faultline-data-'));
+  const data = await createDataDir(undefined, 'faultline-data-');
+  const dataDir = data.path;
   console.error(`faultline run: ${p.workload} workload, ${p.nodes} nodes, mode ${p.mode}, nemesis ${p.faults.join(',') || 'none'}, seed ${p.seed}; results in ${outDir}`);
 
   // Ctrl-C ends the run early but still heals, checks, reports and stops every node.
@@ -195,7 +197,7 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     process.off('SIGINT', onSigint);
     console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
-    await rm(dataDir, { recursive: true, force: true });
+    await data.dispose();
     // Not a verdict: nothing was checked. 4 keeps it apart from "a violation was found".
     return 4;
   }
@@ -236,6 +238,6 @@ export async function run(args: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     tracker.close();
     await cluster.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await data.dispose();
   }
 }
