@@ -53,7 +53,7 @@ function help(): string {
     const flags = MECHANISMS[name]?.flags ?? {};
     for (const [flag, f] of Object.entries(flags)) lines.push(`  --${flag.padEnd(11)} (${name}) ${f.summary}`);
   }
-  lines.push('', 'exit: 0 all checks passed, 1 a violation, 2 bad arguments, 3 a checker ran out of time');
+  lines.push('', 'exit: 0 all checks passed, 1 a violation, 2 bad arguments, 3 a checker ran out of time or memory');
   return lines.join('\n');
 }
 
