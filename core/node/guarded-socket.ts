@@ -108,12 +108,17 @@ export class GuardedSocket extends WebSocket {
    */
   guardPreAuth(raw: Duplex, onRefuse?: (code: number, reason: string) => void, maxBytes = PRE_AUTH_MAX_BYTES, timeoutMs = PRE_AUTH_TIMEOUT_MS): void {
     let bytes = 0;
+    let finished = false;
     const refuse = (code: number, reason: string): void => {
+      if (finished) return;
       done();
       onRefuse?.(code, reason);
       this.closeFirmly(code, reason);
     };
     const onData = (chunk: Buffer): void => {
+      // ws reads each chunk first: a hello accepted within this very chunk ends the budget
+      // before this listener runs (an emitter still calls a listener removed mid-emit).
+      if (finished) return;
       bytes += chunk.length;
       if (bytes > maxBytes + FRAME_HEADER_BYTES) {
         refuse(CLOSE_CODES.HELLO_TOO_LARGE, `HELLO_TOO_LARGE: more than ${maxBytes} bytes before the hello on ${this.limits.label}`);
@@ -121,6 +126,7 @@ export class GuardedSocket extends WebSocket {
     };
     const timer = setTimeout(() => refuse(CLOSE_CODES.HELLO_TIMEOUT, `HELLO_TIMEOUT: no hello within ${timeoutMs} ms on ${this.limits.label}`), timeoutMs);
     const done = (): void => {
+      finished = true;
       clearTimeout(timer);
       raw.off('data', onData);
       this.preAuthDone = undefined;

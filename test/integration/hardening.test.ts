@@ -245,6 +245,17 @@ describe('issue 7: memory stays bounded', () => {
     await stillServes('pre-hello');
   });
 
+  it('a client that pipelines requests right behind its hello (one 12 KB write) is served, not cut off', async () => {
+    const up = await rawUpgrade(portOf('n1'), '/client');
+    const hello = frame(OPCODES.text, JSON.stringify({ type: 'hello', token: cluster.token, client: 'eager' }));
+    const asks = Array.from({ length: 200 }, (_, i) => frame(OPCODES.text, JSON.stringify({ type: 'kv', id: `r${i}`, op: { f: 'read', key: 'precious' } })));
+    const out = await exchange(up, [Buffer.concat([hello, ...asks])], 2_000);
+    const replies = out.reader.texts().map((s) => JSON.parse(s) as { type: string; ok?: boolean });
+    expect(out.reader.close).toBeUndefined();
+    expect(replies[0]).toMatchObject({ type: 'welcome' });
+    expect(replies.filter((r) => r.type === 'reply')).toHaveLength(200);
+  });
+
   it('a client that never reads its replies is closed, and the heap comes back', async () => {
     const heapBefore = await heapAfterGc('n2');
     const up = await rawUpgrade(portOf('n2'), '/client');
