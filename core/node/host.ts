@@ -18,6 +18,7 @@ import { DEFAULT_COMPACT_ABOVE_BYTES, NodeCompactor } from './compaction';
 import { NodeClock } from './clock';
 import { ControlLink } from './control-link';
 import { DurableLog, type LogRepair } from './durable-log';
+import { SocketFreezer, isSocketTo } from './freezer';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
 import { RequestStats } from './request-stats';
@@ -72,7 +73,9 @@ export class NodeHost {
   private durable: Promise<void> = Promise.resolve();
   private events: NodeEvent[] = [];
   private droppedEvents = 0;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  /** Pause without SIGSTOP (control messages freeze/thaw); only with a supervisor. */
+  private freezer: SocketFreezer | undefined;
   private control: ControlLink | undefined;
   private transport!: Transport;
   private stopped = false;
@@ -158,13 +161,40 @@ export class NodeHost {
     const port = await this.transport.listen();
     // Expect every member from now on, so one that never comes up is suspected too.
     for (const m of o.members) if (m !== o.id) this.detector.heartbeat(m, this.clock.nowMs());
-    this.timers.push(setInterval(() => this.input({ kind: 'tick', nowMs: this.clock.nowMs() }), o.tickMs ?? 10));
-    this.timers.push(setInterval(() => this.reportStatus(), o.statusMs ?? 250));
-    this.timers.push(setInterval(() => this.flushEvents(), o.eventsMs ?? 100));
+    this.startTimers();
     if (o.supervisorUrl) {
+      // Subscribed before the control link dials, so every socket from now on is tracked.
+      this.freezer = new SocketFreezer(isSocketTo(Number(new URL(o.supervisorUrl).port)));
       this.control = new ControlLink({ url: o.supervisorUrl, secret: o.supervisorSecret ?? '', id: o.id, port, onCommand: (m) => this.onControl(m) });
       this.control.start();
     }
+  }
+
+  private startTimers(): void {
+    const o = this.options;
+    this.timers.push(setInterval(() => this.input({ kind: 'tick', nowMs: this.clock.nowMs() }), o.tickMs ?? 10));
+    this.timers.push(setInterval(() => this.reportStatus(), o.statusMs ?? 250));
+    this.timers.push(setInterval(() => this.flushEvents(), o.eventsMs ?? 100));
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Paused by control message: no socket read, no tick, no report, until thaw(). */
+  private freeze(): void {
+    if (this.stopped || this.freezer?.isFrozen !== false) return;
+    // The last report says how it is paused (the supervisor's view says so too).
+    this.control?.status({ ...this.status(), paused: 'control' });
+    this.stopTimers();
+    this.freezer.freeze();
+  }
+
+  private thaw(): void {
+    if (this.stopped || this.freezer?.isFrozen !== true) return;
+    this.freezer.thaw();
+    this.startTimers();
   }
 
   private onControl(msg: ToNode): void {
@@ -175,6 +205,12 @@ export class NodeHost {
       case 'faults':
         this.transport.faults.setOutbound(msg.faults.links);
         this.clock.setSkewMs(msg.faults.skewMs);
+        return;
+      case 'freeze':
+        this.freeze();
+        return;
+      case 'thaw':
+        this.thaw();
         return;
       default: {
         const never: never = msg;

@@ -43,6 +43,12 @@ export type Peer = z.infer<typeof peerSchema>;
 export const toNodeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('peers'), peers: z.array(peerSchema).max(256) }),
   z.object({ type: z.literal('faults'), faults: nodeFaultsSchema }),
+  /**
+   * Pause without SIGSTOP (Windows): the node stops reading every socket but this control
+   * channel (and its stdin) and fires no timer until `thaw`; what it sends meanwhile waits.
+   */
+  z.object({ type: z.literal('freeze') }),
+  z.object({ type: z.literal('thaw') }),
 ]);
 export type ToNode = z.infer<typeof toNodeSchema>;
 

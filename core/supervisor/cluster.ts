@@ -24,7 +24,9 @@ import {
 import type { LinkState } from '../protocol/panel';
 import { SupervisorHttpServer } from './http-server';
 import { proposeMembership, waitRingSettled } from './membership-ops';
-import { NodeProcess, type NodeLifecycle } from './node-process';
+import { NodeProcess, type NodeLifecycle, type PauseKind } from './node-process';
+import type { NodeRuntime } from './node-runtime';
+import { pauseKindFor } from './pause-kind';
 import { Reaper } from './reaper';
 
 export interface ClusterOptions {
@@ -44,6 +46,10 @@ export interface ClusterOptions {
   readonly server?: SupervisorHttpServer;
   /** Multiplies every node's Paxos timeouts and failure-detector timing (node --time-scale). */
   readonly timeScale?: number;
+  /** The program and bundles for nodes and the reaper (the desktop app passes its own). */
+  readonly runtime?: NodeRuntime;
+  /** How pause works; default: SIGSTOP where the platform has it, the node's own freeze on Windows. */
+  readonly pauseKind?: PauseKind;
 }
 
 export interface ClusterProgress {
@@ -61,6 +67,8 @@ export interface NodeView {
   readonly connected: boolean;
   readonly status: Record<string, unknown> | undefined;
   readonly faults: NodeFaults;
+  /** How it is paused, when it is. */
+  readonly pauseKind: PauseKind | undefined;
 }
 
 interface Member {
@@ -87,7 +95,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   /** Node secrets and link keys; the cluster key stays inside. */
   private readonly keys = new ClusterKeys();
   readonly members = new Map<string, Member>();
-  private readonly reaper = new Reaper();
+  private readonly reaper: Reaper;
   private readonly ownsServer: boolean;
   readonly server: SupervisorHttpServer;
   private port = 0;
@@ -105,6 +113,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private constructor(private readonly options: ClusterOptions) {
     super();
     this.token = options.token ?? randomSecret(18);
+    this.reaper = new Reaper(options.runtime);
     this.ownsServer = options.server === undefined;
     this.server = options.server ?? new SupervisorHttpServer();
   }
@@ -190,6 +199,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
         ],
         // Secrets in the environment, never in argv (which every local user can read).
         env: { [CREDENTIAL_ENV.clientToken]: this.token, [CREDENTIAL_ENV.nodeSecret]: this.keys.nodeSecret(id) },
+        ...(this.options.runtime ? { runtime: this.options.runtime } : {}),
       },
       this.reaper,
     );
@@ -350,13 +360,27 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     await registered;
   }
 
+  /** How pause() works on this cluster (SIGSTOP, or the node's own freeze where there is none). */
+  get pauseKind(): PauseKind {
+    return this.options.pauseKind ?? pauseKindFor(process.platform);
+  }
+
   pause(id: string): void {
-    this.member(id).proc.pause();
+    const m = this.member(id);
+    const how = this.pauseKind;
+    if (how === 'control') {
+      if (m.proc.state !== 'up' || m.socket?.readyState !== 1) throw new Error(`cannot pause node ${id}: it is ${m.proc.state}${m.socket ? '' : ' and not connected'}`);
+      this.send(m, { type: 'freeze' });
+    }
+    m.proc.pause(how);
     this.emit('lifecycle', id, 'paused');
   }
 
   resume(id: string): void {
-    this.member(id).proc.resume();
+    const m = this.member(id);
+    const how = m.proc.pauseKind;
+    m.proc.resume();
+    if (how === 'control') this.send(m, { type: 'thaw' });
     this.emit('lifecycle', id, 'up');
   }
 
@@ -493,6 +517,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       connected: m.socket !== undefined,
       status: m.status,
       faults: this.faultsOf(id),
+      pauseKind: m.proc.pauseKind,
     };
   }
 

@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export const NODE_ENTRY_SOURCE = join(root, 'core/node/node-main.ts');
 export const NODE_ENTRY_BUNDLE = join(root, 'dist/node-main.mjs');
 const INPUTS_FILE = join(root, 'dist/node-main.inputs.json');
-const tsxLoader = import.meta.resolve('tsx');
+/** Resolved when first needed: a bundled supervisor (the desktop app) has no tsx and never asks. */
+let tsxLoader: string | undefined;
 
 /**
  * V8 flags for every node process (bundle or tsx alike). A node's garbage is many small
@@ -35,6 +36,7 @@ function entryArgv(entry: string): string[] {
   if (entry === NODE_ENTRY_SOURCE && runner !== 'tsx') {
     if (runner === 'bundle' ? existsSync(NODE_ENTRY_BUNDLE) : bundleIsFresh()) return [NODE_ENTRY_BUNDLE];
   }
+  tsxLoader ??= import.meta.resolve('tsx');
   return ['--import', tsxLoader, entry];
 }
 

@@ -10,10 +10,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
-import { nodeArgvFor } from './node-bundle';
+import { NODE_V8_FLAGS, nodeArgvFor } from './node-bundle';
+import { defaultNodeRuntime, type NodeRuntime } from './node-runtime';
 import type { Reaper } from './reaper';
 
 export type NodeLifecycle = 'starting' | 'up' | 'paused' | 'killed' | 'exited' | 'stopped';
+
+/**
+ * How a pause is done: `signal` is SIGSTOP/SIGCONT (Linux, macOS: the kernel freezes the
+ * process mid-step); `control` is the node freezing itself on a control message (Windows has
+ * no SIGSTOP: the node stops reading its sockets and firing its timers until resumed).
+ */
+export type PauseKind = 'signal' | 'control';
 
 export interface NodeLaunch {
   readonly id: string;
@@ -24,6 +32,8 @@ export interface NodeLaunch {
   readonly entry: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** The program and bundles to run (default: this process's program, the entry via node-bundle.ts). */
+  readonly runtime?: NodeRuntime;
   /** How long to wait for the ready line. */
   readonly readyTimeoutMs?: number;
 }
@@ -41,6 +51,7 @@ export class NodeProcess extends EventEmitter<{
   private child: ChildProcess | undefined;
   private lifecycle: NodeLifecycle = 'stopped';
   private lastReady: NodeLine | undefined;
+  private pausedBy: PauseKind | undefined;
   private readonly stderrTail: string[] = [];
 
   constructor(
@@ -67,6 +78,11 @@ export class NodeProcess extends EventEmitter<{
     return this.lifecycle === 'up' || this.lifecycle === 'paused' ? this.lastReady : undefined;
   }
 
+  /** How the node is paused now (undefined when it is not paused). */
+  get pauseKind(): PauseKind | undefined {
+    return this.lifecycle === 'paused' ? this.pausedBy : undefined;
+  }
+
   /** The last lines the node wrote to stderr, for error messages. */
   get recentStderr(): string {
     return this.stderrTail.join('');
@@ -79,9 +95,12 @@ export class NodeProcess extends EventEmitter<{
     }
     this.lifecycle = 'starting';
     this.stderrTail.length = 0;
-    const child = spawn(process.execPath, [...nodeArgvFor(this.launch.entry), ...this.launch.args], {
+    const runtime = this.launch.runtime ?? defaultNodeRuntime();
+    // A bundle named by path runs as it is (a packaged app has no sources to compare it with).
+    const program = runtime.nodeBundle !== undefined ? [...NODE_V8_FLAGS, runtime.nodeBundle] : nodeArgvFor(this.launch.entry);
+    const child = spawn(runtime.execPath, [...program, ...this.launch.args], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.launch.env },
+      env: { ...process.env, ...runtime.env, ...this.launch.env },
     });
     this.child = child;
     if (child.pid !== undefined) this.reaper?.watch(child.pid);
@@ -146,16 +165,22 @@ export class NodeProcess extends EventEmitter<{
     return this.signalAndWait('SIGKILL', 'killed');
   }
 
-  /** SIGSTOP: the node freezes mid-step, the "GC pause" that breaks unfenced locks. */
-  pause(): void {
+  /**
+   * SIGSTOP: the node freezes mid-step, the "GC pause" that breaks unfenced locks. With
+   * `control` the caller has asked the node to freeze itself (the Cluster sends the control
+   * message); this only records it, so resume() and stop() know no signal is involved.
+   */
+  pause(how: PauseKind = 'signal'): void {
     if (this.lifecycle !== 'up' || !this.child) throw new Error(`cannot pause node ${this.id}: it is ${this.lifecycle}`);
-    this.child.kill('SIGSTOP');
+    if (how === 'signal') this.child.kill('SIGSTOP');
+    this.pausedBy = how;
     this.lifecycle = 'paused';
   }
 
   resume(): void {
     if (this.lifecycle !== 'paused' || !this.child) throw new Error(`cannot resume node ${this.id}: it is ${this.lifecycle}`);
-    this.child.kill('SIGCONT');
+    if (this.pausedBy === 'signal') this.child.kill('SIGCONT');
+    this.pausedBy = undefined;
     this.lifecycle = 'up';
   }
 
@@ -166,7 +191,8 @@ export class NodeProcess extends EventEmitter<{
       this.lifecycle = 'stopped';
       return;
     }
-    if (this.lifecycle === 'paused') child.kill('SIGCONT');
+    // A self-frozen node still reads its stdin, so closing it ends the node either way.
+    if (this.lifecycle === 'paused' && this.pausedBy === 'signal') child.kill('SIGCONT');
     this.lifecycle = 'stopped';
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
     child.stdin?.end();

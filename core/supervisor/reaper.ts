@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { defaultNodeRuntime, reaperScriptOf, type NodeRuntime } from './node-runtime';
 
 /**
  * Starts the reaper (reaper-process.mjs) and keeps it informed. One per supervisor. If this
@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url';
 export class Reaper {
   private readonly child: ChildProcess;
 
-  constructor() {
-    const script = fileURLToPath(new URL('./reaper-process.mjs', import.meta.url));
-    this.child = spawn(process.execPath, [script], { stdio: ['pipe', 'ignore', 'inherit'] });
+  /** `runtime`: the program and script to run (the desktop app passes its unpacked bundle). */
+  constructor(runtime: NodeRuntime = defaultNodeRuntime()) {
+    this.child = spawn(runtime.execPath, [reaperScriptOf(runtime)], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+      env: { ...process.env, ...runtime.env },
+    });
     // The reaper must not keep the supervisor alive, nor be killed by its exit handlers.
     this.child.unref();
     this.child.stdin?.on('error', () => {});

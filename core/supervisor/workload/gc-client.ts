@@ -15,7 +15,6 @@ import type { FromGcClient, GcClientConfig, ToGcClient } from './gc-client-proto
 import { afterInfo, type ClientContext } from './types';
 
 const script = fileURLToPath(new URL('./gc-client-main.ts', import.meta.url));
-const tsxLoader = import.meta.resolve('tsx');
 
 export interface SigstopGcOptions {
   readonly lock: string;
@@ -36,6 +35,8 @@ export interface SigstopGcStats {
 export async function runSigstopGcClient(ctx: ClientContext, opts: SigstopGcOptions): Promise<SigstopGcStats> {
   const stats: SigstopGcStats = { stops: 0, leaseLost: 0, load: {} };
   const reaper = new Reaper();
+  // Resolved here, not at load: a bundled supervisor (the desktop app) loads this module without tsx.
+  const tsxLoader = import.meta.resolve('tsx');
   const child = spawn(process.execPath, ['--import', tsxLoader, script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   if (child.pid !== undefined) reaper.watch(child.pid);
   const send = (m: ToGcClient): void => {
