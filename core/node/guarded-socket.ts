@@ -163,7 +163,8 @@ export class GuardedSocket extends WebSocket {
 export function closeReason(text: string): string {
   let out = text;
   while (Buffer.byteLength(out) > 123) out = out.slice(0, Math.min(out.length - 1, 123));
-  return out;
+  // Never end on half a surrogate pair (it would arrive as a replacement character).
+  return out.length < text.length && /[\uD800-\uDBFF]$/.test(out) ? out.slice(0, -1) : out;
 }
 
 /** A ws server (noServer) whose sockets are GuardedSockets with these limits. */
