@@ -12,6 +12,7 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   check: () => import('./commands/check'),
   sim: () => import('./commands/sim'),
+  serve: () => import('./commands/serve'),
   up: () => import('./commands/up'),
   run: () => import('./commands/run'),
   bench: () => import('./commands/bench'),

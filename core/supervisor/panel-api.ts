@@ -1,125 +1,353 @@
 /**
- * The panel endpoint (/panel): a snapshot, then batched changes, and commands from the
- * instructor. Thousands of node events per second cost little: changes are buffered and
- * flushed every `flushMs`, a node's status is coalesced to its latest value per flush,
- * and message events are capped per node per flush (the rest are counted as dropped).
+ * The panel endpoint (/panel, protocol v2 in core/protocol/panel.ts) on the Lab's server:
+ * a snapshot, then batched changes with consecutive `seq`, and commands from the
+ * instructor (viewers get READ_ONLY). It follows whichever cluster the Lab runs, so
+ * panels stay connected across stop/reset/start.
+ *
+ * Cheap under load: node status is coalesced to its latest value per flush, derived views
+ * (leader, locks, transactions, ring) are recomputed once per flush and sent only when
+ * they changed, messages are capped per flush (the rest counted as dropped), and one
+ * snapshot text is shared by every panel that asks at the same seq. A panel whose unsent
+ * output grows past `maxBufferedBytes` is closed; it reconnects and gets a snapshot.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { panelRequestSchema, type PanelChange, type PanelCommand, type PanelNode, type PanelRole, type PanelServerMessage, type PanelState, type TimelineEntry, type NodeMetrics } from '../protocol/panel';
-import type { Cluster } from './cluster';
-import { Monitor } from './monitor';
 import { unreachable } from '../algorithms/common/unreachable';
+import { sameSecret } from '../node/credentials';
+import {
+  PANEL_PROTOCOL_VERSION,
+  panelRequestSchema,
+  type CommandResult,
+  type NodeSample,
+  type NodeStatus,
+  type PanelChange,
+  type PanelCommand,
+  type PanelErrorCode,
+  type PanelNode,
+  type PanelRole,
+  type PanelServerMessage,
+  type PanelState,
+  type TimelineEntry,
+  type TimelineKind,
+  type WorkloadSample,
+} from '../protocol/panel';
+import type { Cluster } from './cluster';
+import type { Lab } from './lab';
+import { Monitor } from './monitor';
+import { ChartHistories, HISTORY_STEP_MS } from './panel/chart-histories';
+import { LeaderWatch } from './panel/leader-watch';
+import { LockWatch } from './panel/lock-watch';
+import { MessageFeed } from './panel/message-feed';
+import { PanelError } from './panel/panel-workload';
+import { RingWatch } from './panel/ring-watch';
+import { TxnWatch } from './panel/txn-watch';
 
 export interface PanelApiOptions {
   readonly instructorToken: string;
   /** Viewers connect with this token (or none when `openViewing`) and may only watch. */
   readonly viewerToken?: string;
   readonly openViewing?: boolean;
-  /** Browser origins allowed to connect (the panel's own). */
+  /** Browser origins allowed to connect (the page's own). */
   readonly allowedOrigins: readonly string[];
+  /** The panel is served to a network (--host): other machines may connect. */
+  readonly exposed?: boolean;
   readonly flushMs?: number;
-  readonly maxEventsPerNodePerFlush?: number;
+  readonly maxMessagesPerFlush?: number;
+  /** A panel that falls this far behind (unsent bytes) is closed; default 4 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Panels at once (default 200). */
+  readonly maxPanels?: number;
 }
 
-const sameToken = (a: string | undefined, b: string | undefined): boolean => {
-  if (a === undefined || b === undefined) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+const KEEP_TIMELINE = 1_000;
+/** Close code for a panel that could not keep up (it reconnects and resyncs). */
+export const SLOW_READER_CLOSE = 4429;
+
+interface Reported {
+  readonly status: NodeStatus;
+  readonly atMs: number;
+}
 
 export class PanelApi {
   private readonly sockets = new Map<WebSocket, PanelRole>();
   private readonly timeline: TimelineEntry[] = [];
   private pending: PanelChange[] = [];
   private dirtyNodes = new Set<string>();
-  private readonly pendingEvents = new Map<string, { events: unknown[]; dropped: number }>();
+  private statusChanged = false;
   private seq = 0;
+  private snapshotCache: { seq: number; text: string } | undefined;
   private readonly flushTimer: NodeJS.Timeout;
-  readonly monitor: Monitor;
-  private readonly startedAt = performance.now();
+  private readonly sampleTimer: NodeJS.Timeout;
+  private shown: Cluster | undefined;
+  private monitor: Monitor | undefined;
+  private readonly detach: (() => void)[] = [];
+  private readonly statuses = new Map<string, Reported>();
+  private readonly histories = new ChartHistories();
+  private pendingSamples: { nodes: NodeSample[]; workload: WorkloadSample[] } = { nodes: [], workload: [] };
+  private readonly leader = new LeaderWatch();
+  private readonly locks = new LockWatch();
+  private readonly txns = new TxnWatch();
+  private readonly ring = new RingWatch();
+  private readonly messages: MessageFeed;
+  private lockViews: PanelState['locks'] = [];
+  private suspectedBy = new Map<string, string[]>();
+  private closed = false;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly lab: Lab,
     private readonly options: PanelApiOptions,
   ) {
-    cluster.server.route('/panel', {
+    this.messages = new MessageFeed({
+      epochMs: lab.epochMs,
+      skewOf: (node) => this.shown?.skewOf(node) ?? 0,
+      nowMs: () => lab.nowMs(),
+      maxPerFlush: options.maxMessagesPerFlush ?? 2_000,
+    });
+    lab.server.route('/panel', {
       authorize: (token) => this.authorize(token),
       allowedOrigins: (origin) => options.allowedOrigins.includes(origin),
       onConnection: (socket, role) => this.onConnection(socket, role as PanelRole),
       maxPayloadBytes: 64 * 1024,
+      maxConnections: options.maxPanels ?? 200,
+      maxBufferedBytes: (options.maxBufferedBytes ?? 4 << 20) * 2,
+      localOnly: options.exposed !== true,
     });
-    cluster.on('status', (id) => this.dirtyNodes.add(id));
-    cluster.on('lifecycle', (id, state) => {
-      this.dirtyNodes.add(id);
-      this.record('lifecycle', `${id} is ${state}`);
+    lab.on('info', (cluster) => this.pending.push({ kind: 'cluster', cluster }));
+    lab.on('cluster', (cluster) => {
+      if (cluster) this.show(cluster);
     });
-    cluster.on('faults', () => {
-      this.pending.push({ kind: 'cuts', cuts: [...cluster.currentCuts] });
-      for (const id of cluster.ids) this.dirtyNodes.add(id);
+    lab.on('workload', (workload) => this.pending.push({ kind: 'workload', workload }));
+    lab.on('sample', (sample) => {
+      this.histories.addWorkload(sample);
+      this.pendingSamples.workload.push(sample);
     });
-    cluster.on('events', (id, events) => this.bufferEvents(id, events));
-    this.monitor = new Monitor(cluster, (id) => this.dirtyNodes.add(id));
-    this.monitor.start();
+    lab.on('keys', (keys) => this.ring.noteKeys(keys));
+    lab.on('record', (kind, text, node) => this.record(kind, text, node));
+    if (lab.cluster) this.show(lab.cluster);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 100);
     this.flushTimer.unref();
+    this.sampleTimer = setInterval(() => this.sampleNodes(), HISTORY_STEP_MS);
+    this.sampleTimer.unref();
   }
 
-  private authorize(token: string | undefined): PanelRole | undefined {
-    if (sameToken(token, this.options.instructorToken)) return 'instructor';
-    if (this.options.viewerToken !== undefined && sameToken(token, this.options.viewerToken)) return 'viewer';
+  authorize(token: string | undefined): PanelRole | undefined {
+    if (sameSecret(token, this.options.instructorToken)) return 'instructor';
+    if (this.options.viewerToken !== undefined && sameSecret(token, this.options.viewerToken)) return 'viewer';
     if (this.options.openViewing && token === undefined) return 'viewer';
     return undefined;
   }
 
-  /** Adds a line to the fault timeline (faults, heals, workload phases). */
-  record(kind: string, text: string): TimelineEntry {
-    const entry: TimelineEntry = { atMs: Math.round(performance.now() - this.startedAt), kind, text };
+  get panels(): number {
+    return this.sockets.size;
+  }
+
+  /** Adds a line to the timeline (faults, heals, lifecycle, workload phases, failed commands). */
+  record(kind: TimelineKind, text: string, node?: string): TimelineEntry {
+    const entry: TimelineEntry = { atMs: Math.round(this.lab.nowMs()), kind, text, ...(node === undefined ? {} : { node }) };
     this.timeline.push(entry);
-    if (this.timeline.length > 1000) this.timeline.shift();
+    if (this.timeline.length > KEEP_TIMELINE) this.timeline.shift();
     this.pending.push({ kind: 'timeline', entry });
     return entry;
   }
 
-  private bufferEvents(id: string, events: unknown[]): void {
-    const cap = this.options.maxEventsPerNodePerFlush ?? 200;
-    let b = this.pendingEvents.get(id);
-    if (!b) this.pendingEvents.set(id, (b = { events: [], dropped: 0 }));
-    const room = Math.max(0, cap - b.events.length);
-    b.events.push(...events.slice(0, room));
-    b.dropped += Math.max(0, events.length - room);
+  // ---- following the Lab's cluster ----
+
+  /** Shows `cluster` from now on (a stopped cluster stays shown until the next one starts). */
+  private show(cluster: Cluster): void {
+    if (this.shown === cluster) return;
+    const before = this.shown ? this.shown.ids : [];
+    for (const d of this.detach.splice(0)) d();
+    this.monitor?.stop();
+    this.statuses.clear();
+    this.dirtyNodes.clear();
+    this.suspectedBy.clear();
+    this.messages.clear();
+    this.locks.clear();
+    this.txns.clear();
+    this.ring.clear();
+    this.histories.clearNodes();
+    this.lockViews = [];
+    this.shown = cluster;
+    for (const id of before) if (!cluster.ids.includes(id)) this.pending.push({ kind: 'node-removed', node: id });
+    for (const id of cluster.ids) this.dirtyNodes.add(id);
+    this.pending.push({ kind: 'links', links: cluster.linkStates() }, { kind: 'locks', locks: [] }, { kind: 'txns', txns: [] }, { kind: 'ring', ring: null });
+    this.statusChanged = true;
+
+    const onStatus = (id: string, status: Record<string, unknown>): void => {
+      this.statuses.set(id, { status: status as unknown as NodeStatus, atMs: Math.round(this.lab.nowMs()) });
+      this.txns.observe(id, status as unknown as NodeStatus, Math.round(this.lab.nowMs()));
+      this.dirtyNodes.add(id);
+      this.statusChanged = true;
+    };
+    const onLifecycle = (id: string, state: string): void => {
+      if (state !== 'up' && state !== 'paused') this.statuses.delete(id);
+      this.dirtyNodes.add(id);
+      this.statusChanged = true;
+      this.record('lifecycle', `${id} is ${state}`, id);
+    };
+    const onFaults = (): void => {
+      this.pending.push({ kind: 'links', links: cluster.linkStates() });
+      for (const id of cluster.ids) this.dirtyNodes.add(id);
+    };
+    const onEvents = (id: string, events: Parameters<MessageFeed['add']>[1]): void => this.messages.add(id, events);
+    cluster.on('status', onStatus);
+    cluster.on('lifecycle', onLifecycle);
+    cluster.on('faults', onFaults);
+    cluster.on('events', onEvents);
+    const monitor = new Monitor(cluster, (id) => this.dirtyNodes.add(id));
+    monitor.start();
+    this.monitor = monitor;
+    this.detach.push(() => {
+      cluster.off('status', onStatus);
+      cluster.off('lifecycle', onLifecycle);
+      cluster.off('faults', onFaults);
+      cluster.off('events', onEvents);
+    });
+  }
+
+  /** Reports of nodes whose process is up (a paused node's last report is stale). */
+  private liveStatuses(): Map<string, NodeStatus> {
+    const out = new Map<string, NodeStatus>();
+    const cluster = this.shown;
+    if (!cluster) return out;
+    for (const [id, r] of this.statuses) {
+      if (cluster.members.has(id) && cluster.view(id).lifecycle === 'up') out.set(id, r.status);
+    }
+    return out;
+  }
+
+  private toBase(node: string, nodeTimeMs: number): number {
+    return Math.round(nodeTimeMs - (this.shown?.skewOf(node) ?? 0) - this.lab.epochMs);
+  }
+
+  /** Recomputes leader, locks, transactions, ring and suspicion from the latest reports. */
+  private derive(): void {
+    if (!this.statusChanged) return;
+    this.statusChanged = false;
+    const now = Math.round(this.lab.nowMs());
+    const live = this.liveStatuses();
+    const leaderChange = this.leader.update(live, now);
+    if (leaderChange) {
+      this.pending.push({ kind: 'leader', leader: this.leader.summary() });
+      const s = this.leader.summary();
+      if (s.history.at(-1)?.atMs === now) {
+        this.record('leader', s.node === null ? 'no leader' : `${s.node} leads (ballot ${s.ballot?.round}.${s.ballot?.node})`, s.node ?? undefined);
+      }
+    }
+    const leader = this.leader.leader;
+    let source: { node: string; status: NodeStatus } | undefined = leader !== null && live.has(leader) ? { node: leader, status: live.get(leader)! } : undefined;
+    if (!source) {
+      for (const [node, status] of live) if (!source || status.paxos.appliedUpTo > source.status.paxos.appliedUpTo) source = { node, status };
+    }
+    const locks = this.locks.update(source, (n, t) => this.toBase(n, t), now, (lock) => this.lab.workload.resourceOf(lock));
+    if (locks) {
+      this.lockViews = locks;
+      this.pending.push({ kind: 'locks', locks });
+    }
+    const txns = this.txns.take();
+    if (txns) this.pending.push({ kind: 'txns', txns });
+    if (this.ring.update(live, now)) this.pending.push({ kind: 'ring', ring: this.ring.detail(live) });
+    this.noteSuspicion(live);
+  }
+
+  /** One timeline line when a node becomes suspected by some peer, and one when none suspects it any more. */
+  private noteSuspicion(live: ReadonlyMap<string, NodeStatus>): void {
+    const by = new Map<string, string[]>();
+    for (const [observer, s] of live) {
+      for (const [peer, v] of Object.entries(s.suspicion)) if (v.suspected) by.set(peer, [...(by.get(peer) ?? []), observer]);
+    }
+    for (const [peer, observers] of by) {
+      if (!this.suspectedBy.has(peer)) this.record('suspicion', `${peer} suspected by ${observers.join(', ')}`, peer);
+      if ((this.suspectedBy.get(peer) ?? []).join() !== observers.join()) this.dirtyNodes.add(peer);
+    }
+    for (const peer of this.suspectedBy.keys()) {
+      if (!by.has(peer)) {
+        this.record('suspicion', `${peer} no longer suspected`, peer);
+        this.dirtyNodes.add(peer);
+      }
+    }
+    this.suspectedBy = by;
+  }
+
+  private sampleNodes(): void {
+    const cluster = this.shown;
+    if (!cluster) return;
+    const atMs = Math.round(this.lab.nowMs());
+    const samples: NodeSample[] = [];
+    for (const v of cluster.views()) {
+      if (v.lifecycle !== 'up' && v.lifecycle !== 'paused') continue;
+      const m = this.monitor?.metrics(v.id);
+      const s = this.statuses.get(v.id)?.status;
+      samples.push({
+        atMs,
+        node: v.id,
+        ...(m ? { cpuPercent: m.cpuPercent, rssBytes: m.rssBytes } : {}),
+        ...(m?.requestsPerSec !== undefined ? { requestsPerSec: m.requestsPerSec } : {}),
+        ...(m?.latencyP50Ms !== undefined ? { latencyP50Ms: m.latencyP50Ms } : {}),
+        ...(m?.latencyP99Ms !== undefined ? { latencyP99Ms: m.latencyP99Ms } : {}),
+        phi: s ? Object.fromEntries(Object.entries(s.suspicion).map(([peer, x]) => [peer, x.phi])) : {},
+      });
+    }
+    this.histories.addNodes(samples);
+    this.pendingSamples.nodes.push(...samples);
   }
 
   node(id: string): PanelNode {
-    const v = this.cluster.view(id);
-    const metrics: NodeMetrics | undefined = this.monitor.metrics(id);
+    const cluster = this.shown!;
+    const v = cluster.view(id);
+    const reported = this.statuses.get(id);
     return {
       id: v.id,
       lifecycle: v.lifecycle,
       pid: v.pid,
       port: v.port,
       connected: v.connected,
-      status: v.status,
-      metrics,
+      founder: cluster.foundingMembers.includes(id),
+      status: reported?.status,
+      statusAtMs: reported?.atMs,
+      metrics: this.monitor?.metrics(id),
       skewMs: v.faults.skewMs,
+      suspected: this.suspectedBy.has(id),
     };
   }
 
   state(): PanelState {
+    this.derive();
+    const cluster = this.shown;
+    const live = this.liveStatuses();
     return {
-      nodes: this.cluster.ids.map((id) => this.node(id)),
-      cuts: [...this.cluster.currentCuts],
+      protocol: PANEL_PROTOCOL_VERSION,
+      cluster: this.lab.clusterInfo,
+      nodes: cluster ? cluster.ids.map((id) => this.node(id)) : [],
+      links: cluster ? cluster.linkStates() : [],
+      leader: this.leader.summary(),
+      ring: this.ring.detail(live),
+      locks: this.lockViews,
+      txns: this.txns.snapshot(),
+      workload: this.lab.workload.state,
+      histories: this.histories.snapshot(this.lab.nowMs()),
+      messages: this.messages.snapshot(),
       timeline: [...this.timeline],
     };
   }
 
+  // ---- sockets ----
+
   private onConnection(socket: WebSocket, role: PanelRole): void {
+    // Whatever is pending goes out first, so the snapshot at `seq` is followed by seq + 1.
+    this.flush();
     this.sockets.set(socket, role);
-    this.sendTo(socket, { type: 'hello', role, protocol: 1 });
-    this.sendTo(socket, { type: 'snapshot', seq: this.seq, state: this.state() });
+    this.sendTo(socket, { type: 'hello', role, protocol: PANEL_PROTOCOL_VERSION });
+    this.sendSnapshot(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('message', (data) => void this.onMessage(socket, role, data.toString()));
+  }
+
+  private sendSnapshot(socket: WebSocket): void {
+    if (this.snapshotCache?.seq !== this.seq) {
+      const msg: PanelServerMessage = { type: 'snapshot', seq: this.seq, nowMs: Math.round(this.lab.nowMs()), state: this.state() };
+      this.snapshotCache = { seq: this.seq, text: JSON.stringify(msg) };
+    }
+    this.sendText(socket, this.snapshotCache.text);
   }
 
   private async onMessage(socket: WebSocket, role: PanelRole, text: string): Promise<void> {
@@ -133,117 +361,188 @@ export class PanelApi {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || 'frame';
-      const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
+      const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : null;
       return this.sendTo(socket, { type: 'reply', id, ok: false, code: 'INVALID_MESSAGE', message: `${where}: ${issue?.message ?? 'invalid'}` });
     }
-    const { id, command } = parsed.data;
+    const request = parsed.data;
+    if (request.type === 'resync') {
+      this.flush();
+      return this.sendSnapshot(socket);
+    }
+    const { id, command } = request;
     if (role !== 'instructor') {
-      return this.sendTo(socket, { type: 'reply', id, ok: false, code: 'READ_ONLY', message: 'viewers may watch but not change the cluster; connect with the instructor token' });
+      return this.sendTo(socket, { type: 'reply', id, ok: false, code: 'READ_ONLY', message: 'viewers may watch but not change the cluster; use the instructor link' });
     }
     try {
-      await this.execute(command);
-      this.sendTo(socket, { type: 'reply', id, ok: true });
+      const result = await this.execute(command);
+      this.sendTo(socket, result === undefined ? { type: 'reply', id, ok: true } : { type: 'reply', id, ok: true, result });
     } catch (e) {
-      this.sendTo(socket, { type: 'reply', id, ok: false, code: 'COMMAND_FAILED', message: (e as Error).message });
+      const code: PanelErrorCode = e instanceof PanelError ? e.code : 'COMMAND_FAILED';
+      const message = (e as Error).message;
+      this.record('command-failed', `${command.kind} failed: ${message}`);
+      this.sendTo(socket, { type: 'reply', id, ok: false, code, message });
     }
   }
 
-  /** Carries out one command and records it on the timeline. */
-  async execute(command: PanelCommand): Promise<void> {
+  /** Carries out one command, records it on the timeline, and returns what the reply carries. */
+  async execute(command: PanelCommand): Promise<CommandResult | undefined> {
     switch (command.kind) {
-      case 'kill':
-        await this.cluster.kill(command.node);
-        this.record('fault', `kill -9 ${command.node}`);
-        return;
+      case 'cluster-start':
+      case 'cluster-reset': {
+        const { kind, ...settings } = command;
+        this.record('lifecycle', kind === 'cluster-start' ? 'start a fresh cluster' : 'reset: stop, delete the data, start fresh');
+        const info = await this.lab.start(settings);
+        return { cluster: info };
+      }
+      case 'cluster-stop':
+        this.record('lifecycle', 'stop every node (data kept)');
+        return { cluster: await this.lab.stop() };
+      case 'cluster-resume':
+        this.record('lifecycle', 'start the stopped nodes again from their data');
+        return { cluster: await this.lab.resume() };
+      case 'kill': {
+        await this.lab.requireCluster().kill(command.node);
+        this.record('fault', `kill -9 ${command.node}`, command.node);
+        return undefined;
+      }
+      case 'kill-leader': {
+        const node = await this.lab.killLeader();
+        this.record('fault', `kill -9 the leader ${node}`, node);
+        return { node };
+      }
       case 'restart':
-        this.record('heal', `restart ${command.node}`);
-        await this.cluster.restart(command.node);
-        return;
+        this.record('heal', `restart ${command.node}`, command.node);
+        await this.lab.requireCluster().restart(command.node);
+        return undefined;
       case 'pause':
-        this.cluster.pause(command.node);
-        this.record('fault', `pause (SIGSTOP) ${command.node}`);
-        return;
+        this.lab.requireCluster().pause(command.node);
+        this.record('fault', `pause (SIGSTOP) ${command.node}`, command.node);
+        return undefined;
       case 'resume':
-        this.cluster.resume(command.node);
-        this.record('heal', `resume (SIGCONT) ${command.node}`);
-        return;
+        this.lab.requireCluster().resume(command.node);
+        this.record('heal', `resume (SIGCONT) ${command.node}`, command.node);
+        return undefined;
       case 'partition': {
-        const cuts = this.cluster.partition(command.node === undefined ? { shape: command.shape } : { shape: command.shape, node: command.node });
-        this.record('fault', `partition ${command.shape}${command.node ? ` ${command.node}` : ''} (${cuts.length} links cut)`);
-        return;
+        if (command.shape === 'isolate-leader' && command.node === undefined) return this.execute({ kind: 'isolate-leader' });
+        const cluster = this.lab.requireCluster();
+        const cuts = cluster.partition(command.node === undefined ? { shape: command.shape } : { shape: command.shape, node: command.node });
+        this.record('fault', `partition ${command.shape}${command.node ? ` ${command.node}` : ''} (${cuts.length} links cut)`, command.node);
+        return { cuts };
+      }
+      case 'isolate-leader': {
+        const { node, cuts } = this.lab.isolateLeader();
+        this.record('fault', `isolate the leader ${node} (${cuts.length} links cut)`, node);
+        return { node, cuts };
       }
       case 'cut':
-        this.cluster.cutLinks(command.links);
-        this.record('fault', `cut ${command.links.map((l) => `${l.from}->${l.to}`).join(', ') || 'nothing'}`);
-        return;
+        this.lab.requireCluster().cutLinks(command.links);
+        this.record('fault', command.links.length === 0 ? 'no links cut' : `cut ${command.links.map((l) => `${l.from}->${l.to}`).join(', ')}`);
+        return { cuts: command.links };
       case 'link-fault': {
         const { to, ...fault } = command.fault;
-        this.cluster.setLinkFault(command.from, to, fault);
-        this.record('fault', `link ${command.from}->${to}: ${JSON.stringify(fault)}`);
-        return;
+        this.lab.requireCluster().setLinkFault(command.from, to, fault);
+        this.record('fault', `link ${command.from}->${to}: ${describeLinkFault(fault)}`, command.from);
+        return undefined;
       }
       case 'skew':
-        this.cluster.setSkew(command.node, command.skewMs);
-        this.record('fault', `clock skew ${command.node} ${command.skewMs} ms`);
-        return;
+        this.lab.requireCluster().setSkew(command.node, command.skewMs);
+        this.record('fault', `clock skew ${command.node} ${command.skewMs > 0 ? '+' : ''}${command.skewMs} ms`, command.node);
+        return undefined;
       case 'heal':
-        this.cluster.heal();
+        this.lab.requireCluster().heal();
         this.record('heal', 'heal all network and clock faults');
-        return;
+        return undefined;
       case 'add-node': {
+        const cluster = this.lab.requireCluster();
         this.record('membership', 'adding a node (join through the log)');
-        const id = await this.cluster.addNode(command.weight);
-        this.record('membership', `${id} joined the ring; keys rebalanced`);
-        return;
+        const node = await cluster.addNode(command.weight);
+        this.statusChanged = true;
+        this.record('membership', `${node} joined the ring; keys rebalanced`, node);
+        return { node };
       }
       case 'remove-node': {
-        this.record('membership', `${command.node} leaving the ring (leave through the log)`);
-        const { stopped } = await this.cluster.removeNode(command.node);
+        const cluster = this.lab.requireCluster();
+        this.record('membership', `${command.node} leaving the ring (leave through the log)`, command.node);
+        const { stopped } = await cluster.removeNode(command.node);
+        this.statusChanged = true;
         this.record(
           'membership',
           stopped
             ? `${command.node} left the ring; its keys moved and its process stopped`
             : `${command.node} left the ring; its keys moved (a founding member keeps running as a Paxos acceptor and 2PC home)`,
+          command.node,
         );
         if (stopped) {
           this.dirtyNodes.delete(command.node);
+          this.statuses.delete(command.node);
           this.pending.push({ kind: 'node-removed', node: command.node });
         }
-        return;
+        return { node: command.node, stopped };
       }
+      case 'workload-start': {
+        const workload = this.lab.workload.start(command.settings);
+        return { workload };
+      }
+      case 'workload-stop':
+        return { workload: await this.lab.workload.stop() };
       default:
         return unreachable(command, 'panel command');
     }
   }
 
   private flush(): void {
-    if (this.sockets.size === 0) {
-      this.pending = [];
-      this.dirtyNodes.clear();
-      this.pendingEvents.clear();
-      return;
-    }
+    if (this.closed) return;
+    this.derive();
     const changes: PanelChange[] = this.pending;
     this.pending = [];
-    const present = new Set(this.cluster.ids);
-    for (const id of this.dirtyNodes) if (present.has(id)) changes.push({ kind: 'node', node: this.node(id) });
+    const cluster = this.shown;
+    if (cluster) {
+      const present = new Set(cluster.ids);
+      for (const id of this.dirtyNodes) if (present.has(id)) changes.push({ kind: 'node', node: this.node(id) });
+    }
     this.dirtyNodes = new Set();
-    for (const [node, b] of this.pendingEvents) changes.push({ kind: 'messages', node, events: b.events, dropped: b.dropped });
-    this.pendingEvents.clear();
+    const batch = this.messages.take();
+    if (batch) changes.push({ kind: 'messages', ...batch });
+    if (this.pendingSamples.nodes.length > 0 || this.pendingSamples.workload.length > 0) {
+      changes.push({ kind: 'samples', ...this.pendingSamples });
+      this.pendingSamples = { nodes: [], workload: [] };
+    }
     if (changes.length === 0) return;
     this.seq++;
-    const frame = JSON.stringify({ type: 'changes', seq: this.seq, changes } satisfies PanelServerMessage);
-    for (const socket of this.sockets.keys()) if (socket.readyState === 1) socket.send(frame);
+    if (this.sockets.size === 0) return;
+    const frame = JSON.stringify({ type: 'changes', seq: this.seq, nowMs: Math.round(this.lab.nowMs()), changes } satisfies PanelServerMessage);
+    for (const socket of this.sockets.keys()) this.sendText(socket, frame);
+  }
+
+  private sendText(socket: WebSocket, text: string): void {
+    if (socket.readyState !== 1) return;
+    if (socket.bufferedAmount > (this.options.maxBufferedBytes ?? 4 << 20)) {
+      // It cannot keep up: it reconnects and starts again from a snapshot.
+      this.sockets.delete(socket);
+      socket.close(SLOW_READER_CLOSE, 'slow reader: reconnect and resync');
+      return;
+    }
+    socket.send(text);
   }
 
   private sendTo(socket: WebSocket, msg: PanelServerMessage): void {
-    if (socket.readyState === 1) socket.send(JSON.stringify(msg));
+    this.sendText(socket, JSON.stringify(msg));
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.flushTimer);
-    this.monitor.stop();
+    clearInterval(this.sampleTimer);
+    this.monitor?.stop();
+    for (const d of this.detach.splice(0)) d();
     for (const s of this.sockets.keys()) s.close(1001, 'supervisor stopping');
+    this.sockets.clear();
   }
 }
 
+function describeLinkFault(f: Record<string, unknown>): string {
+  const parts = Object.entries(f)
+    .filter(([, v]) => v !== undefined && v !== false && v !== 0)
+    .map(([k, v]) => (v === true ? k : `${k} ${String(v)}`));
+  return parts.length === 0 ? 'cleared' : parts.join(', ');
+}

@@ -9,6 +9,7 @@ import { HashRing } from '../../core/algorithms/ring';
 import { Cluster } from '../../core/supervisor/cluster';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { ringStatusOf } from '../../core/supervisor/membership-ops';
+import { Lab } from '../../core/supervisor/lab';
 import { PanelApi } from '../../core/supervisor/panel-api';
 import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
@@ -143,12 +144,14 @@ describe('membership through the log on real processes', () => {
   }, 90_000);
 
   it('the panel commands add-node and remove-node do the same, and say so on the timeline', async () => {
-    const panel = new PanelApi(cluster, { instructorToken: 'instructor-token', allowedOrigins: [] });
+    const lab = Lab.attach(cluster);
+    const panel = new PanelApi(lab, { instructorToken: 'instructor-token', allowedOrigins: [] });
     try {
-      await panel.execute({ kind: 'add-node' });
+      // The reply carries the new node's id.
+      expect(await panel.execute({ kind: 'add-node' })).toEqual({ node: 'n5' });
       expect(cluster.ids).toEqual(['n1', 'n2', 'n3', 'n5']); // ids are never reused
       for (const id of cluster.ids) expect(ringStatusOf(cluster.view(id).status)?.replMembers.length).toBe(4);
-      await panel.execute({ kind: 'remove-node', node: 'n5' });
+      expect(await panel.execute({ kind: 'remove-node', node: 'n5' })).toEqual({ node: 'n5', stopped: true });
       expect(cluster.ids).toEqual(['n1', 'n2', 'n3']);
       const texts = panel.state().timeline.filter((e) => e.kind === 'membership').map((e) => e.text);
       expect(texts).toEqual([
@@ -160,6 +163,7 @@ describe('membership through the log on real processes', () => {
       for (const [i, key] of KEYS.entries()) expect(await read(key)).toBe(lastValue(i));
     } finally {
       panel.close();
+      await lab.close();
     }
   }, 90_000);
 });

@@ -1,0 +1,318 @@
+/**
+ * The Lab: what `faultline serve` (and `up`, `npm start`) runs. It owns the panel's web
+ * server (page, /panel, /history.jsonl; on 127.0.0.1 or the --host address) and the
+ * current Cluster, which keeps its own server on 127.0.0.1 for /node, so a cluster can be
+ * started, stopped, reset and started again while panels stay connected. Workloads
+ * started from the panel run here too.
+ *
+ * Lifecycle commands are serialised: one start/stop/reset at a time, in order.
+ * Data: every fresh cluster gets its own folder under the Lab's data folder; a stop keeps
+ * it (resume starts the same nodes from it), a start or reset deletes it first. A temp
+ * data folder (no --data) is removed when the Lab closes.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { partitionCuts, type Link } from '../algorithms/common/partitions';
+import type { ClusterInfo, KvMode, ProgressStep, TimeScale, TimelineKind, WorkloadSample, WorkloadState } from '../protocol/panel';
+import { Cluster, type ClusterProgress } from './cluster';
+import { createDataDir, type DataDir } from './data-dir';
+import { SupervisorHttpServer } from './http-server';
+import { LeaderTracker } from './leader-tracker';
+import { PanelError, PanelWorkload } from './panel/panel-workload';
+
+export interface LabSettings {
+  readonly nodes: number;
+  readonly mode: KvMode;
+  readonly timeScale: TimeScale;
+}
+
+export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', timeScale: 1 };
+
+export interface LabOptions extends Partial<LabSettings> {
+  /** A folder the user named (kept); a temp folder removed on close otherwise. */
+  readonly dataDir?: string;
+  /** The node entry script (tests). */
+  readonly entry?: string;
+}
+
+type LabEvents = {
+  /** The cluster's lifecycle or progress changed. */
+  info: [ClusterInfo];
+  /** A new cluster is running, or (undefined) the cluster is gone. */
+  cluster: [Cluster | undefined];
+  workload: [WorkloadState];
+  sample: [WorkloadSample];
+  keys: [readonly string[]];
+  /** A line for the timeline (workload phases, nemesis faults, lifecycle). */
+  record: [TimelineKind, string, string | undefined];
+};
+
+export class Lab extends EventEmitter<LabEvents> {
+  /** The panel's time base: ms since the epoch at which the Lab started. */
+  readonly epochMs = Date.now();
+  readonly server: SupervisorHttpServer;
+  readonly workload: PanelWorkload;
+  private settings: LabSettings;
+  private generation = 0;
+  private current: Cluster | undefined;
+  private tracker: LeaderTracker | undefined;
+  /** The current (or stopped, kept) cluster's data folder. */
+  private clusterDir: string | undefined;
+  private dataKept = false;
+  private info: ClusterInfo;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** attach(): the cluster belongs to the caller; close() leaves it running. */
+  private readonly borrowed: boolean;
+
+  private constructor(
+    private readonly options: LabOptions,
+    private readonly root: DataDir,
+    borrowed?: { cluster: Cluster; nodes: number },
+  ) {
+    super();
+    this.borrowed = borrowed !== undefined;
+    this.server = borrowed ? borrowed.cluster.server : new SupervisorHttpServer();
+    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
+    this.info = this.blankInfo('stopped');
+    if (borrowed) {
+      this.settings = { ...this.settings, nodes: borrowed.nodes };
+      this.generation = 1;
+      this.adopt(borrowed.cluster);
+      this.info = { ...this.blankInfo('running'), startedAtMs: 0, readyAtMs: 0 };
+    }
+    this.workload = new PanelWorkload({
+      target: () => (this.info.state === 'running' ? this.current : undefined),
+      leader: () => this.leader(),
+      timeScale: () => this.settings.timeScale,
+      nowMs: () => this.nowMs(),
+      dir: root.path,
+      record: (kind, text) => this.emit('record', kind, text, undefined),
+      onState: (s) => this.emit('workload', s),
+      onSample: (s) => this.emit('sample', s),
+      onKeys: (k) => this.emit('keys', k),
+    });
+  }
+
+  static async create(options: LabOptions = {}): Promise<Lab> {
+    const root = await createDataDir(options.dataDir, 'faultline-lab-');
+    return new Lab(options, root);
+  }
+
+  /**
+   * A Lab around a cluster the caller started and stops (tests, tools): its panel shares
+   * the cluster's server; lifecycle commands are refused; close() leaves the cluster alone.
+   */
+  static attach(cluster: Cluster): Lab {
+    const path = join(tmpdir(), `faultline-lab-${randomBytes(6).toString('hex')}`);
+    const root: DataDir = { path, temporary: true, dispose: () => rm(path, { recursive: true, force: true, maxRetries: 3 }) };
+    return new Lab({}, root, { cluster, nodes: cluster.foundingMembers.length });
+  }
+
+  private adopt(cluster: Cluster): void {
+    this.current = cluster;
+    this.tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((x) => x.id));
+  }
+
+  private refuseIfBorrowed(): void {
+    if (this.borrowed) throw new PanelError('BUSY', 'this cluster was started outside the lab; start, stop and reset are not available');
+  }
+
+  nowMs(): number {
+    return Date.now() - this.epochMs;
+  }
+
+  get cluster(): Cluster | undefined {
+    return this.current;
+  }
+
+  get clusterInfo(): ClusterInfo {
+    return this.info;
+  }
+
+  get dataPath(): string {
+    return this.root.path;
+  }
+
+  /** Who leads now (a hint from the nodes' reports), among the nodes up. */
+  leader(): string | undefined {
+    return this.tracker?.leader();
+  }
+
+  private blankInfo(state: ClusterInfo['state']): ClusterInfo {
+    return { state, generation: this.generation, ...this.settings, dataKept: this.dataKept, progress: [], startedAtMs: null, readyAtMs: null, leaderAtMs: null, error: null };
+  }
+
+  private setInfo(patch: Partial<ClusterInfo>): void {
+    this.info = { ...this.info, ...patch };
+    this.emit('info', this.info);
+  }
+
+  private step(phase: ProgressStep['phase'], message: string, node?: string): void {
+    const step: ProgressStep = { atMs: Math.round(this.nowMs()), phase, message, ...(node === undefined ? {} : { node }) };
+    this.setInfo({ progress: [...this.info.progress, step] });
+    this.emit('record', 'lifecycle', message, node);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** A fresh cluster (new data), after stopping the current one. Resolves once it runs. */
+  start(settings: Partial<LabSettings> = {}): Promise<ClusterInfo> {
+    return this.serial(async () => {
+      this.refuseIfBorrowed();
+      await this.stopNow();
+      await this.dropData();
+      this.settings = { ...this.settings, ...definedOnly(settings) };
+      return this.startNow();
+    });
+  }
+
+  /** Every node stops; the data is kept for resume(). */
+  stop(): Promise<ClusterInfo> {
+    return this.serial(async () => {
+      this.refuseIfBorrowed();
+      await this.stopNow();
+      return this.info;
+    });
+  }
+
+  /** Stop, delete the data, start fresh (with new settings if given). */
+  reset(settings: Partial<LabSettings> = {}): Promise<ClusterInfo> {
+    return this.start(settings);
+  }
+
+  /** Starts the stopped cluster's nodes again from their kept data. */
+  resume(): Promise<ClusterInfo> {
+    return this.serial(async () => {
+      this.refuseIfBorrowed();
+      if (this.current) return this.info;
+      if (!this.dataKept || this.clusterDir === undefined) throw new PanelError('NO_CLUSTER', 'no stopped cluster with kept data to resume; start a fresh one');
+      return this.startNow(this.clusterDir);
+    });
+  }
+
+  private async startNow(reuse?: string): Promise<ClusterInfo> {
+    if (this.closed) throw new Error('the lab is closed');
+    this.generation++;
+    const dir = reuse ?? join(this.root.path, `cluster-${this.generation}`);
+    this.clusterDir = dir;
+    this.dataKept = false;
+    const s = this.settings;
+    this.info = { ...this.blankInfo('starting'), startedAtMs: Math.round(this.nowMs()) };
+    this.step('spawning', `${reuse ? 'resuming' : 'starting'} ${s.nodes} nodes (mode ${s.mode}, time ×${s.timeScale})`);
+    const onProgress = (p: ClusterProgress): void => {
+      if (p.phase === 'node-ready') this.step('spawned', `${p.node} started`, p.node);
+      else if (p.phase === 'registered') this.step('ready', `${p.node} ready`, p.node);
+    };
+    let cluster: Cluster;
+    try {
+      cluster = await Cluster.start(
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}) },
+        onProgress,
+      );
+    } catch (e) {
+      this.step('failed', `the cluster did not start: ${(e as Error).message}`);
+      this.setInfo({ state: 'failed', error: (e as Error).message });
+      throw e;
+    }
+    this.adopt(cluster);
+    const generation = this.generation;
+    const onStatus = (_id: string, status: Record<string, unknown>): void => {
+      if (this.info.leaderAtMs !== null || generation !== this.generation) {
+        cluster.off('status', onStatus);
+        return;
+      }
+      const paxos = status['paxos'] as { role?: string } | undefined;
+      if (paxos?.role === 'leader') {
+        cluster.off('status', onStatus);
+        this.step('leader', `${_id} elected leader`, _id);
+        this.setInfo({ leaderAtMs: Math.round(this.nowMs()) });
+      }
+    };
+    cluster.on('status', onStatus);
+    this.setInfo({ state: 'running', readyAtMs: Math.round(this.nowMs()) });
+    this.emit('cluster', cluster);
+    return this.info;
+  }
+
+  private async stopNow(): Promise<void> {
+    const cluster = this.current;
+    if (!cluster) return;
+    await this.workload.stop();
+    this.setInfo({ state: 'stopping' });
+    this.step('stopping', 'stopping every node');
+    this.tracker?.close();
+    this.tracker = undefined;
+    this.current = undefined;
+    this.emit('cluster', undefined);
+    await cluster.stop();
+    this.dataKept = true;
+    this.info = { ...this.info, state: 'stopped', dataKept: true };
+    this.step('stopped', 'every node stopped (data kept)');
+  }
+
+  private async dropData(): Promise<void> {
+    if (this.clusterDir !== undefined) await rm(this.clusterDir, { recursive: true, force: true, maxRetries: 3 });
+    this.clusterDir = undefined;
+    this.dataKept = false;
+  }
+
+  // ---- leader-targeted faults ----
+
+  private running(): Cluster {
+    if (!this.current || this.info.state !== 'running') throw new PanelError('NO_CLUSTER', 'no cluster is running; start one first');
+    return this.current;
+  }
+
+  private leaderOrThrow(): string {
+    const leader = this.leader();
+    if (leader === undefined) throw new PanelError('NO_LEADER', 'no node leads right now (an election may be under way); try again in a moment');
+    return leader;
+  }
+
+  /** kill -9 of the node that leads now; resolves with its id. */
+  async killLeader(): Promise<string> {
+    const cluster = this.running();
+    const leader = this.leaderOrThrow();
+    await cluster.kill(leader);
+    return leader;
+  }
+
+  /** Cuts every link to and from the node that leads now. */
+  isolateLeader(): { node: string; cuts: Link[] } {
+    const cluster = this.running();
+    const node = this.leaderOrThrow();
+    const cuts = partitionCuts(cluster.ids, { shape: 'isolate', node });
+    cluster.cutLinks(cuts);
+    return { node, cuts };
+  }
+
+  requireCluster(): Cluster {
+    return this.running();
+  }
+
+  /** Stops the workload and the cluster, removes a temp data folder, closes the server. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.serial(async () => {
+      this.closed = true;
+      await this.workload.close();
+      if (this.borrowed) this.tracker?.close();
+      else await this.stopNow();
+    });
+    if (!this.borrowed) await this.server.close();
+    await this.root.dispose();
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

@@ -1,0 +1,213 @@
+/**
+ * A workload started from the panel: the same runner, workloads, nemesis and checkers as
+ * `faultline run` (core/supervisor/workload/*), inside the Lab against its current
+ * cluster. While it runs, the history file is read every second for live figures; at the
+ * end (the set duration, or workload-stop) the nemesis heals, the checker judges the
+ * whole history, and the verdict with its evidence becomes the workload state. The
+ * history stays downloadable until the next run.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { RunTarget } from '../workload/run-workload';
+import { runWorkload, type RunResult } from '../workload/run-workload';
+import { makeWorkload } from '../workload/make-workload';
+import type { Tally } from '../workload/availability';
+import type { ResourceWrite, TimelineKind, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
+import { HistoryTail } from './history-tail';
+import type { ResourceFigures } from './lock-watch';
+
+/** A run "until stopped" still ends after an hour. */
+const MAX_RUN_MS = 3_600_000;
+const BASE_CLIENT_TIMEOUT_MS = 1_500;
+const KEEP_RESOURCE_WRITES = 50;
+
+export class PanelError extends Error {
+  constructor(
+    readonly code: 'NO_CLUSTER' | 'BUSY' | 'NO_LEADER',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PanelWorkloadDeps {
+  /** The cluster to run against, when one is running. */
+  target(): RunTarget | undefined;
+  leader(): string | undefined;
+  timeScale(): number;
+  nowMs(): number;
+  /** Folder for history files (the Lab's data folder). */
+  readonly dir: string;
+  record(kind: TimelineKind, text: string): void;
+  onState(state: WorkloadState): void;
+  onSample(sample: WorkloadSample): void;
+  onKeys(keys: readonly string[]): void;
+}
+
+const IDLE: WorkloadState = { phase: 'idle', run: 0, settings: null, startedAtMs: null, endedAtMs: null, live: null, verdict: null, error: null, historyOps: 0 };
+
+export class PanelWorkload {
+  private current: WorkloadState = IDLE;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private file: string | undefined;
+  private readonly resources = new Map<string, { accepted: number; refused: number; recent: ResourceWrite[] }>();
+
+  constructor(private readonly deps: PanelWorkloadDeps) {}
+
+  get state(): WorkloadState {
+    return this.current;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The history file of the current or last run, if there is one. */
+  get historyFile(): string | undefined {
+    return this.file;
+  }
+
+  /** The protected resource behind `lock` (lock workload), or null. */
+  resourceOf(lock: string): ResourceFigures | null {
+    const r = this.resources.get(`${lock}-resource`);
+    return r ? { accepted: r.accepted, refused: r.refused, recent: [...r.recent] } : null;
+  }
+
+  private set(patch: Partial<WorkloadState>): void {
+    this.current = { ...this.current, ...patch };
+    this.deps.onState(this.current);
+  }
+
+  start(settings: WorkloadSettings): WorkloadState {
+    if (this.running) throw new PanelError('BUSY', `a ${this.current.settings?.workload ?? ''} workload is running; stop it first`);
+    const target = this.deps.target();
+    if (!target) throw new PanelError('NO_CLUSTER', 'no cluster is running; start one first');
+    const scale = this.deps.timeScale();
+    const run = this.current.run + 1;
+    const previous = this.file;
+    if (previous) void rm(previous, { force: true });
+    mkdirSync(this.deps.dir, { recursive: true });
+    const file = join(this.deps.dir, `history-${run}.jsonl`);
+    this.file = file;
+    this.resources.clear();
+    const seed = settings.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const startedAtMs = Math.round(this.deps.nowMs());
+    const tail = new HistoryTail(file, startedAtMs);
+    const abort = new AbortController();
+    this.abort = abort;
+    this.current = { ...IDLE, phase: 'running', run, settings: { ...settings, seed }, startedAtMs, live: { elapsedMs: 0, invoked: 0, ok: 0, fail: 0, info: 0, fault: null, liveViolation: null } };
+    this.deps.onState(this.current);
+    let polling = false;
+    const poll = async (): Promise<void> => {
+      if (polling) return;
+      polling = true;
+      try {
+        const figures = await tail.read(this.deps.nowMs());
+        this.deps.onSample(figures.sample);
+        if (figures.keys.length > 0) this.deps.onKeys(figures.keys);
+        for (const { resource, write } of figures.writes) {
+          let r = this.resources.get(resource);
+          if (!r) this.resources.set(resource, (r = { accepted: 0, refused: 0, recent: [] }));
+          if (write.accepted) r.accepted++;
+          else r.refused++;
+          r.recent.push(write);
+          if (r.recent.length > KEEP_RESOURCE_WRITES) r.recent.shift();
+        }
+        if (figures.ops !== this.current.historyOps) this.set({ historyOps: figures.ops });
+      } finally {
+        polling = false;
+      }
+    };
+    const timer = setInterval(() => void poll(), 1_000);
+    const durationMs = settings.durationS === 0 ? MAX_RUN_MS : settings.durationS * 1_000;
+    this.running = runWorkload(target, {
+      workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale }),
+      clients: settings.clients,
+      rate: settings.rate,
+      durationMs,
+      seed,
+      faults: settings.nemesis,
+      historyFile: file,
+      clientTimeoutMs: BASE_CLIENT_TIMEOUT_MS * scale,
+      leader: () => this.deps.leader(),
+      record: (kind, text) => this.deps.record(timelineKind(kind), text),
+      signal: abort.signal,
+      onProgress: (p) =>
+        this.set({
+          live: { elapsedMs: p.elapsedMs, invoked: p.counts.invoked, ok: p.counts.ok, fail: p.counts.fail, info: p.counts.info, fault: p.fault ?? null, liveViolation: p.liveViolation ?? null },
+        }),
+    })
+      .then(
+        async (result) => {
+          clearInterval(timer);
+          await poll();
+          const verdict = verdictView(result);
+          this.set({ phase: 'done', endedAtMs: Math.round(this.deps.nowMs()), verdict });
+          this.deps.record('verdict', `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
+        },
+        (e: unknown) => {
+          clearInterval(timer);
+          this.set({ phase: 'failed', endedAtMs: Math.round(this.deps.nowMs()), error: (e as Error).message });
+          this.deps.record('workload', `workload failed: ${(e as Error).message}`);
+        },
+      )
+      .finally(() => {
+        this.running = undefined;
+        this.abort = undefined;
+      });
+    return this.current;
+  }
+
+  /** Ends the run and resolves with the state that carries its verdict. */
+  async stop(): Promise<WorkloadState> {
+    const running = this.running;
+    if (!running) return this.current;
+    this.set({ phase: 'stopping' });
+    this.abort?.abort();
+    await running;
+    return this.current;
+  }
+
+  /** Stops a run and removes its history (the Lab is closing). */
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.file) await rm(this.file, { force: true });
+  }
+}
+
+function timelineKind(kind: string): TimelineKind {
+  if (kind === 'heal') return 'heal';
+  if (kind === 'check') return 'check';
+  if (kind === 'workload') return 'workload';
+  return 'fault';
+}
+
+function share(t: Tally | undefined): number | null {
+  return t === undefined ? null : t.availability;
+}
+
+function verdictView(result: RunResult): VerdictView {
+  const faults = Object.values(result.availability.byKind);
+  const during: Tally = faults.reduce<Tally>(
+    (sum, t) => {
+      const ops = sum.ops + t.ops;
+      const ok = sum.ok + t.ok;
+      return { ops, ok, fail: sum.fail + t.fail, info: sum.info + t.info, availability: ops === 0 ? null : ok / ops };
+    },
+    { ops: 0, ok: 0, fail: 0, info: 0, availability: null },
+  );
+  const v = result.verdict;
+  return {
+    valid: v.valid,
+    model: v.model,
+    summary: v.summary,
+    ...(v.evidence !== undefined ? { evidence: v.evidence } : {}),
+    evidenceOps: [],
+    ...(v.stats ? { stats: v.stats } : {}),
+    availability: { overall: share(result.availability.overall), baseline: share(result.availability.baseline), duringFaults: faults.length === 0 ? null : during.availability },
+    notes: result.notes,
+    ...(result.unsupported !== undefined ? { unsupported: result.unsupported } : {}),
+  };
+}
