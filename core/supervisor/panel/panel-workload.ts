@@ -8,12 +8,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { RunTarget } from '../workload/run-workload';
 import { runWorkload, type RunResult } from '../workload/run-workload';
 import { makeWorkload } from '../workload/make-workload';
 import type { Tally } from '../workload/availability';
-import type { ResourceWrite, TimelineKind, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
+import type { HistoryOpView, ResourceWrite, TimelineKind, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
 import { HistoryTail } from './history-tail';
 import type { ResourceFigures } from './lock-watch';
 
@@ -143,7 +143,7 @@ export class PanelWorkload {
         async (result) => {
           clearInterval(timer);
           await poll();
-          const verdict = verdictView(result);
+          const verdict = { ...verdictView(result), evidenceOps: await evidenceOps(file, result.verdict.evidence, startedAtMs) };
           this.set({ phase: 'done', endedAtMs: Math.round(this.deps.nowMs()), verdict });
           this.deps.record('verdict', `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
         },
@@ -210,4 +210,59 @@ function verdictView(result: RunResult): VerdictView {
     notes: result.notes,
     ...(result.unsupported !== undefined ? { unsupported: result.unsupported } : {}),
   };
+}
+
+const MAX_EVIDENCE_OPS = 200;
+
+/** History positions the evidence names (invokeIndex, completeIndex, index fields, at any depth). */
+function evidenceIndexes(evidence: unknown): Set<number> {
+  const found = new Set<number>();
+  const walk = (x: unknown, depth: number): void => {
+    if (found.size >= MAX_EVIDENCE_OPS || depth > 8 || typeof x !== 'object' || x === null) return;
+    if (Array.isArray(x)) {
+      for (const item of x) walk(item, depth + 1);
+      return;
+    }
+    for (const [k, v] of Object.entries(x)) {
+      if ((k === 'invokeIndex' || k === 'completeIndex' || k === 'index') && Number.isInteger(v) && (v as number) >= 0) found.add(v as number);
+      else walk(v, depth + 1);
+    }
+  };
+  walk(evidence, 0);
+  return found;
+}
+
+/** The history operations the evidence names, with their panel times (for the evidence drawing). */
+async function evidenceOps(file: string, evidence: unknown, runStartAtMs: number): Promise<HistoryOpView[]> {
+  const wanted = evidenceIndexes(evidence);
+  if (wanted.size === 0) return [];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const ops: HistoryOpView[] = [];
+  let index = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    if (wanted.has(index)) {
+      try {
+        const op = JSON.parse(line) as { process: number | string; type: HistoryOpView['type']; f: string; key?: string; value?: unknown; time?: number };
+        ops.push({
+          index,
+          process: Number(op.process),
+          type: op.type,
+          f: op.f,
+          ...(op.key !== undefined ? { key: op.key } : {}),
+          value: op.value ?? null,
+          atMs: Math.round(runStartAtMs + (op.time ?? 0) / 1e6),
+        });
+      } catch {
+        // an unreadable line is left out of the drawing; the verdict still says it all
+      }
+    }
+    index++;
+  }
+  return ops;
 }

@@ -1,9 +1,9 @@
 /**
  * The consistent-hash ring as the panel draws it: every virtual node's position, which
- * node owns which share of the ring, the keys the workload touched placed on it, and, on
+ * node owns which share of the ring and the requests it serves, the keys the workload touched placed on it, and, on
  * a membership change, which of those keys moved from which owner to which.
  */
-import { HashRing, movedKeys, ringLoad, stableHash } from '../../algorithms/ring';
+import { HashRing, movedKeys, stableHash } from '../../algorithms/ring';
 import type { NodeStatus, RingDetail } from '../../protocol/panel';
 
 const MAX_KEYS = 256;
@@ -81,7 +81,7 @@ export class RingWatch {
       members: ring.nodes().map((m) => ({ id: m.id, weight: m.weight })),
       vnodes: tokens.map((t) => ({ position: t.position, node: t.node })),
       ownership,
-      load: ringLoad(ring, keys).perNode,
+      load: Object.fromEntries(ring.nodes().map((m) => [m.id, statuses.get(m.id)?.metrics?.requestsPerSec ?? 0])),
       keys: keys.map((key) => ({ key, position: stableHash(key), owner: ring.owner(key) })),
       moved: this.moved,
       pendingTransfers,
