@@ -21,6 +21,7 @@ import { Cluster, type ClusterProgress } from './cluster';
 import { createDataDir, type DataDir } from './data-dir';
 import { SupervisorHttpServer } from './http-server';
 import { LeaderTracker } from './leader-tracker';
+import type { NodeRuntime } from './node-runtime';
 import { PanelError, PanelWorkload } from './panel/panel-workload';
 
 export interface LabSettings {
@@ -36,6 +37,8 @@ export interface LabOptions extends Partial<LabSettings> {
   readonly dataDir?: string;
   /** The node entry script (tests). */
   readonly entry?: string;
+  /** The program and bundles nodes and the reaper run from (the desktop app passes its own). */
+  readonly runtime?: NodeRuntime;
 }
 
 type LabEvents = {
@@ -214,7 +217,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let cluster: Cluster;
     try {
       cluster = await Cluster.start(
-        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}) },
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
         onProgress,
       );
     } catch (e) {
