@@ -4,7 +4,6 @@
  * end by checking the page stayed clean under the strict CSP. Locators use the ids of
  * renderer/src/testids.ts.
  */
-import { expect } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { TID } from '../../../renderer/src/testids';
 
@@ -37,7 +36,7 @@ export async function openPanel(context: BrowserContext, link: string): Promise<
     byId: (testId) => page.getByTestId(testId),
     close: () => page.close(),
   };
-  await expect.poll(() => connectionState(panel), { timeout: 20_000 }).toBe('open');
+  await seeOnScreen('the socket open', () => connectionState(panel), (v) => v === 'open', 20_000);
   return panel;
 }
 
