@@ -1,121 +1,255 @@
 /**
- * The panel's WebSocket on a real cluster: snapshot then batched changes, instructor
- * commands that really break things, read-only viewers, and refusals for bad input.
+ * The panel's WebSocket (protocol v2) on a real Lab with real node processes: snapshot
+ * then batches with consecutive seq, typed status, commands that really break things and
+ * answer with results, read-only viewers (every command kind refused), resync, 40 viewers
+ * at once, message arrows that never run backwards, chart histories, a workload started
+ * from the panel that ends with a verdict, and the history download.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { Cluster } from '../../core/supervisor/cluster';
+import { Lab } from '../../core/supervisor/lab';
 import { PanelApi } from '../../core/supervisor/panel-api';
-import type { PanelServerMessage, PanelChange } from '../../core/protocol/panel';
+import { servePanel } from '../../core/supervisor/panel/panel-server';
+import { PANEL_CSP } from '../../core/protocol/csp';
+import { panelCommandSchema, type PanelCommandInput, type PanelServerMessage, type PanelState } from '../../core/protocol/panel';
+import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
 import { waitFor } from '../support/wait';
 
-let cluster: Cluster;
+const INSTRUCTOR = 'instructor-secret-0123456789';
+const VIEWER = 'viewer-secret-0123456789';
+let lab: Lab;
 let panel: PanelApi;
-let dataDir: string;
-const INSTRUCTOR = 'instructor-secret';
-const VIEWER = 'viewer-secret';
-const ORIGIN = 'http://127.0.0.1:5173';
+let port: number;
+let staticDir: string;
+let origin: string;
+const sockets: PanelSocket[] = [];
 
-interface Session {
-  ws: WebSocket;
-  messages: PanelServerMessage[];
-  changes(): PanelChange[];
-  command(id: string, command: unknown): Promise<PanelServerMessage>;
-}
-
-function connect(token: string | undefined, origin?: string): Promise<Session | { httpStatus: number }> {
-  return new Promise((resolve) => {
-    const url = `ws://127.0.0.1:${cluster.supervisorPort}/panel${token ? `?token=${token}` : ''}`;
-    const ws = new WebSocket(url, origin ? { origin } : {});
-    const messages: PanelServerMessage[] = [];
-    ws.on('unexpected-response', (_q, res) => resolve({ httpStatus: res.statusCode ?? 0 }));
-    ws.on('error', () => {});
-    ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as PanelServerMessage));
-    ws.on('open', () =>
-      resolve({
-        ws,
-        messages,
-        changes: () => messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])),
-        command: (id, command) => {
-          ws.send(typeof command === 'string' ? command : JSON.stringify({ type: 'command', id, command }));
-          return waitFor(`reply ${id}`, () => messages.find((m) => m.type === 'reply' && (m.id === id || (id === '' && m.id === null))), 20_000);
-        },
-      }),
-    );
-  });
-}
-
-async function session(token: string | undefined, origin?: string): Promise<Session> {
-  const s = await connect(token, origin);
-  if ('httpStatus' in s) throw new Error(`refused with ${s.httpStatus}`);
+const link = (token: string): string => `http://127.0.0.1:${port}/#token=${token}`;
+async function open(token: string): Promise<PanelSocket> {
+  const s = await openPanelSocket(link(token));
+  sockets.push(s);
+  await waitFor('snapshot', () => s.state());
   return s;
 }
 
+/** Opens a raw socket and records every frame (for seq and resync checks). */
+function raw(token: string | undefined, from?: string): Promise<{ ws: WebSocket; frames: PanelServerMessage[] } | { status: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/panel${token ? `?token=${token}` : ''}`, from ? { origin: from } : {});
+    const frames: PanelServerMessage[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as PanelServerMessage));
+    ws.on('unexpected-response', (_q, res) => resolve({ status: res.statusCode ?? 0 }));
+    ws.on('error', () => {});
+    ws.on('open', () => resolve({ ws, frames }));
+  });
+}
+
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'faultline-panel-'));
-  cluster = await Cluster.start({ nodes: 3, dataDir, nodeArgs: ['--mode', 'paxos'] });
-  panel = new PanelApi(cluster, { instructorToken: INSTRUCTOR, viewerToken: VIEWER, allowedOrigins: [ORIGIN], flushMs: 50 });
-}, 60_000);
+  staticDir = mkdtempSync(join(tmpdir(), 'faultline-static-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>panel</title><div id="app"></div>');
+  lab = await Lab.create({ nodes: 3, mode: 'paxos' });
+  port = await lab.server.listen(0);
+  origin = `http://127.0.0.1:${port}`;
+  panel = new PanelApi(lab, { instructorToken: INSTRUCTOR, viewerToken: VIEWER, allowedOrigins: [origin], flushMs: 50 });
+  servePanel(lab.server, { staticDir, authorize: (t) => panel.authorize(t), historyFile: () => lab.workload.historyFile });
+  await lab.start();
+}, 90_000);
 
 afterAll(async () => {
+  for (const s of sockets) s.close();
   panel?.close();
-  await cluster?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+  const root = lab?.dataPath;
+  await lab?.close();
+  if (root) expect(existsSync(root)).toBe(false);
+  rmSync(staticDir, { recursive: true, force: true });
+}, 60_000);
 
-describe('panel API', () => {
-  it('greets with the role and a snapshot of every node, then streams status changes', async () => {
-    const s = await session(INSTRUCTOR, ORIGIN);
-    await waitFor('snapshot', () => s.messages.find((m) => m.type === 'snapshot'));
-    expect(s.messages[0]).toEqual({ type: 'hello', role: 'instructor', protocol: 1 });
-    const snap = s.messages.find((m) => m.type === 'snapshot');
-    expect(snap && snap.type === 'snapshot' && snap.state.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
-    // Paxos state arrives in the stream: some node reports itself leader.
-    await waitFor('a leader in the stream', () =>
-      s.changes().find((c) => c.kind === 'node' && (c.node.status?.['paxos'] as { role?: string } | undefined)?.role === 'leader'),
-    );
+describe('panel API v2', () => {
+  it('greets with the role and protocol 2, a typed snapshot, then a leader in the stream', async () => {
+    const r = await raw(INSTRUCTOR, origin);
+    if ('status' in r) throw new Error(`refused ${r.status}`);
+    await waitFor('snapshot', () => r.frames.find((m) => m.type === 'snapshot'));
+    expect(r.frames[0]).toEqual({ type: 'hello', role: 'instructor', protocol: 2 });
+    const snap = r.frames[1] as Extract<PanelServerMessage, { type: 'snapshot' }>;
+    expect(snap.state.protocol).toBe(2);
+    expect(snap.state.cluster).toMatchObject({ state: 'running', nodes: 3, mode: 'paxos', timeScale: 1 });
+    expect(snap.state.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
+    // Batches follow the snapshot with consecutive seq.
+    await waitFor('three batches', () => (r.frames.filter((m) => m.type === 'changes').length >= 3 ? true : undefined));
+    const seqs = r.frames.filter((m) => m.type === 'changes').map((m) => (m as { seq: number }).seq);
+    expect(seqs.slice(0, 3)).toEqual([snap.seq + 1, snap.seq + 2, snap.seq + 3]);
+    r.ws.close();
+
+    const s = await open(INSTRUCTOR);
+    const leader = await s.until('a leader', (st) => st.leader.node ?? undefined);
+    const status = s.state()!.nodes.find((n) => n.id === leader)!.status!;
+    expect(status.paxos.role).toBe('leader');
+    expect(status.ring.members.map((m) => m.id)).toEqual(['n1', 'n2', 'n3']);
+    expect(Object.keys(status.suspicion).sort()).toEqual(['n1', 'n2', 'n3'].filter((n) => n !== leader));
+    await s.until('ring detail', (st) => (st.ring && st.ring.vnodes.length > 0 ? st.ring : undefined));
+    const ring = s.state()!.ring!;
+    expect(Object.values(ring.ownership).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(ring.vnodes.every((v, i) => i === 0 || v.position >= ring.vnodes[i - 1]!.position)).toBe(true);
+  }, 60_000);
+
+  it('lets the instructor break things for real, with results in the replies and every fault in the snapshot', async () => {
+    const s = await open(INSTRUCTOR);
+    const cut = await s.must({ kind: 'partition', shape: 'isolate', node: 'n3' });
+    expect(cut.ok && cut.result?.cuts).toHaveLength(4);
+    await s.must({ kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 0.5, delayMs: 40 } });
+    const links = await s.until('links in the state', (st) => (st.links.length === 5 ? st.links : undefined));
+    expect(links).toEqual(expect.arrayContaining([{ from: 'n1', to: 'n2', cut: false, drop: 0.5, delayMs: 40 }, { from: 'n3', to: 'n1', cut: true }]));
+    await s.must({ kind: 'heal' });
+    await s.until('healed', (st) => (st.links.length === 0 ? true : undefined));
+
+    const leader = await s.until('a leader', (st) => st.leader.node ?? undefined);
+    const killed = await s.must({ kind: 'kill-leader' });
+    expect(killed.ok && killed.result).toEqual({ node: leader });
+    await s.until('the leader shown killed', (st) => (st.nodes.find((n) => n.id === leader)?.lifecycle === 'killed' ? true : undefined));
+    const next = await s.until('a new leader', (st) => (st.leader.node !== null && st.leader.node !== leader ? st.leader.node : undefined), 30_000);
+    expect(next).not.toBe(leader);
+    await s.must({ kind: 'restart', node: leader });
+
+    const failed = await s.command({ kind: 'kill', node: 'n9' });
+    expect(failed).toMatchObject({ ok: false, code: 'COMMAND_FAILED', message: expect.stringContaining('no node "n9"') });
+    const texts = await s.until('timeline', (st) => (st.timeline.some((e) => e.kind === 'command-failed') ? st.timeline.map((e) => e.text) : undefined));
+    expect(texts).toEqual(expect.arrayContaining(['partition isolate n3 (4 links cut)', `kill -9 the leader ${leader}`, 'heal all network and clock faults', 'kill failed: no node "n9" (nodes: n1, n2, n3)']));
+    expect(texts.some((t) => / leads \(ballot /.test(t))).toBe(true);
+  }, 90_000);
+
+  it('keeps viewers read-only: every command kind is refused with READ_ONLY and changes nothing', async () => {
+    const examples: PanelCommandInput[] = [
+      { kind: 'cluster-start' }, { kind: 'cluster-stop' }, { kind: 'cluster-reset', nodes: 4 }, { kind: 'cluster-resume' },
+      { kind: 'kill', node: 'n1' }, { kind: 'kill-leader' }, { kind: 'restart', node: 'n1' }, { kind: 'pause', node: 'n1' },
+      { kind: 'resume', node: 'n1' }, { kind: 'partition', shape: 'halves' }, { kind: 'isolate-leader' },
+      { kind: 'cut', links: [{ from: 'n1', to: 'n2' }] }, { kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 1 } },
+      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
+      { kind: 'workload-start', settings: { workload: 'register' } }, { kind: 'workload-stop' },
+    ];
+    // A command added to the protocol without an example here fails this test.
+    expect(new Set(examples.map((c) => c.kind))).toEqual(new Set(panelCommandSchema.options.map((o) => o.shape.kind.value)));
+    const v = await open(VIEWER);
+    for (const c of examples) expect(await v.command(c)).toMatchObject({ ok: false, code: 'READ_ONLY' });
+    expect(lab.cluster!.ids.map((id) => lab.cluster!.view(id).lifecycle)).toEqual(['up', 'up', 'up']);
+    expect(lab.cluster!.linkStates()).toEqual([]);
+    expect(lab.workload.state.phase).not.toBe('running');
+  }, 60_000);
+
+  it('refuses wrong tokens, foreign origins and malformed frames', async () => {
+    expect(await raw('wrong')).toEqual({ status: 401 });
+    expect(await raw(undefined)).toEqual({ status: 401 });
+    expect(await raw(INSTRUCTOR, 'http://evil.example')).toEqual({ status: 403 });
+    const s = await raw(INSTRUCTOR);
+    if ('status' in s) throw new Error('refused');
+    s.ws.send('{oops');
+    s.ws.send(JSON.stringify({ type: 'command', id: 'b1', command: { kind: 'partition', shape: 'pentagon' } }));
+    s.ws.send(JSON.stringify({ type: 'command', id: 'b2', command: { kind: 'cluster-reset', nodes: 12 } }));
+    const replies = await waitFor('three replies', () => {
+      const r = s.frames.filter((m) => m.type === 'reply');
+      return r.length >= 3 ? r : undefined;
+    });
+    expect(replies).toEqual([
+      expect.objectContaining({ id: null, code: 'MALFORMED_JSON' }),
+      expect.objectContaining({ id: 'b1', code: 'INVALID_MESSAGE', message: expect.stringContaining('command.shape') }),
+      expect.objectContaining({ id: 'b2', code: 'INVALID_MESSAGE', message: expect.stringContaining('command.nodes') }),
+    ]);
+    expect(lab.clusterInfo.nodes).toBe(3);
     s.ws.close();
-  });
+  }, 30_000);
 
-  it('lets the instructor partition, pause, kill and heal — for real', async () => {
-    const s = await session(INSTRUCTOR);
-    expect(await s.command('p1', { kind: 'partition', shape: 'isolate', node: 'n3' })).toMatchObject({ ok: true });
-    await waitFor('cuts in the stream', () => s.changes().find((c) => c.kind === 'cuts' && c.cuts.length === 4));
-    expect(await s.command('p2', { kind: 'pause', node: 'n2' })).toMatchObject({ ok: true });
-    await waitFor('n2 paused', () => s.changes().find((c) => c.kind === 'node' && c.node.id === 'n2' && c.node.lifecycle === 'paused'));
-    expect(await s.command('p3', { kind: 'resume', node: 'n2' })).toMatchObject({ ok: true });
-    expect(await s.command('p4', { kind: 'kill', node: 'n1' })).toMatchObject({ ok: true });
-    await waitFor('n1 killed', () => s.changes().find((c) => c.kind === 'node' && c.node.id === 'n1' && c.node.lifecycle === 'killed'));
-    expect(await s.command('p5', { kind: 'restart', node: 'n1' })).toMatchObject({ ok: true });
-    expect(await s.command('p6', { kind: 'heal' })).toMatchObject({ ok: true });
-    await waitFor('healed', () => (cluster.currentCuts.length === 0 ? true : undefined));
-    await waitFor('heal on the timeline', () => s.changes().find((c) => c.kind === 'timeline' && c.entry.kind === 'heal' && c.entry.text.startsWith('heal all')));
-    const timeline = s.changes().filter((c) => c.kind === 'timeline').map((c) => (c.kind === 'timeline' ? c.entry.text : ''));
-    expect(timeline).toEqual(expect.arrayContaining(['partition isolate n3 (4 links cut)', 'pause (SIGSTOP) n2', 'kill -9 n1', 'heal all network and clock faults']));
-    expect(timeline.filter((t) => t === 'n1 is killed')).toHaveLength(1);
-    expect(await s.command('p7', { kind: 'kill', node: 'n9' })).toMatchObject({ ok: false, code: 'COMMAND_FAILED', message: expect.stringContaining('no node "n9"') });
-    s.ws.close();
-  });
+  it('answers a resync with a fresh snapshot, and serves 40 viewers at once with the same batches', async () => {
+    const viewers = await Promise.all(Array.from({ length: 40 }, () => raw(VIEWER, origin)));
+    const open40 = viewers.map((v) => {
+      if ('status' in v) throw new Error(`viewer refused ${v.status}`);
+      return v;
+    });
+    await waitFor('every viewer has a snapshot and a batch', () =>
+      open40.every((v) => v.frames.some((m) => m.type === 'snapshot') && v.frames.some((m) => m.type === 'changes')) ? true : undefined,
+    30_000);
+    expect(panel.panels).toBeGreaterThanOrEqual(40);
+    // The same seq carries the same changes for everyone.
+    const target = Math.max(...open40.map((v) => (v.frames.find((m) => m.type === 'snapshot') as { seq: number }).seq)) + 1;
+    await waitFor('everyone past the target seq', () => (open40.every((v) => v.frames.some((m) => m.type === 'changes' && m.seq === target)) ? true : undefined), 30_000);
+    const texts = new Set(open40.map((v) => JSON.stringify((v.frames.find((m) => m.type === 'changes' && m.seq === target) as { changes: unknown }).changes)));
+    expect(texts.size).toBe(1);
 
-  it('keeps viewers read-only', async () => {
-    const v = await session(VIEWER);
-    expect(await v.command('v1', { kind: 'kill', node: 'n2' })).toMatchObject({ ok: false, code: 'READ_ONLY' });
-    expect(cluster.view('n2').lifecycle).toBe('up');
-    v.ws.close();
-  });
+    const first = open40[0]!;
+    const before = first.frames.length;
+    first.ws.send(JSON.stringify({ type: 'resync' }));
+    const fresh = await waitFor('a fresh snapshot', () => first.frames.slice(before).find((m) => m.type === 'snapshot'));
+    const lastSeen = Math.max(...first.frames.slice(0, before).map((m) => ('seq' in m ? m.seq : 0)));
+    expect(fresh.type === 'snapshot' && fresh.seq).toBeGreaterThanOrEqual(lastSeen);
+    for (const v of open40) v.ws.close();
+  }, 60_000);
 
-  it('refuses wrong tokens, foreign origins and malformed commands', async () => {
-    expect(await connect('wrong')).toEqual({ httpStatus: 401 });
-    expect(await connect(undefined)).toEqual({ httpStatus: 401 });
-    expect(await connect(INSTRUCTOR, 'http://evil.example')).toEqual({ httpStatus: 403 });
-    const s = await session(INSTRUCTOR);
-    expect(await s.command('', '{oops')).toMatchObject({ ok: false, code: 'MALFORMED_JSON' });
-    expect(await s.command('b1', { kind: 'partition', shape: 'pentagon' })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE', message: expect.stringContaining('command.shape') });
-    expect(await s.command('b2', { kind: 'self-destruct' })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
-    expect(cluster.ids.every((id) => cluster.view(id).lifecycle === 'up')).toBe(true);
-    s.ws.close();
-  });
+  it('sends message arrows that never run backwards, and chart histories a late panel can draw', async () => {
+    const s = await open(VIEWER);
+    const arrows = await waitFor('received messages', () => {
+      const got = s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'messages' ? c.messages : []));
+      const received = got.filter((m) => m.recvAt !== undefined);
+      return received.length >= 20 ? received : undefined;
+    });
+    for (const m of arrows) {
+      expect(m.recvAt!).toBeGreaterThanOrEqual(m.sendAt);
+      expect(m.id).toMatch(/^n\d\./);
+      expect(m.type).toMatch(/^(paxos|repl|twopc)\./);
+    }
+    expect(arrows.some((m) => m.type === 'paxos.heartbeat' && m.ballot !== undefined)).toBe(true);
+    // A late panel gets the last minutes at once.
+    const late = await open(VIEWER);
+    const state = late.state() as PanelState;
+    expect(state.histories.nodes.length).toBeGreaterThan(0);
+    expect(state.histories.nodes[0]).toMatchObject({ node: expect.stringMatching(/^n\d$/), phi: expect.any(Object) });
+    expect(state.messages.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('runs a workload from the panel to a verdict, with live figures, and serves its history', async () => {
+    const s = await open(INSTRUCTOR);
+    const started = await s.must({ kind: 'workload-start', settings: { workload: 'register', rate: 40, clients: 2, durationS: 3, seed: 7 } });
+    expect(started.ok && started.result?.workload?.phase).toBe('running');
+    expect(await s.command({ kind: 'workload-start', settings: { workload: 'lock' } })).toMatchObject({ ok: false, code: 'BUSY' });
+    const done = await s.until('a verdict', (st) => (st.workload.phase === 'done' ? st.workload : undefined), 60_000);
+    expect(done.verdict).toMatchObject({ valid: true, model: expect.any(String) });
+    expect(done.settings).toMatchObject({ workload: 'register', rate: 40, clients: 2, seed: 7, nemesis: [] });
+    expect(done.historyOps).toBeGreaterThan(10);
+    const samples = s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'samples' ? c.workload : []));
+    expect(samples.some((x) => x.okPerSec > 0 && x.latencyP50Ms !== null)).toBe(true);
+    expect(s.state()!.timeline.some((e) => e.kind === 'verdict')).toBe(true);
+
+    const refused = await fetch(`${origin}/history.jsonl`);
+    expect(refused.status).toBe(401);
+    // Viewers may download it too.
+    const res = await fetch(`${origin}/history.jsonl`, { headers: { authorization: `Bearer ${VIEWER}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe(PANEL_CSP);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; f: string });
+    expect(lines.length).toBe(done.historyOps);
+    expect(lines[0]).toMatchObject({ type: 'invoke' });
+    expect((await fetch(`${origin}/history.jsonl?token=${INSTRUCTOR}`)).status).toBe(200);
+  }, 90_000);
+
+  it('serves the page with the CSP on every response and never outside its folder', async () => {
+    for (const path of ['/', '/some/view', '/index.html']) {
+      const res = await fetch(`${origin}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(PANEL_CSP);
+      expect(await res.text()).toContain('<div id="app">');
+    }
+    const missing = await fetch(`${origin}/missing.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe(PANEL_CSP);
+    // Traversal stays inside the folder: at most the page itself, never the file asked for.
+    for (const path of ['/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/../../../etc/hostname']) {
+      const res = await fetch(`${origin}${path}`);
+      expect(res.headers.get('content-security-policy')).toBe(PANEL_CSP);
+      const body = await res.text();
+      expect(body).not.toContain('root:');
+      if (res.status === 200) expect(body).toContain('<div id="app">');
+      else expect(res.status).toBe(404);
+    }
+    expect((await fetch(`${origin}/`, { method: 'POST' })).status).toBe(405);
+  }, 30_000);
 });
