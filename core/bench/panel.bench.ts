@@ -21,8 +21,8 @@ import { startServe } from './browser/serve';
 import { summarize, type BenchContext, type BenchSuite, type Measurement } from './harness';
 
 const RATE = 5_000;
-/** Batches per second at the live rate (the supervisor flushes about this often). */
-const BATCHES_PER_SEC = 20;
+/** Batches per second at the live rate (the panel API flushes every 100 ms). */
+const BATCHES_PER_SEC = 10;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Records the panel socket of a real run: serve, a register workload, every frame kept. */
