@@ -46,7 +46,7 @@ export function healthClass(h: Health): string {
   }
 }
 
-/** A mark that says the state without colour: ✓ up, ? suspected, ⏸ paused, ✕ down. */
+/** A mark that says the state without colour: ✓ up, ? suspected, ‖ paused, ✕ down. */
 export function healthGlyph(h: Health): string {
   switch (h) {
     case 'up':
@@ -54,7 +54,7 @@ export function healthGlyph(h: Health): string {
     case 'suspected':
       return '?';
     case 'paused':
-      return '⏸';
+      return '‖';
     case 'down':
       return '✕';
     case 'starting':

@@ -16,9 +16,26 @@ export interface Box {
   readonly h: number;
 }
 
-/** The drawing's coordinate system (the SVG viewBox); the pane scales it to fit. */
-export const VIEW = { w: 1000, h: 640 } as const;
-export const NODE_R = 40;
+/**
+ * The drawing's size in CSS pixels (the SVG's viewBox follows its box, so text keeps its
+ * projector size however the pane is shaped) and the room a node needs around its centre.
+ */
+export interface Geometry {
+  readonly w: number;
+  readonly h: number;
+  /** Node radius. */
+  readonly r: number;
+  /** The label block under a node (id, role/health, metrics): its width and height. */
+  readonly labelW: number;
+  readonly labelH: number;
+  /** Room above a node for the leader's crown and badges. */
+  readonly crownH: number;
+}
+
+/** A node's radius for a pane of this size and this many nodes (big targets, never crowded). */
+export function nodeRadius(w: number, h: number, nodes: number): number {
+  return Math.max(14, Math.min(28, w / (2.4 * Math.max(nodes, 3)), h / 9));
+}
 
 /** Groups of nodes that can talk both ways (a node alone behind cuts is its own group), largest first. */
 export function partitionGroups(ids: readonly string[], links: readonly LinkState[]): string[][] {
@@ -46,18 +63,21 @@ export function byNodeOrder(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-function circle(ids: readonly string[], box: Box, out: Map<string, Point>): void {
+/** Nodes on an ellipse filling the box, leaving room for labels under and crowns above. */
+function ellipse(ids: readonly string[], box: Box, g: Geometry, out: Map<string, Point>): void {
+  const top = box.y + g.r + g.crownH;
+  const bottom = box.y + box.h - g.r - g.labelH;
   const cx = box.x + box.w / 2;
-  const cy = box.y + box.h / 2;
+  const cy = (top + bottom) / 2;
   if (ids.length === 1) {
     out.set(ids[0] as string, { x: cx, y: cy });
     return;
   }
-  // Room for a node's label block under it.
-  const r = Math.max(0, Math.min(box.w / 2 - NODE_R * 1.6, box.h / 2 - NODE_R * 1.9));
+  const ry = Math.max(0, (bottom - top) / 2);
+  const rx = Math.max(0, box.w / 2 - Math.max(g.r, g.labelW / 2) - 4);
   ids.forEach((id, i) => {
     const a = -Math.PI / 2 + (i * 2 * Math.PI) / ids.length;
-    out.set(id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+    out.set(id, { x: cx + rx * Math.cos(a), y: cy + ry * Math.sin(a) });
   });
 }
 
@@ -67,11 +87,11 @@ export interface Layout {
   readonly regions: readonly { readonly box: Box; readonly nodes: readonly string[] }[];
 }
 
-/** Positions for the nodes: one circle, or one region per partition side by side (widths by size). */
-export function layoutTopology(groups: readonly (readonly string[])[], view: Box = { x: 0, y: 0, ...VIEW }): Layout {
+/** Positions for the nodes: one ellipse, or one region per partition side by side (widths by size). */
+export function layoutTopology(groups: readonly (readonly string[])[], g: Geometry, view: Box = { x: 0, y: 0, w: g.w, h: g.h }): Layout {
   const positions = new Map<string, Point>();
   if (groups.length <= 1) {
-    circle(groups[0] ?? [], view, positions);
+    ellipse(groups[0] ?? [], view, g, positions);
     return { positions, regions: [] };
   }
   const total = groups.reduce((s, g) => s + g.length, 0);
@@ -79,11 +99,13 @@ export function layoutTopology(groups: readonly (readonly string[])[], view: Box
   const usable = view.w - gap * (groups.length - 1);
   const regions: { box: Box; nodes: readonly string[] }[] = [];
   let x = view.x;
-  for (const g of groups) {
-    const w = Math.max(NODE_R * 3.4, (usable * g.length) / total);
+  // Each region has a title line at its top.
+  const titleH = g.labelH / 2.5;
+  for (const nodes of groups) {
+    const w = Math.max(g.labelW + 8, (usable * nodes.length) / total);
     const box = { x, y: view.y, w: Math.min(w, view.x + view.w - x), h: view.h };
-    circle(g, box, positions);
-    regions.push({ box, nodes: g });
+    ellipse(nodes, { ...box, y: box.y + titleH, h: box.h - titleH }, g, positions);
+    regions.push({ box, nodes });
     x += box.w + gap;
   }
   return { positions, regions };
