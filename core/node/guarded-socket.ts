@@ -230,10 +230,19 @@ export function quietSocket(socket: Duplex): void {
   if (socket.listenerCount('error') === 0) socket.on('error', () => undefined);
 }
 
-/** Slow or stuck HTTP requests (the upgrade request itself) end instead of piling up. */
+/**
+ * Options for every HTTP server that carries WebSockets: a request (the upgrade request
+ * itself) must have its headers within 5 s, and Node checks for late ones every second
+ * (its default is every 30 s), so a connection that never asks for anything is gone soon.
+ */
+export const HTTP_SERVER_OPTIONS = {
+  headersTimeout: PRE_AUTH_TIMEOUT_MS,
+  requestTimeout: 2 * PRE_AUTH_TIMEOUT_MS,
+  connectionsCheckingInterval: 1_000,
+} as const;
+
+/** Caps the server's TCP connections; an accept that fails never ends the process. */
 export function boundHttpServer(server: import('node:http').Server, maxConnections: number): void {
-  server.headersTimeout = PRE_AUTH_TIMEOUT_MS;
-  server.requestTimeout = 2 * PRE_AUTH_TIMEOUT_MS;
   server.maxConnections = maxConnections;
   // An accept that fails (too many open files) must not end the process.
   server.on('error', () => undefined);

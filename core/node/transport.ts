@@ -27,7 +27,7 @@ import {
   type ProtocolErrorCode,
 } from '../protocol';
 import { helloProof, nonce, sameSecret, welcomeProof } from './credentials';
-import { CLOSE_CODES, acceptUpgrade, closeReason, boundHttpServer, guardedServer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from './guarded-socket';
+import { CLOSE_CODES, HTTP_SERVER_OPTIONS, acceptUpgrade, closeReason, boundHttpServer, guardedServer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from './guarded-socket';
 import { LinkFaults, type Direction } from './link-faults';
 
 export { CLOSE_CODES } from './guarded-socket';
@@ -166,7 +166,7 @@ export class Transport {
       const policy: UpgradePolicy = { label: path, maxPayloadBytes: spec.maxPayloadBytes, maxConnections: spec.maxConnections, maxBufferedBytes: spec.maxBufferedBytes, localOnly: true };
       this.servers.set(path, { wss: guardedServer(spec.maxPayloadBytes), policy, accept: spec.accept });
     }
-    const server = createServer((_req, res) => {
+    const server = createServer(HTTP_SERVER_OPTIONS, (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
     });
     boundHttpServer(server, NODE_MAX_TCP_CONNECTIONS);

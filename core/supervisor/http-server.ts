@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { acceptUpgrade, boundHttpServer, guardedServer, isLoopbackPeer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from '../node/guarded-socket';
+import { HTTP_SERVER_OPTIONS, acceptUpgrade, boundHttpServer, guardedServer, isLoopbackPeer, quietSocket, refuseUpgrade, type GuardedSocket, type UpgradePolicy } from '../node/guarded-socket';
 
 export interface Route {
   /** Returns the role this token grants on this path, or undefined to refuse. */
@@ -48,7 +48,7 @@ export class SupervisorHttpServer {
   readonly server: Server;
 
   constructor() {
-    this.server = createServer((req, res) => {
+    this.server = createServer(HTTP_SERVER_OPTIONS, (req, res) => {
       for (const h of this.httpHandlers) if (h(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { helloProof } from '../../core/node/credentials';
 import type { GuardedSocket } from '../../core/node/guarded-socket';
@@ -314,6 +315,23 @@ describe('issue 7: memory stays bounded', () => {
       clearInterval(ticker);
       await server.close();
     }
+  });
+
+  it('TCP connections that never ask for anything (slowloris) are closed within seconds', async () => {
+    const targets = [cluster.supervisorPort, portOf('n1')];
+    const sockets = targets.flatMap((port) => Array.from({ length: 100 }, () => connect({ host: '127.0.0.1', port })));
+    const closed = sockets.map((s) => new Promise<void>((resolve) => {
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+      s.resume(); // read, so the server's FIN is seen
+    }));
+    // Half send an unfinished request head, half nothing at all.
+    sockets.forEach((s, i) => { if (i % 2 === 0) s.once('connect', () => s.write('GET /client HTTP/1.1\r\nHost: x\r\n')); });
+    await waitFor('every idle connection closed by the server', async () => {
+      const done = await Promise.race([Promise.all(closed).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+      return done ? true : undefined;
+    }, 20_000, 0);
+    await stillServes('slowloris');
   });
 
   it('a flood of 5,000 connections is capped (503), the node lives, and its heap comes back', async () => {
