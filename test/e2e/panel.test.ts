@@ -3,13 +3,13 @@
  * first minute of a workshop. One serve for the file; each case starts from a fresh cluster
  * (the panel's reset) and reads its outcome from the screen.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { launchBrowser, type Browser } from '../../core/bench/browser/chromium';
 import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
 import { startServe, type Serve } from '../../core/bench/browser/serve';
 import { TID, linkTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, partitionTestId, tabTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
-import { freshCluster, ready } from './support/cluster';
+import { calm, freshCluster, readyCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
 import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
 
@@ -27,6 +27,8 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
     panel = await openPanel(browser.context, serve.instructorUrl);
   });
+
+  afterEach(() => calm(sock));
 
   afterAll(async () => {
     sock?.close();
@@ -95,8 +97,7 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
   });
 
   it('the viewer link can press no button, and the API refuses it when forced', async () => {
-    const s = sock.state();
-    if (s === undefined || ready(s) === undefined) await freshCluster(sock, { mode: 'paxos' });
+    await readyCluster(sock, 'paxos');
     const viewer = await openPanel(browser!.context, serve!.viewerUrl);
     await viewer.byId(TID.readOnlyBadge).waitFor({ state: 'visible' });
     await seeOnScreen('n1 shown', () => attr(viewer, nodeStateTestId('n1'), 'data-health'), (v) => v === 'up');
@@ -129,8 +130,7 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
   });
 
   it('the language switch changes every visible string (en -> zh-CN), on the main screen and every view', async () => {
-    const s = sock.state();
-    if (s === undefined || ready(s) === undefined) await freshCluster(sock, { mode: 'paxos' });
+    await readyCluster(sock, 'paxos');
     const p = panel.page;
     await p.setViewportSize({ width: 1280, height: 720 });
     await seeOnScreen('n1 shown', () => attr(panel, nodeStateTestId('n1'), 'data-health'), (v) => v === 'up');

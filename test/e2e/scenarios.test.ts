@@ -5,14 +5,14 @@
  * decision; an async-mode cluster losing acknowledged writes, with the checker's evidence.
  * One serve for the file; each case starts from a fresh cluster (the panel's reset).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { PanelState } from '../../core/protocol/panel';
 import { launchBrowser, type Browser } from '../../core/bench/browser/chromium';
 import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
 import { startServe, type Serve } from '../../core/bench/browser/serve';
 import { TID, nodeButtonTestId, nodeStateTestId, nodeTestId, tabTestId, txnStateTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
-import { freshCluster } from './support/cluster';
+import { calm, freshCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
 import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
 
@@ -28,6 +28,8 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
     panel = await openPanel(browser.context, serve.instructorUrl);
   });
+
+  afterEach(() => calm(sock));
 
   afterAll(async () => {
     sock?.close();

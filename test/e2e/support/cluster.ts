@@ -22,3 +22,17 @@ export async function freshCluster(sock: PanelSocket, settings: { mode: KvMode; 
   await sock.must({ kind: 'cluster-reset', nodes: settings.nodes ?? 5, mode: settings.mode, timeScale: settings.timeScale ?? 1 }, 90_000);
   return sock.until('a fresh cluster, every node up, a leader', (s) => ready(s, before), 90_000);
 }
+
+/** After a case: its workload stopped and its faults healed, whatever it left (a failed case too). */
+export async function calm(sock: PanelSocket): Promise<void> {
+  const s = sock.state();
+  if (s === undefined || s.cluster.state !== 'running') return;
+  if (s.workload.phase === 'running') await sock.command({ kind: 'workload-stop' }, 60_000);
+  await sock.command({ kind: 'heal' });
+}
+
+/** The cluster as a case expects to find it: running and ready (a fresh one if not). */
+export async function readyCluster(sock: PanelSocket, mode: KvMode): Promise<void> {
+  const s = sock.state();
+  if (s === undefined || s.cluster.mode !== mode || ready(s) === undefined) await freshCluster(sock, { mode });
+}
