@@ -6,7 +6,7 @@
 import { createApp, watch } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
-import { createPanelI18n } from './i18n';
+import { createPanelI18n, followLanguage } from './i18n';
 import { PanelSocket } from './net/socket';
 import { panelUrl, tokenFromHash } from './net/token';
 import { useConnectionStore } from './stores/connection';
@@ -21,14 +21,7 @@ const ui = useUiStore(pinia);
 const i18n = createPanelI18n(ui.language);
 app.use(i18n);
 
-watch(
-  () => ui.language,
-  (lang) => {
-    i18n.global.locale.value = lang;
-    document.documentElement.lang = lang;
-  },
-  { immediate: true },
-);
+followLanguage(i18n, () => ui.language);
 watch(
   () => ui.theme,
   (theme) => document.documentElement.setAttribute('data-theme', theme),

@@ -2,6 +2,7 @@
  * The panel's one vue-i18n instance (Composition API, runtime-only build): the common
  * strings plus every view's i18n.ts, found by import.meta.glob, each under its namespace.
  */
+import { watch } from 'vue';
 import { createI18n } from 'vue-i18n';
 import common from './common';
 import { compileTree } from './compile';
@@ -34,4 +35,16 @@ export function createPanelI18n(locale: Language) {
     fallbackWarn: false,
     messages: Object.fromEntries(LANGUAGES.map((l) => [l, compileTree(rawMessages[l])])),
   });
+}
+
+/** Keeps the i18n locale (and <html lang>) on the language the user chose. */
+export function followLanguage(i18n: ReturnType<typeof createPanelI18n>, language: () => Language): void {
+  watch(
+    language,
+    (lang) => {
+      i18n.global.locale.value = lang;
+      if (typeof document !== 'undefined') document.documentElement.lang = lang;
+    },
+    { immediate: true, flush: 'sync' },
+  );
 }

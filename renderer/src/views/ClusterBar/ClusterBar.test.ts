@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import { mountPanel } from '../../components/mount';
+import { followLanguage } from '../../i18n';
+import { panelNode, panelState } from '../../stores/fixtures';
+import { useUiStore } from '../../stores/ui';
+import { faultTestId, TID } from '../../testids';
+import ClusterBar from './ClusterBar.vue';
+
+const sel = (id: string) => `[data-testid="${id}"]`;
+
+describe('cluster bar', () => {
+  let unmount: (() => void) | undefined;
+  afterEach(() => {
+    unmount?.();
+    localStorage.clear();
+  });
+
+  it('an instructor starts a cluster with the chosen settings, restarting on a change', async () => {
+    const { wrapper, sent } = mountPanel(ClusterBar, { state: panelState() });
+    unmount = () => wrapper.unmount();
+    await wrapper.find(sel(TID.start)).trigger('click');
+    expect(sent).toEqual([{ kind: 'cluster-start', nodes: 3, mode: 'paxos', timeScale: 1 }]);
+    await wrapper.find(sel(TID.timeScale)).setValue('10');
+    expect(sent[1]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', timeScale: 10 });
+    await wrapper.find(sel(TID.stop)).trigger('click');
+    expect(sent[2]).toEqual({ kind: 'cluster-stop' });
+  });
+
+  it('a viewer sees every control disabled except language and theme', () => {
+    const { wrapper } = mountPanel(ClusterBar, { state: panelState(), role: 'viewer' });
+    unmount = () => wrapper.unmount();
+    const controls = wrapper.findAll('button, select, input').filter((c) => ![TID.langSwitch, TID.themeSwitch].includes(c.attributes('data-testid') as never));
+    expect(controls.length).toBeGreaterThan(8);
+    for (const c of controls) {
+      const el = c.element as HTMLButtonElement;
+      expect(el.disabled || el.closest('fieldset')?.disabled, c.attributes('data-testid')).toBe(true);
+    }
+    expect((wrapper.find(sel(TID.langSwitch)).element as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('lists the faults in force and heals all of them at once', async () => {
+    const state = panelState(['n1', 'n2', 'n3'], {
+      nodes: [panelNode('n1'), panelNode('n2', { lifecycle: 'paused' }), panelNode('n3', { lifecycle: 'killed', status: undefined })],
+      links: [
+        { from: 'n1', to: 'n2', cut: true },
+        { from: 'n2', to: 'n1', cut: true },
+        { from: 'n1', to: 'n3', cut: false, delayMs: 200 },
+      ],
+    });
+    const { wrapper, sent } = mountPanel(ClusterBar, { state });
+    unmount = () => wrapper.unmount();
+    const chips = wrapper.findAll(`${sel(TID.faultList)} li`).map((c) => c.text());
+    expect(chips).toEqual(['n2 paused', 'n3 killed', 'n1 ✂ n2', 'n1 → n3 +200 ms']);
+    expect(wrapper.find(sel(faultTestId(0))).exists()).toBe(true);
+    await wrapper.find(sel(TID.healAll)).trigger('click');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toEqual([{ kind: 'heal' }, { kind: 'resume', node: 'n2' }, { kind: 'restart', node: 'n3' }]);
+  });
+
+  it('the language switch changes the words and is remembered', async () => {
+    const { wrapper, i18n } = mountPanel(ClusterBar, { state: panelState() });
+    unmount = () => wrapper.unmount();
+    const ui = useUiStore();
+    followLanguage(i18n, () => ui.language);
+    ui.language = 'en';
+    await nextTick();
+    expect(wrapper.find(sel(TID.start)).text()).toContain('Start');
+    await wrapper.find(sel(TID.langSwitch)).trigger('click');
+    await nextTick();
+    expect(wrapper.find(sel(TID.start)).text()).toContain('启动');
+    expect(wrapper.find(sel(TID.clusterState)).text()).toBe('运行中');
+    expect(localStorage.getItem('faultline.language')).toBe('zh-CN');
+  });
+});

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mountPanel } from '../../components/mount';
+import { panelNode, panelState } from '../../stores/fixtures';
+import { useUiStore } from '../../stores/ui';
+import { linkTestId, nodeRoleTestId, nodeStateTestId, nodeTestId, partitionTestId, TID } from '../../testids';
+import { cutsBetween, partitionGroups } from './layout';
+import TopologyView from './TopologyView.vue';
+
+const sel = (id: string) => `[data-testid="${id}"]`;
+const five = ['n1', 'n2', 'n3', 'n4', 'n5'];
+
+describe('topology', () => {
+  let unmount: (() => void) | undefined;
+  afterEach(() => unmount?.());
+
+  it('draws every node with its role and health, and names the leader', () => {
+    const state = panelState(five, {
+      nodes: [panelNode('n1'), panelNode('n2', { lifecycle: 'killed', status: undefined }), panelNode('n3', { lifecycle: 'paused' }), panelNode('n4', { suspected: true }), panelNode('n5')],
+    });
+    const { wrapper } = mountPanel(TopologyView, { state });
+    unmount = () => wrapper.unmount();
+    for (const id of five) expect(wrapper.find(sel(nodeTestId(id))).exists()).toBe(true);
+    expect(wrapper.find(sel(nodeTestId('n2'))).attributes('data-health')).toBe('down');
+    expect(wrapper.find(sel(nodeStateTestId('n3'))).text()).toContain('paused');
+    expect(wrapper.find(sel(nodeTestId('n4'))).attributes('data-health')).toBe('suspected');
+    expect(wrapper.find(sel(nodeRoleTestId('n1'))).text()).toBe('leader');
+    expect(wrapper.find(`${sel(nodeTestId('n1'))} .crown`).exists()).toBe(true);
+    expect(wrapper.find(`${sel(nodeTestId('n2'))} .cross`).exists()).toBe(true);
+    expect(wrapper.find(`${sel(nodeTestId('n3'))} .pause`).exists()).toBe(true);
+    expect(wrapper.find(sel(TID.leaderName)).attributes('data-leader')).toBe('n1');
+    expect(wrapper.find(sel(TID.topologySummary)).attributes('data-up')).toBe('2');
+  });
+
+  it('draws a cut as a cut and each side of a partition in its own region', () => {
+    const links = cutsBetween([['n1', 'n2', 'n3'], ['n4', 'n5']]).map((l) => ({ ...l, cut: true }));
+    const lossy = { from: 'n1', to: 'n2', cut: false, drop: 0.3 };
+    const { wrapper } = mountPanel(TopologyView, { state: panelState(five, { links: [...links, lossy] }) });
+    unmount = () => wrapper.unmount();
+    expect(wrapper.find(sel(linkTestId('n1', 'n4'))).attributes('data-look')).toBe('cut');
+    expect(wrapper.find(sel(linkTestId('n2', 'n1'))).attributes('data-look')).toBe('lossy');
+    expect(wrapper.find(sel(linkTestId('n4', 'n5'))).attributes('data-look')).toBe('ok');
+    expect(wrapper.find(sel(TID.topology)).attributes('data-groups')).toBe('2');
+    expect(wrapper.text()).toContain('majority side');
+    expect(wrapper.text()).toContain('minority side');
+  });
+
+  it('sends the cluster faults and opens a node on click', async () => {
+    const { wrapper, sent } = mountPanel(TopologyView, { state: panelState(five) });
+    unmount = () => wrapper.unmount();
+    await wrapper.find(sel(TID.killLeader)).trigger('click');
+    await wrapper.find(sel(partitionTestId('halves'))).trigger('click');
+    expect(sent).toEqual([{ kind: 'kill-leader' }, { kind: 'partition', shape: 'halves' }]);
+    await wrapper.find(sel(nodeTestId('n3'))).trigger('click');
+    expect(useUiStore().selectedNode).toBe('n3');
+  });
+
+  it('nodes clicked into groups become one cut command', async () => {
+    const { wrapper, sent } = mountPanel(TopologyView, { state: panelState(five) });
+    unmount = () => wrapper.unmount();
+    await wrapper.find(sel(TID.partitionMenu)).trigger('click');
+    await wrapper.find(sel(nodeTestId('n4'))).trigger('click'); // A -> B
+    await wrapper.find(sel(nodeTestId('n5'))).trigger('click');
+    await wrapper.find(sel(TID.customPartition)).trigger('click');
+    expect(sent).toEqual([{ kind: 'cut', links: cutsBetween([['n1', 'n2', 'n3'], ['n4', 'n5']]) }]);
+  });
+
+  it('partitions are the components over links open both ways', () => {
+    expect(partitionGroups(five, [])).toEqual([five]);
+    const oneWay = [{ from: 'n1', to: 'n2', cut: true }];
+    expect(partitionGroups(['n1', 'n2'], oneWay)).toEqual([['n1'], ['n2']]);
+    const isolated = cutsBetween([['n3'], ['n1', 'n2', 'n4', 'n5']]).map((l) => ({ ...l, cut: true }));
+    expect(partitionGroups(five, isolated)).toEqual([['n1', 'n2', 'n4', 'n5'], ['n3']]);
+  });
+});
