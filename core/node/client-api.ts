@@ -76,6 +76,8 @@ export class ClientApi {
       }
     });
     socket.on('message', (data) => {
+      // Once this side closes the socket, what else arrives on it is not read.
+      if (socket.closedBecause !== undefined) return;
       const bytes = asBytes(data);
       if (!authed && bytes.byteLength > PRE_AUTH_MAX_BYTES) {
         socket.closeFirmly(CLOSE_CODES.HELLO_TOO_LARGE, `HELLO_TOO_LARGE: a ${bytes.byteLength}-byte first frame is no hello (limit ${PRE_AUTH_MAX_BYTES})`);

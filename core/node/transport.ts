@@ -367,7 +367,7 @@ export class Transport {
       if (from !== undefined) this.emit({ kind: 'peer-down', peer: from, direction: 'in', code, reason: reason.toString() });
     });
     ws.on('message', (data: RawData) => {
-      if (refused) return;
+      if (refused || ws.closedBecause !== undefined) return;
       const bytes = asBytes(data);
       if (from === undefined) {
         const verdict = bytes.byteLength > PEER_HELLO_MAX_BYTES
