@@ -1,0 +1,64 @@
+/**
+ * `faultline serve` as a user runs it (a real child process with real nodes): it prints
+ * the instructor's and the viewer's links, each with its own token in the fragment, serves
+ * the panel page with the strict CSP, brings the cluster up with its progress on the
+ * panel's feed, and stops with nothing left behind (startServe's stop checks that).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServe, tokenOf, type Serve } from '../../core/bench/browser/serve';
+import { openPanelSocket } from '../../core/bench/browser/panel-socket';
+import { PANEL_CSP } from '../../core/protocol/csp';
+import { parseServeArgs } from '../../core/cli/commands/serve';
+
+const BUILT = existsSync(fileURLToPath(new URL('../../dist/renderer/index.html', import.meta.url)));
+let serve: Serve | undefined;
+
+afterAll(async () => {
+  await serve?.stop();
+}, 60_000);
+
+describe('faultline serve', () => {
+  it('prints two links, serves the page with the CSP, and starts the cluster with progress on the feed', async () => {
+    serve = await startServe(['--nodes', '3', '--mode', 'paxos']);
+    const instructor = new URL(serve.instructorUrl);
+    const viewer = new URL(serve.viewerUrl);
+    expect(instructor.origin).toBe(`http://127.0.0.1:${serve.port}`);
+    expect(viewer.origin).toBe(`http://127.0.0.1:${serve.port}`);
+    expect(tokenOf(serve.instructorUrl)).not.toBe(tokenOf(serve.viewerUrl));
+    expect(tokenOf(serve.instructorUrl).length).toBeGreaterThanOrEqual(24);
+
+    const page = await fetch(`${instructor.origin}/`);
+    expect(page.headers.get('content-security-policy')).toBe(PANEL_CSP);
+    const html = await page.text();
+    if (BUILT) {
+      expect(page.status).toBe(200);
+      expect(html.toLowerCase()).toContain('<!doctype html>');
+    } else {
+      expect(page.status).toBe(503);
+      expect(html).toContain('npm run build:panel');
+    }
+
+    const panel = await openPanelSocket(serve.instructorUrl);
+    try {
+      const info = await panel.until('a running cluster with a leader', (s) => (s.cluster.state === 'running' && s.cluster.leaderAtMs !== null ? s.cluster : undefined), 60_000);
+      expect(info).toMatchObject({ nodes: 3, mode: 'paxos', timeScale: 1 });
+      expect(info.progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['spawning', 'spawned', 'ready', 'leader']));
+      const v = await openPanelSocket(serve.viewerUrl);
+      expect(await v.command({ kind: 'kill-leader' })).toMatchObject({ ok: false, code: 'READ_ONLY' });
+      v.close();
+    } finally {
+      panel.close();
+    }
+    expect(serve.output()).toMatch(/n\d elected leader/);
+  }, 120_000);
+
+  it('checks its arguments', () => {
+    expect(parseServeArgs(['--nodes', '2'])).toMatch(/--nodes must be an integer from 3 to 9/);
+    expect(parseServeArgs(['--mode', 'raft'])).toMatch(/--mode must be one of paxos, quorum, async, sloppy/);
+    expect(parseServeArgs(['--time-scale', '2'])).toMatch(/--time-scale must be one of 1, 3, 10/);
+    expect(parseServeArgs(['--host', 'not an address'])).toMatch(/--host must be an IP address/);
+    expect(parseServeArgs(['--mode', 'quorum', '--time-scale', '10', '--host', '0.0.0.0'])).toMatchObject({ mode: 'quorum', timeScale: 10, host: '0.0.0.0', nodes: 5 });
+  });
+});
