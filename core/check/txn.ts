@@ -1,32 +1,37 @@
 /**
- * The list-append transaction checker (the model of Jepsen's Elle; DESIGN.md "Transaction
- * model"). Appends make versions recoverable: a read of key k returns the whole list, so
- * the longest read of k fixes k's version order, and every read is a prefix of it. From
- * that order come the dependencies between committed transactions (Adya):
- *   ww  T1 appended to k, and T2's append to k comes right after in k's order;
+ * The list-append transaction checker (the model of Jepsen's Elle; docs/HISTORY-FORMAT.md
+ * "Transaction model"). Appends make versions recoverable: a read of key k returns the
+ * whole list, so the longest read of k fixes the order of the appends it holds, and every
+ * read is a prefix of it. From that order come the dependencies between committed
+ * transactions (Adya):
+ *   ww  T1 appended to k, and T2's append to k comes after it in k's order;
  *   wr  T2 read k up to T1's append (T2 saw T1's write);
- *   rw  T1 read k up to some version, and T2's append is the next one (T1 did not see T2).
- * The committed transactions are serializable iff this graph has no cycle. Cycles are
- * named by their edges: G0 (ww only), G1c (ww and wr), G-single (exactly one rw), G2 (more
- * rw). Reads that no serial order could explain are caught before the graph: G1a (saw an
- * append of a failed transaction), G1b (saw a transaction's non-final append),
- * impossible reads (a value nobody appended, one listed twice) and incompatible orders
- * (two reads of a key that are not prefixes of one another).
+ *   rw  T1 read k up to some version, and T2's append comes after it (T1 did not see T2).
+ * Reads of an empty key (null or []) read the initial version. A committed append that no
+ * read contains is in the key's final list (it committed) but not in the longest read, so
+ * it sits somewhere after everything any read saw: after the last observed append (ww)
+ * and after every longest read (rw). Where among themselves several unobserved appends
+ * fall is not known, so no edge joins them. That is Elle's inference too.
+ *
+ * The model asked for (txn-models.ts) says which cycles are anomalies: strict
+ * serializability adds real-time edges (T1 completed before T2 was invoked), the
+ * strong-session models add each process's order. Cycles are named by their edges
+ * (txn-cycles.ts). Reads no execution could give are caught before the graph: G1a (saw an
+ * append of a failed transaction), G1b (saw a transaction's non-final append), internal
+ * (a read that disagrees with the transaction's own earlier read or appends), future-read
+ * (a read holding an append its own transaction makes later), duplicate-elements,
+ * garbage-read (a value nobody appended) and incompatible-order (two reads of a key that
+ * are not prefixes of one another).
  */
 import { HistoryError, lineOf, type HistoryOp } from './history';
 import type { Verdict } from './verdict';
 import { collectTxns, TxnHistoryError, valueId, type MicroOp, type Txn } from './txn-history';
-import { cycleEdges, DepGraph, shortestPath, stronglyConnected, type DepEdge, type DepType } from './txn-graph';
+import { DepGraph, SearchBudget, type DepEdge, type DepType } from './txn-graph';
+import { searchCycles, type IncompleteSearch, type OrderKind } from './txn-cycles';
+import { addOrderEdges } from './txn-orders';
+import { boundary, DEFAULT_CONSISTENCY, extraOrders, prohibitedBy, type ConsistencyModel } from './txn-models';
 
-export type TxnAnomalyType =
-  | 'G0'
-  | 'G1a'
-  | 'G1b'
-  | 'G1c'
-  | 'G-single'
-  | 'G2'
-  | 'impossible-read'
-  | 'incompatible-order';
+export type TxnAnomalyType = string;
 
 export interface TxnRef {
   readonly name: string;
@@ -36,42 +41,79 @@ export interface TxnRef {
   readonly value: unknown[];
 }
 
+export interface CycleStep {
+  readonly from: string;
+  readonly to: string;
+  readonly type: DepType;
+  /** The key of a data dependency ('' for realtime and process). */
+  readonly key: string;
+  readonly why: string;
+  /** The micro-operations that make the edge: [in `from`, in `to`] (absent for orders). */
+  readonly mops?: [unknown, unknown];
+}
+
 export interface TxnAnomaly {
   readonly type: TxnAnomalyType;
   /** Words for a learner. */
   readonly explanation: string;
   readonly txns: TxnRef[];
   /** For cycles: each hop, in order, the last one returning to the first transaction. */
-  readonly cycle?: { from: string; to: string; type: DepType; key: string; why: string }[];
+  readonly cycle?: CycleStep[];
+  /** The weakest models this anomaly rules out (Elle's "not"). */
+  readonly not: ConsistencyModel[];
 }
 
 export interface CheckTxnOptions {
   timeoutMs?: number;
+  /** The model the committed transactions must satisfy (default serializable). */
+  consistency?: ConsistencyModel;
+  /** Steps the cycle search may take in all (one per transaction visited); default 20 million. */
+  maxSearchSteps?: number;
 }
 
 /** Per type, how many anomalies the evidence lists (the counts in stats are complete). */
 const MAX_PER_TYPE = 8;
-/** rw edges tried per component when looking for a G-single cycle. */
-const MAX_RW_TRIES_PER_COMPONENT = 2000;
+const DEFAULT_SEARCH_STEPS = 20_000_000;
 
-const ANOMALY_WORDS: Record<TxnAnomalyType, string> = {
+const ANOMALY_WORDS: Record<string, string> = {
   G0: 'write cycle (G0: transactions overwrote each other in opposite orders)',
   G1a: 'aborted read (G1a: a committed transaction saw a write of a failed one)',
   G1b: 'intermediate read (G1b: a transaction saw another one half-way through its writes)',
-  G1c: 'circular information flow (G1c: transactions saw each other\'s writes in a cycle)',
+  G1c: "circular information flow (G1c: transactions saw each other's writes in a cycle)",
   'G-single': 'read skew / lost update (G-single: a cycle with exactly one anti-dependency)',
-  G2: 'write skew (G2: a cycle of several anti-dependencies)',
-  'impossible-read': 'impossible read (a read no execution could return)',
+  'G-nonadjacent': 'G-nonadjacent: a cycle of anti-dependencies, none next to another (snapshot isolation forbids it)',
+  'G2-item': 'write skew (G2-item: a cycle with anti-dependencies next to each other)',
+  internal: "internal inconsistency (a read disagrees with the transaction's own earlier read or appends)",
+  'future-read': 'future read (a transaction read its own append before making it)',
+  'duplicate-elements': 'duplicate elements (a read lists one appended value twice)',
+  'garbage-read': 'garbage read (a read holds a value nobody appended)',
   'incompatible-order': 'incompatible orders (two reads of one key that disagree on its history)',
+  'PL-1-cycle-exists': 'a write cycle exists (too large to search to the end)',
+  'PL-2-cycle-exists': 'a cycle of writes and reads exists (too large to search to the end)',
+  'PL-3-cycle-exists': 'a dependency cycle exists (too large to search to the end)',
+  'strong-session-serializable-cycle-exists': 'a cycle with process order exists (too large to search to the end)',
+  'PL-SS-cycle-exists': 'a cycle with real-time order exists (too large to search to the end)',
 };
 
-/** Reporting order: the weakest isolation level broken first. */
-const SEVERITY: TxnAnomalyType[] = ['impossible-read', 'incompatible-order', 'G1a', 'G1b', 'G0', 'G1c', 'G-single', 'G2'];
+/** Reporting order: the weakest model broken first; orders after plain data cycles. */
+const BASE_ORDER = ['garbage-read', 'duplicate-elements', 'internal', 'future-read', 'incompatible-order', 'G1a', 'G1b', 'G0', 'G1c', 'G-single', 'G-nonadjacent', 'G2-item'];
+function severity(type: string): number {
+  const suffix = type.endsWith('-realtime') ? 2 : type.endsWith('-process') ? 1 : type.endsWith('-cycle-exists') ? 3 : 0;
+  const base = type.replace(/-(realtime|process)$/, '');
+  const i = BASE_ORDER.indexOf(base);
+  return suffix * 100 + (i < 0 ? 99 : i);
+}
+
+function words(type: string): string {
+  const base = type.replace(/-(realtime|process)$/, '');
+  const extra = type.endsWith('-realtime') ? ', closed by real-time order' : type.endsWith('-process') ? ", closed by a process's order" : '';
+  return `${ANOMALY_WORDS[type] ?? ANOMALY_WORDS[base] ?? type}${extra}`;
+}
 
 class Timeout extends Error {}
 
-function microOpsJson(ops: readonly MicroOp[]): unknown[] {
-  return ops.map((m) => [m.f, m.key, m.value]);
+function mopJson(m: MicroOp): unknown {
+  return [m.f, m.key, m.value];
 }
 
 /** A read list as text, long ones abbreviated (the evidence names the txn for the rest). */
@@ -83,18 +125,21 @@ function listText(list: readonly unknown[]): string {
 }
 
 /**
- * Judges a list-append history. Throws HistoryError (line and reason) when the history
- * cannot be read as list-append transactions (a malformed micro-op, a value appended twice).
+ * Judges a list-append history under `opts.consistency` (default serializable). Throws
+ * HistoryError (line and reason) when the history cannot be read as list-append
+ * transactions (a malformed micro-op, a value appended twice).
  */
 export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict {
   const deadlineMs = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
   const checkTime = (): void => {
     if (Date.now() > deadlineMs) throw new Timeout();
   };
+  const consistency = opts.consistency ?? DEFAULT_CONSISTENCY;
   let txns: Txn[] = [];
   try {
     txns = collectTxns(ops);
-    return analyse(txns, checkTime);
+    checkTime();
+    return analyse(txns, consistency, new SearchBudget(opts.maxSearchSteps ?? DEFAULT_SEARCH_STEPS, checkTime), checkTime);
   } catch (e) {
     if (e instanceof TxnHistoryError) {
       // Unusable input, not a verdict: the CLI turns this into exit 2 with the line.
@@ -106,7 +151,7 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
         valid: 'unknown',
         model: 'txn',
         summary: `The checker ran out of time (${opts.timeoutMs} ms) before reaching a verdict on ${txns.length} transactions.`,
-        evidence: { error: 'TIMEOUT', timeoutMs: opts.timeoutMs },
+        evidence: { error: 'TIMEOUT', timeoutMs: opts.timeoutMs, consistency },
         stats: { txns: txns.length },
       };
     }
@@ -116,6 +161,7 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
 
 interface Append {
   readonly txn: Txn;
+  readonly mop: MicroOp;
   /** True when this is the txn's last append to that key (what others may see it end on). */
   readonly final: boolean;
 }
@@ -123,6 +169,7 @@ interface Append {
 interface Read {
   readonly txn: Txn;
   readonly key: string;
+  readonly mop: MicroOp;
   readonly list: readonly unknown[];
 }
 
@@ -135,15 +182,22 @@ function firstDifference(a: readonly unknown[], b: readonly unknown[]): number {
   return -1;
 }
 
-function analyse(txns: Txn[], checkTime: () => void): Verdict {
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && firstDifference(a, b) < 0;
+}
+
+const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudget, checkTime: () => void): Verdict {
   const name = (t: Txn): string => `T${t.index}`;
-  const ref = (t: Txn): TxnRef => ({ name: name(t), index: t.index, process: t.process, status: t.status, value: microOpsJson(t.ops) });
-  const found = new Map<TxnAnomalyType, TxnAnomaly[]>();
-  const counts = new Map<TxnAnomalyType, number>();
-  const report = (a: TxnAnomaly): void => {
+  const ref = (t: Txn): TxnRef => ({ name: name(t), index: t.index, process: t.process, status: t.status, value: t.ops.map(mopJson) });
+  const forbidden = prohibitedBy(consistency);
+  const found = new Map<string, TxnAnomaly[]>();
+  const counts = new Map<string, number>();
+  const report = (a: Omit<TxnAnomaly, 'not'>): void => {
     counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
     const list = found.get(a.type) ?? [];
-    if (list.length < MAX_PER_TYPE) list.push(a);
+    if (list.length < MAX_PER_TYPE) list.push({ ...a, not: boundary([a.type]).not });
     found.set(a.type, list);
   };
 
@@ -163,66 +217,52 @@ function analyse(txns: Txn[], checkTime: () => void): Verdict {
       if (earlier) {
         throw new TxnHistoryError(t.index, `value ${id} is appended to key ${m.key} twice (also by op ${earlier.txn.index}); appended values must be unique per key`);
       }
-      byValue.set(id, { txn: t, final: lastAppend.get(m.key) === i });
+      byValue.set(id, { txn: t, mop: m, final: lastAppend.get(m.key) === i });
     });
   }
 
   // Reads of committed (ok) transactions; info and fail completions carry no read values.
-  // A read after the transaction's own appends to that key must end with them, in order
-  // (Elle's "internal" consistency): anything else no execution could return.
+  // A null read of an ok transaction is the empty list (Elle's reading of nil).
   const reads: Read[] = [];
   for (const t of txns) {
     if (t.status !== 'ok') continue;
-    const own = new Map<string, unknown[]>();
-    for (const m of t.ops) {
-      if (m.f === 'append') {
-        own.set(m.key, [...(own.get(m.key) ?? []), m.value]);
-        continue;
-      }
-      if (m.value === null) continue;
-      reads.push({ txn: t, key: m.key, list: m.value });
-      const mine = own.get(m.key) ?? [];
-      const tail = m.value.slice(m.value.length - mine.length);
-      if (mine.length > 0 && (tail.length !== mine.length || firstDifference(tail, mine) >= 0)) {
-        report({
-          type: 'impossible-read',
-          explanation: `${name(t)} appended ${listText(mine)} to ${m.key} and then read ${m.key} = ${listText(m.value)}, which does not end with its own appends.`,
-          txns: [ref(t)],
-        });
-      }
-    }
+    checkInternal(t, name, ref, report);
+    for (const m of t.ops) if (m.f === 'r') reads.push({ txn: t, key: m.key, mop: m, list: m.value ?? [] });
   }
 
-  // Version order per key: the longest read, which every other read must be a prefix of.
+  // Order of observed appends per key: the longest read, which every other read must be a prefix of.
   const orders = new Map<string, Read>();
   for (const r of reads) {
     const best = orders.get(r.key);
     if (!best || r.list.length > best.list.length) orders.set(r.key, r);
   }
 
-  // Per-read checks: impossible values, duplicates, aborted and intermediate reads. A read
+  // Per-read checks: garbage and duplicate values, aborted and intermediate reads. A read
   // that is a prefix of its key's longest read holds nothing the longest one does not, so
   // only the longest reads (and reads that disagree with them) are checked element by
   // element; the others are only compared with it, which is cheap.
   const observed = new Set<Txn>();
+  const observedValues = new Map<string, Set<string>>();
   const badKeys = new Set<string>();
   const checkElements = (r: Read): void => {
     const byValue = appends.get(r.key);
     const seen = new Set<string>();
+    let keySeen = observedValues.get(r.key);
+    if (!keySeen) observedValues.set(r.key, (keySeen = new Set()));
     for (const v of r.list) {
       const id = valueId(v);
       const a = byValue?.get(id);
       if (seen.has(id)) {
         badKeys.add(r.key);
         report({
-          type: 'impossible-read',
+          type: 'duplicate-elements',
           explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, which lists ${id} twice; every value is appended once.`,
           txns: [ref(r.txn)],
         });
       } else if (!a) {
         badKeys.add(r.key);
         report({
-          type: 'impossible-read',
+          type: 'garbage-read',
           explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, but no transaction ever appended ${id} to ${r.key}.`,
           txns: [ref(r.txn)],
         });
@@ -236,6 +276,7 @@ function analyse(txns: Txn[], checkTime: () => void): Verdict {
         observed.add(a.txn);
       }
       seen.add(id);
+      keySeen.add(id);
     }
   };
   for (const longest of orders.values()) checkElements(longest);
@@ -272,39 +313,41 @@ function analyse(txns: Txn[], checkTime: () => void): Verdict {
   // someone saw one of its appends (then it must have committed).
   const committed = (t: Txn): boolean => t.status === 'ok' || (t.status === 'info' && observed.has(t));
 
-  // The dependency graph over committed transactions, from keys with a coherent order.
   const graph = new DepGraph();
-  const writerOf = (key: string, v: unknown): Txn | undefined => {
-    const a = appends.get(key)?.get(valueId(v));
-    return a && committed(a.txn) ? a.txn : undefined;
-  };
-  for (const [key, longest] of orders) {
-    if (badKeys.has(key)) continue;
-    const order = longest.list;
-    for (let i = 0; i + 1 < order.length; i++) {
-      const w1 = writerOf(key, order[i]);
-      const w2 = writerOf(key, order[i + 1]);
-      if (w1 && w2) {
-        graph.add({ from: w1.id, to: w2.id, type: 'ww', key, why: () => `${name(w1)} appended ${valueId(order[i])} to ${key}, and ${name(w2)}'s append of ${valueId(order[i + 1])} comes right after it in ${key}'s order` });
-      }
-    }
-  }
-  for (const r of reads) {
-    if (badKeys.has(r.key)) continue;
-    const order = orders.get(r.key)!.list;
-    const m = r.list.length;
-    if (m > 0) {
-      const w = writerOf(r.key, r.list[m - 1]);
-      if (w) graph.add({ from: w.id, to: r.txn.id, type: 'wr', key: r.key, why: () => `${name(r.txn)} read ${r.key} = ${listText(r.list)}, which ends with ${name(w)}'s append of ${valueId(r.list[m - 1])}` });
-    }
-    if (m < order.length) {
-      const w = writerOf(r.key, order[m]);
-      if (w) graph.add({ from: r.txn.id, to: w.id, type: 'rw', key: r.key, why: () => `${name(r.txn)} read ${r.key} = ${listText(r.list)} and did not see ${name(w)}'s append of ${valueId(order[m])}, which comes next in ${r.key}'s order` });
-    }
-  }
+  addDataEdges(graph, { appends, reads, orders, badKeys, observedValues, committed, name });
+  checkTime();
+  const { realtime, process } = extraOrders(consistency);
+  const orderKinds: OrderKind[] = realtime ? ['realtime'] : process ? ['process'] : [];
+  for (const kind of orderKinds) addOrderEdges(graph, txns, committed, kind);
   checkTime();
 
-  findCycles(graph, txns, report, ref, checkTime);
+  const search = searchCycles(graph, orderKinds, (n) => forbidden.has(n), budget);
+  for (const { name: type, edges } of search.cycles) {
+    const members = edges.map((e) => txns[e.from]!);
+    const names = [...members, members[0]!].map(name);
+    report({
+      type,
+      explanation: `Cycle ${names.join(' -> ')}: ${edges.map((e) => `${e.why()} (${e.type})`).join('; ')}.`,
+      txns: members.map(ref),
+      cycle: edges.map((e) => cycleStep(e, txns, name)),
+    });
+  }
+
+  // What an unfinished search proved: the component is a cycle over the types searched.
+  const undecided: IncompleteSearch[] = [];
+  for (const inc of search.incomplete) {
+    if (!forbidden.has(inc.cycleClass + (inc.order === '' ? '' : `-${inc.order}`))) continue;
+    const exists = cycleExistsName(inc.edgeTypes);
+    if (forbidden.has(exists)) {
+      report({
+        type: exists,
+        explanation: `A strongly connected component of ${inc.size} committed transactions over ${inc.edgeTypes.join('/')} edges (e.g. ${inc.sample.map((i) => name(txns[i]!)).join(', ')}) holds a cycle, which ${consistency} forbids; the search for the shortest ${inc.cycleClass} cycle in it ran out of steps.`,
+        txns: inc.sample.map((i) => ref(txns[i]!)),
+      });
+    } else {
+      undecided.push(inc);
+    }
+  }
 
   const committedCount = txns.filter(committed).length;
   const stats: Record<string, number> = {
@@ -314,93 +357,167 @@ function analyse(txns: Txn[], checkTime: () => void): Verdict {
     indeterminate: txns.filter((t) => t.status === 'info').length,
     keys: appends.size,
     edges: graph.edgeCount,
+    searchSteps: budget.used,
   };
   for (const [type, n] of counts) stats[type] = n;
 
-  const anomalies = SEVERITY.flatMap((type) => found.get(type) ?? []);
+  const types = [...counts.keys()].sort((a, b) => severity(a) - severity(b));
+  const violations = types.filter((t) => forbidden.has(t));
+  const allowed = types.filter((t) => !forbidden.has(t));
+  const anomalies = violations.flatMap((type) => found.get(type) ?? []);
+  const { not, alsoNot } = boundary(types);
   if (anomalies.length === 0) {
+    const also = allowed.length > 0 ? ` (${consistency} allows what was seen: ${allowed.join(', ')})` : '';
+    if (undecided.length > 0) {
+      const u = undecided[0]!;
+      return {
+        valid: 'unknown',
+        model: 'txn',
+        summary: `Undecided for ${consistency}: a strongly connected component of ${u.size} transactions over ${u.edgeTypes.join('/')} edges holds a cycle, but the search for a ${u.cycleClass} cycle in it ran out of its ${budget.max} steps before finding or ruling one out${also}.`,
+        evidence: { error: 'SEARCH_BUDGET', consistency, incomplete: undecided, anomalyTypes: allowed, not, alsoNot },
+        stats,
+      };
+    }
     return {
       valid: true,
       model: 'txn',
-      summary: `Serializable: the ${committedCount} committed transactions (of ${txns.length}) have no dependency cycle and every read is explained by some serial order.`,
+      summary: `${capitalized(consistency)}: the ${committedCount} committed transactions (of ${txns.length}) show none of the anomalies ${consistency} forbids; every read is explained by some order of the appends${also}.`,
+      ...(allowed.length > 0 ? { evidence: { consistency, anomalyTypes: allowed, not, alsoNot } } : {}),
       stats,
     };
   }
   const first = anomalies[0]!;
-  const kinds = SEVERITY.filter((t) => counts.has(t)).map((t) => `${t} x${counts.get(t)}`);
+  const kinds = violations.map((t) => `${t} x${counts.get(t)}`);
   return {
     valid: false,
     model: 'txn',
-    summary: `Not serializable: ${ANOMALY_WORDS[first.type]}. ${first.explanation} Found: ${kinds.join(', ')}.`,
-    evidence: { anomalyTypes: SEVERITY.filter((t) => counts.has(t)), anomalies },
+    summary: `Not ${consistency}: ${words(first.type)}. ${first.explanation} Found: ${kinds.join(', ')}; not ${not.join(' or ')}.`,
+    evidence: { consistency, anomalyTypes: violations, anomalies, not, alsoNot, ...(allowed.length > 0 ? { allowedAnomalyTypes: allowed } : {}) },
     stats,
   };
 }
 
-const WW = new Set<DepType>(['ww']);
-const WW_WR = new Set<DepType>(['ww', 'wr']);
-const ALL = new Set<DepType>(['ww', 'wr', 'rw']);
+function cycleExistsName(types: readonly DepType[]): string {
+  if (types.includes('realtime')) return 'PL-SS-cycle-exists';
+  if (types.includes('process')) return 'strong-session-serializable-cycle-exists';
+  if (types.includes('rw')) return 'PL-3-cycle-exists';
+  if (types.includes('wr')) return 'PL-2-cycle-exists';
+  return 'PL-1-cycle-exists';
+}
+
+function cycleStep(e: DepEdge, txns: readonly Txn[], name: (t: Txn) => string): CycleStep {
+  const step: CycleStep = { from: name(txns[e.from]!), to: name(txns[e.to]!), type: e.type, key: e.key, why: e.why() };
+  return e.mops ? { ...step, mops: [mopJson(e.mops[0]), mopJson(e.mops[1])] } : step;
+}
 
 /**
- * One cycle per strongly connected component and class, the weakest class first: a G0
- * component is not also reported as G1c, but a larger component may hold both.
+ * Elle's internal consistency (Cerone et al.'s INT): within one transaction, a read of k
+ * returns what its last read of k returned plus its appends since, or, before any read,
+ * ends with its appends so far. And a read never holds a value the transaction appends
+ * only later (future-read).
  */
-function findCycles(
-  graph: DepGraph,
-  txns: readonly Txn[],
-  report: (a: TxnAnomaly) => void,
-  ref: (t: Txn) => TxnRef,
-  checkTime: () => void,
-): void {
-  const emit = (type: TxnAnomalyType, edges: DepEdge[]): void => {
-    const members = edges.map((e) => txns[e.from]!);
-    const names = [...members, members[0]!].map((t) => `T${t.index}`);
-    report({
-      type,
-      explanation: `Cycle ${names.join(' -> ')}: ${edges.map((e) => `${e.why()} (${e.type})`).join('; ')}.`,
-      txns: members.map(ref),
-      cycle: edges.map((e) => ({ from: `T${txns[e.from]!.index}`, to: `T${txns[e.to]!.index}`, type: e.type, key: e.key, why: e.why() })),
-    });
-  };
-  const closeCycle = (edge: DepEdge, allowed: ReadonlySet<DepType>, within: ReadonlySet<number>): DepEdge[] | undefined => {
-    const back = shortestPath(graph, edge.to, edge.from, allowed, within);
-    return back ? [edge, ...cycleEdges(graph, back, allowed)] : undefined;
-  };
-  const internal = (type: DepType, within: ReadonlySet<number>): DepEdge[] =>
-    [...within].flatMap((from) => graph.edgesFrom(from).filter((e) => e.type === type && within.has(e.to)));
-
-  // G0: cycles of ww edges alone.
-  for (const component of stronglyConnected(graph, WW)) {
-    checkTime();
-    const within = new Set(component);
-    const e = internal('ww', within)[0];
-    const cycle = e && closeCycle(e, WW, within);
-    if (cycle) emit('G0', cycle);
+function checkInternal(t: Txn, name: (t: Txn) => string, ref: (t: Txn) => TxnRef, report: (a: Omit<TxnAnomaly, 'not'>) => void): void {
+  const state = new Map<string, { prefix: readonly unknown[] | undefined; tail: unknown[] }>();
+  const later = new Map<string, Set<string>>();
+  for (const m of t.ops) {
+    if (m.f !== 'append') continue;
+    let s = later.get(m.key);
+    if (!s) later.set(m.key, (s = new Set()));
+    s.add(valueId(m.value));
   }
-  // G1c: cycles of ww and wr edges with at least one wr.
-  for (const component of stronglyConnected(graph, WW_WR)) {
-    checkTime();
-    const within = new Set(component);
-    const e = internal('wr', within)[0];
-    const cycle = e && closeCycle(e, WW_WR, within);
-    if (cycle) emit('G1c', cycle);
-  }
-  // G-single: an rw edge closed by ww/wr edges; otherwise G2: closed by anything.
-  for (const component of stronglyConnected(graph, ALL)) {
-    const within = new Set(component);
-    const rws = internal('rw', within);
-    if (rws.length === 0) continue; // a pure ww/wr component, reported above
-    let single: DepEdge[] | undefined;
-    for (const e of rws.slice(0, MAX_RW_TRIES_PER_COMPONENT)) {
-      checkTime();
-      single = closeCycle(e, WW_WR, within);
-      if (single) break;
-    }
-    if (single) {
-      emit('G-single', single);
+  for (const m of t.ops) {
+    if (m.f === 'append') {
+      const s = state.get(m.key) ?? { prefix: undefined, tail: [] };
+      s.tail.push(m.value);
+      state.set(m.key, s);
+      later.get(m.key)!.delete(valueId(m.value));
       continue;
     }
-    const cycle = closeCycle(rws[0]!, ALL, within);
-    if (cycle) emit(cycle.filter((e) => e.type === 'rw').length === 1 ? 'G-single' : 'G2', cycle);
+    const list = m.value ?? [];
+    const s = state.get(m.key);
+    if (s) {
+      const expected = s.prefix === undefined ? undefined : [...s.prefix, ...s.tail];
+      const ok = expected ? sameList(expected, list) : list.length >= s.tail.length && sameList(list.slice(list.length - s.tail.length), s.tail);
+      if (!ok) {
+        const what = expected ? `expected ${listText(expected)} from its own earlier read and appends` : `expected it to end with its own appends ${listText(s.tail)}`;
+        report({
+          type: 'internal',
+          explanation: `${name(t)} read ${m.key} = ${listText(list)}, but ${what}.`,
+          txns: [ref(t)],
+        });
+      }
+    }
+    const future = list.find((v) => later.get(m.key)?.has(valueId(v)));
+    if (future !== undefined) {
+      report({
+        type: 'future-read',
+        explanation: `${name(t)} read ${m.key} = ${listText(list)}, which holds ${valueId(future)}, an append ${name(t)} itself makes only later.`,
+        txns: [ref(t)],
+      });
+    }
+    state.set(m.key, { prefix: list, tail: [] });
+  }
+}
+
+interface DataInputs {
+  appends: Map<string, Map<string, Append>>;
+  reads: readonly Read[];
+  orders: Map<string, Read>;
+  badKeys: ReadonlySet<string>;
+  observedValues: Map<string, Set<string>>;
+  committed: (t: Txn) => boolean;
+  name: (t: Txn) => string;
+}
+
+/** ww, wr and rw edges between committed transactions, from keys with a coherent order. */
+function addDataEdges(graph: DepGraph, inp: DataInputs): void {
+  const { appends, reads, orders, badKeys, committed, name } = inp;
+  const appendOf = (key: string, v: unknown): Append | undefined => {
+    const a = appends.get(key)?.get(valueId(v));
+    return a && committed(a.txn) ? a : undefined;
+  };
+  // Committed appends no read contains, per key: they follow everything any read saw.
+  const unobserved = new Map<string, Append[]>();
+  for (const [key, byValue] of appends) {
+    if (badKeys.has(key)) continue;
+    const seen = inp.observedValues.get(key);
+    const list = [...byValue.entries()].filter(([id, a]) => !seen?.has(id) && committed(a.txn)).map(([, a]) => a);
+    if (list.length > 0) unobserved.set(key, list);
+  }
+
+  for (const [key, longest] of orders) {
+    if (badKeys.has(key)) continue;
+    const order = longest.list;
+    for (let i = 0; i + 1 < order.length; i++) {
+      const w1 = appendOf(key, order[i]);
+      const w2 = appendOf(key, order[i + 1]);
+      if (w1 && w2) {
+        graph.add({ from: w1.txn.id, to: w2.txn.id, type: 'ww', key, mops: [w1.mop, w2.mop], why: () => `${name(w2.txn)} appended ${valueId(order[i + 1])} to ${key} right after ${name(w1.txn)}'s append of ${valueId(order[i])}` });
+      }
+    }
+    const last = order.length > 0 ? appendOf(key, order[order.length - 1]) : undefined;
+    if (last) {
+      for (const u of unobserved.get(key) ?? []) {
+        graph.add({ from: last.txn.id, to: u.txn.id, type: 'ww', key, mops: [last.mop, u.mop], why: () => `${name(u.txn)} appended ${valueId(u.mop.value)} to ${key}, which no read saw, so it comes after ${name(last.txn)}'s append of ${valueId(order[order.length - 1])}, the last one any read saw` });
+      }
+    }
+  }
+  for (const r of reads) {
+    if (badKeys.has(r.key)) continue;
+    const order = orders.get(r.key)!.list;
+    const m = r.list.length;
+    const initial = m === 0 ? 'the initial (empty) state' : `${r.key} = ${listText(r.list)}`;
+    if (m > 0) {
+      const w = appendOf(r.key, r.list[m - 1]);
+      if (w) graph.add({ from: w.txn.id, to: r.txn.id, type: 'wr', key: r.key, mops: [w.mop, r.mop], why: () => `${name(r.txn)} read ${r.key} = ${listText(r.list)}, which ends with ${name(w.txn)}'s append of ${valueId(r.list[m - 1])}` });
+    }
+    if (m < order.length) {
+      const w = appendOf(r.key, order[m]);
+      if (w) graph.add({ from: r.txn.id, to: w.txn.id, type: 'rw', key: r.key, mops: [r.mop, w.mop], why: () => `${name(r.txn)} read ${initial} of ${r.key} and did not see ${name(w.txn)}'s append of ${valueId(order[m])}, which comes next in ${r.key}'s order` });
+    } else {
+      for (const u of unobserved.get(r.key) ?? []) {
+        graph.add({ from: r.txn.id, to: u.txn.id, type: 'rw', key: r.key, mops: [r.mop, u.mop], why: () => `${name(r.txn)} read ${initial} of ${r.key} and did not see ${name(u.txn)}'s committed append of ${valueId(u.mop.value)}, which no read saw, so it comes after every version read` });
+      }
+    }
   }
 }
