@@ -4,12 +4,17 @@
  * directions between two nodes are one entry.
  */
 import type { LinkState, PanelNode } from '../../../core/protocol/panel';
+import { byNodeOrder, partitionGroups } from './partitions';
 import { unreachable } from './unreachable';
+
+/** More cut pairs than this read as a partition (its groups), not as a list of links. */
+const CUTS_LISTED = 2;
 
 export type ActiveFault =
   | { readonly kind: 'killed' | 'paused'; readonly node: string }
   | { readonly kind: 'skew'; readonly node: string; readonly ms: number }
   | { readonly kind: 'cut'; readonly a: string; readonly b: string; readonly oneWay: boolean }
+  | { readonly kind: 'partition'; readonly groups: readonly (readonly string[])[] }
   | { readonly kind: 'lossy'; readonly from: string; readonly to: string; readonly percent: number }
   | { readonly kind: 'slow'; readonly from: string; readonly to: string; readonly ms: number }
   | { readonly kind: 'duplicate' | 'reorder'; readonly from: string; readonly to: string; readonly percent: number };
@@ -23,8 +28,12 @@ export function activeFaults(nodes: readonly PanelNode[], links: readonly LinkSt
   }
   const cut = new Set(links.filter((l) => l.cut).map((l) => `${l.from}>${l.to}`));
   const seen = new Set<string>();
+  const pairCount = new Set(links.filter((l) => l.cut).map((l) => [l.from, l.to].sort().join('|'))).size;
+  const groups = partitionGroups(nodes.map((n) => n.id).sort(byNodeOrder), links);
+  const asPartition = pairCount > CUTS_LISTED && groups.length > 1;
+  if (asPartition) out.push({ kind: 'partition', groups });
   for (const l of links) {
-    if (l.cut) {
+    if (l.cut && !asPartition) {
       const [a, b] = [l.from, l.to].sort() as [string, string];
       const key = `${a}|${b}`;
       if (!seen.has(key)) {
@@ -53,6 +62,8 @@ export function faultText(f: ActiveFault, t: Translate): string {
       return t('common.fault.skew', { node: f.node, ms: f.ms > 0 ? `+${f.ms}` : String(f.ms) });
     case 'cut':
       return t(f.oneWay ? 'common.fault.cutOneWay' : 'common.fault.cut', { a: f.a, b: f.b });
+    case 'partition':
+      return t('common.fault.partition', { groups: f.groups.map((g) => g.join(' ')).join(' ✂ ') });
     case 'lossy':
     case 'duplicate':
     case 'reorder':
@@ -67,6 +78,7 @@ export function faultText(f: ActiveFault, t: Translate): string {
 /** Whether the fault concerns the node (on it, or on a link to or from it). */
 export function faultTouches(f: ActiveFault, node: string): boolean {
   if ('node' in f) return f.node === node;
+  if ('groups' in f) return f.groups.some((g) => g.includes(node));
   if ('a' in f) return f.a === node || f.b === node;
   return f.from === node || f.to === node;
 }

@@ -4,6 +4,9 @@
  * partition gets its own region so a cut is visible at a glance (one component: one circle).
  */
 import type { LinkState } from '../../../../core/protocol/panel';
+import { byNodeOrder } from '../../components/partitions';
+
+export { byNodeOrder, partitionGroups } from '../../components/partitions';
 
 export interface Point {
   readonly x: number;
@@ -35,32 +38,6 @@ export interface Geometry {
 /** A node's radius for a pane of this size and this many nodes (big targets, never crowded). */
 export function nodeRadius(w: number, h: number, nodes: number): number {
   return Math.max(14, Math.min(28, w / (2.4 * Math.max(nodes, 3)), h / 9));
-}
-
-/** Groups of nodes that can talk both ways (a node alone behind cuts is its own group), largest first. */
-export function partitionGroups(ids: readonly string[], links: readonly LinkState[]): string[][] {
-  const cut = new Set(links.filter((l) => l.cut).map((l) => `${l.from}>${l.to}`));
-  const open = (a: string, b: string) => !cut.has(`${a}>${b}`) && !cut.has(`${b}>${a}`);
-  const seen = new Set<string>();
-  const groups: string[][] = [];
-  for (const start of ids) {
-    if (seen.has(start)) continue;
-    const group: string[] = [];
-    const stack = [start];
-    seen.add(start);
-    while (stack.length > 0) {
-      const n = stack.pop() as string;
-      group.push(n);
-      for (const m of ids) if (!seen.has(m) && open(n, m)) (seen.add(m), stack.push(m));
-    }
-    groups.push(group.sort(byNodeOrder));
-  }
-  return groups.sort((a, b) => b.length - a.length || byNodeOrder(a[0] as string, b[0] as string));
-}
-
-/** n2 before n10. */
-export function byNodeOrder(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** Nodes on an ellipse filling the box, leaving room for labels under and crowns above. */
