@@ -74,6 +74,27 @@ module.exports = {
       to: { path: 'node_modules/electron/' },
     },
     {
+      name: 'electron-is-a-thin-shell',
+      comment: 'electron/ wires windows and menus; the lab it runs lives in core/supervisor/app-host (plain Node, tested without Electron).',
+      severity: 'error',
+      from: { path: '^electron/' },
+      to: { path: '^core/(?!protocol/|supervisor/app-host/)' },
+    },
+    {
+      name: 'only-the-shell-imports-electron',
+      comment: "core/ (app-host included) runs under plain Node in tests and the CLI: never import 'electron'.",
+      severity: 'error',
+      from: { path: '^(core|renderer|scripts|bin)/' },
+      to: { path: 'node_modules/electron/' },
+    },
+    {
+      name: 'nothing-imports-the-shell',
+      comment: 'electron/ is the top layer: only tests read its plain modules (menu strings).',
+      severity: 'error',
+      from: { pathNot: '^(electron|test)/' },
+      to: { path: '^electron/' },
+    },
+    {
       name: 'nothing-imports-tests',
       severity: 'error',
       from: { pathNot: '^test/' },

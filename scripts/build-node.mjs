@@ -5,10 +5,15 @@
 // and as the `prepare` script (on `npm ci`). NodeProcess falls back to tsx when the
 // bundle is missing or older than the sources, so a stale bundle never runs.
 import { writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// --outfile: a bundle elsewhere (tests of the desktop app build one into a temp folder);
+// only the default one gets the inputs list NodeProcess checks freshness against.
+const { values } = parseArgs({ options: { outfile: { type: 'string' } } });
+const outfile = values.outfile ? resolve(values.outfile) : `${root}dist/node-main.mjs`;
 
 // esbuild is a devDependency: an install without dev dependencies still runs `prepare`,
 // and must not fail for it. Nodes then start through tsx (NodeProcess falls back).
@@ -22,7 +27,7 @@ try {
 
 const result = await build({
   entryPoints: [`${root}core/node/node-main.ts`],
-  outfile: `${root}dist/node-main.mjs`,
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -39,6 +44,7 @@ const result = await build({
 
 // The sources the bundle was made from: NodeProcess compares their mtimes with the
 // bundle's, so an edit to any of them sends nodes back to tsx until the next build.
+if (values.outfile) process.exit(0);
 const inputs = Object.keys(result.metafile.inputs)
   .map((p) => relative(root, fileURLToPath(new URL(p, `file://${process.cwd()}/`))))
   .filter((p) => p.startsWith('core/'));

@@ -1,0 +1,21 @@
+/**
+ * The window's preload (sandboxed, context-isolated): exposes exactly DesktopBridge as
+ * window.faultlineDesktop, never ipcRenderer itself. Two channels, both named here.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { DESKTOP_CHANNELS, isDesktopMenuCommand, type DesktopAppInfo, type DesktopBridge, type DesktopMenuCommand } from '../core/protocol/desktop';
+
+const bridge: DesktopBridge = {
+  onMenu(listener: (command: DesktopMenuCommand) => void): () => void {
+    const forward = (_event: IpcRendererEvent, command: unknown): void => {
+      if (isDesktopMenuCommand(command)) listener(command);
+    };
+    ipcRenderer.on(DESKTOP_CHANNELS.menu, forward);
+    return () => {
+      ipcRenderer.off(DESKTOP_CHANNELS.menu, forward);
+    };
+  },
+  appInfo: () => ipcRenderer.invoke(DESKTOP_CHANNELS.appInfo) as Promise<DesktopAppInfo>,
+};
+
+contextBridge.exposeInMainWorld('faultlineDesktop', bridge);
