@@ -72,6 +72,7 @@ export class NodeHost {
   private readonly clientApi: ClientApi;
   private durable: Promise<void> = Promise.resolve();
   private events: NodeEvent[] = [];
+  private messageEvents: NodeEvent[] = [];
   private droppedEvents = 0;
   private timers: NodeJS.Timeout[] = [];
   /** Pause without SIGSTOP (control messages freeze/thaw); only with a supervisor. */
@@ -279,14 +280,18 @@ export class NodeHost {
     return this.transport.faults.rule('out', to).cut ? 'cut' : 'drop';
   }
 
+  /** Message events have their own cap, so a burst of traffic never crowds out the rest. */
   private note(e: NodeEvent): void {
-    if (this.events.length < MAX_EVENTS_PER_FLUSH) this.events.push(e);
+    const message = e.kind.startsWith('msg.');
+    const bucket = message ? this.messageEvents : this.events;
+    if (bucket.length < MAX_EVENTS_PER_FLUSH) bucket.push(e);
     else this.droppedEvents++;
   }
 
   private flushEvents(): void {
-    this.control?.events(this.events, this.droppedEvents);
+    this.control?.events(this.messageEvents.length === 0 ? this.events : [...this.events, ...this.messageEvents], this.droppedEvents);
     this.events = [];
+    this.messageEvents = [];
     this.droppedEvents = 0;
   }
 

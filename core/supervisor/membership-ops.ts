@@ -7,19 +7,14 @@
  */
 import { ClusterClient, type Endpoint } from './cluster-client';
 import type { ReplyFrame } from './node-client';
+import type { NodeRingStatus } from '../protocol/panel';
 
 export type MemberOp =
   | { readonly type: 'join'; readonly node: string; readonly weight?: number }
   | { readonly type: 'leave'; readonly node: string };
 
-/** The `ring` part of a node's status report. */
-export interface RingStatus {
-  readonly epoch: number;
-  readonly members: readonly string[];
-  readonly replMembers: readonly string[];
-  readonly pendingTransfers: number;
-  readonly learner: boolean;
-}
+/** The `ring` part of a node's status report (NodeStatus.ring). */
+export type RingStatus = NodeRingStatus;
 
 export function ringStatusOf(status: Record<string, unknown> | undefined): RingStatus | undefined {
   const ring = status?.['ring'] as RingStatus | undefined;

@@ -91,7 +91,7 @@ describe('membership through the log on real processes', () => {
     for (const id of cluster.ids) {
       const ring = ringStatusOf(cluster.view(id).status);
       expect(ring, `ring status of ${id}`).toBeDefined();
-      expect([...ring!.members].sort()).toEqual(members);
+      expect(ring!.members.map((m) => m.id).sort()).toEqual(members);
       expect([...ring!.replMembers].sort()).toEqual(members);
       expect(ring!.pendingTransfers).toBe(0);
     }
