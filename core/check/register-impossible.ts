@@ -130,3 +130,73 @@ export function findStaleRead(part: RegisterPartition): StaleRead | undefined {
   }
   return undefined;
 }
+
+export interface StaleAppendRead {
+  reader: number;
+  /** An append that certainly took effect before the read began and whose suffix the read lacks. */
+  append: number;
+}
+
+/** Appends whose suffix each read is checked against (the latest completed before it began). */
+const STALE_APPEND_CANDIDATES = 8;
+
+/**
+ * The stale read of an append key, proved without search: an append A of suffix s certainly
+ * took effect (ok) and completed before a read R began, so every order puts A before R.
+ * After A the value contains s, and only a write or a successful cas can make it a value
+ * without s (appends keep it as a prefix; reads and mismatching cas change nothing). If
+ * no write or cas of the key, whatever its outcome, can sit between A and R (each completed
+ * before A began or began after R completed), R must return a string containing s; a read
+ * that returned something else is not linearizable. Only the appends completed last before
+ * each read are tried (a bound, so a long append-only key stays linear; a stale read almost
+ * always misses the newest appends); anything this misses is left to the search.
+ */
+export function findStaleAppendRead(part: RegisterPartition): StaleAppendRead | undefined {
+  const n = part.size;
+  const certain = (i: number): boolean => part.returnAt[i] !== Infinity && part.optional[i] === 0;
+  const appends: number[] = [];
+  const setters: number[] = [];
+  const reads: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = part.kind[i];
+    if (k === APPEND && certain(i)) appends.push(i);
+    else if (k === WRITE || k === CAS) setters.push(i);
+    else if (k === READ && certain(i)) reads.push(i);
+  }
+  if (appends.length === 0 || reads.length === 0) return undefined;
+  appends.sort((a, b) => (part.returnAt[a] as number) - (part.returnAt[b] as number));
+  reads.sort((a, b) => (part.invokeAt[a] as number) - (part.invokeAt[b] as number));
+  // Setters by invoke with the running maximum of their completions: the latest moment any
+  // setter that could precede a read may still take effect.
+  setters.sort((a, b) => (part.invokeAt[a] as number) - (part.invokeAt[b] as number));
+  const setterInvoke = setters.map((i) => part.invokeAt[i] as number);
+  const setterMaxReturn: number[] = [];
+  let running = -Infinity;
+  for (const i of setters) setterMaxReturn.push((running = Math.max(running, part.returnAt[i] as number)));
+  let done = 0; // appends completed before the current read began: appends[0..done)
+  for (const r of reads) {
+    const rInvoke = part.invokeAt[r] as number;
+    while (done < appends.length && (part.returnAt[appends[done] as number] as number) < rInvoke) done++;
+    if (done === 0) continue;
+    // Setters that could precede R: invoked before R completed.
+    const rReturn = part.returnAt[r] as number;
+    let lo = 0;
+    let hi = setterInvoke.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((setterInvoke[mid] as number) < rReturn) lo = mid + 1;
+      else hi = mid;
+    }
+    const lastSetter = lo === 0 ? -Infinity : (setterMaxReturn[lo - 1] as number);
+    const value = part.values.values[part.arg[r] as number];
+    for (let j = done - 1; j >= 0 && j >= done - STALE_APPEND_CANDIDATES; j--) {
+      const a = appends[j] as number;
+      // A setter that completed after A began may have taken effect after A.
+      if ((part.invokeAt[a] as number) <= lastSetter) continue;
+      const suffix = part.values.values[part.arg[a] as number] as string;
+      if (suffix === '') continue;
+      if (typeof value !== 'string' || !value.includes(suffix)) return { reader: r, append: a };
+    }
+  }
+  return undefined;
+}

@@ -36,6 +36,19 @@ export class ValueTable {
   intern(value: unknown): number {
     // Primitives (the common case) skip the JSON text: a Map already keeps 1 and "1" apart.
     if (value === undefined) value = null;
+    if (typeof value === 'string') {
+      // Strings never share canonical text with anything but themselves (and the non-finite
+      // numbers, sent here below), so no JSON text is built: appends make long strings often.
+      const hit = this.primitiveIds.get(value);
+      if (hit !== undefined) return hit;
+      const id = this.values.length;
+      this.values.push(value);
+      this.primitiveIds.set(value, id);
+      this.bytes += 124 + 4 * value.length;
+      return id;
+    }
+    // Canonical JSON writes NaN and Infinity as the strings "NaN" and "Infinity".
+    if (typeof value === 'number' && !Number.isFinite(value)) return this.intern(String(value));
     const primitive = value === null || typeof value !== 'object';
     if (primitive) {
       const hit = this.primitiveIds.get(value);

@@ -18,7 +18,14 @@
  */
 import { describeOperation, operationEvidence, showValue, type OperationEvidence } from './explain';
 import { pairOperations, type HistoryOp, type Operation } from './history';
-import { findImpossibleObservation, findStaleRead, type ImpossibleObservation, type StaleRead } from './register-impossible';
+import {
+  findImpossibleObservation,
+  findStaleAppendRead,
+  findStaleRead,
+  type ImpossibleObservation,
+  type StaleAppendRead,
+  type StaleRead,
+} from './register-impossible';
 import { DEFAULT_MAX_BYTES, LinearizabilitySearch, type Frontier } from './linearizability';
 import { APPEND, CAS, CAS_MISMATCH, READ, WRITE, registerPartitions, type RegisterPartition } from './register-model';
 import { pruneUnobserved, type PruneStats } from './register-prune';
@@ -80,6 +87,8 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
     if (impossible) return explainImpossible(part, impossible, stats);
     const stale = findStaleRead(part);
     if (stale) return explainStale(part, stale, stats);
+    const staleAppend = findStaleAppendRead(part);
+    if (staleAppend) return explainStaleAppend(part, staleAppend, stats);
   }
 
   interface Job {
@@ -344,6 +353,26 @@ function explainStale(part: RegisterPartition, found: StaleRead, stats: Record<s
   return invalidVerdict(
     MODEL,
     `Not linearizable on ${where} (stale read): ${describe(reader)}, but ${describe(overwrite)} started after ${origin} ${source === undefined ? 'was in place' : 'had completed'} and completed before the read started, so it took effect in between and the read should have seen it or something newer.`,
+    evidence,
+    stats,
+  );
+}
+
+function explainStaleAppend(part: RegisterPartition, found: StaleAppendRead, stats: Record<string, number>): Verdict {
+  const { reader, append } = found;
+  const involved = [append, reader].sort((a, b) => a - b);
+  const evidence: RegisterEvidence = {
+    key: part.key ?? null,
+    operations: involved.map((i) => operationEvidence(part.ops[i] as Operation, part.shown[i])),
+    stuckAt: operationEvidence(part.ops[reader] as Operation, part.shown[reader]),
+    placed: 1,
+    valueThen: null,
+  };
+  const where = part.key === undefined ? 'the register' : `key ${JSON.stringify(part.key)}`;
+  const describe = (i: number): string => describeOperation(part.ops[i] as Operation, whatItDid(part, i));
+  return invalidVerdict(
+    MODEL,
+    `Not linearizable on ${where} (stale read): ${describe(reader)}, but ${describe(append)} completed before the read started and no write or cas of that key could take effect in between, so the value read should contain ${showValue(part.shown[append])}.`,
     evidence,
     stats,
   );

@@ -23,10 +23,17 @@ export interface SimulateRegisterOptions {
   readWriteOnly?: boolean;
   /** Only reads and appends (strings), as on the register workload's append keys. */
   appendOnly?: boolean;
+  /** Share of operations that are writes (with cas or append making up the rest after reads); default 0.3. */
+  writeShare?: number;
   /** Chance that an operation ends with info (unknown outcome); default 0.02. */
   infoRate?: number;
   /** Chance that an operation fails without effect; default 0.02. */
   failRate?: number;
+  /**
+   * A client whose operation ended `info` continues as a new process (Jepsen's rule: a
+   * crashed process never invokes again; its slot gets the id process + clients).
+   */
+  newProcessAfterCrash?: boolean;
 }
 
 interface Pending {
@@ -44,11 +51,12 @@ export function simulateRegisterHistory(opts: SimulateRegisterOptions): HistoryO
   const failRate = opts.failRate ?? 0.02;
   const state = new Map<string, unknown>();
   const pending: (Pending | undefined)[] = Array.from({ length: opts.clients }, () => undefined);
+  const processOf = Array.from({ length: opts.clients }, (_, c) => c);
   const history: HistoryOp[] = [];
   let invoked = 0;
   let open = 0;
   const emit = (process: number, type: HistoryOp['type'], p: Pending, value: unknown, result?: unknown): void => {
-    const op: HistoryOp = { index: history.length, process, type, f: p.f, key: p.key, value };
+    const op: HistoryOp = { index: history.length, process: processOf[process] as number, type, f: p.f, key: p.key, value };
     if (result !== undefined) op.result = result;
     history.push(op);
   };
@@ -86,7 +94,7 @@ export function simulateRegisterHistory(opts: SimulateRegisterOptions): HistoryO
           ? { f: 'read', key, arg: null, applied: false }
           : opts.appendOnly
             ? { f: 'append', key, arg: `${rng.int(valueRange)},`, applied: false }
-            : roll < 0.8 || opts.readWriteOnly
+            : roll < 0.5 + (opts.writeShare ?? 0.3) || opts.readWriteOnly
             ? { f: 'write', key, arg: value(), applied: false }
             : opts.appends
               ? { f: 'append', key, arg: value(), applied: false }
@@ -115,6 +123,7 @@ export function simulateRegisterHistory(opts: SimulateRegisterOptions): HistoryO
     } else {
       emit(c, 'ok', p, p.arg, p.f === 'cas' ? p.result : undefined);
     }
+    if (opts.newProcessAfterCrash && history[history.length - 1]?.type === 'info') processOf[c] = (processOf[c] as number) + opts.clients;
     pending[c] = undefined;
     open--;
   }
