@@ -54,12 +54,18 @@ export function parseLinks(text: string): { instructorUrl: string; viewerUrl: st
   return instructorUrl !== undefined && viewerUrl !== undefined ? { instructorUrl, viewerUrl } : undefined;
 }
 
-export async function startServe(args: string[] = [], timeoutMs = 90_000): Promise<Serve> {
+export interface ServeLaunch {
+  /** The script and arguments before --port (default: bin/faultline.mjs serve; the npm start launcher: scripts/start.mjs). */
+  readonly command?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startServe(args: string[] = [], timeoutMs = 90_000, launch: ServeLaunch = {}): Promise<Serve> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/faultline.mjs', 'serve', '--port', String(port), ...args], {
+  const child = spawn(process.execPath, [...(launch.command ?? ['bin/faultline.mjs', 'serve']), '--port', String(port), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...launch.env },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
