@@ -1,5 +1,5 @@
 /**
- * `faultline check --model register|lock|txn [--timeout SECONDS] [--max-memory MB] FILE...`
+ * `faultline check --model register|lock|txn [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] FILE...`
  *
  * Checks each history file in this one process and prints one JSON verdict line per file:
  *   {"file":"h.jsonl","ms":12.3,"valid":true|false|"unknown","model":"register","summary":...}
@@ -10,14 +10,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { HistoryError, parseHistory, type HistoryOp } from '../../check/history';
+import { HistoryError, type HistoryOp } from '../../check/history';
+import { HISTORY_FORMATS, isHistoryFormat, parseHistoryText, type HistoryFormat } from '../../check/history-format';
+import { CONSISTENCY_MODELS, isConsistencyModel } from '../../check/txn-models';
 import { checkLocks } from '../../check/locks';
 import { checkRegister } from '../../check/register';
 import { checkTxn } from '../../check/txn';
 import type { CheckBudget, Verdict } from '../../check/verdict';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 
-export const summary = 'check history files (JSONL) for linearizability, lock safety or serializability';
+export const summary = 'check history files (JSONL or Jepsen EDN) for linearizability, lock safety or serializability';
 
 type Checker = (ops: HistoryOp[], opts: CheckBudget) => Verdict;
 
@@ -28,9 +30,12 @@ const models: Record<string, Checker> = {
   txn: checkTxn,
 };
 
-const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--timeout SECONDS] [--max-memory MB] FILE...
+const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] FILE...
   Prints one JSON verdict per file (with its name and the milliseconds the check took).
   --timeout SECONDS  give up after this long with "valid":"unknown" (default: no limit)
+  --consistency MODEL  (txn) the model the transactions must satisfy, default serializable; one of
+                     ${CONSISTENCY_MODELS.join(', ')}
+  --format F         history format: jsonl, edn (Jepsen's history.edn) or auto (default: by content)
   --max-memory MB    memory ceiling of the register search (default ${DEFAULT_MAX_MEMORY_MB}); reaching it
                      gives "valid":"unknown" with the reason, never a crash
   Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 undecided: out of time or
@@ -62,13 +67,13 @@ function print(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget): Promise<number> {
+async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget, format: HistoryFormat = 'auto'): Promise<number> {
   const start = performance.now();
   const ms = (): number => Math.round((performance.now() - start) * 100) / 100;
   let ops: HistoryOp[] | undefined;
   try {
     const text = await readFile(file, 'utf8');
-    ops = parseHistory(text);
+    ops = parseHistoryText(text, format);
     const verdict = check(ops, budget);
     print({ file, ms: ms(), ...verdict });
     return verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED;
@@ -101,6 +106,8 @@ export async function run(args: string[]): Promise<number> {
         model: { type: 'string', short: 'm' },
         timeout: { type: 'string', short: 't' },
         'max-memory': { type: 'string' },
+        consistency: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -128,6 +135,18 @@ export async function run(args: string[]): Promise<number> {
     return EXIT_UNUSABLE;
   }
   let exit = EXIT_VALID;
-  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, check, budget));
+  const format = parsed.values.format ?? 'auto';
+  if (!isHistoryFormat(format)) {
+    console.error(`faultline check: --format must be one of ${HISTORY_FORMATS.join(', ')}; got ${JSON.stringify(format)}`);
+    return EXIT_UNUSABLE;
+  }
+  const consistency = parsed.values.consistency;
+  if (consistency !== undefined && (model !== 'txn' || !isConsistencyModel(consistency))) {
+    const why = model !== 'txn' ? 'applies to --model txn only' : `must be one of ${CONSISTENCY_MODELS.join(', ')}; got ${JSON.stringify(consistency)}`;
+    console.error(`faultline check: --consistency ${why}`);
+    return EXIT_UNUSABLE;
+  }
+  const checker: Checker = consistency !== undefined && isConsistencyModel(consistency) ? (ops, b) => checkTxn(ops, { ...b, consistency }) : check;
+  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, checker, budget, format));
   return exit;
 }
