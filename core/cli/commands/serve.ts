@@ -192,6 +192,11 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
   const starting = lab.start().then(
     () => {
       console.log(`Cluster up in ${((performance.now() - startedAt) / 1000).toFixed(2)} s.`);
+      const cluster = lab.cluster;
+      if (cluster) {
+        for (const e of cluster.endpoints()) say(`  node ${e.id.padEnd(4)} ws://127.0.0.1:${e.port}/client`);
+        say(`  client token (opens /client only) ${cluster.token}`);
+      }
       console.log('Press Ctrl-C to stop.');
     },
     (e: unknown) => {
