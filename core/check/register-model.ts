@@ -22,6 +22,8 @@ export class ValueTable {
   private readonly primitiveIds = new Map<unknown, number>();
   readonly values: unknown[] = [];
   private readonly appended = new Map<number, number>();
+  /** Concatenations made by append(), by id: what they are made of. */
+  private readonly built = new Map<number, Built>();
   /**
    * An estimate of what the table holds (its strings twice, as value and as JSON text, two
    * bytes a character, plus the maps' entries), so that a search building many long strings
@@ -66,18 +68,78 @@ export class ValueTable {
     return id;
   }
 
-  /** The id of `state + suffix`, or -1 when the register holds something that is not a string. */
+  /**
+   * The id of `state + suffix`, or -1 when the register holds something that is not a
+   * string. A new concatenation is not interned (hashing a long string at every step of a
+   * search was most of its time): it gets a fresh id that remembers its parent and suffix,
+   * and its text is built only when a read or a cas compares it (see sameValue). Two such
+   * ids may then hold the same text; that only costs the search's cache a duplicate (a
+   * read that matches returns the read's own id, so orders meet again there).
+   */
   append(state: number, suffixId: number): number {
-    const memoKey = state * 0x4000000 + suffixId; // both ids stay far below 2^26
+    const memoKey = state * 0x4000000 + suffixId; // suffix ids stay below 2^26, states below 2^27
     const hit = this.appended.get(memoKey);
     if (hit !== undefined) return hit;
-    const current = this.values[state];
     const suffix = this.values[suffixId] as string;
-    const result = current === null ? this.intern(suffix) : typeof current === 'string' ? this.intern(current + suffix) : -1;
+    let result: number;
+    const length = this.textLength(state);
+    if (length < 0) result = -1;
+    else if (length === 0) result = this.intern(suffix);
+    else {
+      result = this.values.length;
+      this.values.push(undefined);
+      this.built.set(result, { parent: state, suffix: suffixId, length: length + suffix.length });
+      this.bytes += 120;
+    }
     this.appended.set(memoKey, result);
     this.bytes += 40;
     return result;
   }
+
+  /** The length of the string a state holds (null counts as ""), or -1 when it is not a string. */
+  private textLength(id: number): number {
+    const b = this.built.get(id);
+    if (b !== undefined) return b.length;
+    const v = this.values[id];
+    return v === null ? 0 : typeof v === 'string' ? v.length : -1;
+  }
+
+  /** True when state `id` holds the interned value `valueId` (canonical JSON equality). */
+  sameValue(id: number, valueId: number): boolean {
+    if (id === valueId) return true;
+    if (this.built.size === 0) return false;
+    const b = this.built.get(id);
+    if (b === undefined) return false; // two interned ids never hold the same value
+    const v = this.values[valueId];
+    return typeof v === 'string' && v.length === b.length && this.valueOf(id) === v;
+  }
+
+  /** The value a state id holds (builds and keeps the text of a concatenation). */
+  valueOf(id: number): unknown {
+    const known = this.values[id];
+    if (known !== undefined) return known;
+    // Walk up to the nearest ancestor whose text is known, then build down (no recursion).
+    const chain: number[] = [];
+    let at = id;
+    for (let b = this.built.get(at); b !== undefined && this.values[at] === undefined; b = this.built.get(at)) {
+      chain.push(at);
+      at = b.parent;
+    }
+    let text = (this.values[at] ?? '') as string;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const node = chain[i] as number;
+      text += this.values[(this.built.get(node) as Built).suffix] as string;
+      this.values[node] = text;
+      this.bytes += 2 * text.length;
+    }
+    return text;
+  }
+}
+
+interface Built {
+  parent: number;
+  suffix: number;
+  length: number;
 }
 
 /** One key's operations, ready for LinearizabilitySearch. */
@@ -125,13 +187,14 @@ export class RegisterPartition implements SearchProblem {
     const a = this.arg[op] as number;
     switch (this.kind[op]) {
       case READ:
-        return state === a ? state : -1;
+        // The read's own id: orders that built the same text by different appends meet here.
+        return this.values.sameValue(state, a) ? a : -1;
       case WRITE:
         return a;
       case CAS:
-        return state === a ? (this.arg2[op] as number) : -1;
+        return this.values.sameValue(state, a) ? (this.arg2[op] as number) : -1;
       case CAS_MISMATCH:
-        return state !== a ? state : -1;
+        return this.values.sameValue(state, a) ? -1 : state;
       case APPEND:
         return this.values.append(state, a);
       default:

@@ -171,14 +171,16 @@ function stillInvalid(
   optional: Uint8Array,
   stepBudget: number,
   maxBytes: number,
-): { invalid: boolean; frontier: Frontier; sub: RegisterPartition } {
+): { invalid: boolean; frontier: Frontier; sub: RegisterPartition; steps: number } {
   const sub = part.subset(keep, optional);
   const search = new LinearizabilitySearch(sub, { maxBytes });
-  return { invalid: search.run(stepBudget) === 'invalid', frontier: search.frontier, sub };
+  return { invalid: search.run(stepBudget) === 'invalid', frontier: search.frontier, sub, steps: search.steps };
 }
 
 const SHRINK_MAX_CHECKS = 400;
 const SHRINK_MAX_MS = 2_000;
+/** Steps all shrinking trials together may take, at least (more when the search took more). */
+const SHRINK_MIN_TOTAL_STEPS = 1_000_000;
 const MAX_EVIDENCE_OPS = 100;
 
 function explainInvalid(
@@ -195,6 +197,12 @@ function explainInvalid(
   // Each trial gets a few times what the original search needed: relaxed histories are
   // usually cheaper (fewer constraints), and a trial over budget just keeps its ops firm.
   const stepBudget = Math.max(200_000, 4 * searchSteps);
+  // All trials together take about what the search took (at least a million steps): the
+  // explanation never costs many times the verdict (a relaxed history can be far harder to
+  // search than the original; an append key's orders multiply), it just stays less shrunk.
+  let stepsLeft = Math.max(SHRINK_MIN_TOTAL_STEPS, searchSteps);
+  /** What the last proof of a relaxed set took: the final set needs about as much. */
+  let lastProofSteps = searchSteps;
   let keep = Array.from({ length: n }, (_, i) => i);
   const optional = new Uint8Array(n);
   let checks = 0;
@@ -220,7 +228,7 @@ function explainInvalid(
 
   /** Tries to relax `chosen`; keeps the relaxation if the history stays invalid. */
   const tryRelax = (chosen: number[]): boolean => {
-    if (chosen.length === 0 || checks >= SHRINK_MAX_CHECKS || now() > shrinkDeadline) return false;
+    if (chosen.length === 0 || checks >= SHRINK_MAX_CHECKS || stepsLeft <= 0 || now() > shrinkDeadline) return false;
     checks++;
     const dropped = new Set(chosen.filter((i) => isConstraintOnly(part, i)));
     const trialOptional = optional.slice();
@@ -229,7 +237,10 @@ function explainInvalid(
       keep.filter((i) => !dropped.has(i)),
       trialOptional,
     );
-    if (!stillInvalid(part, trialKeep, trialOptional, stepBudget, maxBytes).invalid) return false;
+    const trial = stillInvalid(part, trialKeep, trialOptional, Math.min(stepBudget, stepsLeft), maxBytes);
+    stepsLeft -= trial.steps;
+    if (!trial.invalid) return false;
+    lastProofSteps = trial.steps;
     keep = trialKeep;
     optional.set(trialOptional);
     return true;
@@ -283,7 +294,11 @@ function explainInvalid(
   const evidenceIdx = [...firmIdx, ...helpers].sort((a, b) => a - b);
   const finalOptional = new Uint8Array(n);
   for (const i of helpers) finalOptional[i] = 1;
-  const alone = stillInvalid(part, evidenceIdx, finalOptional, Math.max(stepBudget, 1_000_000), maxBytes);
+  // Nothing relaxed: the search's own frontier says it all.
+  const alone =
+    evidenceIdx.length === n && helpers.length === 0
+      ? { invalid: false, frontier: found, sub: part, steps: 0 }
+      : stillInvalid(part, evidenceIdx, finalOptional, Math.max(1_000_000, 2 * lastProofSteps), maxBytes);
   const useAlone = alone.invalid && alone.frontier.blockingOp >= 0;
   const sub = useAlone ? alone.sub : part;
   const frontier = useAlone ? alone.frontier : found;
@@ -304,7 +319,7 @@ function explainInvalid(
     if (sub.optional[i] === 1 && e.outcome === 'ok') e.mayBeOmitted = true;
     return e;
   });
-  const valueThen = part.values.values[frontier.state] ?? null;
+  const valueThen = part.values.valueOf(frontier.state) ?? null;
   const evidence: RegisterEvidence = {
     key: part.key ?? null,
     operations: evidenceOps,
