@@ -6,6 +6,7 @@
 import { createApp, watch } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
+import { followDesktopMenu } from './desktop';
 import { createPanelI18n, followLanguage } from './i18n';
 import { PanelSocket } from './net/socket';
 import { panelUrl, tokenFromHash } from './net/token';
@@ -22,6 +23,7 @@ const i18n = createPanelI18n(ui.language);
 app.use(i18n);
 
 followLanguage(i18n, () => ui.language);
+followDesktopMenu(ui);
 watch(
   () => ui.theme,
   (theme) => document.documentElement.setAttribute('data-theme', theme),

@@ -1,0 +1,33 @@
+/**
+ * Inside the desktop app, the menu bar's language and theme apply to the panel (the preload
+ * exposes window.faultlineDesktop; core/protocol/desktop.ts). In a plain browser there is no
+ * bridge and nothing changes. The ui store remembers the choice as if made in the panel.
+ */
+import type { DesktopBridge, DesktopMenuCommand } from '../../core/protocol/desktop';
+import type { Language } from './i18n/types';
+import type { Theme } from './stores/ui';
+
+export interface MenuTarget {
+  language: Language;
+  theme: Theme;
+}
+
+export function applyMenuCommand(ui: MenuTarget, command: DesktopMenuCommand): void {
+  switch (command.kind) {
+    case 'language':
+      ui.language = command.language;
+      return;
+    case 'theme':
+      ui.theme = command.theme;
+      return;
+    default: {
+      const never: never = command;
+      throw new Error(`unknown menu command ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Follows the desktop menu when there is one; returns how to stop, or undefined in a browser. */
+export function followDesktopMenu(ui: MenuTarget, bridge = (globalThis as { faultlineDesktop?: DesktopBridge }).faultlineDesktop): (() => void) | undefined {
+  return bridge?.onMenu((command) => applyMenuCommand(ui, command));
+}
