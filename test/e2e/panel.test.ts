@@ -28,7 +28,10 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     panel = await openPanel(browser.context, serve.instructorUrl);
   });
 
-  afterEach(() => calm(sock));
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await screenshot(panel.page, `FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    await calm(sock);
+  });
 
   afterAll(async () => {
     sock?.close();

@@ -29,7 +29,10 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     panel = await openPanel(browser.context, serve.instructorUrl);
   });
 
-  afterEach(() => calm(sock));
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await screenshot(panel.page, `FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    await calm(sock);
+  });
 
   afterAll(async () => {
     sock?.close();

@@ -17,8 +17,7 @@ export function ready(s: PanelState, generation = 0): ClusterInfo | undefined {
 /** A fresh cluster (data deleted) with these settings, ready; heals and stops any workload first. */
 export async function freshCluster(sock: PanelSocket, settings: { mode: KvMode; nodes?: number; timeScale?: 1 | 3 | 10 }): Promise<ClusterInfo> {
   const before = sock.state()?.cluster.generation ?? 0;
-  const phase = sock.state()?.workload.phase;
-  if (phase === 'running') await sock.must({ kind: 'workload-stop' }, 60_000);
+  await workloadSettled(sock);
   await sock.must({ kind: 'cluster-reset', nodes: settings.nodes ?? 5, mode: settings.mode, timeScale: settings.timeScale ?? 1 }, 90_000);
   return sock.until('a fresh cluster, every node up, a leader', (s) => ready(s, before), 90_000);
 }
@@ -27,7 +26,7 @@ export async function freshCluster(sock: PanelSocket, settings: { mode: KvMode; 
 export async function calm(sock: PanelSocket): Promise<void> {
   const s = sock.state();
   if (s === undefined || s.cluster.state !== 'running') return;
-  if (s.workload.phase === 'running') await sock.command({ kind: 'workload-stop' }, 60_000);
+  await workloadSettled(sock);
   await sock.command({ kind: 'heal' });
 }
 
@@ -35,4 +34,10 @@ export async function calm(sock: PanelSocket): Promise<void> {
 export async function readyCluster(sock: PanelSocket, mode: KvMode): Promise<void> {
   const s = sock.state();
   if (s === undefined || s.cluster.mode !== mode || ready(s) === undefined) await freshCluster(sock, { mode });
+}
+
+/** No workload running, stopping or being checked (the bar's workload controls are enabled again). */
+export async function workloadSettled(sock: PanelSocket): Promise<void> {
+  if (sock.state()?.workload.phase === 'running') await sock.command({ kind: 'workload-stop' }, 60_000);
+  await sock.until('the workload settled', (s) => (['idle', 'done', 'failed'].includes(s.workload.phase) ? true : undefined), 90_000);
 }
