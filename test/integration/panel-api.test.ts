@@ -112,6 +112,11 @@ describe('panel API v2', () => {
     const next = await s.until('a new leader', (st) => (st.leader.node !== null && st.leader.node !== leader ? st.leader.node : undefined), 30_000);
     expect(next).not.toBe(leader);
     await s.must({ kind: 'restart', node: leader });
+    const now = await s.until('a leader again', (st) => (st.nodes.every((n) => n.lifecycle === 'up') ? (st.leader.node ?? undefined) : undefined), 30_000);
+    const isolated = await s.must({ kind: 'isolate-leader' });
+    expect(isolated.ok && isolated.result).toEqual({ node: now, cuts: expect.any(Array) });
+    expect(isolated.ok && isolated.result?.cuts?.every((c) => c.from === now || c.to === now)).toBe(true);
+    await s.must({ kind: 'heal' });
 
     const failed = await s.command({ kind: 'kill', node: 'n9' });
     expect(failed).toMatchObject({ ok: false, code: 'COMMAND_FAILED', message: expect.stringContaining('no node "n9"') });
@@ -183,6 +188,22 @@ describe('panel API v2', () => {
     const lastSeen = Math.max(...first.frames.slice(0, before).map((m) => ('seq' in m ? m.seq : 0)));
     expect(fresh.type === 'snapshot' && fresh.seq).toBeGreaterThanOrEqual(lastSeen);
     for (const v of open40) v.ws.close();
+  }, 60_000);
+
+  it('closes a panel that stops reading; it reconnects and resyncs', async () => {
+    const r = await raw(VIEWER, origin);
+    if ('status' in r) throw new Error('refused');
+    await waitFor('snapshot', () => r.frames.find((m) => m.type === 'snapshot'));
+    const before = panel.panels;
+    const closed = new Promise<number>((resolve) => r.ws.once('close', (code) => resolve(code)));
+    // Stop reading, then ask for snapshot after snapshot: the unsent output piles up on the server.
+    (r.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    for (let i = 0; i < 400; i++) r.ws.send(JSON.stringify({ type: 'resync' }));
+    await waitFor('the slow panel dropped', () => (panel.panels < before ? true : undefined), 30_000);
+    (r.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await closed).toBe(4429);
+    const again = await open(VIEWER);
+    expect(again.state()!.cluster.state).toBe('running');
   }, 60_000);
 
   it('sends message arrows that never run backwards, and chart histories a late panel can draw', async () => {
