@@ -2,7 +2,8 @@
  * History files in either format: JSONL (one JSON object per line, docs/HISTORY-FORMAT.md)
  * or Jepsen's EDN (history.edn: one op map per line, or one vector or list of op maps).
  * `auto` looks at the text: JSONL starts with `{"` (or is empty); anything else is EDN.
- * Both end as the same validated, paired HistoryOp[] (HistoryError with the line).
+ * Both end as the same validated, paired HistoryOp[] (HistoryError with the line). EDN
+ * ops of Jepsen's :nemesis process are left out (faults, not client operations).
  */
 import { readEdnForms, EdnError, type EdnValue } from './edn';
 import { HistoryError, parseHistory, toHistoryOp, validatePairing, type HistoryOp } from './history';
@@ -42,7 +43,14 @@ export function parseEdnHistory(text: string): HistoryOp[] {
   // the line the vector starts, as far as messages go).
   const only = forms.length === 1 ? forms[0]! : undefined;
   const items: { value: EdnValue; line: number }[] = only && Array.isArray(only.value) ? only.value.map((value) => ({ value, line: only.line })) : forms;
-  const ops = items.map((f, i) => toHistoryOp(f.value, i, f.line));
+  // Jepsen's nemesis logs each fault as two :info ops (start, then done) with no invoke,
+  // which no checker here reads; they are left out so the pairing rule holds for clients.
+  const clientItems = items.filter((f) => !isNemesisOp(f.value));
+  const ops = clientItems.map((f, i) => toHistoryOp(f.value, i, f.line));
   validatePairing(ops);
   return ops;
+}
+
+function isNemesisOp(v: EdnValue): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && v.process === 'nemesis';
 }

@@ -506,17 +506,17 @@ function addDataEdges(graph: DepGraph, inp: DataInputs): void {
     if (badKeys.has(r.key)) continue;
     const order = orders.get(r.key)!.list;
     const m = r.list.length;
-    const initial = m === 0 ? 'the initial (empty) state' : `${r.key} = ${listText(r.list)}`;
+    const readText = m === 0 ? `the initial (empty) state of ${r.key}` : `${r.key} = ${listText(r.list)}`;
     if (m > 0) {
       const w = appendOf(r.key, r.list[m - 1]);
       if (w) graph.add({ from: w.txn.id, to: r.txn.id, type: 'wr', key: r.key, mops: [w.mop, r.mop], why: () => `${name(r.txn)} read ${r.key} = ${listText(r.list)}, which ends with ${name(w.txn)}'s append of ${valueId(r.list[m - 1])}` });
     }
     if (m < order.length) {
       const w = appendOf(r.key, order[m]);
-      if (w) graph.add({ from: r.txn.id, to: w.txn.id, type: 'rw', key: r.key, mops: [r.mop, w.mop], why: () => `${name(r.txn)} read ${initial} of ${r.key} and did not see ${name(w.txn)}'s append of ${valueId(order[m])}, which comes next in ${r.key}'s order` });
+      if (w) graph.add({ from: r.txn.id, to: w.txn.id, type: 'rw', key: r.key, mops: [r.mop, w.mop], why: () => `${name(r.txn)} read ${readText} and did not see ${name(w.txn)}'s append of ${valueId(order[m])}, which comes next in ${r.key}'s order` });
     } else {
       for (const u of unobserved.get(r.key) ?? []) {
-        graph.add({ from: r.txn.id, to: u.txn.id, type: 'rw', key: r.key, mops: [r.mop, u.mop], why: () => `${name(r.txn)} read ${initial} of ${r.key} and did not see ${name(u.txn)}'s committed append of ${valueId(u.mop.value)}, which no read saw, so it comes after every version read` });
+        graph.add({ from: r.txn.id, to: u.txn.id, type: 'rw', key: r.key, mops: [r.mop, u.mop], why: () => `${name(r.txn)} read ${readText} and did not see ${name(u.txn)}'s committed append of ${valueId(u.mop.value)}, which no read saw, so it comes after every version read` });
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The transaction workload: Elle's list-append. Each transaction is 1..4 micro-operations
  * over a few keys, appends of values unique per key and reads of whole lists; the ok
- * completion carries the node's answer with every read filled in. Checked by checkTxn.
+ * completion carries the node's answer with every read filled in. Checked by checkTxn as
+ * strict-serializable: 2PC with strict two-phase locking promises real-time order too.
  * A node without a transaction service answers UNSUPPORTED; the run then stops cleanly and
  * says so instead of reporting an empty history as valid.
  */
@@ -68,7 +69,7 @@ export class TxnWorkload implements Workload {
 
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
     if (this.unsupported !== undefined) return unknownVerdict(this.model, `UNSUPPORTED: transactions could not be checked because ${this.unsupported}.`);
-    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000 });
+    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, consistency: 'strict-serializable' });
   }
 }
 
