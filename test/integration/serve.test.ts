@@ -54,6 +54,25 @@ describe('faultline serve', () => {
     expect(serve.output()).toMatch(/n\d elected leader/);
   }, 120_000);
 
+  it('--host opens the page and its socket at that address, says so, and keeps the instructor on 127.0.0.1', async () => {
+    // 127.0.0.2 is another loopback address on Linux: a second address without leaving the machine.
+    const hosted = await startServe(['--nodes', '3', '--host', '127.0.0.2']);
+    try {
+      expect(new URL(hosted.viewerUrl).host).toBe(`127.0.0.2:${hosted.port}`);
+      expect(new URL(hosted.instructorUrl).host).toBe(`127.0.0.1:${hosted.port}`);
+      expect(hosted.output()).toMatch(/WARNING: the panel is open to the network on 127\.0\.0\.2/);
+      for (const link of [hosted.viewerUrl, hosted.instructorUrl]) {
+        const page = await fetch(new URL('/', link));
+        expect(page.headers.get('content-security-policy')).toBe(PANEL_CSP);
+      }
+      const viewer = await openPanelSocket(hosted.viewerUrl);
+      await viewer.until('a snapshot', (s) => s.cluster);
+      viewer.close();
+    } finally {
+      await hosted.stop();
+    }
+  }, 120_000);
+
   it('checks its arguments', () => {
     expect(parseServeArgs(['--nodes', '2'])).toMatch(/--nodes must be an integer from 3 to 9/);
     expect(parseServeArgs(['--mode', 'raft'])).toMatch(/--mode must be one of paxos, quorum, async, sloppy/);
