@@ -113,23 +113,41 @@ export function validatePairing(ops: readonly HistoryOp[]): void {
   pairOperations(ops);
 }
 
+/** True when text[from, end) is only spaces, tabs and carriage returns (or empty). */
+function blank(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
 /** Parses JSONL text into a validated, paired history. Throws HistoryError. */
 export function parseHistory(text: string): HistoryOp[] {
   const ops: HistoryOp[] = [];
-  // Lines found with indexOf: no array holding every line of a large file at once.
+  // Lines found with indexOf: no array holding every line of a large file at once, and no
+  // trimmed copy of each line (JSON.parse skips the whitespace around a value itself).
   let line = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     line++;
-    const source = text.slice(start, end).trim();
+    const from = start;
     start = end + 1;
-    if (source === '') continue;
+    if (blank(text, from, end)) continue;
     let raw: unknown;
     try {
-      raw = JSON.parse(source);
+      raw = JSON.parse(text.slice(from, end));
     } catch (e) {
-      throw new HistoryError(line, `not valid JSON (${(e as Error).message})`);
+      // Other whitespace JSON does not allow (a byte-order mark, no-break spaces) is trimmed
+      // as before; only then is the line bad.
+      const trimmed = text.slice(from, end).trim();
+      if (trimmed === '') continue;
+      try {
+        raw = JSON.parse(trimmed);
+      } catch {
+        throw new HistoryError(line, `not valid JSON (${(e as Error).message})`);
+      }
     }
     ops.push(adopt(raw, ops.length, line));
   }
