@@ -280,6 +280,11 @@ export interface PanelNode {
   readonly skewMs: number;
   /** Some peer suspects it (phi over the threshold). */
   readonly suspected: boolean;
+  /**
+   * While paused: how. `signal` is SIGSTOP (Linux, macOS); `control` is the node freezing
+   * itself on a control message (Windows has no SIGSTOP).
+   */
+  readonly pauseKind?: 'signal' | 'control';
 }
 
 /** Faults on one directed link (only links with a fault are listed). */

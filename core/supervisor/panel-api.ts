@@ -308,6 +308,7 @@ export class PanelApi {
       metrics: this.monitor?.metrics(id),
       skewMs: v.faults.skewMs,
       suspected: this.suspectedBy.has(id),
+      ...(v.pauseKind ? { pauseKind: v.pauseKind } : {}),
     };
   }
 

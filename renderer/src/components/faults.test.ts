@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { panelNode } from '../stores/fixtures';
 import { cutsBetween } from '../views/Topology/layout';
-import { activeFaults } from './faults';
+import { activeFaults, faultText } from './faults';
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'].map((id) => panelNode(id));
 
@@ -33,5 +33,16 @@ describe('faults in force', () => {
       { kind: 'paused', node: 'n2' },
       { kind: 'skew', node: 'n2', ms: -500 },
     ]);
+  });
+
+  it('says when a node froze itself (control pause, Windows) rather than SIGSTOP', () => {
+    const frozen = [panelNode('n1', { lifecycle: 'paused', pauseKind: 'control' }), panelNode('n2', { lifecycle: 'paused', pauseKind: 'signal' })];
+    const faults = activeFaults(frozen, []);
+    expect(faults).toEqual([
+      { kind: 'paused', node: 'n1', how: 'control' },
+      { kind: 'paused', node: 'n2' },
+    ]);
+    const t = (key: string, named: Record<string, unknown>): string => `${key}:${String(named['node'])}`;
+    expect(faults.map((f) => faultText(f, t))).toEqual(['common.fault.pausedControl:n1', 'common.fault.paused:n2']);
   });
 });

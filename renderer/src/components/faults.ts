@@ -11,7 +11,9 @@ import { unreachable } from './unreachable';
 const CUTS_LISTED = 2;
 
 export type ActiveFault =
-  | { readonly kind: 'killed' | 'paused'; readonly node: string }
+  | { readonly kind: 'killed'; readonly node: string }
+  /** `control`: the node froze itself (no SIGSTOP on Windows); `signal`: SIGSTOP. */
+  | { readonly kind: 'paused'; readonly node: string; readonly how?: 'signal' | 'control' }
   | { readonly kind: 'skew'; readonly node: string; readonly ms: number }
   | { readonly kind: 'cut'; readonly a: string; readonly b: string; readonly oneWay: boolean }
   | { readonly kind: 'partition'; readonly groups: readonly (readonly string[])[] }
@@ -23,7 +25,7 @@ export function activeFaults(nodes: readonly PanelNode[], links: readonly LinkSt
   const out: ActiveFault[] = [];
   for (const n of nodes) {
     if (n.lifecycle === 'killed' || n.lifecycle === 'exited') out.push({ kind: 'killed', node: n.id });
-    if (n.lifecycle === 'paused') out.push({ kind: 'paused', node: n.id });
+    if (n.lifecycle === 'paused') out.push(n.pauseKind === 'control' ? { kind: 'paused', node: n.id, how: 'control' } : { kind: 'paused', node: n.id });
     if (n.skewMs !== 0) out.push({ kind: 'skew', node: n.id, ms: n.skewMs });
   }
   const cut = new Set(links.filter((l) => l.cut).map((l) => `${l.from}>${l.to}`));
@@ -56,8 +58,9 @@ type Translate = (key: string, named: Record<string, unknown>) => string;
 export function faultText(f: ActiveFault, t: Translate): string {
   switch (f.kind) {
     case 'killed':
+      return t('common.fault.killed', { node: f.node });
     case 'paused':
-      return t(`common.fault.${f.kind}`, { node: f.node });
+      return t(f.how === 'control' ? 'common.fault.pausedControl' : 'common.fault.paused', { node: f.node });
     case 'skew':
       return t('common.fault.skew', { node: f.node, ms: f.ms > 0 ? `+${f.ms}` : String(f.ms) });
     case 'cut':

@@ -81,6 +81,7 @@ export default {
     fault: {
       killed: '{node} killed',
       paused: '{node} paused',
+      pausedControl: '{node} paused (froze itself: no SIGSTOP on this system)',
       skew: '{node} clock {ms} ms',
       cut: '{a} ✂ {b}',
       cutOneWay: '{a} → {b} cut',
@@ -186,6 +187,7 @@ export default {
     fault: {
       killed: '{node} 已杀死',
       paused: '{node} 已暂停',
+      pausedControl: '{node} 已暂停（自行冻结：此系统没有 SIGSTOP）',
       skew: '{node} 时钟 {ms} 毫秒',
       cut: '{a} ✂ {b}',
       cutOneWay: '{a} → {b} 已切断',
