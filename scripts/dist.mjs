@@ -5,7 +5,7 @@
 // electron-builder needs Electron's release archive for this platform: it uses the local
 // binary when node_modules/electron has one, and otherwise downloads it; where that download
 // is impossible this says so in one line instead of ending in a stack of network errors.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electron-binary.mjs';
@@ -32,12 +32,15 @@ const builderArgs = ['--config', 'build/electron-builder.config.cjs', '--publish
 if (electron.found) builderArgs.push(`-c.electronDist=${join(root, 'node_modules/electron/dist')}`);
 process.stdout.write(`dist: electron-builder ${electron.found ? '(Electron from node_modules)' : '(Electron will be downloaded)'}\n`);
 const cli = join(root, 'node_modules/electron-builder/cli.js');
-const result = spawnSync(process.execPath, [cli, ...builderArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-process.stdout.write(result.stdout ?? '');
-process.stderr.write(result.stderr ?? '');
+// Shown as it happens (a download may take a while to fail), and kept to explain a failure.
+let output = '';
+const builder = spawn(process.execPath, [cli, ...builderArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+builder.stdout.on('data', (d) => ((output += d), process.stdout.write(d)));
+builder.stderr.on('data', (d) => ((output += d), process.stderr.write(d)));
+const status = await new Promise((resolve) => builder.on('close', (code) => resolve(code ?? 1)));
+const result = { status };
 if (result.status !== 0) {
-  const output = `${result.stdout}\n${result.stderr}`;
-  const download = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|download|github\.com|socket hang up/i.test(output);
+  const download = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|download|socket hang up/i.test(output);
   process.stderr.write(
     download && !electron.found
       ? `\ndist: FAILED: electron-builder could not download Electron's release for ${process.platform}-${process.arch}, and this machine has no local Electron binary (${electron.reason}). Run npm run dist on a machine that can reach the Electron download, or put the binary in node_modules/electron/dist (npx install-electron) first.\n`
