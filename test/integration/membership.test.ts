@@ -150,6 +150,14 @@ describe('membership through the log on real processes', () => {
       // The reply carries the new node's id.
       expect(await panel.execute({ kind: 'add-node' })).toEqual({ node: 'n5' });
       expect(cluster.ids).toEqual(['n1', 'n2', 'n3', 'n5']); // ids are never reused
+      // The ring detail shows the keys that moved, each to the new node.
+      const ring = await waitFor('moved keys in the ring detail', () => {
+        const r = panel.state().ring;
+        return r?.moved && r.members.some((m) => m.id === 'n5') ? r : undefined;
+      }, 10_000);
+      expect(ring.moved!.keys.length).toBeGreaterThan(0);
+      expect(ring.moved!.keys.every((k) => k.to === 'n5' && k.from !== 'n5')).toBe(true);
+      expect(ring.vnodes.some((v) => v.node === 'n5')).toBe(true);
       for (const id of cluster.ids) expect(ringStatusOf(cluster.view(id).status)?.replMembers.length).toBe(4);
       expect(await panel.execute({ kind: 'remove-node', node: 'n5' })).toEqual({ node: 'n5', stopped: true });
       expect(cluster.ids).toEqual(['n1', 'n2', 'n3']);
