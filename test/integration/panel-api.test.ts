@@ -99,6 +99,12 @@ describe('panel API v2', () => {
     const s = await open(INSTRUCTOR);
     const cut = await s.must({ kind: 'partition', shape: 'isolate', node: 'n3' });
     expect(cut.ok && cut.result?.cuts).toHaveLength(4);
+    // Messages across the cut are shown dropped, with the reason.
+    const dropped = await waitFor('a message dropped by the cut', () =>
+      s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'messages' ? c.messages : [])).find((m) => m.dropped === 'cut'),
+    10_000);
+    expect(dropped.from === 'n3' || dropped.to === 'n3').toBe(true);
+    expect(dropped.recvAt).toBeUndefined();
     await s.must({ kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 0.5, delayMs: 40 } });
     const links = await s.until('links in the state', (st) => (st.links.length === 5 ? st.links : undefined));
     expect(links).toEqual(expect.arrayContaining([{ from: 'n1', to: 'n2', cut: false, drop: 0.5, delayMs: 40 }, { from: 'n3', to: 'n1', cut: true }]));
