@@ -32,6 +32,8 @@ export const TID = {
   workloadOptions: 'btn-workload-options',
   workloadFencing: 'check-fencing',
   workloadGcPause: 'input-gc-pause',
+  workloadGcSigstop: 'check-gc-sigstop',
+  workloadTtl: 'input-lease-ttl',
   workloadStart: 'btn-workload-start',
   workloadStop: 'btn-workload-stop',
   workloadPhase: 'workload-phase',
@@ -108,6 +110,8 @@ export const linkTestId = (a: string, b: string): string => `link-${[a, b].sort(
 export const partitionTestId = (shape: string): string => `btn-partition-${shape}`;
 /** `group-zone-0`: a drop zone (A, B, C) while drawing a partition. */
 export const groupZoneTestId = (i: number): string => `group-zone-${i}`;
+/** `nemesis-kill-leader`: the workload's nemesis checkbox for one fault. */
+export const nemesisTestId = (fault: string): string => `nemesis-${fault}`;
 /** `tab-locks`, `tab-health`, ... */
 export const tabTestId = (tab: string): string => `tab-${tab}`;
 /** `fault-<n>`: one active fault in the bar's list. */

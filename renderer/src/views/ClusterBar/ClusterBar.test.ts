@@ -4,7 +4,7 @@ import { mountPanel } from '../../components/mount';
 import { followLanguage } from '../../i18n';
 import { panelNode, panelState } from '../../stores/fixtures';
 import { useUiStore } from '../../stores/ui';
-import { faultTestId, TID } from '../../testids';
+import { faultTestId, nemesisTestId, TID } from '../../testids';
 import ClusterBar from './ClusterBar.vue';
 
 const sel = (id: string) => `[data-testid="${id}"]`;
@@ -56,6 +56,24 @@ describe('cluster bar', () => {
     await wrapper.find(sel(TID.healAll)).trigger('click');
     await new Promise((r) => setTimeout(r, 0));
     expect(sent).toEqual([{ kind: 'heal' }, { kind: 'resume', node: 'n2' }, { kind: 'restart', node: 'n3' }]);
+  });
+
+  it('starts a lock workload with its options and stops it', async () => {
+    const { wrapper, sent } = mountPanel(ClusterBar, { state: panelState() });
+    unmount = () => wrapper.unmount();
+    await wrapper.find(sel(TID.workloadKind)).setValue('lock');
+    await wrapper.find(sel(TID.workloadRate)).setValue('20');
+    await wrapper.find(sel(TID.workloadOptions)).trigger('click');
+    await wrapper.find(sel(nemesisTestId('kill-leader'))).setValue(true);
+    await wrapper.find(sel(TID.workloadGcPause)).setValue('3000');
+    await wrapper.find(sel(TID.workloadGcSigstop)).setValue(true);
+    await wrapper.find(sel(TID.workloadStart)).trigger('click');
+    expect(sent).toEqual([
+      {
+        kind: 'workload-start',
+        settings: { workload: 'lock', rate: 20, clients: 4, nemesis: ['kill-leader'], fencing: true, gcPauseMs: 3000, gcSigstop: true, ttlMs: 1500 },
+      },
+    ]);
   });
 
   it('the language switch changes the words and is remembered', async () => {

@@ -55,6 +55,10 @@ export default {
     gcPause: 'GC pause',
     gcPauseHint: 'Client 0 stalls this long after each grant before it writes (0: none)',
     gcPauseUnit: 'ms',
+    gcSigstop: 'Real freeze (SIGSTOP)',
+    gcSigstopHint: 'The pause is a real SIGSTOP/SIGCONT of client 0’s own process, not a sleep',
+    ttl: 'Lease',
+    ttlHint: 'How long a lock is held without renewal, before the time scale multiplies it',
     phase: {
       idle: 'idle',
       running: 'running',
@@ -128,6 +132,10 @@ export default {
     gcPause: 'GC 停顿',
     gcPauseHint: '客户端 0 在每次获得锁后停顿这么久再写入（0：不停顿）',
     gcPauseUnit: '毫秒',
+    gcSigstop: '真实冻结（SIGSTOP）',
+    gcSigstopHint: '停顿是对客户端 0 自身进程真实的 SIGSTOP/SIGCONT，而不是休眠',
+    ttl: '租约',
+    ttlHint: '不续约时锁被持有的时长（再乘以时间倍率）',
     phase: {
       idle: '空闲',
       running: '运行中',
