@@ -45,7 +45,7 @@ export function parseEdnHistory(text: string): HistoryOp[] {
   const items: { value: EdnValue; line: number }[] = only && Array.isArray(only.value) ? only.value.map((value) => ({ value, line: only.line })) : forms;
   // Jepsen's nemesis logs each fault as two :info ops (start, then done) with no invoke,
   // which no checker here reads; they are left out so the pairing rule holds for clients.
-  const clientItems = items.filter((f) => !isNemesisOp(f.value));
+  const clientItems = fillMissing(items.filter((f) => !isNemesisOp(f.value)));
   const ops = clientItems.map((f, i) => toHistoryOp(f.value, i, f.line));
   validatePairing(ops);
   return ops;
@@ -53,4 +53,31 @@ export function parseEdnHistory(text: string): HistoryOp[] {
 
 function isNemesisOp(v: EdnValue): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && v.process === 'nemesis';
+}
+
+/**
+ * Elle's hand-written example histories leave out :f and :process. A value that is a list
+ * of micro-operations makes f "txn"; an op with no process gets one: an invoke a fresh
+ * one, a completion the process of the earliest invoke still pending without one (such
+ * histories list each completion after its invoke, in order).
+ */
+function fillMissing(items: { value: EdnValue; line: number }[]): { value: EdnValue; line: number }[] {
+  const pending: string[] = [];
+  let next = 0;
+  return items.map((item) => {
+    const v = item.value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return item;
+    const filled = { ...v };
+    if (filled.f === undefined && Array.isArray(filled.value) && filled.value.every((m) => Array.isArray(m))) filled.f = 'txn';
+    if (filled.process === undefined) {
+      const type = typeof filled.type === 'string' ? filled.type.replace(/^:/, '') : undefined;
+      if (type === 'invoke') {
+        filled.process = `implicit-${next++}`;
+        pending.push(filled.process);
+      } else if (pending.length > 0) {
+        filled.process = pending.shift()!;
+      }
+    }
+    return { value: filled, line: item.line };
+  });
 }

@@ -73,6 +73,17 @@ describe('EDN histories', () => {
     expect(ops).toHaveLength(4);
   });
 
+  it('fill in :f and :process where Elle\'s hand-written histories leave them out', () => {
+    const ops = parseHistoryText('{:type :invoke :value [[:append 1 1]]}\n{:type :ok :value [[:append 1 1]]}\n{:type :invoke :value [[:r 1 nil]]}\n{:type :ok :value [[:r 1 [1]]]}');
+    expect(ops.map((o) => [o.f, o.process, o.type])).toEqual([
+      ['txn', 'implicit-0', 'invoke'],
+      ['txn', 'implicit-0', 'ok'],
+      ['txn', 'implicit-1', 'invoke'],
+      ['txn', 'implicit-1', 'ok'],
+    ]);
+    expect(checkTxn(ops).valid).toBe(true);
+  });
+
   it('unusable input is a HistoryError with the line', () => {
     expect(() => parseHistoryText('{:type :invoke, :f :txn, :process 0}\n{:type :bogus, :f :txn, :process 0}')).toThrow(HistoryError);
     expect(() => parseHistoryText('{:type :invoke, :f :txn, :process 0}\n{:type :bogus, :f :txn, :process 0}')).toThrow(/line 2: "type" must be one of/);

@@ -140,7 +140,22 @@ describe("the Elle paper's example", () => {
     [3, 'ok', [['append', 257, 4], ['r', 255, [2, 3, 4, 5, 8]], ['r', 256, [1, 2]], ['r', 253, [1, 3, 4]]]],
   ];
 
-  it('is G2-item: T1 -rw-> T2 -wr-> T3 -rw-> T1', () => {
+  it('as published (T3 appends 4 to 256 itself and reads [1, 2, 4]) it is G-single: T1 -rw-> T2 -wr-> T3 -ww-> T1', () => {
+    // T1's append of 3 to 256 is never read, so it comes after 4, the last append any read saw.
+    const published = elleExample.map(([p, t, m]): Event => [
+      p,
+      t,
+      p !== 3 ? m : m.map(([f, k, v]): Mop => (f === 'append' ? ['append', 256, 4] : k === 256 && t === 'ok' ? ['r', 256, [1, 2, 4]] : [f, k, v])),
+    ]);
+    const { types, anomalies } = check(published);
+    expect(types).toEqual(['G-single']);
+    const cycle = anomalies[0]!.cycle!;
+    expect(cycle.map((e) => e.type).sort()).toEqual(['rw', 'wr', 'ww']);
+    expect(cycle.find((e) => e.type === 'ww')!.why).toMatch(/appended 3 to 256, which no read saw, so it comes after T\d+'s append of 4/);
+    expect(check(published, 'snapshot-isolation').types).toEqual(['G-single']);
+  });
+
+  it('with T3 reading 256 before any append of its own it is G2-item: T1 -rw-> T2 -wr-> T3 -rw-> T1', () => {
     const { types, anomalies } = check(elleExample);
     expect(types).toEqual(['G2-item']);
     const cycle = anomalies[0]!.cycle!;
@@ -150,6 +165,25 @@ describe("the Elle paper's example", () => {
 
   it('is allowed by snapshot isolation (the two rw edges are adjacent)', () => {
     expect(check(elleExample, 'snapshot-isolation').v.valid).toBe(true);
+  });
+});
+
+describe('snapshot isolation without G-single (shaped like Elle\'s si-without-g-single)', () => {
+  // A appends to k; B appends to m and misses A's append to k; C misses B's append to m
+  // and D's append to n, and appends to k after A; D appends to n and sees A's append to k
+  // but not C's. Every cycle passes through C, whose edges out are all anti-dependencies
+  // into transactions whose only edges out are anti-dependencies too: two adjacent rw edges.
+  const events: Event[] = [
+    ...serialTxn('a', [['append', 'k', 1]]),
+    ...serialTxn('b', [['append', 'm', 1], ['r', 'k', null]]),
+    ...serialTxn('c', [['r', 'n', null], ['r', 'm', null], ['append', 'k', 2]]),
+    ...serialTxn('d', [['append', 'n', 1], ['r', 'k', [1]]]),
+  ];
+
+  it('is G2-item, not G-single or G-nonadjacent, and allowed by snapshot isolation', () => {
+    expect(check(events).types).toEqual(['G2-item']);
+    expect(check(events, 'snapshot-isolation').v.valid).toBe(true);
+    expect(check(events, 'consistent-view').v.valid).toBe(true);
   });
 });
 
