@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../../core/supervisor/lab';
-import type { ClusterInfo, NodeStatus } from '../../core/protocol/panel';
+import { workloadSettingsSchema, type ClusterInfo, type NodeStatus } from '../../core/protocol/panel';
 import { waitFor } from '../support/wait';
 
 let lab: Lab | undefined;
@@ -71,6 +71,17 @@ describe('Lab lifecycle', () => {
       return all.every((s) => s !== undefined) ? (all as NodeStatus[]) : undefined;
     }, 20_000);
     for (const s of statuses) expect(s).toMatchObject({ mode: 'quorum', timeScale: 3 });
+    // A workload started in the Lab takes its lease TTLs times the scale: 1500 ms -> 4500 ms.
+    lab.workload.start(workloadSettingsSchema.parse({ workload: 'lock', rate: 20, clients: 2, durationS: 2, ttlMs: 1500, seed: 3 }));
+    const ttl = await waitFor('a lock held', () => {
+      for (const v of lab!.cluster!.views()) {
+        const held = (v.status as unknown as NodeStatus | undefined)?.locks.find((l) => l.holder !== null);
+        if (held) return held.holder!.ttlMs;
+      }
+      return undefined;
+    }, 20_000);
+    expect(ttl).toBe(4500);
+    await lab.workload.stop();
 
     const last = pids(lab);
     const root = lab.dataPath;
