@@ -9,7 +9,8 @@
  * importing core/check's types. The shapes it understands are those core/check produces:
  *   register       { key, operations: OperationEvidence[], stuckAt, ... }
  *   lock           { violations: [{ code, key, operations: OperationEvidence[], explanation }] }
- *   txn            { anomalies: [{ type, explanation, txns: [{ name, index, process, status }] }] }
+ *   txn            { anomalies: [{ type, explanation, txns: [{ name, index, process, status, value? }],
+ *                                   cycle?: [{ from, to, type, key, why, mops? }] }] }
  *   paxos          { violations: [{ code, slot | position, nodes, values, explanation }] }
  *   txn-atomicity  { violations: [{ txn, committed: string[], aborted: string[] }] }
  * Anything else gives an empty layout (`recognized: false`): the summary still says it all.
@@ -70,6 +71,55 @@ export interface EvidenceTick {
   readonly value: number;
 }
 
+/**
+ * Where no linearization exists (register evidence): the completion of the operation the
+ * furthest consistent order could not get past, a vertical line across the rows.
+ */
+export interface EvidenceStuck {
+  readonly x: number;
+  /** The 0-based history position of that completion. */
+  readonly index: number;
+}
+
+/** A transaction of a cycle, placed on a circle, with its micro-operations as text. */
+export interface CycleNode {
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  /** The transaction's operations ("append x 1", "r y [1 2]"), as the history has them. */
+  readonly ops: readonly string[];
+}
+
+/** One hop of the cycle: an arrow from node to node, labelled with its dependency type. */
+export interface CycleEdge {
+  readonly from: number;
+  readonly to: number;
+  /** ww | wr | rw | realtime | process. */
+  readonly type: string;
+  /** The key of a data dependency ('' for realtime and process order). */
+  readonly key: string;
+  /** The checker's words for why the edge exists (data, not UI text). */
+  readonly why: string;
+  /** The arrow from the edge of one node's circle to the other's, and where its label sits. */
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+  readonly labelX: number;
+  readonly labelY: number;
+}
+
+/** A transaction anomaly's cycle as a small graph (Elle draws it the same way). */
+export interface EvidenceCycle {
+  /** The anomaly's name (G-single, G2-item, ...). */
+  readonly type: string;
+  readonly width: number;
+  readonly height: number;
+  readonly nodeRadius: number;
+  readonly nodes: readonly CycleNode[];
+  readonly edges: readonly CycleEdge[];
+}
+
 export interface EvidenceLayout {
   readonly recognized: boolean;
   readonly model: string;
@@ -86,6 +136,10 @@ export interface EvidenceLayout {
   readonly notes: readonly string[];
   /** Operations the checker left out or that did not fit (`maxOps`). */
   readonly omitted: number;
+  /** Register evidence: the point where no linearization exists (when it is on the drawing). */
+  readonly stuck?: EvidenceStuck;
+  /** Transaction evidence: the first anomaly's cycle, when it has one. */
+  readonly cycle?: EvidenceCycle;
 }
 
 /** One operation before geometry: where it starts and ends on the axis. */
@@ -105,6 +159,16 @@ interface Extracted {
   items: Item[];
   notes: string[];
   omitted: number;
+  /** History position of the stuck operation's completion (register). */
+  stuckIndex?: number;
+  cycle?: RawCycle;
+}
+
+interface RawCycle {
+  type: string;
+  names: string[];
+  ops: Map<string, string[]>;
+  hops: { from: string; to: string; type: string; key: string; why: string }[];
 }
 
 type Obj = Record<string, unknown>;
@@ -180,7 +244,90 @@ function fromRegister(e: Obj): Extracted {
     const item = operationItem(raw, false);
     if (item) items.push({ ...item, highlight: item.start === stuck });
   }
-  return { axis: 'history', items, notes: [], omitted: num(e.omitted) ?? 0 };
+  const extracted: Extracted = { axis: 'history', items, notes: [], omitted: num(e.omitted) ?? 0 };
+  const stuckIndex = isObj(e.stuckAt) ? num(e.stuckAt.completeIndex) : undefined;
+  if (stuckIndex !== undefined) extracted.stuckIndex = stuckIndex;
+  return extracted;
+}
+
+/** A micro-operation [f, key, value] as the history shows it: "append x 1", "r y [1,2]". */
+export function microOpText(mop: unknown): string {
+  if (!Array.isArray(mop)) return shortValue(mop, 40);
+  const [f, key, value] = mop as unknown[];
+  const word = typeof f === 'string' ? f.replace(/^:/, '') : shortValue(f);
+  return `${word} ${typeof key === 'string' ? key : shortValue(key)}${value === undefined ? '' : ` ${shortValue(value, 32)}`}`;
+}
+
+/** The first anomaly with a cycle: its transactions, their operations, and its hops. */
+function txnCycle(anomalies: unknown[]): RawCycle | undefined {
+  for (const a of anomalies) {
+    if (!isObj(a) || !Array.isArray(a.cycle) || a.cycle.length === 0) continue;
+    const ops = new Map<string, string[]>();
+    for (const t of list(a.txns)) {
+      const name = isObj(t) ? str(t.name) : undefined;
+      if (name !== undefined && isObj(t)) ops.set(name, list(t.value).map(microOpText));
+    }
+    const hops: RawCycle['hops'] = [];
+    for (const h of a.cycle) {
+      if (!isObj(h)) continue;
+      const from = str(h.from);
+      const to = str(h.to);
+      if (from === undefined || to === undefined) continue;
+      hops.push({ from, to, type: str(h.type) ?? '', key: str(h.key) ?? '', why: str(h.why) ?? '' });
+    }
+    if (hops.length === 0) continue;
+    const names: string[] = [];
+    for (const h of hops) for (const n of [h.from, h.to]) if (!names.includes(n)) names.push(n);
+    return { type: str(a.type) ?? '', names, ops, hops };
+  }
+  return undefined;
+}
+
+/** Cycle drawing: nodes evenly on a circle, clockwise from the top, in the cycle's order. */
+const CYCLE_NODE_RADIUS = 34;
+
+function layoutCycle(raw: RawCycle, width: number): EvidenceCycle {
+  const n = raw.names.length;
+  const r = CYCLE_NODE_RADIUS;
+  // Room around the circle for each node's operations, listed beside it.
+  const ring = n <= 2 ? 110 : Math.min(240, 70 + 40 * n);
+  const height = 2 * ring + 2 * r + 140;
+  const cx = width / 2;
+  const cy = height / 2;
+  const nodes: CycleNode[] = raw.names.map((name, i) => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n + (n === 2 ? Math.PI / 2 : 0);
+    return { name, x: cx + ring * Math.cos(angle), y: cy + ring * Math.sin(angle), ops: raw.ops.get(name) ?? [] };
+  });
+  // Two hops between the same pair (a 2-cycle) bend apart so both arrows and labels show.
+  const edges: CycleEdge[] = raw.hops.map((h) => {
+    const from = raw.names.indexOf(h.from);
+    const to = raw.names.indexOf(h.to);
+    const a = nodes[from] as CycleNode;
+    const b = nodes[to] as CycleNode;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.max(1, Math.hypot(dx, dy));
+    const ux = dx / len;
+    const uy = dy / len;
+    const bend = raw.hops.some((o) => o !== h && o.from === h.to && o.to === h.from) ? 14 : 0;
+    // Perpendicular offset to the right of the direction of travel.
+    const px = -uy * bend;
+    const py = ux * bend;
+    return {
+      from,
+      to,
+      type: h.type,
+      key: h.key,
+      why: h.why,
+      x1: a.x + ux * r + px,
+      y1: a.y + uy * r + py,
+      x2: b.x - ux * (r + 6) + px,
+      y2: b.y - uy * (r + 6) + py,
+      labelX: (a.x + b.x) / 2 + px * 2.2 - uy * 12,
+      labelY: (a.y + b.y) / 2 + py * 2.2 + ux * 12,
+    };
+  });
+  return { type: raw.type, width, height, nodeRadius: r, nodes, edges };
 }
 
 function fromLockViolations(violations: unknown[]): Extracted {
@@ -223,7 +370,10 @@ function fromTxnAnomalies(anomalies: unknown[]): Extracted {
       });
     }
   });
-  return { axis: 'history', items: dedupe(items), notes, omitted: 0 };
+  const extracted: Extracted = { axis: 'history', items: dedupe(items), notes, omitted: 0 };
+  const cycle = txnCycle(anomalies);
+  if (cycle) extracted.cycle = cycle;
+  return extracted;
 }
 
 function fromPaxosViolations(violations: unknown[]): Extracted {
@@ -347,8 +497,13 @@ export function layoutEvidence(
   const step = niceStep(max - min, Math.max(1, Math.floor((plotRight - plotLeft) / 80)));
   const ticks: EvidenceTick[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max; v += step) ticks.push({ x: xOf(v), value: v });
+  const stuckIndex = extracted.stuckIndex;
+  const extras: { stuck?: EvidenceStuck; cycle?: EvidenceCycle } = {};
+  if (stuckIndex !== undefined && stuckIndex >= min && stuckIndex <= max) extras.stuck = { x: xOf(stuckIndex), index: stuckIndex };
+  if (extracted.cycle) extras.cycle = layoutCycle(extracted.cycle, o.width);
 
   return {
+    ...extras,
     recognized: true,
     model: verdict.model,
     axis: extracted.axis,

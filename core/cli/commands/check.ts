@@ -1,5 +1,5 @@
 /**
- * `faultline check --model register|lock|txn [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] FILE...`
+ * `faultline check --model register|lock|txn [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] [--html OUT] FILE...`
  *
  * Checks each history file in this one process and prints one JSON verdict line per file:
  *   {"file":"h.jsonl","ms":12.3,"valid":true|false|"unknown","model":"register","summary":...}
@@ -17,6 +17,8 @@ import { checkLocks } from '../../check/locks';
 import { checkRegister } from '../../check/register';
 import { checkTxn } from '../../check/txn';
 import type { CheckBudget, Verdict } from '../../check/verdict';
+import type { EvidencePageInput } from '../html/evidence-page';
+import { pagePaths, writeEvidencePage } from '../html/write-pages';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 
 export const summary = 'check history files (JSONL or Jepsen EDN) for linearizability, lock safety or serializability';
@@ -30,7 +32,7 @@ const models: Record<string, Checker> = {
   txn: checkTxn,
 };
 
-const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] FILE...
+const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] [--html OUT] FILE...
   Prints one JSON verdict per file (with its name and the milliseconds the check took).
   --timeout SECONDS  give up after this long with "valid":"unknown" (default: no limit)
   --consistency MODEL  (txn) the model the transactions must satisfy, default serializable; one of
@@ -38,6 +40,8 @@ const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [
   --format F         history format: jsonl, edn (Jepsen's history.edn) or auto (default: by content)
   --max-memory MB    memory ceiling of the register search (default ${DEFAULT_MAX_MEMORY_MB}); reaching it
                      gives "valid":"unknown" with the reason, never a crash
+  --html OUT         also write a self-contained page per verdict with the evidence drawn: OUT is
+                     the page for one history, a folder of pages (named after the histories) for several
   Exit: 0 valid, 1 violation found, 2 unusable arguments or input, 3 undecided: out of time or
   out of memory before a verdict (several files: the worst, ranked 2 > 1 > 3 > 0).`;
 
@@ -67,7 +71,19 @@ function print(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget, format: HistoryFormat = 'auto'): Promise<number> {
+/** Writes the --html page of a verdict; a page that cannot be written is unusable output (exit 2). */
+async function writePage(page: string | undefined, input: EvidencePageInput, exit: number): Promise<number> {
+  if (page === undefined) return exit;
+  try {
+    await writeEvidencePage(page, input);
+    return exit;
+  } catch (e) {
+    console.error(`faultline check: cannot write the page ${page} (${(e as Error).message})`);
+    return worse(exit, EXIT_UNUSABLE);
+  }
+}
+
+async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget, format: HistoryFormat = 'auto', page?: string): Promise<number> {
   const start = performance.now();
   const ms = (): number => Math.round((performance.now() - start) * 100) / 100;
   let ops: HistoryOp[] | undefined;
@@ -75,14 +91,15 @@ async function checkFile(file: string, model: string, check: Checker, budget: Ch
     const text = await readFile(file, 'utf8');
     ops = parseHistoryText(text, format);
     const verdict = check(ops, budget);
-    print({ file, ms: ms(), ...verdict });
-    return verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED;
+    const took = ms();
+    print({ file, ms: took, ...verdict });
+    return await writePage(page, { file, verdict, ms: took }, verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED);
   } catch (e) {
     if (e instanceof RangeError && ops !== undefined) {
       // A checker that could not get the memory it asked for (array or map too big): undecided, not a crash.
       const summary = `Undecided: the ${model} checker ran out of memory (${e.message}); no verdict. Try a shorter history.`;
       print({ file, ms: ms(), valid: 'unknown', model, summary });
-      return EXIT_UNDECIDED;
+      return await writePage(page, { file, verdict: { valid: 'unknown', model, summary } }, EXIT_UNDECIDED);
     }
     const bad = unusableInput(e, ops);
     const code = (e as { code?: unknown }).code;
@@ -108,6 +125,7 @@ export async function run(args: string[]): Promise<number> {
         'max-memory': { type: 'string' },
         consistency: { type: 'string' },
         format: { type: 'string' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -147,6 +165,7 @@ export async function run(args: string[]): Promise<number> {
     return EXIT_UNUSABLE;
   }
   const checker: Checker = consistency !== undefined && isConsistencyModel(consistency) ? (ops, b) => checkTxn(ops, { ...b, consistency }) : check;
-  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, checker, budget, format));
+  const pages = parsed.values.html === undefined ? undefined : pagePaths(parsed.values.html, parsed.positionals);
+  for (const file of parsed.positionals) exit = worse(exit, await checkFile(file, model, checker, budget, format, pages?.get(file)));
   return exit;
 }
