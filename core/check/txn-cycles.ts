@@ -82,26 +82,28 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
     seen.add(sig);
     cycles.push({ name: cycleName(edges), edges });
   };
+  const internal = (within: ReadonlySet<number>, type: DepType): DepEdge[] =>
+    [...within].flatMap((from) => graph.edgesFrom(from).filter((e) => e.type === type && within.has(e.to)));
+  const close = (edge: DepEdge, allowed: ReadonlySet<DepType>, within: ReadonlySet<number>, b: SearchBudget): DepEdge[] | undefined => {
+    const back = shortestPath(graph, edge.to, edge.from, allowed, within, b);
+    return back ? [edge, ...cycleEdges(graph, back, allowed)] : undefined;
+  };
 
   for (const order of ['', ...orders] as const) {
     const suffix = order === '' ? '' : `-${order}`;
     const extra: DepType[] = order === '' ? [] : [order];
     const want = (c: CycleClass): boolean => wanted(c + suffix);
     const types = (...t: DepType[]): Set<DepType> => new Set([...t, ...extra]);
+    // Unfinished searches of the component at hand; kept only if nothing settles them.
+    let unfinished: IncompleteSearch[] = [];
     const attempt = (cycleClass: CycleClass, component: number[], edgeTypes: Set<DepType>, search: (b: SearchBudget) => DepEdge[] | undefined): DepEdge[] | undefined | 'incomplete' => {
       try {
         return search(budget.slice(SEARCH_SLICE));
       } catch (e) {
         if (!(e instanceof BudgetExhausted)) throw e;
-        incomplete.push({ cycleClass, order, size: component.length, edgeTypes: [...edgeTypes], sample: component.slice(0, 8) });
+        unfinished.push({ cycleClass, order, size: component.length, edgeTypes: [...edgeTypes], sample: component.slice(0, 8) });
         return 'incomplete';
       }
-    };
-    const internal = (within: ReadonlySet<number>, type: DepType): DepEdge[] =>
-      [...within].flatMap((from) => graph.edgesFrom(from).filter((e) => e.type === type && within.has(e.to)));
-    const close = (edge: DepEdge, allowed: ReadonlySet<DepType>, within: ReadonlySet<number>, b: SearchBudget): DepEdge[] | undefined => {
-      const back = shortestPath(graph, edge.to, edge.from, allowed, within, b);
-      return back ? [edge, ...cycleEdges(graph, back, allowed)] : undefined;
     };
 
     // G0 and G1c: one closed ww (wr) edge per component.
@@ -117,17 +119,20 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
         if (!e) continue;
         const found = attempt(cycleClass, component, allowed, (b) => close(e, allowed, within, b));
         if (Array.isArray(found)) emit(found);
+        incomplete.push(...unfinished);
+        unfinished = [];
       }
     }
 
-    // Cycles with anti-dependencies: the weakest class a component holds.
+    // Cycles with anti-dependencies: the weakest class each component holds. A component
+    // is settled for the verdict, even if a search ran out, when a cycle was found in it
+    // (an anomaly the model forbids), or when a G-nonadjacent search finished without one
+    // and G2-item is not asked for (no G-nonadjacent also means no G-single: a cycle with
+    // one rw edge has no two adjacent).
     if (!want('G-single') && !want('G-nonadjacent') && !want('G2-item')) continue;
     const all = types('ww', 'wr', 'rw');
     const noRw = types('ww', 'wr');
-    for (const component of stronglyConnected(graph, all)) {
-      const within = new Set(component);
-      const rws = internal(within, 'rw');
-      if (rws.length === 0) continue; // no anti-dependency: a G0/G1c component
+    const searchComponent = (component: number[], within: ReadonlySet<number>, rws: DepEdge[]): boolean => {
       if (want('G-single')) {
         const found = attempt('G-single', component, all, (b) => {
           for (const e of rws) {
@@ -138,7 +143,7 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
         });
         if (Array.isArray(found)) {
           emit(found);
-          continue;
+          return true;
         }
       }
       if (want('G-nonadjacent')) {
@@ -151,13 +156,25 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
         });
         if (Array.isArray(found)) {
           emit(found);
-          continue;
+          return true;
         }
+        if (found === undefined && !want('G2-item')) return true;
       }
       if (want('G2-item')) {
         const found = attempt('G2-item', component, all, (b) => close(rws[0]!, all, within, b));
-        if (Array.isArray(found)) emit(found);
+        if (Array.isArray(found)) {
+          emit(found);
+          return true;
+        }
       }
+      return false;
+    };
+    for (const component of stronglyConnected(graph, all)) {
+      const within = new Set(component);
+      const rws = internal(within, 'rw');
+      if (rws.length === 0) continue; // no anti-dependency: a G0/G1c component
+      if (!searchComponent(component, within, rws)) incomplete.push(...unfinished);
+      unfinished = [];
     }
   }
   return { cycles, incomplete };
