@@ -276,6 +276,18 @@ describe('panel API v2', () => {
     expect(txnRun.verdict?.valid).not.toBe(false);
   }, 120_000);
 
+  it('ends a run that breaks a guarantee with the checker\'s evidence and the operations it names', async () => {
+    const s = await open(INSTRUCTOR);
+    // The negative control: no fencing, and client 0 stalls past its lease before writing.
+    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 4, ttlMs: 300, gcPauseMs: 900, fencing: false, seed: 21 } });
+    const run = await s.until('the verdict', (st) => (st.workload.phase === 'done' && st.workload.settings?.fencing === false ? st.workload : undefined), 90_000);
+    expect(run.verdict).toMatchObject({ valid: false, model: 'lock', evidence: expect.anything() });
+    const ops = run.verdict!.evidenceOps;
+    expect(ops.length).toBeGreaterThan(0);
+    for (const op of ops) expect(op.atMs).toBeGreaterThanOrEqual(run.startedAtMs!);
+    expect(ops.some((op) => op.f === 'write')).toBe(true);
+  }, 120_000);
+
   it('serves the page with the CSP on every response and never outside its folder', async () => {
     for (const path of ['/', '/some/view', '/index.html']) {
       const res = await fetch(`${origin}${path}`);
