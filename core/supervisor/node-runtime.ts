@@ -17,14 +17,26 @@ export interface NodeRuntime {
   readonly nodeBundle?: string;
   /** The reaper script; unset: reaper-process.mjs beside reaper.ts. */
   readonly reaperScript?: string;
+  /** The lock workload's GC-pause client (gc-client-main.ts) bundled; unset: the source through tsx. */
+  readonly gcClientScript?: string;
 }
 
 /** Makes an Electron binary run a script as Node; Node itself ignores it. */
 export const RUN_AS_NODE_ENV: Readonly<Record<string, string>> = { ELECTRON_RUN_AS_NODE: '1' };
 
+let processRuntime: NodeRuntime | undefined;
+
+/**
+ * The runtime of helpers started without one passed down (the reaper of a workload's own
+ * client, the GC-pause client): the desktop app sets its own once, at start.
+ */
+export function setProcessNodeRuntime(runtime: NodeRuntime): void {
+  processRuntime = runtime;
+}
+
 /** This process's own program, as Node: what every helper runs when nothing else is said. */
 export function defaultNodeRuntime(): NodeRuntime {
-  return { execPath: process.execPath, env: RUN_AS_NODE_ENV };
+  return processRuntime ?? { execPath: process.execPath, env: RUN_AS_NODE_ENV };
 }
 
 /** The reaper script of a runtime (the repository's when it names none). */

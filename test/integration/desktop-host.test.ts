@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { PANEL_CSP } from '../../core/protocol/csp';
+import { workloadSettingsSchema } from '../../core/protocol/panel';
 import { APP_FILES, appRuntime } from '../../core/supervisor/app-host/app-layout';
 import { AppHost } from '../../core/supervisor/app-host/app-host';
 import { classroomAddresses } from '../../core/supervisor/app-host/classroom';
@@ -82,9 +83,16 @@ describe('desktop app host (packaged layout, under Node)', () => {
     expect(paths.rendererDir).toBe(join(location.resourcesPath, 'app.asar', APP_FILES.renderer));
     expect(paths.preload).toBe(join(location.resourcesPath, 'app.asar', APP_FILES.preload));
     expect(paths.dataDir.startsWith(location.userDataPath)).toBe(true);
-    for (const file of [paths.nodeBundle, paths.reaperScript, join(paths.rendererDir, 'index.html'), paths.preload]) expect(existsSync(file), file).toBe(true);
+    expect(paths.gcClientScript).toBe(join(location.resourcesPath, 'app.asar.unpacked', APP_FILES.gcClient));
+    for (const file of [paths.nodeBundle, paths.reaperScript, paths.gcClientScript, join(paths.rendererDir, 'index.html'), paths.preload]) expect(existsSync(file), file).toBe(true);
     const runtime = appRuntime(paths, '/opt/Faultline/faultline');
-    expect(runtime).toEqual({ execPath: '/opt/Faultline/faultline', env: { ELECTRON_RUN_AS_NODE: '1' }, nodeBundle: paths.nodeBundle, reaperScript: paths.reaperScript });
+    expect(runtime).toEqual({
+      execPath: '/opt/Faultline/faultline',
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      nodeBundle: paths.nodeBundle,
+      reaperScript: paths.reaperScript,
+      gcClientScript: paths.gcClientScript,
+    });
   });
 
   it('starts nodes as the app binary in Node mode from the bundle, stops them, starts again, and quitting stops every node', async () => {
@@ -134,6 +142,24 @@ describe('desktop app host (packaged layout, under Node)', () => {
       await host.close();
     }
   }, 120_000);
+
+  it('runs the lock workload\'s GC-pause client from its unpacked bundle as the app binary, frozen by SIGSTOP and judged', async () => {
+    const { paths } = layout;
+    const host = await AppHost.open({ rendererDir: paths.rendererDir, dataDir: paths.dataDir, runtime: appRuntime(paths), settings: { nodes: 3 } });
+    try {
+      await host.startCluster();
+      host.lab.workload.start(workloadSettingsSchema.parse({ workload: 'lock', rate: 20, clients: 2, durationS: 4, gcPauseMs: 2_000, gcSigstop: true, ttlMs: 1_000 }));
+      const client = await waitFor('the GC-pause client process', () => pidsRunning(paths.gcClientScript)[0], 20_000);
+      expect(cmdline(client)[0]).toBe(process.execPath);
+      expect(environ(client)).toContain('ELECTRON_RUN_AS_NODE=1');
+      const done = await waitFor('the verdict', () => (host.lab.workload.state.phase === 'done' || host.lab.workload.state.phase === 'failed' ? host.lab.workload.state : undefined), 90_000);
+      expect(done.error).toBeNull();
+      expect(done.verdict?.valid).toBe(true); // fencing on: the stale write was refused
+      await waitFor('the GC-pause client gone', () => (pidsRunning(paths.gcClientScript).length === 0 ? true : undefined), 10_000);
+    } finally {
+      await host.close();
+    }
+  }, 150_000);
 
   const address = classroomAddresses()[0];
   it.skipIf(address === undefined)('opens to the classroom: page and /panel at the network address for the page origin only, closed again on request', async () => {

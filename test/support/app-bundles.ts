@@ -32,6 +32,7 @@ export async function buildPackagedLayout(): Promise<PackagedLayout> {
   const { buildApp } = (await import(join(ROOT, 'scripts/build-app.mjs'))) as { buildApp(outdir: string): Promise<string[]> };
   const appBundles = await buildApp(join(appPath, 'dist/app'));
   await cp(join(appPath, APP_FILES.reaper), join(unpacked, APP_FILES.reaper));
+  await cp(join(appPath, APP_FILES.gcClient), join(unpacked, APP_FILES.gcClient));
   await cp(join(ROOT, APP_FILES.renderer), join(appPath, APP_FILES.renderer), { recursive: true });
   const location: AppLocation = { packaged: true, appPath, resourcesPath, userDataPath: join(dir, 'user-data') };
   return { dir, location, paths: appPaths(location), appBundles, dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }) };

@@ -60,13 +60,14 @@ describe('electron-builder configuration', () => {
 
   it('the build script writes the bundles under the names the app layout and the package use', () => {
     const appDir = APP_FILES.main.slice(0, APP_FILES.main.lastIndexOf('/'));
-    expect(bundles.map((b) => `${appDir}/${basename(b)}`)).toEqual([APP_FILES.main, APP_FILES.preload, APP_FILES.reaper]);
+    expect(bundles.map((b) => `${appDir}/${basename(b)}`)).toEqual([APP_FILES.main, APP_FILES.preload, APP_FILES.reaper, APP_FILES.gcClient]);
   });
 
   it('packages every bundle, unpacks the ones that run as processes, and starts the main bundle', () => {
-    for (const file of [APP_FILES.main, APP_FILES.preload, APP_FILES.reaper, APP_FILES.node, 'package.json']) expect(packaged(file), file).toBe(true);
+    for (const file of [APP_FILES.main, APP_FILES.preload, APP_FILES.reaper, APP_FILES.gcClient, APP_FILES.node, 'package.json']) expect(packaged(file), file).toBe(true);
     expect(unpacked(APP_FILES.node)).toBe(true);
     expect(unpacked(APP_FILES.reaper)).toBe(true);
+    expect(unpacked(APP_FILES.gcClient)).toBe(true);
     expect(unpacked(APP_FILES.main)).toBe(false);
     expect(config.extraMetadata.main).toBe(APP_FILES.main);
     expect((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main).toBe(APP_FILES.main);
@@ -86,6 +87,7 @@ describe('electron-builder configuration', () => {
       [bundles[0]!, /^(node:|electron$)/],
       [bundles[1]!, /^electron$/],
       [bundles[2]!, /^node:/],
+      [bundles[3]!, /^node:/],
       [join(ROOT, APP_FILES.node), /^node:/],
     ];
     for (const [file, allowed] of checks) {

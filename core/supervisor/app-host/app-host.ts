@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { ClusterInfo } from '../../protocol/panel';
 import { Lab, type LabSettings } from '../lab';
-import type { NodeRuntime } from '../node-runtime';
+import { setProcessNodeRuntime, type NodeRuntime } from '../node-runtime';
 import { PanelApi } from '../panel-api';
 import { pauseKindFor } from '../pause-kind';
 import type { PauseKind } from '../node-process';
@@ -48,6 +48,8 @@ export class AppHost {
   ) {}
 
   static async open(options: AppHostOptions): Promise<AppHost> {
+    // Helpers started deep inside workloads (the GC-pause client and its reaper) use it too.
+    setProcessNodeRuntime(options.runtime);
     await rm(options.dataDir, { recursive: true, force: true, maxRetries: 3 });
     await mkdir(options.dataDir, { recursive: true });
     const lab = await Lab.create({ ...options.settings, dataDir: options.dataDir, runtime: options.runtime });

@@ -16,6 +16,8 @@ export const APP_FILES = {
   preload: 'dist/app/preload.cjs',
   /** The reaper (core/supervisor/reaper-process.mjs), unpacked: it runs as its own process. */
   reaper: 'dist/app/reaper.mjs',
+  /** The lock workload's GC-pause client (its own process, frozen by SIGSTOP), unpacked. */
+  gcClient: 'dist/app/gc-client.mjs',
   /** The node process (core/node/node-main.ts, scripts/build-node.mjs), unpacked. */
   node: 'dist/node-main.mjs',
   /** The built panel (vite), served from app.asar by the in-process supervisor. */
@@ -39,6 +41,7 @@ export interface AppPaths {
   readonly rendererDir: string;
   readonly nodeBundle: string;
   readonly reaperScript: string;
+  readonly gcClientScript: string;
   /** Node data: a folder in the user-data folder, started afresh at each launch. */
   readonly dataDir: string;
 }
@@ -51,6 +54,7 @@ export function appPaths(at: AppLocation): AppPaths {
     rendererDir: join(at.appPath, APP_FILES.renderer),
     nodeBundle: join(unpacked, APP_FILES.node),
     reaperScript: join(unpacked, APP_FILES.reaper),
+    gcClientScript: join(unpacked, APP_FILES.gcClient),
     dataDir: join(at.userDataPath, 'lab-data'),
   };
 }
@@ -60,5 +64,5 @@ export function appPaths(at: AppLocation): AppPaths {
  * unpacked bundles: an installed app needs no Node, npm or sources on the machine.
  */
 export function appRuntime(paths: AppPaths, execPath: string = process.execPath): NodeRuntime {
-  return { execPath, env: RUN_AS_NODE_ENV, nodeBundle: paths.nodeBundle, reaperScript: paths.reaperScript };
+  return { execPath, env: RUN_AS_NODE_ENV, nodeBundle: paths.nodeBundle, reaperScript: paths.reaperScript, gcClientScript: paths.gcClientScript };
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FencedResource } from '../../algorithms/locks/fenced-resource';
 import type { Endpoint } from '../cluster-client';
+import { defaultNodeRuntime } from '../node-runtime';
 import { Reaper } from '../reaper';
 import type { OpHandle } from './history-recorder';
 import type { FromGcClient, GcClientConfig, ToGcClient } from './gc-client-protocol';
@@ -34,10 +35,12 @@ export interface SigstopGcStats {
 
 export async function runSigstopGcClient(ctx: ClientContext, opts: SigstopGcOptions): Promise<SigstopGcStats> {
   const stats: SigstopGcStats = { stops: 0, leaseLost: 0, load: {} };
-  const reaper = new Reaper();
-  // Resolved here, not at load: a bundled supervisor (the desktop app) loads this module without tsx.
-  const tsxLoader = import.meta.resolve('tsx');
-  const child = spawn(process.execPath, ['--import', tsxLoader, script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The desktop app runs its bundle as the app binary; elsewhere the source through tsx
+  // (resolved here, not at load: a bundled supervisor loads this module without tsx).
+  const runtime = defaultNodeRuntime();
+  const reaper = new Reaper(runtime);
+  const program = runtime.gcClientScript !== undefined ? [runtime.gcClientScript] : ['--import', import.meta.resolve('tsx'), script];
+  const child = spawn(runtime.execPath, program, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...runtime.env } });
   if (child.pid !== undefined) reaper.watch(child.pid);
   const send = (m: ToGcClient): void => {
     if (child.connected) child.send(m);
