@@ -140,9 +140,10 @@ class Reader {
   private readMap(): { [key: string]: EdnValue } {
     const items = this.readSeq('}');
     if (items.length % 2 !== 0) this.fail('a map needs an even number of forms (key value pairs)');
-    const map: { [key: string]: EdnValue } = {};
-    for (let i = 0; i < items.length; i += 2) map[keyText(items[i]!)] = items[i + 1]!;
-    return map;
+    // fromEntries defines own properties: a key named __proto__ stays a key.
+    const entries: [string, EdnValue][] = [];
+    for (let i = 0; i < items.length; i += 2) entries.push([keyText(items[i]!), items[i + 1]!]);
+    return Object.fromEntries(entries);
   }
 
   private readString(): string {

@@ -4,8 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readEdnForms } from '../../core/check/edn';
+import { EdnError, readEdnForms } from '../../core/check/edn';
 import { HistoryError } from '../../core/check/history';
 import { detectFormat, parseHistoryText } from '../../core/check/history-format';
 import { checkTxn } from '../../core/check/txn';
@@ -34,10 +35,56 @@ describe('the EDN reader', () => {
     expect(forms.map((f) => f.line)).toEqual([2, 3]);
   });
 
+  it('keeps a key named __proto__ as a key (no prototype change)', () => {
+    const [form] = readEdnForms('{:__proto__ {:polluted true}}');
+    const map = form!.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+    expect(Object.keys(map)).toEqual(['__proto__']);
+    expect((map as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   it('names the line of what it cannot read', () => {
     expect(() => readEdnForms('{:a 1}\n{:a [1 2}')).toThrow(/line 2: unexpected '}'/);
     expect(() => readEdnForms('{:a "open')).toThrow(/line 1: the text ends inside a string/);
     expect(() => readEdnForms('{:a}')).toThrow(/even number of forms/);
+  });
+});
+
+describe('the EDN reader on generated input', () => {
+  // Values as EDN prints them: keyword map keys, strings escaped, vectors and lists mixed.
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    leaf: fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string()),
+    node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/), tie('node'), { maxKeys: 4 })),
+  })).node;
+  const edn = (v: unknown, i = 0): string => {
+    if (v === null) return 'nil';
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v !== 'object') return String(v);
+    if (Array.isArray(v)) return i % 2 === 0 ? `[${v.map((x) => edn(x, i + 1)).join(' ')}]` : `(${v.map((x) => edn(x, i + 1)).join(', ')})`;
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `:${k} ${edn(x, i + 1)}`).join(', ')}}`;
+  };
+
+  it('reads back what was printed', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(readEdnForms(edn(v)).map((f) => f.value)).toEqual([v]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on arbitrary text either reads or fails with an EdnError naming a line, never anything else', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '(', ')', '"', '\\', ':', '#', '_', ';', 'a', '1', ' ', '\n', 'n', 'N', '.', '-', '/', 'u') , maxLength: 40 }), (text) => {
+        try {
+          readEdnForms(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(EdnError);
+          expect((e as EdnError).line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
