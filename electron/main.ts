@@ -117,11 +117,6 @@ async function start(): Promise<void> {
   window.on('closed', () => (window = undefined));
   // Windows logging off or shutting down: no way to delay it, so stop the nodes now.
   window.on('session-end', () => quit.requestQuit());
-  window.webContents.on('did-finish-load', () => {
-    // The panel remembers its own choices; the menu's, made before this load, win.
-    tellPanel({ kind: 'language', language });
-    tellPanel({ kind: 'theme', theme });
-  });
   host.lab.on('info', () => refreshMenu());
   refreshMenu();
   await window.loadURL(host.instructorUrl);

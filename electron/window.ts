@@ -26,9 +26,10 @@ export function lockSession(ses: Session, panelOrigin: string): void {
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !mayRequest(details.url, panelOrigin) }));
   ses.webRequest.onHeadersReceived((details, callback) => {
-    // The supervisor sends this CSP already; setting it here too covers any response.
-    const headers = { ...details.responseHeaders, 'Content-Security-Policy': [PANEL_CSP] };
-    callback({ responseHeaders: headers });
+    // The supervisor sends this CSP already; setting it here too covers any panel response
+    // (the developer tools, outside a package, keep their own).
+    if (!mayNavigate(details.url, panelOrigin)) return callback({});
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PANEL_CSP] } });
   });
 }
 

@@ -17,9 +17,12 @@ const electron = findElectronBinary(root);
 const why = forceBrowser ? 'FAULTLINE_BROWSER=1 is set' : !electron.found ? electron.reason : !hasDisplay() ? 'there is no display to open a window on (no DISPLAY or WAYLAND_DISPLAY)' : undefined;
 
 if (why === undefined && electron.found) {
-  // The app runs from its bundles, as a package would: build them (a second or so).
-  const built = spawnSync(process.execPath, [join(root, 'scripts/build-app.mjs')], { stdio: 'inherit' });
-  if (built.status !== 0) process.exit(built.status ?? 1);
+  // The app runs from its bundles, as a package would: build them (a second or two), so
+  // what runs is what the sources say.
+  for (const script of ['scripts/build-node.mjs', 'scripts/build-app.mjs']) {
+    const built = spawnSync(process.execPath, [join(root, script)], { stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE; // set, it would make the app binary a plain Node
   const app = spawn(electron.path, [root], { stdio: 'inherit', env });
