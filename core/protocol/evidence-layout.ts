@@ -285,19 +285,28 @@ function txnCycle(anomalies: unknown[]): RawCycle | undefined {
 
 /** Cycle drawing: nodes evenly on a circle, clockwise from the top, in the cycle's order. */
 const CYCLE_NODE_RADIUS = 34;
+/** Operations listed beside a node (one more line says how many were left out). */
+export const CYCLE_OPS_SHOWN = 6;
 
 function layoutCycle(raw: RawCycle, width: number): EvidenceCycle {
   const n = raw.names.length;
   const r = CYCLE_NODE_RADIUS;
   // Room around the circle for each node's operations, listed beside it.
   const ring = n <= 2 ? 110 : Math.min(240, 70 + 40 * n);
-  const height = 2 * ring + 2 * r + 140;
   const cx = width / 2;
-  const cy = height / 2;
-  const nodes: CycleNode[] = raw.names.map((name, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n + (n === 2 ? Math.PI / 2 : 0);
-    return { name, x: cx + ring * Math.cos(angle), y: cy + ring * Math.sin(angle), ops: raw.ops.get(name) ?? [] };
-  });
+  const angles = raw.names.map((_, i) => -Math.PI / 2 + (2 * Math.PI * i) / n + (n === 2 ? Math.PI / 2 : 0));
+  const ys = angles.map((a) => ring * Math.sin(a));
+  // Room above the top nodes and below the bottom ones for their operations (up to six lines).
+  const most = Math.max(0, ...raw.names.map((name) => Math.min(CYCLE_OPS_SHOWN + 1, raw.ops.get(name)?.length ?? 0)));
+  const opsRoom = 16 * most + 28;
+  const top = Math.min(...ys);
+  const height = Math.max(...ys) - top + 2 * r + 2 * opsRoom;
+  const nodes: CycleNode[] = raw.names.map((name, i) => ({
+    name,
+    x: cx + ring * Math.cos(angles[i] as number),
+    y: (ys[i] as number) - top + r + opsRoom,
+    ops: raw.ops.get(name) ?? [],
+  }));
   // Two hops between the same pair (a 2-cycle) bend apart so both arrows and labels show.
   const edges: CycleEdge[] = raw.hops.map((h) => {
     const from = raw.names.indexOf(h.from);

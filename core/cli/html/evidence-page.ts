@@ -11,7 +11,7 @@
  * Self-contained: inline CSS and SVG, no script, nothing fetched; a CSP meta tag says so to
  * the browser too. Every text from the history is escaped.
  */
-import { layoutEvidence, shortValue, type EvidenceCycle, type EvidenceLayout } from '../../protocol/evidence-layout';
+import { CYCLE_OPS_SHOWN, layoutEvidence, shortValue, type EvidenceCycle, type EvidenceLayout } from '../../protocol/evidence-layout';
 import type { Verdict } from '../../check/verdict';
 
 export interface EvidencePageInput {
@@ -105,11 +105,14 @@ export function cycleSvg(cycle: EvidenceCycle): string {
     );
   }
   for (const node of cycle.nodes) {
-    const below = node.y >= cycle.height / 2;
-    const listY = below ? node.y + r + 18 : node.y - r - 8 - 16 * Math.max(0, Math.min(node.ops.length, 6) - 1);
+    const shown = node.ops.slice(0, CYCLE_OPS_SHOWN);
+    const more = node.ops.length - shown.length;
+    const lines = shown.length + (more > 0 ? 1 : 0);
+    const below = node.y >= cycle.height / 2 - 1;
+    const listY = below ? node.y + r + 18 : node.y - r - 10 - 16 * Math.max(0, lines - 1);
     parts.push(`<g class="node"><circle cx="${n(node.x)}" cy="${n(node.y)}" r="${r}"/><text x="${n(node.x)}" y="${n(node.y)}" class="node-label">${esc(node.name)}</text>`);
-    node.ops.slice(0, 6).forEach((op, i) => parts.push(`<text x="${n(node.x)}" y="${n(listY + 16 * i)}" class="node-op">${esc(op)}</text>`));
-    if (node.ops.length > 6) parts.push(`<text x="${n(node.x)}" y="${n(listY + 16 * 6)}" class="node-op">… ${node.ops.length - 6} more</text>`);
+    shown.forEach((op, i) => parts.push(`<text x="${n(node.x)}" y="${n(listY + 16 * i)}" class="node-op">${esc(op)}</text>`));
+    if (more > 0) parts.push(`<text x="${n(node.x)}" y="${n(listY + 16 * shown.length)}" class="node-op">… ${more} more</text>`);
     parts.push('</g>');
   }
   parts.push('</svg>');
