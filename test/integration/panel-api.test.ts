@@ -286,6 +286,13 @@ describe('panel API v2', () => {
     expect(ops.length).toBeGreaterThan(0);
     for (const op of ops) expect(op.atMs).toBeGreaterThanOrEqual(run.startedAtMs!);
     expect(ops.some((op) => op.f === 'write')).toBe(true);
+
+    // With fencing the same pause is harmless: the stale write is refused, and the panel shows it.
+    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 4, ttlMs: 300, gcPauseMs: 900, fencing: true, seed: 22 } });
+    const fenced = await s.until('the fenced verdict', (st) => (st.workload.phase === 'done' && st.workload.settings?.seed === 22 ? st.workload : undefined), 90_000);
+    expect(fenced.verdict?.valid).toBe(true);
+    const resource = s.state()!.locks.find((l) => l.resource !== null && l.resource.refused > 0)?.resource;
+    expect(resource?.recent.some((w) => !w.accepted)).toBe(true);
   }, 120_000);
 
   it('serves the page with the CSP on every response and never outside its folder', async () => {

@@ -113,7 +113,11 @@ export class PanelWorkload {
           if (write.accepted) r.accepted++;
           else r.refused++;
           r.recent.push(write);
-          if (r.recent.length > KEEP_RESOURCE_WRITES) r.recent.shift();
+          if (r.recent.length > KEEP_RESOURCE_WRITES) {
+            // Refused (stale) writes are what a room must see: the oldest accepted one goes first.
+            const oldestAccepted = r.recent.findIndex((w) => w.accepted);
+            r.recent.splice(oldestAccepted === -1 ? 0 : oldestAccepted, 1);
+          }
         }
         if (figures.ops !== this.current.historyOps) this.set({ historyOps: figures.ops });
       } finally {
