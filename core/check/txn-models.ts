@@ -101,6 +101,8 @@ const ANOMALY_IMPLIES: Record<string, readonly string[]> = {
   'incompatible-order': ['G1a'],
   // A read of a value nobody appended: it cannot have come from a committed write.
   'garbage-read': ['G1a'],
+  // A committed write on top of an uncommitted one: Elle files it with the aborted reads.
+  'dirty-update': ['G1a'],
   // Reading one's own later append: a cycle T -wr-> T in all but name (Elle: G1c).
   'future-read': ['G1c'],
   'PL-1-cycle-exists': ['PL-2-cycle-exists'],

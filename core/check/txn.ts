@@ -19,7 +19,8 @@
  * (txn-cycles.ts). Reads no execution could give are caught before the graph: G1a (saw an
  * append of a failed transaction), G1b (saw a transaction's non-final append), internal
  * (a read that disagrees with the transaction's own earlier read or appends), future-read
- * (a read holding an append its own transaction makes later), duplicate-elements,
+ * (a read holding an append its own transaction makes later), dirty-update (a committed
+ * append right after a failed one in a key's order), duplicate-elements,
  * garbage-read (a value nobody appended) and incompatible-order (two reads of a key that
  * are not prefixes of one another).
  */
@@ -85,6 +86,7 @@ const ANOMALY_WORDS: Record<string, string> = {
   'G2-item': 'write skew (G2-item: a cycle with anti-dependencies next to each other)',
   internal: "internal inconsistency (a read disagrees with the transaction's own earlier read or appends)",
   'future-read': 'future read (a transaction read its own append before making it)',
+  'dirty-update': 'dirty update (a committed append made on top of a failed one)',
   'duplicate-elements': 'duplicate elements (a read lists one appended value twice)',
   'garbage-read': 'garbage read (a read holds a value nobody appended)',
   'incompatible-order': 'incompatible orders (two reads of one key that disagree on its history)',
@@ -96,7 +98,7 @@ const ANOMALY_WORDS: Record<string, string> = {
 };
 
 /** Reporting order: the weakest model broken first; orders after plain data cycles. */
-const BASE_ORDER = ['garbage-read', 'duplicate-elements', 'internal', 'future-read', 'incompatible-order', 'G1a', 'G1b', 'G0', 'G1c', 'G-single', 'G-nonadjacent', 'G2-item'];
+const BASE_ORDER = ['garbage-read', 'duplicate-elements', 'internal', 'future-read', 'incompatible-order', 'G1a', 'dirty-update', 'G1b', 'G0', 'G1c', 'G-single', 'G-nonadjacent', 'G2-item'];
 function severity(type: string): number {
   const suffix = type.endsWith('-realtime') ? 2 : type.endsWith('-process') ? 1 : type.endsWith('-cycle-exists') ? 3 : 0;
   const base = type.replace(/-(realtime|process)$/, '');
@@ -308,6 +310,30 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     }
   }
   checkTime();
+
+  // Dirty update (Elle): in a key's order, a committed (ok) append follows an append of a
+  // failed transaction with no committed append between: it was made on top of state
+  // that was never committed. (Appends of unknown outcome in between do not settle it.)
+  for (const [key, longest] of orders) {
+    if (badKeys.has(key)) continue;
+    let failed: Append | undefined;
+    for (const v of longest.list) {
+      const a = appends.get(key)?.get(valueId(v));
+      if (!a || a.txn.status === 'info') continue;
+      if (a.txn.status === 'fail') {
+        failed ??= a;
+        continue;
+      }
+      if (failed && a.txn !== failed.txn) {
+        report({
+          type: 'dirty-update',
+          explanation: `${name(a.txn)} appended ${valueId(a.mop.value)} to ${key} on top of ${name(failed.txn)}'s append of ${valueId(failed.mop.value)}, and ${name(failed.txn)} failed: a committed write built on one that never committed (${key} = ${listText(longest.list)}, read by ${name(longest.txn)}).`,
+          txns: [ref(failed.txn), ref(a.txn)],
+        });
+      }
+      failed = undefined;
+    }
+  }
 
   // A transaction is committed if it completed ok, or if its outcome is unknown and
   // someone saw one of its appends (then it must have committed).

@@ -269,6 +269,37 @@ describe('reads inside one transaction', () => {
     expect(types).toContain('internal');
   });
 
+  it('dirty-update: a committed append right after a failed one in the key\'s order', () => {
+    const events: Event[] = [
+      [1, 'invoke', [['append', 'x', 1]]],
+      [1, 'fail', [['append', 'x', 1]]],
+      ...serialTxn(2, [['append', 'x', 2]]),
+      ...serialTxn(3, [['r', 'x', [1, 2]]]),
+    ];
+    const { types, not } = check(events);
+    expect(types).toEqual(['G1a', 'dirty-update']);
+    expect(not).toEqual(['read-committed']);
+    // An append of unknown outcome in between does not settle it.
+    const throughInfo: Event[] = [
+      ...serialTxn(0, [['append', 'x', 0]]),
+      [1, 'invoke', [['append', 'x', 1]]],
+      [1, 'fail', [['append', 'x', 1]]],
+      [4, 'invoke', [['append', 'x', 4]]],
+      [4, 'info', [['append', 'x', 4]]],
+      ...serialTxn(2, [['append', 'x', 2]]),
+      ...serialTxn(3, [['r', 'x', [0, 1, 4, 2]]]),
+    ];
+    const found = check(throughInfo);
+    expect(found.types).toEqual(['G1a', 'dirty-update']);
+    expect(found.anomalies.find((a) => a.type === 'dirty-update')!.explanation).toMatch(/appended 2 to x on top of T\d+'s append of 1/);
+    const notDirty: Event[] = [
+      [1, 'invoke', [['append', 'x', 1]]],
+      [1, 'fail', [['append', 'x', 1]]],
+      ...serialTxn(3, [['r', 'x', [1]]]),
+    ];
+    expect(check(notDirty).types).toEqual(['G1a']);
+  });
+
   it('future-read: a read holding an append its own transaction makes later', () => {
     const events: Event[] = [...serialTxn(1, [['r', 'x', [1]], ['append', 'x', 1]])];
     expect(check(events).types).toContain('future-read');
