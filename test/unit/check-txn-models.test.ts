@@ -221,6 +221,23 @@ describe('consistency models', () => {
     expect(check(staleRead, 'strong-session-serializable').v.valid).toBe(true);
   });
 
+  it('write skew closed by real-time order is G2-item-realtime: serializable, not strict-serializable', () => {
+    // T3 runs across the whole history; T1 completes before T2 starts. T2 misses T3's
+    // append to b, T3 misses T1's append to a: T1 -realtime-> T2 -rw-> T3 -rw-> T1.
+    const events: Event[] = [
+      [3, 'invoke', [['r', 'a', null], ['append', 'b', 1]]],
+      ...serialTxn(1, [['append', 'a', 1]]),
+      ...serialTxn(2, [['r', 'b', []]]),
+      [3, 'ok', [['r', 'a', []], ['append', 'b', 1]]],
+    ];
+    expect(check(events).v.valid).toBe(true);
+    const { types, anomalies, not } = check(events, 'strict-serializable');
+    expect(types).toEqual(['G2-item-realtime']);
+    expect(anomalies[0]!.cycle!.map((e) => e.type).sort()).toEqual(['realtime', 'rw', 'rw']);
+    expect(not).toEqual(['strict-serializable']);
+    expect(check(events, 'strong-snapshot-isolation').v.valid).toBe(true);
+  });
+
   it("missing one's own earlier write is G-single-process under the strong-session models", () => {
     expect(check(ownWriteMissed, 'serializable').v.valid).toBe(true);
     expect(check(ownWriteMissed, 'strong-session-snapshot-isolation').types).toEqual(['G-single-process']);
