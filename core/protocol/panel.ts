@@ -409,6 +409,8 @@ export interface MessageEvent {
   readonly sendAt: number;
   readonly recvAt?: number;
   readonly dropped?: DropReason;
+  /** The link had a delay fault when it was sent (its delay + jitter bound, ms): draw it as delayed. */
+  readonly delayedMs?: number;
   readonly slot?: number;
   readonly ballot?: Ballot;
   readonly txn?: string;

@@ -91,6 +91,8 @@ export class PanelApi {
   private readonly messages: MessageFeed;
   private lockViews: PanelState['locks'] = [];
   private suspectedBy = new Map<string, string[]>();
+  /** Delay faults per directed link ("from->to"), for marking delayed messages. */
+  private linkDelays = new Map<string, number>();
   private closed = false;
 
   constructor(
@@ -101,6 +103,7 @@ export class PanelApi {
       epochMs: lab.epochMs,
       skewOf: (node) => this.shown?.skewOf(node) ?? 0,
       nowMs: () => lab.nowMs(),
+      linkDelayMs: (from, to) => this.linkDelays.get(`${from}->${to}`) ?? 0,
       maxPerFlush: options.maxMessagesPerFlush ?? 500,
     });
     lab.server.route('/panel', {
@@ -167,6 +170,7 @@ export class PanelApi {
     this.ring.clear();
     this.histories.clearNodes();
     this.lockViews = [];
+    this.linkDelays = new Map();
     this.shown = cluster;
     for (const id of before) if (!cluster.ids.includes(id)) this.pending.push({ kind: 'node-removed', node: id });
     for (const id of cluster.ids) this.dirtyNodes.add(id);
@@ -186,7 +190,9 @@ export class PanelApi {
       this.record('lifecycle', `${id} is ${state}`, id);
     };
     const onFaults = (): void => {
-      this.pending.push({ kind: 'links', links: cluster.linkStates() });
+      const links = cluster.linkStates();
+      this.linkDelays = new Map(links.filter((l) => (l.delayMs ?? 0) + (l.jitterMs ?? 0) > 0).map((l) => [`${l.from}->${l.to}`, (l.delayMs ?? 0) + (l.jitterMs ?? 0)]));
+      this.pending.push({ kind: 'links', links });
       for (const id of cluster.ids) this.dirtyNodes.add(id);
     };
     const onEvents = (id: string, events: Parameters<MessageFeed['add']>[1]): void => this.messages.add(id, events);

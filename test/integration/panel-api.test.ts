@@ -108,6 +108,10 @@ describe('panel API v2', () => {
     await s.must({ kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 0.5, delayMs: 40 } });
     const links = await s.until('links in the state', (st) => (st.links.length === 5 ? st.links : undefined));
     expect(links).toEqual(expect.arrayContaining([{ from: 'n1', to: 'n2', cut: false, drop: 0.5, delayMs: 40 }, { from: 'n3', to: 'n1', cut: true }]));
+    const slowed = await waitFor('a delayed message n1 -> n2', () =>
+      s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'messages' ? c.messages : [])).find((m) => m.from === 'n1' && m.to === 'n2' && m.delayedMs !== undefined),
+    10_000);
+    expect(slowed.delayedMs).toBe(40);
     await s.must({ kind: 'heal' });
     await s.until('healed', (st) => (st.links.length === 0 ? true : undefined));
 

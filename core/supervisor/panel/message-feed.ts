@@ -19,6 +19,8 @@ export interface MessageFeedOptions {
   readonly skewOf: (node: string) => number;
   /** The panel's current time (a receipt is never placed after it). */
   readonly nowMs: () => number;
+  /** The delay fault on a link now (delay + jitter bound), 0 when none. */
+  readonly linkDelayMs?: (from: string, to: string) => number;
   /** Events sent per flush at most; the rest are counted in `dropped`. */
   readonly maxPerFlush?: number;
   /** Messages kept for a late panel's snapshot. */
@@ -64,13 +66,16 @@ export class MessageFeed {
   }
 
   private send(node: string, e: NodeEvent, id: string): void {
+    const to = e.to ?? '?';
+    const delayedMs = this.options.linkDelayMs?.(node, to) ?? 0;
     const m: MessageEvent = {
       id,
       from: node,
-      to: e.to ?? '?',
+      to,
       type: e.type ?? 'msg',
       sendAt: Math.min(this.base(node, e.t), this.options.nowMs()),
       ...messageFacts(e.detail),
+      ...(delayedMs > 0 ? { delayedMs } : {}),
     };
     this.open.set(id, m);
     if (this.open.size > 20_000) this.open.delete(this.open.keys().next().value as string);
