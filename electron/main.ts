@@ -24,8 +24,10 @@ if (process.env['FAULTLINE_USER_DATA']) app.setPath('userData', process.env['FAU
 let host: AppHost | undefined;
 let window: BrowserWindow | undefined;
 let card: BrowserWindow | undefined;
-let language: DesktopLanguage = app.getLocale().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-let theme: DesktopTheme = nativeTheme.shouldUseDarkColors ? 'dark' : 'light';
+// The menu's own language and theme until chosen (set once the app is ready: the locale is
+// known only then); the panel keeps its remembered choice until the menu says otherwise.
+let language: DesktopLanguage = 'en';
+let theme: DesktopTheme = 'light';
 
 const quit = new QuitGuard(
   async () => {
@@ -104,6 +106,8 @@ async function showAbout(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  language = app.getLocale().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  theme = nativeTheme.shouldUseDarkColors ? 'dark' : 'light';
   const paths = appPaths({ packaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath, userDataPath: app.getPath('userData') });
   host = await AppHost.open({ rendererDir: paths.rendererDir, dataDir: paths.dataDir, runtime: appRuntime(paths) });
   const origin = host.origin;
@@ -141,8 +145,9 @@ if (launchRole(app.requestSingleInstanceLock()) === 'second') {
       powerMonitor.on('shutdown', () => app.quit());
       return start();
     },
-  ).catch((e: unknown) => {
+  ).catch(async (e: unknown) => {
     dialog.showErrorBox('Faultline', `The lab could not start: ${(e as Error).message}`);
+    await host?.close().catch(() => {});
     app.exit(1);
   });
 }
