@@ -339,6 +339,8 @@ export class NodeHost {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
+    // A node frozen by control message thaws to stop (as a SIGSTOPped one gets SIGCONT first).
+    this.freezer?.close();
     // A last tick writes what the machine deferred (chosen records), so a graceful stop
     // restarts with its whole applied prefix.
     this.input({ kind: 'tick', nowMs: this.clock.nowMs() });

@@ -67,9 +67,16 @@ describe('pause by control message', () => {
       answered = true;
       return reply;
     });
+    // A connection made during the freeze is not served either (accepted by the kernel, unread).
+    let welcomed = false;
+    const late = NodeClient.connect(`ws://127.0.0.1:${port}/client`, c.token, 'late-client', 60_000).then((cl) => {
+      welcomed = true;
+      return cl;
+    });
     await waitFor('n2 and n3 suspect n1', () => (suspectedBy(c, 'n2', 'n1') && suspectedBy(c, 'n3', 'n1') ? true : undefined), 30_000);
     expect(processState(paused.pid!)).not.toBe('T'); // not stopped by the kernel: frozen by itself
     expect(answered).toBe(false);
+    expect(welcomed).toBe(false);
     expect(c.view('n1').status).toBe(lastReport); // no report since
 
     c.resume('n1');
@@ -77,6 +84,9 @@ describe('pause by control message', () => {
     expect(c.view('n1').pauseKind).toBeUndefined();
     const reply = await held;
     expect(reply.ok).toBe(true);
+    const lateClient = await late;
+    expect((await lateClient.request({ type: 'status' } as never, 10_000)).ok).toBe(true);
+    lateClient.close();
     await waitFor('n1 reports again', () => (c.view('n1').status !== lastReport && c.view('n1').status?.['paused'] === undefined ? true : undefined));
     await waitFor('n2 and n3 trust n1 again', () => (!suspectedBy(c, 'n2', 'n1') && !suspectedBy(c, 'n3', 'n1') ? true : undefined), 30_000);
   }, 90_000);
@@ -86,7 +96,9 @@ describe('pause by control message', () => {
     cluster = await Cluster.start({ nodes: 3, dataDir, pauseKind: 'control' });
     const pid = cluster.view('n2').pid!;
     cluster.pause('n2');
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cluster!.members.get('n2')!.proc.once('exit', resolve));
     await cluster.stop();
+    expect(await exited).toEqual({ code: 0, signal: null }); // it thawed and shut down by itself, not SIGKILLed
     cluster = undefined;
     await waitFor('n2 gone', () => {
       try {
