@@ -87,6 +87,9 @@ export const TID = {
   messagesBack: 'btn-messages-back',
   messagesForward: 'btn-messages-forward',
   messagesSpan: 'select-messages-span',
+  messagesFilters: 'messages-filters',
+  messagesHeartbeats: 'btn-messages-heartbeats',
+  messagesNotDrawn: 'messages-not-drawn',
   verdictValid: 'verdict-valid',
   verdictEvidence: 'verdict-evidence',
 } as const;
