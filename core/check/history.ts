@@ -110,7 +110,9 @@ function adopt(raw: unknown, index: number, line: number): HistoryOp {
  * and the same f, and a process never has two invokes pending at once.
  */
 export function validatePairing(ops: readonly HistoryOp[]): void {
-  pairOperations(ops);
+  // The same walk as pairOperations, without building an Operation per invoke (parsing
+  // validates, and the checker pairs again for itself).
+  walkPairs(ops, undefined);
 }
 
 /** True when text[from, end) is only spaces, tabs and carriage returns (or empty). */
@@ -175,38 +177,49 @@ export interface Operation {
  */
 export function pairOperations(ops: readonly HistoryOp[]): Operation[] {
   const result: Operation[] = [];
-  const pending = new Map<number | string, Operation>();
-  for (const op of ops) {
-    const open = pending.get(op.process);
+  walkPairs(ops, result);
+  return result;
+}
+
+/**
+ * The pairing rule, enforced in one walk; with `result`, each invoke becomes an Operation
+ * there (and its completion is recorded on it), without, only the rule is checked.
+ */
+function walkPairs(ops: readonly HistoryOp[], result: Operation[] | undefined): void {
+  // Per process, the pending invoke: its position in `ops`, or its Operation's id in `result`.
+  const pending = new Map<number | string, number>();
+  const invokeOf = (at: number): HistoryOp => (result ? (result[at] as Operation).invoke : (ops[at] as HistoryOp));
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as HistoryOp;
+    const at = pending.get(op.process);
     if (op.type === 'invoke') {
-      if (open) {
+      if (at !== undefined) {
+        const open = invokeOf(at);
         throw new HistoryError(
           lineOf(op),
-          `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open.invoke)} is still pending (one operation at a time per process)`,
+          `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open)} is still pending (one operation at a time per process)`,
         );
       }
-      const operation: Operation = {
-        id: result.length,
-        process: op.process,
-        f: op.f,
-        key: op.key,
-        invoke: op,
-        complete: undefined,
-        outcome: 'unknown',
-      };
-      result.push(operation);
-      pending.set(op.process, operation);
+      if (result) {
+        pending.set(op.process, result.length);
+        result.push({ id: result.length, process: op.process, f: op.f, key: op.key, invoke: op, complete: undefined, outcome: 'unknown' });
+      } else {
+        pending.set(op.process, i);
+      }
     } else {
-      if (!open) {
+      if (at === undefined) {
         throw new HistoryError(lineOf(op), `"${op.type}" completion from process ${JSON.stringify(op.process)} with no pending invoke from that process`);
       }
+      const open = invokeOf(at);
       if (open.f !== op.f) {
-        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open.invoke)}) has f "${open.f}"`);
+        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open)}) has f "${open.f}"`);
       }
       pending.delete(op.process);
-      open.complete = op;
-      open.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
+      if (result) {
+        const operation = result[at] as Operation;
+        operation.complete = op;
+        operation.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
+      }
     }
   }
-  return result;
 }
