@@ -514,17 +514,22 @@ function addDataEdges(graph: DepGraph, inp: DataInputs): void {
   for (const [key, longest] of orders) {
     if (badKeys.has(key)) continue;
     const order = longest.list;
-    for (let i = 0; i + 1 < order.length; i++) {
-      const w1 = appendOf(key, order[i]);
-      const w2 = appendOf(key, order[i + 1]);
-      if (w1 && w2) {
-        graph.add({ from: w1.txn.id, to: w2.txn.id, type: 'ww', key, mops: [w1.mop, w2.mop], why: () => `${name(w2.txn)} appended ${valueId(order[i + 1])} to ${key} right after ${name(w1.txn)}'s append of ${valueId(order[i])}` });
+    // Each committed append follows the previous committed one (a failed transaction's
+    // append in between, already a G1a, does not break the chain).
+    let previous: Append | undefined;
+    for (const v of order) {
+      const w2 = appendOf(key, v);
+      if (!w2) continue;
+      const w1 = previous;
+      if (w1) {
+        graph.add({ from: w1.txn.id, to: w2.txn.id, type: 'ww', key, mops: [w1.mop, w2.mop], why: () => `${name(w2.txn)} appended ${valueId(w2.mop.value)} to ${key} after ${name(w1.txn)}'s append of ${valueId(w1.mop.value)}` });
       }
+      previous = w2;
     }
-    const last = order.length > 0 ? appendOf(key, order[order.length - 1]) : undefined;
+    const last = previous;
     if (last) {
       for (const u of unobserved.get(key) ?? []) {
-        graph.add({ from: last.txn.id, to: u.txn.id, type: 'ww', key, mops: [last.mop, u.mop], why: () => `${name(u.txn)} appended ${valueId(u.mop.value)} to ${key}, which no read saw, so it comes after ${name(last.txn)}'s append of ${valueId(order[order.length - 1])}, the last one any read saw` });
+        graph.add({ from: last.txn.id, to: u.txn.id, type: 'ww', key, mops: [last.mop, u.mop], why: () => `${name(u.txn)} appended ${valueId(u.mop.value)} to ${key}, which no read saw, so it comes after ${name(last.txn)}'s append of ${valueId(last.mop.value)}, the last one any read saw` });
       }
     }
   }
@@ -537,9 +542,12 @@ function addDataEdges(graph: DepGraph, inp: DataInputs): void {
       const w = appendOf(r.key, r.list[m - 1]);
       if (w) graph.add({ from: w.txn.id, to: r.txn.id, type: 'wr', key: r.key, mops: [w.mop, r.mop], why: () => `${name(r.txn)} read ${r.key} = ${listText(r.list)}, which ends with ${name(w.txn)}'s append of ${valueId(r.list[m - 1])}` });
     }
-    if (m < order.length) {
-      const w = appendOf(r.key, order[m]);
-      if (w) graph.add({ from: r.txn.id, to: w.txn.id, type: 'rw', key: r.key, mops: [r.mop, w.mop], why: () => `${name(r.txn)} read ${readText} and did not see ${name(w.txn)}'s append of ${valueId(order[m])}, which comes next in ${r.key}'s order` });
+    // The next committed append after what was read (failed ones in between are G1a).
+    let next = m;
+    while (next < order.length && !appendOf(r.key, order[next])) next++;
+    if (next < order.length) {
+      const w = appendOf(r.key, order[next])!;
+      graph.add({ from: r.txn.id, to: w.txn.id, type: 'rw', key: r.key, mops: [r.mop, w.mop], why: () => `${name(r.txn)} read ${readText} and did not see ${name(w.txn)}'s append of ${valueId(w.mop.value)}, which comes next in ${r.key}'s order` });
     } else {
       for (const u of unobserved.get(r.key) ?? []) {
         graph.add({ from: r.txn.id, to: u.txn.id, type: 'rw', key: r.key, mops: [r.mop, u.mop], why: () => `${name(r.txn)} read ${readText} and did not see ${name(u.txn)}'s committed append of ${valueId(u.mop.value)}, which no read saw, so it comes after every version read` });

@@ -123,6 +123,25 @@ describe('rw edges the version order implies', () => {
   });
 });
 
+describe('orders with a failed append inside', () => {
+  it('edges skip the failed append: a read before it anti-depends on the next committed one', () => {
+    // x's order is [1 (A), 9 (F, failed), 2 (B)]; R read x = [1] and y = [1], B's append to y.
+    const events: Event[] = [
+      ...serialTxn('a', [['append', 'x', 1]]),
+      [5, 'invoke', [['append', 'x', 9]]],
+      [5, 'fail', [['append', 'x', 9]]],
+      [6, 'invoke', [['r', 'x', null], ['r', 'y', null]]],
+      ...serialTxn('b', [['append', 'x', 2], ['append', 'y', 1]]),
+      [6, 'ok', [['r', 'x', [1]], ['r', 'y', [1]]]],
+      ...serialTxn('c', [['r', 'x', [1, 9, 2]]]),
+    ];
+    const { types, anomalies } = check(events);
+    expect(types).toEqual(['G1a', 'dirty-update', 'G-single']);
+    const rw = anomalies.find((a) => a.type === 'G-single')!.cycle!.find((e) => e.type === 'rw')!;
+    expect(rw.why).toMatch(/did not see T\d+'s append of 2/);
+  });
+});
+
 describe("the Elle paper's example", () => {
   // Shaped like the paper's example: three transactions over keys 253, 255 and 256 (with
   // earlier writers of the values they read): T1 reads 255 without T2's append of 8, T3
