@@ -35,8 +35,10 @@ const models: Record<string, Checker> = {
 const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [--consistency MODEL] [--format auto|edn|jsonl] [--timeout SECONDS] [--max-memory MB] [--html OUT] FILE...
   Prints one JSON verdict per file (with its name and the milliseconds the check took).
   --timeout SECONDS  give up after this long with "valid":"unknown" (default: no limit)
-  --consistency MODEL  (txn) the model the transactions must satisfy, default serializable; one of
-                     ${CONSISTENCY_MODELS.join(', ')}
+  --consistency MODEL  (txn) the model the transactions must satisfy, default serializable:
+                     strict-serializable, serializable, snapshot-isolation, repeatable-read,
+                     consistent-view, read-committed, read-uncommitted, and the strong-session-*
+                     and strong-* forms (docs/HISTORY-FORMAT.md)
   --format F         history format: jsonl, edn (Jepsen's history.edn) or auto (default: by content)
   --max-memory MB    memory ceiling of the register search (default ${DEFAULT_MAX_MEMORY_MB}); reaching it
                      gives "valid":"unknown" with the reason, never a crash
