@@ -110,8 +110,9 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     const enabled = (await viewer.page.evaluate(`[...document.querySelectorAll('button, input, select')]
       .filter((e) => !e.disabled && !e.closest('fieldset:disabled'))
       .map((e) => e.dataset.testid || e.textContent.trim())`)) as string[];
-    // Only what changes this page alone: language, theme, tabs, the detail's close, the diagram's view controls.
-    const harmless = /^(lang-switch|theme-switch|tab-.*|btn-node-detail-close|btn-messages-.*|select-messages-span|select-health-observer|filter-(node|kind)-.*)$/;
+    // Only what changes this page alone: language, theme, tabs, the detail's close, the
+    // diagram's view controls, the history download (viewers may) and "Show evidence" (opens the verdict tab).
+    const harmless = /^(lang-switch|theme-switch|tab-.*|btn-node-detail-close|btn-messages-.*|select-messages-span|select-health-observer|filter-(node|kind)-.*|link-history-download|Show evidence)$/;
     expect(enabled.filter((id) => !harmless.test(id))).toEqual([]);
     expect(await viewer.byId(nodeButtonTestId('kill', 'n1')).isDisabled()).toBe(true);
     await screenshot(viewer.page, 'viewer-en');
