@@ -283,7 +283,7 @@ describe('panel API v2', () => {
   it('ends a run that breaks a guarantee with the checker\'s evidence and the operations it names', async () => {
     const s = await open(INSTRUCTOR);
     // The negative control: no fencing, and client 0 stalls past its lease before writing.
-    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 4, ttlMs: 300, gcPauseMs: 900, fencing: false, seed: 21 } });
+    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 6, ttlMs: 300, gcPauseMs: 2000, fencing: false, seed: 21 } });
     const run = await s.until('the verdict', (st) => (st.workload.phase === 'done' && st.workload.settings?.fencing === false ? st.workload : undefined), 90_000);
     expect(run.verdict).toMatchObject({ valid: false, model: 'lock', evidence: expect.anything() });
     const ops = run.verdict!.evidenceOps;
@@ -292,11 +292,11 @@ describe('panel API v2', () => {
     expect(ops.some((op) => op.f === 'write')).toBe(true);
 
     // With fencing the same pause is harmless: the stale write is refused, and the panel shows it.
-    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 4, ttlMs: 300, gcPauseMs: 900, fencing: true, seed: 22 } });
+    await s.must({ kind: 'workload-start', settings: { workload: 'lock', rate: 40, clients: 3, durationS: 6, ttlMs: 300, gcPauseMs: 2000, fencing: true, seed: 22 } });
     const fenced = await s.until('the fenced verdict', (st) => (st.workload.phase === 'done' && st.workload.settings?.seed === 22 ? st.workload : undefined), 90_000);
     expect(fenced.verdict?.valid).toBe(true);
-    const resource = s.state()!.locks.find((l) => l.resource !== null && l.resource.refused > 0)?.resource;
-    expect(resource?.recent.some((w) => !w.accepted)).toBe(true);
+    const resource = await s.until('the refused write in the lock view', (st) => st.locks.find((l) => l.resource !== null && l.resource.refused > 0)?.resource ?? undefined, 10_000);
+    expect(resource.recent.some((w) => !w.accepted)).toBe(true);
   }, 120_000);
 
   it('serves the page with the CSP on every response and never outside its folder', async () => {

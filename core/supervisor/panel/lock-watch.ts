@@ -47,6 +47,11 @@ export class LockWatch {
         resource: resourceOf(entry.lock),
       });
     }
+    // A lock released for good leaves the table; it stays listed (free) with its history.
+    for (const [lock, grants] of this.grants) {
+      if (!views.some((v) => v.lock === lock)) views.push({ lock, holder: null, waiters: [], grants: [...grants], resource: resourceOf(lock) });
+    }
+    views.sort((a, b) => (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0));
     const text = JSON.stringify(views);
     if (text === this.last) return undefined;
     this.last = text;
