@@ -126,8 +126,14 @@ export class PanelWorkload {
     };
     const timer = setInterval(() => void poll(), 1_000);
     const durationMs = settings.durationS === 0 ? MAX_RUN_MS : settings.durationS * 1_000;
+    // The cluster outlives the run: what earlier runs wrote is still there, and so are their
+    // clients' sessions. Keys and client names of this run's own keep its history complete
+    // (the checker starts each key at null; values restart at 1) and its (client, seq) pairs
+    // new (a repeated pair gets the earlier run's cached result).
+    const tag = `w${run}`;
     this.running = runWorkload(target, {
-      workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale }),
+      workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale, keyPrefix: `${tag}.` }),
+      runTag: tag,
       clients: settings.clients,
       rate: settings.rate,
       durationMs,

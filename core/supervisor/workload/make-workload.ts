@@ -15,16 +15,18 @@ export interface WorkloadChoice {
   readonly gcPauseMs: number;
   readonly gcSigstop: boolean;
   readonly ttlMs: number;
+  /** Put before the register and txn workloads' keys (a run on a cluster earlier runs wrote to). */
+  readonly keyPrefix?: string;
 }
 
 export function makeWorkload(c: WorkloadChoice): Workload {
   switch (c.workload) {
     case 'register':
-      return new RegisterWorkload();
+      return new RegisterWorkload(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix });
     case 'lock':
       return new LockWorkload({ fencing: c.fencing, gcPauseMs: c.gcPauseMs, gcSigstop: c.gcSigstop, ttlMs: c.ttlMs, locks: Math.max(1, Math.floor(c.clients / 4)) });
     case 'txn':
-      return new TxnWorkload();
+      return new TxnWorkload(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix });
     default:
       return unreachable(c.workload, 'workload');
   }

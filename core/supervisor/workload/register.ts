@@ -29,6 +29,12 @@ export interface RegisterWorkloadOptions {
   readonly opsPerKey?: number;
   /** Checker time budget. Default 20 s. */
   readonly checkTimeoutMs?: number;
+  /**
+   * Put before every key (default none). A run on a cluster that earlier runs wrote to
+   * (the Lab keeps its cluster between runs) needs keys no earlier run used: the checker
+   * starts every key at null, and values restart at 1 in each run.
+   */
+  readonly keyPrefix?: string;
 }
 
 type RegisterOp =
@@ -81,8 +87,9 @@ export class RegisterWorkload implements Workload {
   constructor(private readonly options: RegisterWorkloadOptions = {}) {
     const opsPerKey = options.opsPerKey ?? 300;
     if (!(Number.isInteger(opsPerKey) && opsPerKey >= 1)) throw new RangeError(`opsPerKey must be a positive integer, got ${opsPerKey}`);
-    this.intKeys = new KeySlots('r', options.keys ?? 3, opsPerKey);
-    this.strKeys = new KeySlots('s', options.appendKeys ?? 1, opsPerKey);
+    const prefix = options.keyPrefix ?? '';
+    this.intKeys = new KeySlots(`${prefix}r`, options.keys ?? 3, opsPerKey);
+    this.strKeys = new KeySlots(`${prefix}s`, options.appendKeys ?? 1, opsPerKey);
   }
 
   /** The next operation (exported for tests through the class). */

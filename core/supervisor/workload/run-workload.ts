@@ -60,6 +60,13 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** The final check's budget (time, memory); unset parts take the workload's defaults. */
   readonly checkBudget?: CheckBudget;
+  /**
+   * Names this run's clients (`TAG-c0`, ...: their at-most-once sessions on the cluster and
+   * their lock owner names). Default `run<seed mod 100000>`. A cluster that served an earlier
+   * run with the same names answers a repeated (client, seq) from its session table with the
+   * earlier run's result, so a run on such a cluster needs a tag of its own.
+   */
+  readonly runTag?: string;
   /** Makes clients for tests; a ClusterClient per client by default. */
   readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
 }
@@ -95,7 +102,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const nemesisOptions = { clock: nowMs, ...(options.leader ? { leader: options.leader } : {}), ...(options.record ? { record: options.record } : {}) };
   const nemesis = new Nemesis(target, plan, nemesisOptions);
   let stopped = false;
-  const runTag = `run${options.seed % 100_000}`;
+  const runTag = options.runTag ?? `run${options.seed % 100_000}`;
 
   const callers = Array.from({ length: options.clients }, (_, i) => {
     const name = `${runTag}-c${i}`;

@@ -17,6 +17,8 @@ export interface TxnWorkloadOptions {
   readonly keys?: number;
   readonly maxOps?: number;
   readonly checkTimeoutMs?: number;
+  /** Put before every key (default none): as the register workload's keyPrefix, for a cluster earlier runs wrote to. */
+  readonly keyPrefix?: string;
 }
 
 type MicroOp = ['append', string, number] | ['r', string, null];
@@ -31,7 +33,7 @@ export class TxnWorkload implements Workload {
   private readonly nextValue = new Map<string, number>();
 
   constructor(private readonly options: TxnWorkloadOptions = {}) {
-    this.keys = Array.from({ length: options.keys ?? 5 }, (_, i) => `t${i}`);
+    this.keys = Array.from({ length: options.keys ?? 5 }, (_, i) => `${options.keyPrefix ?? ''}t${i}`);
   }
 
   nextTxn(ctx: Pick<ClientContext, 'prng'>): MicroOp[] {
