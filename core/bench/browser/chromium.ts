@@ -54,6 +54,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       viewport: options.viewport ?? { width: 1280, height: 720 },
       locale: options.locale ?? 'en-US',
       timeout: 60_000,
+      // Debian's build starts crashpad, which otherwise keeps its database in ~/.config/chromium.
+      env: { ...process.env, BREAKPAD_DUMP_LOCATION: join(profile, 'crashes') },
     });
   } catch (e) {
     await rm(profile, { recursive: true, force: true });
