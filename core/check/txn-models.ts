@@ -17,6 +17,7 @@
 export const CONSISTENCY_MODELS = [
   'read-uncommitted',
   'read-committed',
+  'read-atomic',
   'consistent-view',
   'repeatable-read',
   'snapshot-isolation',
@@ -42,9 +43,11 @@ export function isConsistencyModel(s: string): s is ConsistencyModel {
 const IMPLIES: Record<ConsistencyModel, readonly ConsistencyModel[]> = {
   'read-uncommitted': [],
   'read-committed': ['read-uncommitted'],
+  // Through monotonic atomic view (Bailis; Cerone et al.).
+  'read-atomic': ['read-committed'],
   'consistent-view': ['read-committed'],
   'repeatable-read': ['read-committed'],
-  'snapshot-isolation': ['consistent-view'],
+  'snapshot-isolation': ['consistent-view', 'read-atomic'],
   serializable: ['repeatable-read', 'snapshot-isolation'],
   'strong-session-read-uncommitted': ['read-uncommitted'],
   'strong-session-read-committed': ['read-committed', 'strong-session-read-uncommitted'],
@@ -60,6 +63,7 @@ const IMPLIES: Record<ConsistencyModel, readonly ConsistencyModel[]> = {
 const FORBIDS: Record<ConsistencyModel, readonly string[]> = {
   'read-uncommitted': ['G0', 'duplicate-elements', 'PL-1-cycle-exists'],
   'read-committed': ['G1', 'PL-2-cycle-exists'],
+  'read-atomic': ['internal', 'G1a', 'future-read'],
   'consistent-view': ['G1', 'G-single'],
   'repeatable-read': ['G1', 'G2-item'],
   'snapshot-isolation': ['internal', 'G1', 'G-nonadjacent'],

@@ -295,6 +295,11 @@ describe('consistency models', () => {
     expect(boundary(['G1c']).not).toEqual(['read-committed']);
     expect(boundary(['G-single-realtime']).not).toEqual(['strong-snapshot-isolation']);
     expect(boundary(['incompatible-order']).not).toEqual(['read-committed']);
+    // As Elle: a transaction contradicting its own reads breaks read atomic (and so
+    // snapshot isolation and serializability), not read committed.
+    expect(boundary(['internal']).not).toEqual(['read-atomic']);
+    expect(boundary(['internal']).alsoNot).not.toContain('read-committed');
+    expect(boundary(['G2-item']).alsoNot).not.toContain('read-atomic');
   });
 });
 

@@ -37,7 +37,7 @@ const USAGE = `usage: faultline check --model ${Object.keys(models).join('|')} [
   --timeout SECONDS  give up after this long with "valid":"unknown" (default: no limit)
   --consistency MODEL  (txn) the model the transactions must satisfy, default serializable:
                      strict-serializable, serializable, snapshot-isolation, repeatable-read,
-                     consistent-view, read-committed, read-uncommitted, and the strong-session-*
+                     consistent-view, read-atomic, read-committed, read-uncommitted, the strong-session-*
                      and strong-* forms (docs/HISTORY-FORMAT.md)
   --format F         history format: jsonl, edn (Jepsen's history.edn) or auto (default: by content)
   --max-memory MB    memory ceiling of the register search (default ${DEFAULT_MAX_MEMORY_MB}); reaching it
