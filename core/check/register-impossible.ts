@@ -139,6 +139,8 @@ export interface StaleAppendRead {
 
 /** Appends whose suffix each read is checked against (the latest completed before it began). */
 const STALE_APPEND_CANDIDATES = 8;
+/** Characters of read values the stale-append proof may scan in all (about 0.1 s). */
+const STALE_APPEND_SCAN_CHARS = 200_000_000;
 
 /**
  * The stale read of an append key, proved without search: an append A of suffix s certainly
@@ -174,7 +176,11 @@ export function findStaleAppendRead(part: RegisterPartition): StaleAppendRead | 
   let running = -Infinity;
   for (const i of setters) setterMaxReturn.push((running = Math.max(running, part.returnAt[i] as number)));
   let done = 0; // appends completed before the current read began: appends[0..done)
+  // Substring tests over long values (a long append key) cost their length: past this
+  // many characters in all, the proof gives up and leaves the key to the search.
+  let budget = STALE_APPEND_SCAN_CHARS;
   for (const r of reads) {
+    if (budget <= 0) return undefined;
     const rInvoke = part.invokeAt[r] as number;
     while (done < appends.length && (part.returnAt[appends[done] as number] as number) < rInvoke) done++;
     if (done === 0) continue;
@@ -195,7 +201,9 @@ export function findStaleAppendRead(part: RegisterPartition): StaleAppendRead | 
       if ((part.invokeAt[a] as number) <= lastSetter) continue;
       const suffix = part.values.values[part.arg[a] as number] as string;
       if (suffix === '') continue;
-      if (typeof value !== 'string' || !value.includes(suffix)) return { reader: r, append: a };
+      if (typeof value !== 'string') return { reader: r, append: a };
+      budget -= value.length;
+      if (!value.includes(suffix)) return { reader: r, append: a };
     }
   }
   return undefined;

@@ -137,22 +137,44 @@ function pruneAppends(part: RegisterPartition, stats: PruneStats | undefined): R
     const value = part.values.values[part.arg[i] as number];
     if (part.kind[i] === READ && typeof value === 'string') reads.push({ value, completes: part.returnAt[i] as number });
   }
+  // Latest completion first: the last read containing a suffix is the first one found, and
+  // the scan stops at reads that completed before the append's invoke.
+  reads.sort((a, b) => b.completes - a.completes);
+  // Substring tests over long values cost their length; past this many characters in all,
+  // the remaining unknown appends stay in the search unbounded (always sound, only slower).
+  let budget = PRUNE_APPEND_SCAN_CHARS;
   const keep: number[] = [];
   const windowEnd = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    if (part.kind[i] !== APPEND || part.returnAt[i] !== Infinity) {
+    if (part.kind[i] !== APPEND || part.returnAt[i] !== Infinity || budget <= 0) {
       keep.push(i);
       continue;
     }
     const suffix = part.values.values[part.arg[i] as number] as string;
+    const invoked = part.invokeAt[i] as number;
     let last = -Infinity;
-    for (const r of reads) if (r.completes > last && r.value.includes(suffix)) last = r.completes;
-    if (last <= (part.invokeAt[i] as number)) continue; // no read after its invoke contains it: leave it out
+    for (const r of reads) {
+      if (r.completes <= invoked) break;
+      budget -= r.value.length;
+      if (r.value.includes(suffix)) {
+        last = r.completes;
+        break;
+      }
+      if (budget <= 0) break;
+    }
+    if (last === -Infinity && budget <= 0) {
+      keep.push(i); // undecided within the budget: left to the search as it is
+      continue;
+    }
+    if (last <= invoked) continue; // no read after its invoke contains it: leave it out
     keep.push(i);
     windowEnd.set(i, last + 0.5);
   }
   return applyPruning(part, keep, windowEnd, stats);
 }
+
+/** Characters of read values the append pruning may scan in all (about 0.1 s of substring tests). */
+const PRUNE_APPEND_SCAN_CHARS = 200_000_000;
 
 /** The partition restricted to `keep`, the operations in `windowEnd` optional with that window end. */
 function applyPruning(part: RegisterPartition, keep: number[], windowEnd: Map<number, number>, stats: PruneStats | undefined): RegisterPartition {
