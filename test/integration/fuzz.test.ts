@@ -1,6 +1,6 @@
 /**
  * Fuzzing every endpoint of a real running cluster (issue 7): a node's /client and /peer,
- * the supervisor's /node and /panel each get generated connections (fast-check, fixed
+ * the supervisor's /node and the real panel API's /panel each get generated connections (fast-check, fixed
  * seed, bounded in runs and time): random bytes, bad UTF-8, binary, fragmented, unmasked,
  * bad opcodes, huge announced frames, JSON of wrong shapes, and valid-looking hellos with
  * wrong credentials, before and after a real hello. Meanwhile a client keeps writing.
@@ -10,7 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { randomSecret } from '../../core/node/credentials';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
+import { Lab } from '../../core/supervisor/lab';
+import { PanelApi } from '../../core/supervisor/panel-api';
 import type { Cluster } from '../../core/supervisor/cluster';
 import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
@@ -24,24 +27,23 @@ const PANEL_TOKEN = 'fuzz-viewer-token';
 let t: TestCluster | undefined;
 let cluster: Cluster;
 let client: ClusterClient;
+let lab: Lab | undefined;
+let panel: PanelApi | undefined;
 
 beforeAll(async () => {
   t = await startTestCluster('fuzz', { nodes: 3, nodeArgs: ['--mode', 'paxos'] });
   cluster = t.cluster;
-  // A read-only panel route on the supervisor's own server, as the panel declares it.
-  cluster.server.route('/panel', {
-    authorize: (token) => (token === PANEL_TOKEN ? 'viewer' : undefined),
-    maxPayloadBytes: 64 * 1024,
-    onConnection: (ws) => {
-      ws.send(JSON.stringify({ type: 'hello', role: 'viewer' }));
-      ws.on('message', () => ws.send(JSON.stringify({ type: 'reply', id: null, ok: false, code: 'READ_ONLY', message: 'viewers may only watch' })));
-    },
-  });
+  // The real panel API on the supervisor's own server (a Lab around this cluster), with a
+  // viewer token: the fuzz may say anything, but a viewer changes nothing.
+  lab = Lab.attach(cluster);
+  panel = new PanelApi(lab, { instructorToken: randomSecret(), viewerToken: PANEL_TOKEN, allowedOrigins: [] });
   client = new ClusterClient({ endpoints: () => cluster.endpoints(), token: cluster.token, client: 'fuzz-writer', timeoutMs: 2_000 });
 });
 
 afterAll(async () => {
   client?.close();
+  panel?.close();
+  await lab?.close();
   await stopTestCluster(t);
 });
 

@@ -11,6 +11,8 @@ import { helloProof } from '../../core/node/credentials';
 import type { GuardedSocket } from '../../core/node/guarded-socket';
 import { SupervisorHttpServer } from '../../core/supervisor/http-server';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
+import { Lab } from '../../core/supervisor/lab';
+import { PanelApi } from '../../core/supervisor/panel-api';
 import { NodeClient } from '../../core/supervisor/node-client';
 import type { Cluster } from '../../core/supervisor/cluster';
 import { waitFor } from '../support/wait';
@@ -196,6 +198,42 @@ describe('issue 7: no frame takes the supervisor down', () => {
     } finally {
       clearInterval(ticker);
       await server.close();
+    }
+  });
+});
+
+describe('issue 7: the real panel API', () => {
+  it('a 100 KiB frame and bad UTF-8 on /panel close that panel only; a viewer keeps its stream and cannot command', async () => {
+    const lab = Lab.attach(cluster);
+    const viewerToken = 'viewer-token-for-hardening';
+    const panel = new PanelApi(lab, { instructorToken: INSTRUCTOR, viewerToken, allowedOrigins: [] });
+    try {
+      const port = cluster.supervisorPort;
+      const viewer = new WebSocket(`ws://127.0.0.1:${port}/panel?token=${viewerToken}`);
+      const seen: { type: string; code?: string }[] = [];
+      viewer.on('message', (d) => seen.push(JSON.parse(d.toString()) as { type: string }));
+      await new Promise<void>((resolve, reject) => {
+        viewer.once('open', () => resolve());
+        viewer.once('error', reject);
+      });
+      const path = `/panel?token=${INSTRUCTOR}`;
+      const big = await exchange(await rawUpgrade(port, path), [frame(OPCODES.text, 'x'.repeat(100 * 1024))]);
+      expect(big.reader.close).toMatchObject({ code: 1009, reason: expect.stringMatching(/FRAME_TOO_LARGE: frames on \/panel/) });
+      const bad = await exchange(await rawUpgrade(port, path), [frame(OPCODES.text, Buffer.from([0xff, 0xfe]))]);
+      expect(bad.reader.close).toMatchObject({ code: 1007 });
+      const wrong = await rawUpgrade(port, `/panel?token=${cluster.token}`);
+      expect(wrong.status).toBe(401); // the client token is no panel token
+      wrong.socket.destroy();
+      viewer.send(JSON.stringify({ type: 'command', id: 'k', command: { kind: 'kill', node: 'n1' } }));
+      await waitFor('the viewer is refused', async () => (seen.some((m) => m.type === 'reply' && m.code === 'READ_ONLY') ? true : undefined), 10_000, 20);
+      const count = seen.length;
+      await waitFor('the viewer still streams', async () => (seen.length > count ? true : undefined), 10_000, 20);
+      expect(viewer.readyState).toBe(WebSocket.OPEN);
+      viewer.close();
+      await stillServes('real-panel');
+    } finally {
+      panel.close();
+      await lab.close();
     }
   });
 });
