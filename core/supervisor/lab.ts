@@ -205,6 +205,9 @@ export class Lab extends EventEmitter<LabEvents> {
     if (this.closed) throw new Error('the lab is closed');
     this.generation++;
     const dir = reuse ?? join(this.root.path, `cluster-${this.generation}`);
+    // A fresh cluster starts empty: a folder of that name is an earlier Lab's (the same
+    // --data folder), and nodes started on it would restore its logs and client sessions.
+    if (reuse === undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     this.clusterDir = dir;
     this.dataKept = false;
     const s = this.settings;

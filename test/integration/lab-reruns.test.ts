@@ -5,17 +5,22 @@
  * second run read the first run's last values on r0.0.. and the checker, which starts every
  * key at null, reported "read a value nobody wrote"; with the same seed its clients' (client,
  * seq) pairs also repeated, and the cluster answered them with the first run's cached results.)
+ * Likewise a Lab started on a data folder an earlier Lab used must not start from its data.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Lab } from '../../core/supervisor/lab';
 import { workloadSettingsSchema, type WorkloadState } from '../../core/protocol/panel';
 import { waitFor } from '../support/wait';
 
 let lab: Lab | undefined;
+const named = mkdtempSync(join(tmpdir(), 'faultline-lab-reruns-'));
 
 afterAll(async () => {
   await lab?.close();
+  rmSync(named, { recursive: true, force: true });
 }, 60_000);
 
 /** Runs a short register workload to its end; its final state and the keys its history names. */
@@ -42,5 +47,18 @@ describe('register runs one after another on the Lab cluster', () => {
     }
     expect(first.keys.size).toBeGreaterThan(0);
     expect([...second.keys].filter((k) => first.keys.has(k))).toEqual([]);
+  }, 240_000);
+
+  it('a Lab on a data folder an earlier Lab used starts its cluster empty', async () => {
+    // The same run numbers, names and keys as the earlier Lab's: only fresh data keeps them apart.
+    for (const _ of [1, 2]) {
+      lab = await Lab.create({ nodes: 3, mode: 'paxos', timeScale: 1, dataDir: named });
+      await lab.start();
+      const run = await registerRun(lab);
+      expect(run.state.historyOps).toBeGreaterThan(20);
+      expect(run.state.verdict, run.state.verdict?.summary).toMatchObject({ valid: true });
+      await lab.close();
+      lab = undefined;
+    }
   }, 240_000);
 });
