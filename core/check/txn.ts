@@ -361,12 +361,13 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
   const { not, alsoNot } = boundary(types);
   if (anomalies.length === 0) {
     const also = allowed.length > 0 ? ` (${consistency} allows what was seen: ${allowed.join(', ')})` : '';
+    const explained = allowed.length > 0 ? also : '; every read is explained by some order of the appends';
     if (undecided.length > 0) {
       const u = undecided[0]!;
       return {
         valid: 'unknown',
         model: 'txn',
-        summary: `Undecided for ${consistency}: a strongly connected component of ${u.size} transactions over ${u.edgeTypes.join('/')} edges holds a cycle, but the search for a ${u.cycleClass} cycle in it ran out of its ${budget.max} steps before finding or ruling one out${also}.`,
+        summary: `Undecided for ${consistency}: a strongly connected component of ${u.size} transactions over ${u.edgeTypes.join('/')} edges holds a cycle, but the search for a ${u.cycleClass} cycle in it ran out of steps before finding or ruling one out${also}.`,
         evidence: { error: 'SEARCH_BUDGET', consistency, incomplete: undecided, anomalyTypes: allowed, not, alsoNot },
         stats,
       };
@@ -374,7 +375,7 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     return {
       valid: true,
       model: 'txn',
-      summary: `${capitalized(consistency)}: the ${committedCount} committed transactions (of ${txns.length}) show none of the anomalies ${consistency} forbids; every read is explained by some order of the appends${also}.`,
+      summary: `${capitalized(consistency)}: the ${committedCount} committed transactions (of ${txns.length}) show none of the anomalies ${consistency} forbids${explained}.`,
       ...(allowed.length > 0 ? { evidence: { consistency, anomalyTypes: allowed, not, alsoNot } } : {}),
       stats,
     };
