@@ -37,7 +37,7 @@ export class BudgetExhausted extends Error {}
 export class SearchBudget {
   used = 0;
   constructor(
-    readonly max: number,
+    public max: number,
     /** Called every 4096 steps (the wall-clock deadline check). */
     private readonly tick: () => void = () => {},
     private readonly parent?: SearchBudget,
@@ -55,8 +55,13 @@ export class SearchBudget {
     return new SearchBudget(cap, () => {}, this);
   }
 
-  get exhausted(): boolean {
-    return this.used >= this.max;
+  /** Why the budget ended early, when something ended it (a deadline). */
+  exhaustedBy: 'time' | undefined;
+
+  /** Ends the budget now: every later step throws BudgetExhausted. */
+  exhaust(why: 'time'): void {
+    this.exhaustedBy = why;
+    this.max = this.used;
   }
 }
 

@@ -135,7 +135,12 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
   try {
     txns = collectTxns(ops);
     checkTime();
-    return analyse(txns, consistency, new SearchBudget(opts.maxSearchSteps ?? DEFAULT_SEARCH_STEPS, checkTime), checkTime);
+    // Out of time inside the cycle search, the search stops like one out of steps, so the
+    // verdict keeps what was found and proven so far instead of a bare timeout.
+    const budget: SearchBudget = new SearchBudget(opts.maxSearchSteps ?? DEFAULT_SEARCH_STEPS, () => {
+      if (Date.now() > deadlineMs) budget.exhaust('time');
+    });
+    return analyse(txns, consistency, budget, checkTime);
   } catch (e) {
     if (e instanceof TxnHistoryError) {
       // Unusable input, not a verdict: the CLI turns this into exit 2 with the line.
@@ -334,7 +339,7 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     if (forbidden.has(exists)) {
       report({
         type: exists,
-        explanation: `A strongly connected component of ${inc.size} committed transactions over ${inc.edgeTypes.join('/')} edges (e.g. ${inc.sample.map((i) => name(txns[i]!)).join(', ')}) holds a cycle, which ${consistency} forbids; the search for the shortest ${inc.cycleClass} cycle in it ran out of steps.`,
+        explanation: `A strongly connected component of ${inc.size} committed transactions over ${inc.edgeTypes.join('/')} edges (e.g. ${inc.sample.map((i) => name(txns[i]!)).join(', ')}) holds a cycle, which ${consistency} forbids; the search for the shortest ${inc.cycleClass} cycle in it ran out of ${budget.exhaustedBy === 'time' ? 'time' : 'steps'}.`,
         txns: inc.sample.map((i) => ref(txns[i]!)),
       });
     } else {
@@ -367,8 +372,8 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
       return {
         valid: 'unknown',
         model: 'txn',
-        summary: `Undecided for ${consistency}: a strongly connected component of ${u.size} transactions over ${u.edgeTypes.join('/')} edges holds a cycle, but the search for a ${u.cycleClass} cycle in it ran out of steps before finding or ruling one out${also}.`,
-        evidence: { error: 'SEARCH_BUDGET', consistency, incomplete: undecided, anomalyTypes: allowed, not, alsoNot },
+        summary: `Undecided for ${consistency}: a strongly connected component of ${u.size} transactions over ${u.edgeTypes.join('/')} edges holds a cycle, but the search for a ${u.cycleClass} cycle in it ran out of ${budget.exhaustedBy === 'time' ? 'time' : 'steps'} before finding or ruling one out${also}.`,
+        evidence: { error: budget.exhaustedBy === 'time' ? 'TIMEOUT' : 'SEARCH_BUDGET', consistency, incomplete: undecided, anomalyTypes: allowed, not, alsoNot },
         stats,
       };
     }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../../core/check/history';
 import { checkTxn, type TxnAnomaly } from '../../core/check/txn';
+import { BudgetExhausted, SearchBudget } from '../../core/check/txn-graph';
 import { boundary, CONSISTENCY_MODELS, prohibitedBy, type ConsistencyModel } from '../../core/check/txn-models';
 
 type Mop = [string, string | number, unknown];
@@ -356,6 +357,16 @@ describe('budgets', () => {
     events.push(...serialTxn('reader', Array.from({ length: n }, (_, i): Mop => ['r', `k${i}`, [1]])));
     return events;
   }
+
+  it('a deadline reached inside the search ends the budget like running out of steps', () => {
+    const budget: SearchBudget = new SearchBudget(1_000_000, () => budget.exhaust('time'));
+    const slice = budget.slice(10_000);
+    expect(() => {
+      for (let i = 0; i < 5000; i++) slice.spend();
+    }).toThrow(BudgetExhausted);
+    expect(budget.used).toBe(4097);
+    expect(budget.exhaustedBy).toBe('time');
+  });
 
   it('finds the ring as a G2-item cycle when the budget allows', () => {
     const { types, anomalies } = check(ring(30));
