@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { Input, Ready, Tagged } from '../algorithms/common';
+import { InvariantViolation, type Input, type Ready, type Tagged } from '../algorithms/common';
 import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
 import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
 import { DEFAULT_TWOPC_TIMING } from '../algorithms/twopc';
@@ -117,7 +117,7 @@ export class NodeHost {
     const opened = await DurableLog.open<Tagged>(join(options.dataDir, 'node.log'), {
       compactAboveBytes: options.compactAboveBytes ?? DEFAULT_COMPACT_ABOVE_BYTES,
     });
-    const node = buildNodeMachine(
+    const node = stopOnInvariant(options.id, () => buildNodeMachine(
       {
         id: options.id,
         members: options.members,
@@ -131,7 +131,7 @@ export class NodeHost {
           : {}),
       },
       opened.records,
-    );
+    ));
     const host = new NodeHost(options, node, opened.log, opened.repair, opened.records.length, opened.records);
     await host.listen();
     return host;
@@ -223,7 +223,7 @@ export class NodeHost {
   /** One input through the machine, then its effects in the order the Ready contract demands. */
   private input(input: Input<Tagged, Tagged>): void {
     if (this.stopped) return;
-    const ready = this.node.machine.step(input);
+    const ready = stopOnInvariant(this.options.id, () => this.node.machine.step(input));
     this.carryOut(ready);
   }
 
@@ -393,4 +393,19 @@ function hashSeed(id: string): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/**
+ * Runs `fn`; a machine that broke an invariant (at restore or in a step) stops the node with
+ * the reason, before anything of that step is written, sent or answered: a node that keeps
+ * going would serve wrong data.
+ */
+function stopOnInvariant<T>(id: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof InvariantViolation)) throw e;
+    process.stderr.write(`node ${id}: ${e.message}; stopping rather than serve wrong data\n`);
+    process.exit(70);
+  }
 }

@@ -34,6 +34,8 @@ export interface PaxosHarnessOptions<Cmd, Res> {
   /** A fresh service for a replica; called again on every restart. */
   makeService: (id: NodeId, incarnation: number) => ReplicatedService<Cmd, Res>;
   bugs?: PaxosConfig['bugs'];
+  /** PaxosConfig.checkInvariants: false only for negative controls aimed at the checkers. */
+  checkInvariants?: boolean;
   /**
    * PaxosConfig.snapshotEverySlots. Unset: derived from the seed, so a sweep covers both
    * replicas that snapshot and compact every few slots (and ship snapshots to replicas that
@@ -79,6 +81,7 @@ export class PaxosHarness<Cmd, Res> {
           seed: streamSeed(opts.seed, `replica/${id}/${incarnation}`),
           snapshotEverySlots: opts.snapshotEverySlots ?? (opts.seed % 2 === 0 ? 8 + (opts.seed % 13) : 0),
           ...(opts.bugs ? { bugs: opts.bugs } : {}),
+          ...(opts.checkInvariants === false ? { checkInvariants: false } : {}),
         };
         const replica = new PaxosReplica<Cmd, Res>(config, this.watchLeaderCommands(opts.makeService(id, incarnation)), durable);
         this.replicas.set(id, replica);

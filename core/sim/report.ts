@@ -26,6 +26,11 @@ export interface SimOptions {
     unfenced?: boolean;
     /** Register: reads are answered from any replica's local state (query-local). */
     staleReads?: boolean;
+    /**
+     * Turn the machines' invariant assertions off (Paxos), so a negative control shows the
+     * CHECKERS catch the bug; with them on, an assertion stops the run at the faulty step.
+     */
+    assertionsOff?: boolean;
   };
   /** Keep the full history in the report (tests, --history). Default true. */
   keepHistory?: boolean;
@@ -84,6 +89,7 @@ export function replayCommand(mechanism: string, opts: SimOptions): string {
   if (c?.paxosBugs?.pickAnyAcceptedValue) parts.push('--bug pick-any-value');
   if (c?.unfenced) parts.push('--bug unfenced');
   if (c?.staleReads) parts.push('--bug stale-reads');
+  if (c?.assertionsOff) parts.push('--no-assertions');
   return parts.join(' ');
 }
 
@@ -97,6 +103,11 @@ export function formatReport(r: SimReport, timelineLimit = 40): string {
     if (v.valid === false && v.evidence !== undefined) {
       lines.push(`    evidence: ${truncate(JSON.stringify(v.evidence), 1500)}`);
     }
+  }
+  const stop = r.verdicts.find((v) => v.model === 'invariant' && v.valid === false);
+  if (stop !== undefined) {
+    const e = stop.evidence as { step: number; atMs: number; node: string | null };
+    lines.push(`  stopped by an invariant at step ${e.step} (${e.atMs.toFixed(1)} ms virtual) on ${e.node ?? 'no node'}; replay to that step: ${r.replay}`);
   }
   if (!r.ok) {
     lines.push('  faults:');

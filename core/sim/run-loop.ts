@@ -4,16 +4,19 @@
  * the time limit passed, then heal everything and give operations still in flight their
  * chance to finish. Checks come after, on what was recorded.
  */
-import type { Verdict } from '../check/verdict';
+import { invalidVerdict, type Verdict } from '../check/verdict';
 import type { ClientPool } from './client-pool';
 import type { HistoryRecorder } from './history';
 import type { Nemesis } from './nemesis';
+import { InvariantStop } from './world';
 import { type SimOptions, type SimProgress, type SimReport, replayCommand } from './report';
 
 export interface RunnableWorld {
   readonly now: number;
   readonly timeline: { events: import('./timeline').FaultEvent[]; faults: number };
   readonly stats: { events: number; steps: number; delivered: number };
+  /** Set when a machine broke an invariant and the world stopped (SimWorld.stoppedBy). */
+  readonly stoppedBy?: InvariantStop | undefined;
   run(untilMs: number, stop?: () => boolean): void;
 }
 
@@ -35,16 +38,30 @@ const SLICE_MS = 1000;
 export function drive(d: DriveOptions): number {
   const startedWallMs = performance.now();
   const { world, pool, nemesis } = d;
-  nemesis.start();
-  pool.start();
-  const done = (): boolean => pool.finished;
-  while (!pool.finished && world.now < d.maxSimulatedMs) {
-    world.run(Math.min(world.now + SLICE_MS, d.maxSimulatedMs), done);
-    d.onProgress?.({ seed: d.seed, opsDone: pool.completed, opsTotal: d.opsTotal, faults: world.timeline.faults, simulatedMs: world.now });
+  try {
+    nemesis.start();
+    pool.start();
+    const done = (): boolean => pool.finished;
+    while (!pool.finished && world.now < d.maxSimulatedMs) {
+      world.run(Math.min(world.now + SLICE_MS, d.maxSimulatedMs), done);
+      d.onProgress?.({ seed: d.seed, opsDone: pool.completed, opsTotal: d.opsTotal, faults: world.timeline.faults, simulatedMs: world.now });
+    }
+    nemesis.stop();
+    if (!pool.finished) world.run(world.now + d.drainMs, done);
+  } catch (e) {
+    // A broken invariant ends the run at its step; buildReport reports it from world.stoppedBy.
+    if (!(e instanceof InvariantStop)) throw e;
   }
-  nemesis.stop();
-  if (!pool.finished) world.run(world.now + d.drainMs, done);
   return performance.now() - startedWallMs;
+}
+
+/** The verdict of a run a machine's invariant stopped: where, when, and what was expected. */
+export function invariantVerdict(stop: InvariantStop): Verdict {
+  return invalidVerdict(
+    'invariant',
+    `Stopped at step ${stop.step} (${stop.atMs.toFixed(1)} ms virtual) on ${stop.node ?? 'no node'}: ${stop.violation.message}. The seed replays it to this step.`,
+    { seed: stop.seed, step: stop.step, event: stop.event, atMs: stop.atMs, node: stop.node ?? null, expected: stop.violation.expected },
+  );
 }
 
 /** Builds the report once the run and its checks are done. */
@@ -67,17 +84,18 @@ export function buildReport(
     }
   }
   void pool;
+  const all = world.stoppedBy === undefined ? verdicts : [invariantVerdict(world.stoppedBy), ...verdicts];
   const report: SimReport = {
     mechanism,
     seed: opts.seed,
-    verdicts,
+    verdicts: all,
     ops: counts.ok + counts.fail + counts.info,
     opCounts: counts,
     simulatedMs: world.now,
     wallMs: performance.now() - startedWallMs,
     stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered, ...(worldWallMs !== undefined ? { worldWallMs } : {}) },
     faults: world.timeline.events,
-    ok: verdicts.every((v) => v.valid !== false),
+    ok: all.every((v) => v.valid !== false),
     replay: replayCommand(mechanism, opts),
   };
   if (opts.keepHistory !== false) report.history = history.ops;

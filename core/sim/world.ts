@@ -8,6 +8,7 @@
  * clients. A torn crash interrupts a step between the write and the sync: a prefix of its
  * records survives and nothing of it was sent.
  */
+import { InvariantViolation } from '../algorithms/common/invariant';
 import type { Prng } from '../algorithms/common/prng';
 import type { Input, Machine, NodeId } from '../algorithms/common/types';
 import { unreachable } from '../algorithms/common/unreachable';
@@ -69,6 +70,28 @@ interface SimNode {
   tornWhen: ((records: readonly unknown[]) => boolean) | undefined;
 }
 
+/**
+ * A machine broke one of its invariants: the world stopped at that step. Carries what
+ * replays it: the seed, the machine step and the event it happened in, the virtual time.
+ */
+export class InvariantStop extends Error {
+  override readonly name = 'InvariantStop';
+
+  constructor(
+    readonly seed: number,
+    /** The machine step (1-based, counting every node's steps) that broke it; a restart counts as the next step. */
+    readonly step: number,
+    /** The world event (1-based) being processed. */
+    readonly event: number,
+    readonly atMs: number,
+    /** The node whose machine broke it (undefined outside any node's step). */
+    readonly node: NodeId | undefined,
+    readonly violation: InvariantViolation,
+  ) {
+    super(`seed ${seed}: ${node ?? 'the world'} broke an invariant at step ${step} (event ${event}, ${atMs.toFixed(1)} ms virtual): ${violation.message}`);
+  }
+}
+
 /** The pseudo-endpoint clients and outside resources use on the simulated wire. */
 export const CLIENT_ENDPOINT = 'client';
 
@@ -90,6 +113,10 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
   private readonly sendWatchers: Array<(node: NodeId, messages: readonly { to: NodeId; msg: unknown }[]) => void> = [];
   /** Counters for reports and benchmarks. */
   readonly stats = { events: 0, steps: 0, delivered: 0, requests: 0, replies: 0 };
+  /** Set when a machine broke an invariant: the world runs no further. */
+  stoppedBy: InvariantStop | undefined;
+  /** The node whose machine is stepping or restarting right now, for an InvariantStop. */
+  private active: NodeId | undefined;
 
   constructor(private readonly opts: SimWorldOptions<Msg, Req, Rec, Rep, Ev>) {
     if (opts.nodes.length === 0) throw new Error('SimWorld needs at least one node');
@@ -190,8 +217,23 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     this.sendWatchers.push(watch);
   }
 
-  /** Processes events until `stop()` holds, the queue runs dry, or virtual time passes `untilMs`. */
+  /**
+   * Processes events until `stop()` holds, the queue runs dry, or virtual time passes `untilMs`.
+   * A machine that breaks an invariant stops the world at that step: this throws an
+   * InvariantStop once, and later calls return at once (`stoppedBy` says why).
+   */
   run(untilMs: number, stop?: () => boolean): void {
+    if (this.stoppedBy !== undefined) return;
+    try {
+      this.runEvents(untilMs, stop);
+    } catch (e) {
+      if (!(e instanceof InvariantViolation)) throw e;
+      this.stoppedBy = new InvariantStop(this.seed, this.stats.steps + 1, this.stats.events, this.nowValue, this.active, e);
+      throw this.stoppedBy;
+    }
+  }
+
+  private runEvents(untilMs: number, stop?: () => boolean): void {
     const queue = this.queue;
     for (;;) {
       if (stop !== undefined && stop()) return;
@@ -203,6 +245,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
       queue.pop();
       this.nowValue = next.atMs;
       this.stats.events++;
+      this.active = undefined;
       this.dispatch(next);
     }
   }
@@ -238,8 +281,10 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     if (node.status !== 'down') return;
     node.incarnation++;
     node.status = 'up';
-    this.machines.set(id, this.opts.factory(id, [...this.disk(id).synced], node.incarnation));
+    this.active = id;
+    // On the timeline before the machine is built: a restore that breaks an invariant stops here.
     this.timeline.record(this.nowValue, 'restart', `${id} (incarnation ${node.incarnation}, ${this.disk(id).synced.length} durable records)`);
+    this.machines.set(id, this.opts.factory(id, [...this.disk(id).synced], node.incarnation));
     this.scheduleTick(node, 0);
   }
 
@@ -343,6 +388,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
 
   private step(node: SimNode, input: Input<Msg, Req>): void {
     const machine = this.machines.get(node.id) as Machine<Msg, Req, Rec, Rep, Ev>;
+    this.active = node.id;
     const ready = machine.step(input);
     this.stats.steps++;
     const onEvent = this.opts.onEvent;

@@ -3,6 +3,10 @@
  * asserting the evidence. A checker that cannot fail proves nothing; these prove the
  * paxos, lock and register checkers (and the schedules that feed them) have teeth.
  * Each searches a bounded range of seeds and stops at the first violation.
+ *
+ * The Paxos bugs run with the replicas' assertions off (controls.assertionsOff): with them
+ * on, an assertion stops the run at the faulty step before the checker sees any damage, so
+ * the checker's teeth would go untested. The last Paxos test shows the assertion side.
  */
 import { describe, expect, it } from 'vitest';
 import { MECHANISMS } from '../../core/sim/mechanisms/index';
@@ -34,7 +38,7 @@ describe('negative controls (the checkers must catch deliberate bugs)', () => {
       faults: [...FAULT_KINDS],
       ops: 100,
       scenario: 'bridge-amnesia',
-      controls: { paxosBugs: { forgetPromiseOnRestart: true } },
+      controls: { paxosBugs: { forgetPromiseOnRestart: true }, assertionsOff: true },
     });
     expect(found, 'no seed in 1..50 exposed forgetPromiseOnRestart').toBeDefined();
     const { report, verdict } = found!;
@@ -48,12 +52,32 @@ describe('negative controls (the checkers must catch deliberate bugs)', () => {
     expect(JSON.stringify(agreement!.values[0])).not.toBe(JSON.stringify(agreement!.values[1]));
     expect(report.replay).toMatch(/--bug forget-promise/);
     // The same seed replays the same violation.
-    const again = MECHANISMS.paxos!.run({ seed: report.seed, nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'bridge-amnesia', controls: { paxosBugs: { forgetPromiseOnRestart: true } } });
+    const again = MECHANISMS.paxos!.run({ seed: report.seed, nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'bridge-amnesia', controls: { paxosBugs: { forgetPromiseOnRestart: true }, assertionsOff: true } });
     expect(again.verdicts).toEqual(report.verdicts);
   });
 
+  it('with assertions on, a forgetful acceptor is stopped at the restart that forgot, with the seed and step', () => {
+    const opts = { nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'bridge-amnesia', controls: { paxosBugs: { forgetPromiseOnRestart: true } } };
+    const found = firstViolation('paxos', range(1, 10), opts);
+    expect(found, 'no seed in 1..10 stopped forgetPromiseOnRestart').toBeDefined();
+    const { report, verdict } = found!;
+    expect(verdict.model).toBe('invariant');
+    const evidence = verdict.evidence as { seed: number; step: number; atMs: number; node: string; expected: string };
+    expect(evidence.seed).toBe(report.seed);
+    expect(evidence.expected).toMatch(new RegExp(`^${evidence.node} to restart promised at least`));
+    // It stopped at the restart: the world ran no further than that step, and the node's
+    // restart is the last thing on the timeline.
+    expect(report.stats.steps).toBe(evidence.step - 1);
+    expect(report.simulatedMs).toBe(evidence.atMs);
+    expect(report.faults.at(-1)).toMatchObject({ kind: 'restart', atMs: evidence.atMs });
+    expect(report.faults.at(-1)!.detail).toMatch(new RegExp(`^${evidence.node} `));
+    // The seed replays it to the same step.
+    const again = MECHANISMS.paxos!.run({ ...opts, seed: report.seed });
+    expect(again.verdicts[0]).toEqual(verdict);
+  });
+
   it('a Paxos leader that re-proposes any accepted value (not the highest-ballot one) breaks agreement', () => {
-    const opts = { nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'stale-accept', controls: { paxosBugs: { pickAnyAcceptedValue: true } } };
+    const opts = { nodes: 3, faults: [...FAULT_KINDS], ops: 100, scenario: 'stale-accept', controls: { paxosBugs: { pickAnyAcceptedValue: true }, assertionsOff: true } };
     const found = firstViolation('paxos', range(1, 20), opts);
     expect(found, 'no seed in 1..20 exposed pickAnyAcceptedValue').toBeDefined();
     const { report, verdict } = found!;

@@ -83,6 +83,8 @@ export interface ClusterOptions {
   readonly maxInFlight?: number;
   readonly snapshotEverySlots?: number;
   readonly bugs?: PaxosConfig['bugs'];
+  /** PaxosConfig.checkInvariants (false: a negative control shows the observer catching a bug). */
+  readonly checkInvariants?: boolean;
   readonly heartbeatMs?: number;
   readonly electionTimeoutMinMs?: number;
   readonly electionTimeoutMaxMs?: number;
@@ -131,6 +133,7 @@ export class PaxosCluster {
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
         ...(options.snapshotEverySlots === undefined ? {} : { snapshotEverySlots: options.snapshotEverySlots }),
         ...(options.bugs === undefined ? {} : { bugs: options.bugs }),
+        ...(options.checkInvariants === undefined ? {} : { checkInvariants: options.checkInvariants }),
       };
       const service = new RecordingService();
       this.nodes.set(id, {

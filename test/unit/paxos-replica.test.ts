@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PaxosReplica, compareBallots, type PaxosConfig } from '../../core/algorithms/paxos';
 import { PaxosCluster, RecordingService } from '../support/paxos-cluster';
+import { InvariantViolation } from '../../core/algorithms/common/invariant';
 
 /** Elects n1 deterministically: it campaigns, everyone answers. */
 function clusterWithLeader(options: ConstructorParameters<typeof PaxosCluster>[0] = {}): PaxosCluster {
@@ -518,10 +519,12 @@ describe('persistence', () => {
   });
 });
 
+// The observer must catch these bugs by itself, so the replicas' assertions are off here
+// (they would stop the bug at its step first; the last test shows that).
 describe('the deliberate bugs break agreement (negative controls)', () => {
   it('forgetPromiseOnRestart: a forgetful acceptor lets two values be chosen', () => {
-    const script = (bugs: PaxosConfig['bugs']): PaxosCluster => {
-      const c = clusterWithLeader(bugs === undefined ? {} : { bugs }); // n1 leads at ballot 1
+    const script = (bugs: PaxosConfig['bugs'], checkInvariants = false): PaxosCluster => {
+      const c = clusterWithLeader(bugs === undefined ? {} : { bugs, checkInvariants }); // n1 leads at ballot 1
       c.propose('n1', 'x');
       const acceptsFromN1 = c.pending({ type: 'accept' });
       c.drop();
@@ -541,11 +544,14 @@ describe('the deliberate bugs break agreement (negative controls)', () => {
     };
     expect(script(undefined).violations).toEqual([]);
     expect(script({ forgetPromiseOnRestart: true }).violations.join()).toMatch(/agreement: slot 1/);
+    // With assertions on (the default), the forgetful restart itself is stopped.
+    expect(() => script({ forgetPromiseOnRestart: true }, true)).toThrow(InvariantViolation);
+    expect(() => script({ forgetPromiseOnRestart: true }, true)).toThrow(/n3 to restart promised at least \{"round":2,"node":"n2"\}/);
   });
 
   it('pickAnyAcceptedValue: a new leader re-proposes a lower-ballot value over a chosen one', () => {
     const script = (bugs: PaxosConfig['bugs']): PaxosCluster => {
-      const c = clusterWithLeader(bugs === undefined ? {} : { bugs });
+      const c = clusterWithLeader(bugs === undefined ? {} : { bugs, checkInvariants: false });
       c.propose('n1', 'x'); // x@1 on n1 only
       c.drop();
       c.campaign('n2');

@@ -5,3 +5,4 @@ export * from './prng';
 export * from './deadline';
 export * from './compose';
 export * from './partitions';
+export * from './invariant';

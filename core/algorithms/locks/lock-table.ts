@@ -7,6 +7,7 @@
  * acquire on a free lock, or the release/expire that handed the lock to a waiter). The log
  * only grows, so every grant's token is larger than every token issued before it.
  */
+import { invariant } from '../common/invariant';
 import { unreachable } from '../common/unreachable';
 import type {
   LockCommand,
@@ -78,6 +79,8 @@ export class LockTable {
   /** Only locks that are held (and their queues); a free lock has no entry. */
   private readonly entries = new Map<LockName, Entry>();
   private lastIndex = 0;
+  /** The highest fencing token handed out: every grant must go above it. */
+  private highestToken = 0;
 
   constructor(private readonly limits: LockTableLimits = DEFAULT_LOCK_LIMITS) {}
 
@@ -154,7 +157,9 @@ export class LockTable {
       throw new Error(`lock table snapshot must be { lastIndex: integer >= 0, locks: [] }, got ${JSON.stringify(snapshot).slice(0, 200)}`);
     }
     this.entries.clear();
+    this.highestToken = 0;
     for (const s of snapshot.locks) {
+      if (s.holder !== null && s.holder.token > this.highestToken) this.highestToken = s.holder.token;
       this.entries.set(s.lock, {
         holder: s.holder === null ? null : { ...s.holder },
         waiters: s.waiters.map((w) => ({ owner: w.owner, ttlMs: w.ttlMs })),
@@ -166,6 +171,7 @@ export class LockTable {
   private acquire(lock: LockName, owner: LockOwner, ttlMs: number, index: number): LockResult {
     const entry = this.entries.get(lock);
     if (!entry || !entry.holder) {
+      this.issueToken(lock, index);
       const holder: Holder = { owner, token: index, ttlMs, renewedAt: index };
       this.entries.set(lock, { holder, waiters: [] });
       return { ok: true, kind: 'granted', granted: true, lock, owner, token: index, ttlMs, renewed: false };
@@ -244,8 +250,15 @@ export class LockTable {
       this.entries.delete(lock);
       return null;
     }
+    this.issueToken(lock, index);
     entry.holder = { owner: waiter.owner, token: index, ttlMs: waiter.ttlMs, renewedAt: index };
     return { owner: waiter.owner, token: index, ttlMs: waiter.ttlMs };
+  }
+
+  /** Fencing tokens only grow: a resource that saw token t must never be handed one <= t. */
+  private issueToken(lock: LockName, token: number): void {
+    invariant(token > this.highestToken, () => `lock "${lock}" granted with a token above ${this.highestToken}, got ${token}`);
+    this.highestToken = token;
   }
 
   /** Owner AND token must match the current holder, checked in one step of the log. */

@@ -9,6 +9,7 @@
  * entries at or below the floor may go because those slots are chosen: no leader will ever
  * need an acceptor's report of them (promises already leave chosen slots out).
  */
+import { invariant, type InvariantCheck } from '../common/invariant';
 import { compareBallots, type AcceptedEntry, type Ballot, type LogValue } from './types';
 
 export interface AcceptedValue<Cmd> {
@@ -25,6 +26,8 @@ export class ReplicaLog<Cmd> {
   private highestAccepted = 0;
   /** Slots <= floor are chosen, applied and covered by a snapshot: no entries are kept. */
   private snapshotFloor = 0;
+
+  constructor(private readonly check: InvariantCheck = invariant) {}
 
   get floor(): number {
     return this.snapshotFloor;
@@ -79,7 +82,13 @@ export class ReplicaLog<Cmd> {
    * Advances the contiguous chosen prefix over any slots learned out of order.
    */
   learn(slot: number, value: LogValue<Cmd>): boolean {
-    if (slot < 1 || slot <= this.chosenPrefix || this.chosen.has(slot)) return false;
+    if (slot < 1 || slot <= this.snapshotFloor) return false;
+    const known = this.chosen.get(slot);
+    if (known !== undefined) {
+      // Agreement, seen from one replica: whoever tells it again must tell the same value.
+      this.check(known === value || sameLogValue(known, value), () => `chosen slot ${slot} to keep its value ${JSON.stringify(known)}, but ${JSON.stringify(value)} was learned there`);
+      return false;
+    }
     this.chosen.set(slot, value);
     while (this.chosen.has(this.chosenPrefix + 1)) this.chosenPrefix++;
     return true;
@@ -92,6 +101,7 @@ export class ReplicaLog<Cmd> {
     const value = this.chosen.get(slot);
     if (value === undefined) throw new Error(`log invariant broken: slot ${slot} <= chosenUpTo ${this.chosenPrefix} has no chosen value`);
     this.appliedPrefix = slot;
+    this.check(this.appliedPrefix <= this.chosenPrefix, () => `applied ${this.appliedPrefix} <= chosen ${this.chosenPrefix}`);
     return { slot, value };
   }
 
@@ -145,4 +155,9 @@ export class ReplicaLog<Cmd> {
     for (const slot of this.chosen.keys()) if (slot <= upTo) this.chosen.delete(slot);
     this.snapshotFloor = upTo;
   }
+}
+
+/** Two log values are the same command (or both no-ops); they may be copies of each other. */
+function sameLogValue<Cmd>(a: LogValue<Cmd>, b: LogValue<Cmd>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

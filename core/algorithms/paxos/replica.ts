@@ -7,6 +7,7 @@
  * `step = stepLeader`); the acceptor and learner parts are the same in every role.
  */
 import { Deadline, backoffMs } from '../common/deadline';
+import { invariantCheck, type InvariantCheck } from '../common/invariant';
 import { Prng } from '../common/prng';
 import { QuorumTracker, majority } from '../common/quorum';
 import {
@@ -22,7 +23,7 @@ import { ballotEquals, nextBallot } from './ballot';
 import type { ReplicaLog } from './log';
 import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
 import { validateConfig } from './config';
-import { restoreDurable } from './restore';
+import { highestDurablePromise, restoreDurable } from './restore';
 import { SessionedStateMachine, type ApplyOutcome } from './state-machine';
 import {
   ZERO_BALLOT,
@@ -102,6 +103,8 @@ export class PaxosReplica<Cmd, Res>
   private readonly maxInFlight: number;
   private readonly snapshotEverySlots: number;
   private readonly prng: Prng;
+  /** `invariant`, or a no-op for negative controls (PaxosConfig.checkInvariants). */
+  private readonly check: InvariantCheck;
 
   // Durable acceptor state (restored from records) and the learner's log.
   private promised: Ballot;
@@ -190,7 +193,12 @@ export class PaxosReplica<Cmd, Res>
     this.snapshotEverySlots = config.snapshotEverySlots ?? DEFAULT_SNAPSHOT_EVERY_SLOTS;
     this.prng = new Prng(config.seed);
     this.stateMachine = new SessionedStateMachine(service);
-    const restored = restoreDurable(durable, config.bugs);
+    this.check = invariantCheck(config.checkInvariants !== false);
+    const restored = restoreDurable(durable, config.bugs, this.check);
+    // A promise never goes back, across a restart too: the restored one covers every
+    // promise and acceptance on disk (forgetPromiseOnRestart breaks exactly this).
+    const durablePromise = highestDurablePromise(durable);
+    this.check(compareBallots(restored.promised, durablePromise) >= 0, () => `${this.id} to restart promised at least ${JSON.stringify(durablePromise)} (its durable records), but it restored ${JSON.stringify(restored.promised)}`);
     this.promised = restored.promised;
     this.highestRound = restored.highestRound;
     this.log = restored.log;
@@ -397,7 +405,7 @@ export class PaxosReplica<Cmd, Res>
       return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
     }
     // The accepted record implies the promise, so no separate `promised` record is needed.
-    this.promised = msg.ballot;
+    this.raisePromise(msg.ballot);
     this.followLeader(msg.ballot);
     // A retransmitted accept (the leader did not hear our answer) carries the value we
     // already accepted in this ballot — one proposer, one value per slot and ballot — and
@@ -405,6 +413,7 @@ export class PaxosReplica<Cmd, Res>
     // (Hosts send a batch only after every record appended before it is durable.)
     const already = this.log.acceptedAt(msg.slot);
     if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
+      this.check(compareBallots(msg.ballot, this.promised) >= 0, () => `${this.id} to accept slot ${msg.slot} at a ballot >= its promise ${JSON.stringify(this.promised)}, got ${JSON.stringify(msg.ballot)}`);
       this.log.accept(msg.slot, msg.ballot, msg.value);
       this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
     }
@@ -427,8 +436,13 @@ export class PaxosReplica<Cmd, Res>
 
   /** Raises the promise durably: the record goes out in this Ready, before the promise message. */
   private promise(ballot: Ballot): void {
-    this.promised = ballot;
+    this.raisePromise(ballot);
     this.out.persist.push({ type: 'promised', ballot });
+  }
+
+  private raisePromise(ballot: Ballot): void {
+    this.check(compareBallots(ballot, this.promised) >= 0, () => `${this.id}'s promise never to go back from ${JSON.stringify(this.promised)}, but it was set to ${JSON.stringify(ballot)}`);
+    this.promised = ballot;
   }
 
   private noteRound(ballot: Ballot): void {

@@ -3,6 +3,7 @@
  * keeps Paxos safe across restarts: an acceptor that forgets it may accept a value from an
  * old leader after promising a newer one not to, and two values get chosen.
  */
+import { invariant, type InvariantCheck } from '../common/invariant';
 import { unreachable } from '../common/unreachable';
 import { maxBallot } from './ballot';
 import { ReplicaLog } from './log';
@@ -21,8 +22,9 @@ export interface RestoredState<Cmd> {
 export function restoreDurable<Cmd>(
   records: readonly PaxosRecord<Cmd>[],
   bugs: PaxosConfig['bugs'],
+  check: InvariantCheck = invariant,
 ): RestoredState<Cmd> {
-  const log = new ReplicaLog<Cmd>();
+  const log = new ReplicaLog<Cmd>(check);
   // The latest snapshot wins wherever it sits: an in-memory compaction appends one after
   // the records it covers, a node-level compaction writes it first. Records at or below
   // its slot are then ignored by the log (except what they imply about promises).
@@ -58,4 +60,16 @@ export function restoreDurable<Cmd>(
   }
   const restored = { promised, highestRound: promised.round, log };
   return snapshot === undefined ? restored : { ...restored, snapshot };
+}
+
+/**
+ * The highest ballot the records promise or accept, read without any of `bugs`: what the
+ * replica's invariant compares its restored promise with.
+ */
+export function highestDurablePromise<Cmd>(records: readonly PaxosRecord<Cmd>[]): Ballot {
+  let promised = ZERO_BALLOT;
+  for (const record of records) {
+    if (record.type === 'promised' || record.type === 'accepted') promised = maxBallot(promised, record.ballot);
+  }
+  return promised;
 }

@@ -187,6 +187,12 @@ export interface PaxosConfig {
   /** Upper bound on slots in flight (accepted but not yet chosen) at the leader. */
   readonly maxInFlight?: number;
   /**
+   * Invariant assertions (default on, and on in every real node). Only a negative control
+   * that must show a CHECKER catching one of `bugs` turns them off: the assertion would
+   * stop the run at the faulty step before the checker ever saw the damage.
+   */
+  readonly checkInvariants?: boolean;
+  /**
    * Deliberate bugs for negative controls and teaching. Never set outside them: each one
    * breaks agreement under some fault schedule, and the checkers must notice.
    */

@@ -22,6 +22,7 @@
  * leave is streaming keys, a read quorum in the new replica set may miss a write whose
  * quorum was in the old one (ABD across reconfiguration needs joint quorums, not done).
  */
+import { invariant } from '../common/invariant';
 import { Deadline } from '../common/deadline';
 import { majority } from '../common/quorum';
 import { emptyReady, type Input, type Machine, type NodeId, type Ready } from '../common/types';
@@ -491,6 +492,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   }
 
   private persist(rec: ReplRecord, r: ReplReady): void {
+    // A replica's version for a key never goes back: a 'stored' record that is not newer
+    // would be written (and acked) while the store kept the newer value.
+    if (rec.type === 'stored') {
+      invariant(this.store.isNewer(rec.key, rec.version), () => `${this.id} to store "${rec.key}" only above its version ${JSON.stringify(this.store.get(rec.key)?.version)}, got ${JSON.stringify(rec.version)}`);
+    }
     this.store.apply(rec);
     r.persist.push(rec);
   }

@@ -5,6 +5,7 @@
  * decides alone. In doubt it keeps its locks and asks around (classic) or asks the
  * decision log to abort (paxos mode), adopting whatever was decided.
  */
+import { invariant } from '../common/invariant';
 import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { StepContext } from './context';
@@ -78,7 +79,10 @@ export class Participant {
     }
     // Every prepared transaction without an outcome is in doubt: locks back, no decision.
     for (const rec of prepared.values()) {
-      p.locks.tryLockAll(rec.txn, rec.keys);
+      // Two in-doubt transactions never share a key (each prepared only holding all its
+      // locks), so every one of them takes its locks back; if not, isolation is already lost.
+      const relocked = p.locks.tryLockAll(rec.txn, rec.keys);
+      invariant(relocked.ok, () => (relocked.ok ? '' : `in-doubt ${rec.txn} to re-take its lock on "${relocked.key}" at restart, but in-doubt ${relocked.holder} holds it`));
       p.txns.set(rec.txn, {
         txn: rec.txn,
         coordinator: rec.coordinator,

@@ -36,7 +36,7 @@ interface Parsed {
 function help(): string {
   const lines = [
     'usage: faultline sim --mechanism NAME [--seed N] [--seeds M] [--nodes N] [--faults LIST] [--ops N]',
-    '                     [--clients K] [--scenario NAME] [--bug NAME] [--json] [--history FILE]',
+    '                     [--clients K] [--scenario NAME] [--bug NAME] [--no-assertions] [--json] [--history FILE]',
     '',
     '  --mechanism   one of: ' + mechanismNames().join(', '),
     '  --seed N      the seed (default 1); with --seeds M, runs seeds N..N+M-1',
@@ -46,6 +46,7 @@ function help(): string {
     '  --clients K   concurrent client processes (default 4)',
     '  --scenario S  a named fault schedule: ' + scenarioNames().map((n) => `${n} (${SCENARIOS[n]?.summary})`).join('; '),
     '  --bug B       a deliberate defect (negative control), repeatable: ' + Object.keys(BUGS).join(', '),
+    '  --no-assertions  Paxos replicas skip their invariant assertions (so a --bug reaches the checkers)',
     '  --json        one JSON report per seed on stdout',
     '  --history F   write the history (JSON lines) of the first failing run, or of the last run, to F',
   ];
@@ -73,10 +74,15 @@ export function parseSimArgs(args: readonly string[]): Parsed {
   const values = new Map<string, string>();
   const bugs: BugName[] = [];
   let json = false;
+  let noAssertions = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--no-assertions') {
+      noAssertions = true;
       continue;
     }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"; flags start with --`);
@@ -132,13 +138,14 @@ export function parseSimArgs(args: readonly string[]): Parsed {
     if (Object.keys(paxosBugs).length > 0) controls.paxosBugs = paxosBugs;
     opts.controls = controls;
   }
+  if (noAssertions) opts.controls = { ...opts.controls, assertionsOff: true };
   const known = new Set(['mechanism', 'seed', 'seeds', 'nodes', 'faults', 'ops', 'clients', 'scenario', 'history']);
   for (const [name, text] of values) {
     if (known.has(name)) continue;
     const flag = mech.flags?.[name];
     if (flag === undefined) {
       const theirs = Object.keys(mech.flags ?? {}).map((f) => `--${f}`);
-      throw new UsageError(`unknown flag --${name} for mechanism ${mechanism}; valid: ${[...known, 'bug', 'json'].map((f) => `--${f}`).concat(theirs).join(', ')}`);
+      throw new UsageError(`unknown flag --${name} for mechanism ${mechanism}; valid: ${[...known, 'bug', 'no-assertions', 'json'].map((f) => `--${f}`).concat(theirs).join(', ')}`);
     }
     try {
       opts[camel(name)] = flag.parse(text);
