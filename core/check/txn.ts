@@ -77,6 +77,8 @@ export interface CheckTxnOptions {
 /** Per type, how many anomalies the evidence lists (the counts in stats are complete). */
 const MAX_PER_TYPE = 8;
 const DEFAULT_SEARCH_STEPS = 20_000_000;
+/** Hops of a cycle spelled out in its explanation (the summary); the evidence lists all. */
+const MAX_HOPS_IN_WORDS = 12;
 
 const ANOMALY_WORDS: Record<string, string> = {
   G0: 'write cycle (G0: transactions overwrote each other in opposite orders)',
@@ -323,9 +325,14 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
   for (const { name: type, edges } of search.cycles) {
     const members = edges.map((e) => txns[e.from]!);
     const names = [...members, members[0]!].map(name);
+    // Words for a long cycle name its first and last hops; `cycle` keeps every hop.
+    const shown = edges.length <= MAX_HOPS_IN_WORDS ? edges : [...edges.slice(0, MAX_HOPS_IN_WORDS - 2), ...edges.slice(-2)];
+    const hops = shown.map((e) => `${e.why()} (${e.type})`);
+    if (shown !== edges) hops.splice(MAX_HOPS_IN_WORDS - 2, 0, `... ${edges.length - shown.length} more hops (in the evidence) ...`);
+    const path = names.length <= MAX_HOPS_IN_WORDS + 1 ? names.join(' -> ') : `${names.slice(0, MAX_HOPS_IN_WORDS - 2).join(' -> ')} -> ... -> ${names.slice(-3).join(' -> ')}`;
     report({
       type,
-      explanation: `Cycle ${names.join(' -> ')}: ${edges.map((e) => `${e.why()} (${e.type})`).join('; ')}.`,
+      explanation: `Cycle ${path}: ${hops.join('; ')}.`,
       txns: members.map(ref),
       cycle: edges.map((e) => cycleStep(e, txns, name)),
     });

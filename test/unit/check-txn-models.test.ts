@@ -372,6 +372,9 @@ describe('budgets', () => {
     const { types, anomalies } = check(ring(30));
     expect(types).toEqual(['G2-item']);
     expect(anomalies[0]!.cycle).toHaveLength(30);
+    // The words name the first and last hops only; the evidence keeps all 30.
+    expect(anomalies[0]!.explanation).toContain('... 18 more hops (in the evidence) ...');
+    expect(anomalies[0]!.explanation.match(/\(rw\)/g)).toHaveLength(12);
   });
 
   it('a search out of steps reports the cycle the component proves (serializable) instead of timing out', () => {
