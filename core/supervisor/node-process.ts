@@ -127,7 +127,9 @@ export class NodeProcess extends EventEmitter<{
       this.emit('stderr', text);
     });
 
-    const timeoutMs = this.launch.readyTimeoutMs ?? 15_000;
+    // Generous: a node cold-starting through tsx on a loaded 2-core laptop (a workshop machine
+    // running a browser beside the cluster) was seen taking over 15 s; progress is shown meanwhile.
+    const timeoutMs = this.launch.readyTimeoutMs ?? 30_000;
     return new Promise<NodeLine>((resolve, reject) => {
       const onLine = (line: NodeLine): void => {
         if (line.event !== 'ready') return;
