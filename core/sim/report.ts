@@ -36,6 +36,14 @@ export interface SimOptions {
   keepHistory?: boolean;
 }
 
+export type SimOutcome = 'pass' | 'violation' | 'unknown';
+
+/** What a set of verdicts adds up to: any violation wins, then any undecided checker. */
+export function outcomeOf(verdicts: readonly Verdict[]): SimOutcome {
+  if (verdicts.some((v) => v.valid === false)) return 'violation';
+  return verdicts.some((v) => v.valid === 'unknown') ? 'unknown' : 'pass';
+}
+
 export interface SimProgress {
   seed: number;
   opsDone: number;
@@ -56,6 +64,13 @@ export interface SimReport {
   /** Simulator steps and messages, for benchmarks. */
   stats: { events: number; steps: number; delivered: number; /** Wall ms spent running the world (checks excluded), when the mechanism measures it. */ worldWallMs?: number };
   faults: FaultEvent[];
+  /**
+   * pass: every checker decided valid. violation: one found a violation (or an invariant
+   * stopped the run). unknown: none violated, but one could not decide (its budget ran
+   * out): not a pass, since nothing was shown to hold.
+   */
+  outcome: SimOutcome;
+  /** outcome === 'pass'. */
   ok: boolean;
   /** The command line that replays this run. */
   replay: string;
@@ -96,7 +111,7 @@ export function replayCommand(mechanism: string, opts: SimOptions): string {
 /** A human-readable report: verdicts, numbers, the fault timeline, the seed and replay. */
 export function formatReport(r: SimReport, timelineLimit = 40): string {
   const lines: string[] = [];
-  lines.push(`${r.ok ? 'PASS' : 'FAIL'} ${r.mechanism} seed=${r.seed}: ${r.ops} ops (${r.opCounts.ok} ok, ${r.opCounts.fail} fail, ${r.opCounts.info} info, ${r.opCounts.unfinished} unfinished), ${r.faults.length} timeline events, ${r.simulatedMs.toFixed(0)} ms simulated in ${r.wallMs.toFixed(0)} ms`);
+  lines.push(`${OUTCOME_WORD[r.outcome]} ${r.mechanism} seed=${r.seed}: ${r.ops} ops (${r.opCounts.ok} ok, ${r.opCounts.fail} fail, ${r.opCounts.info} info, ${r.opCounts.unfinished} unfinished), ${r.faults.length} timeline events, ${r.simulatedMs.toFixed(0)} ms simulated in ${r.wallMs.toFixed(0)} ms`);
   for (const v of r.verdicts) {
     const mark = v.valid === true ? 'ok     ' : v.valid === false ? 'VIOLATED' : 'unknown';
     lines.push(`  [${mark}] ${v.model}: ${v.summary}`);
@@ -116,6 +131,8 @@ export function formatReport(r: SimReport, timelineLimit = 40): string {
   }
   return lines.join('\n');
 }
+
+const OUTCOME_WORD: Record<SimOutcome, string> = { pass: 'PASS', violation: 'FAIL', unknown: 'UNKNOWN' };
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n)}... (${s.length - n} more characters)`;

@@ -9,7 +9,7 @@ import type { ClientPool } from './client-pool';
 import type { HistoryRecorder } from './history';
 import type { Nemesis } from './nemesis';
 import { InvariantStop } from './world';
-import { type SimOptions, type SimProgress, type SimReport, replayCommand } from './report';
+import { type SimOptions, type SimProgress, type SimReport, outcomeOf, replayCommand } from './report';
 
 export interface RunnableWorld {
   readonly now: number;
@@ -85,6 +85,7 @@ export function buildReport(
   }
   void pool;
   const all = world.stoppedBy === undefined ? verdicts : [invariantVerdict(world.stoppedBy), ...verdicts];
+  const outcome = outcomeOf(all);
   const report: SimReport = {
     mechanism,
     seed: opts.seed,
@@ -95,7 +96,9 @@ export function buildReport(
     wallMs: performance.now() - startedWallMs,
     stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered, ...(worldWallMs !== undefined ? { worldWallMs } : {}) },
     faults: world.timeline.events,
-    ok: all.every((v) => v.valid !== false),
+    outcome,
+    // An undecided checker is no pass (it showed nothing holds): sweeps fail on it too.
+    ok: outcome === 'pass',
     replay: replayCommand(mechanism, opts),
   };
   if (opts.keepHistory !== false) report.history = history.ops;

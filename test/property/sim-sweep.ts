@@ -16,21 +16,27 @@ export interface SweepFailure {
   violation: string;
 }
 
-export function sweep(mechanism: string, firstSeed: number, count: number, opts: Omit<SimOptions, 'seed'>): { runs: number; ops: number; faults: number; failures: SweepFailure[] } {
+/**
+ * `failures` holds the seeds that found a violation AND those a checker could not decide
+ * (unknown is no pass), each saying which; `unknowns` counts the latter on their own.
+ */
+export function sweep(mechanism: string, firstSeed: number, count: number, opts: Omit<SimOptions, 'seed'>): { runs: number; ops: number; faults: number; failures: SweepFailure[]; unknowns: number } {
   const m = MECHANISMS[mechanism];
   if (m === undefined) throw new Error(`no mechanism ${mechanism}`);
   const failures: SweepFailure[] = [];
   let ops = 0;
   let faults = 0;
+  let unknowns = 0;
   const n = Math.max(1, Math.round(count * SCALE));
   for (let seed = SEED_BASE + firstSeed; seed < SEED_BASE + firstSeed + n; seed++) {
     const r = m.run({ ...opts, seed, keepHistory: false });
     ops += r.ops;
     faults += r.faults.length;
+    if (r.outcome === 'unknown') unknowns++;
     if (!r.ok) {
-      const v = r.verdicts.find((x) => x.valid === false);
-      failures.push({ seed, replay: r.replay, violation: `${v?.model}: ${v?.summary}` });
+      const v = r.verdicts.find((x) => x.valid === false) ?? r.verdicts.find((x) => x.valid === 'unknown');
+      failures.push({ seed, replay: r.replay, violation: `${r.outcome} ${v?.model}: ${v?.summary}` });
     }
   }
-  return { runs: n, ops, faults, failures };
+  return { runs: n, ops, faults, failures, unknowns };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimArgs, run as runCli } from '../../core/cli/commands/sim';
+import { exitCode, parseSimArgs, run as runCli } from '../../core/cli/commands/sim';
 import { MECHANISMS } from '../../core/sim/mechanisms/index';
 import { HistoryRecorder } from '../../core/sim/history';
 import { parseHistory } from '../../core/check/history';
-import type { SimOptions } from '../../core/sim/report';
+import { formatReport, outcomeOf, type SimOptions } from '../../core/sim/report';
 import { FAULT_KINDS } from '../../core/sim/timeline';
 
 const ALL = [...FAULT_KINDS];
@@ -104,6 +104,21 @@ describe('faultline sim arguments', () => {
       console.error = original;
     }
     expect(errors.join('\n')).toMatch(/unknown mechanism "nope"/);
+  });
+
+  it('an undecided checker is no pass: the run is UNKNOWN, not ok, and exits 3; a violation still wins', () => {
+    const report = MECHANISMS.paxos!.run({ seed: 2, ops: 20, faults: [], keepHistory: false });
+    expect(report.outcome).toBe('pass');
+    const undecided = { valid: 'unknown' as const, model: 'register', summary: 'the budget ran out' };
+    const verdicts = [report.verdicts[0]!, undecided];
+    expect(outcomeOf(verdicts)).toBe('unknown');
+    const unknown = { ...report, verdicts, outcome: outcomeOf(verdicts), ok: false };
+    expect(exitCode(unknown)).toBe(3);
+    expect(formatReport(unknown)).toMatch(/^UNKNOWN paxos seed=2/);
+    expect(formatReport(unknown)).toMatch(/\[unknown\] register: the budget ran out/);
+    const violated = [{ valid: false as const, model: 'paxos', summary: 'two values' }, undecided];
+    expect(outcomeOf(violated)).toBe('violation');
+    expect(exitCode({ ...report, verdicts: violated, outcome: outcomeOf(violated), ok: false })).toBe(1);
   });
 
   it('exits 0 when every check passes', async () => {

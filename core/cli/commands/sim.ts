@@ -163,9 +163,9 @@ export function parseSimArgs(args: readonly string[]): Parsed {
   };
 }
 
-function exitCode(r: SimReport): number {
-  if (!r.ok) return 1;
-  return r.verdicts.some((v) => v.valid === 'unknown') ? 3 : 0;
+/** 0 pass, 1 a violation (an invariant stop included), 3 undecided: unknown is no pass. */
+export function exitCode(r: SimReport): number {
+  return r.outcome === 'violation' ? 1 : r.outcome === 'unknown' ? 3 : 0;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -187,6 +187,7 @@ export async function run(args: string[]): Promise<number> {
   if (mech === undefined) return 2;
   let worst = 0;
   const failing: number[] = [];
+  const undecided: number[] = [];
   let historyReport: SimReport | undefined;
   let lastProgressAt = performance.now();
   for (let seed = parsed.firstSeed; seed < parsed.firstSeed + parsed.seeds; seed++) {
@@ -206,8 +207,9 @@ export async function run(args: string[]): Promise<number> {
     }
     const code = exitCode(report);
     if (code === 1) failing.push(seed);
+    if (code === 3) undecided.push(seed);
     worst = code === 1 || worst === 1 ? 1 : Math.max(worst, code);
-    if (parsed.historyFile !== undefined && (historyReport === undefined || historyReport.ok)) historyReport = report;
+    if (parsed.historyFile !== undefined && (historyReport === undefined || historyReport.outcome !== 'violation')) historyReport = report;
     const { history: _history, ...printable } = report;
     if (parsed.json) console.log(JSON.stringify(printable));
     else if (!report.ok || parsed.seeds === 1) console.log(formatReport(report));
@@ -221,10 +223,19 @@ export async function run(args: string[]): Promise<number> {
   }
   if (parsed.seeds > 1 && !parsed.json) {
     console.log(
-      failing.length === 0
+      failing.length === 0 && undecided.length === 0
         ? `all ${parsed.seeds} seeds passed (${parsed.firstSeed}..${parsed.firstSeed + parsed.seeds - 1})`
-        : `${failing.length} of ${parsed.seeds} seeds FAILED: ${failing.slice(0, 20).join(', ')}${failing.length > 20 ? ', ...' : ''}`,
+        : [
+            failing.length > 0 ? `${failing.length} of ${parsed.seeds} seeds FAILED: ${listSeeds(failing)}` : '',
+            undecided.length > 0 ? `${undecided.length} of ${parsed.seeds} seeds UNKNOWN (a checker could not decide): ${listSeeds(undecided)}` : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
     );
   }
   return worst;
+}
+
+function listSeeds(seeds: readonly number[]): string {
+  return `${seeds.slice(0, 20).join(', ')}${seeds.length > 20 ? ', ...' : ''}`;
 }
