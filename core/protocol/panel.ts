@@ -315,12 +315,16 @@ export type ClusterState = 'stopped' | 'starting' | 'running' | 'stopping' | 'fa
 
 export type ProgressPhase = 'stopping' | 'spawning' | 'spawned' | 'ready' | 'leader' | 'failed' | 'stopped';
 
-export interface ProgressStep {
+/**
+ * A progress step is also a timeline line: the same code and params (a `progress.*` code),
+ * so the panel says it in its own language; `message` is the English fallback.
+ */
+export type ProgressStep = {
   readonly atMs: number;
   readonly phase: ProgressPhase;
   readonly node?: string;
   readonly message: string;
-}
+} & LineOf<ProgressCode>;
 
 export interface ClusterInfo {
   readonly state: ClusterState;
@@ -507,12 +511,95 @@ export interface WorkloadState {
 /** One line of the timeline under everything. */
 export type TimelineKind = 'lifecycle' | 'fault' | 'heal' | 'membership' | 'leader' | 'workload' | 'check' | 'verdict' | 'command-failed' | 'suspicion';
 
-export interface TimelineEntry {
+/**
+ * Every line the supervisor says to the panel (timeline entries, progress steps), as a
+ * stable code with its parameters, so the panel can say it in its own language. A param
+ * named after a vocabulary (state, command, code, shape, mode, fault, faults, workload,
+ * valid) carries that vocabulary's values; the panel translates those too. Text the
+ * supervisor cannot code (an OS error, the checker's summary) travels as `detail`, shown as
+ * a secondary line in the server's words. Adding a code here fails the renderer's
+ * type-check until both languages translate it.
+ */
+export interface TimelineParams {
+  // cluster lifecycle (commands and the Lab's progress)
+  'cluster.start': Record<string, never>;
+  'cluster.reset': Record<string, never>;
+  'cluster.stop': Record<string, never>;
+  'cluster.resume': Record<string, never>;
+  'progress.spawning': { readonly n: number; readonly mode: KvMode; readonly scale: number };
+  'progress.resuming': { readonly n: number; readonly mode: KvMode; readonly scale: number };
+  'progress.spawned': { readonly node: string };
+  'progress.ready': { readonly node: string };
+  'progress.leader': { readonly node: string };
+  /** detail: why. */
+  'progress.failed': Record<string, never>;
+  'progress.stopping': Record<string, never>;
+  'progress.stopped': Record<string, never>;
+  // what the supervisor watches
+  'node.state': { readonly node: string; readonly state: NodeLifecycle };
+  'leader.elected': { readonly node: string; readonly ballot: string };
+  'leader.none': Record<string, never>;
+  'suspicion.on': { readonly node: string; readonly by: string };
+  'suspicion.off': { readonly node: string };
+  // commands from the panel
+  /** detail: the server's message. */
+  'command.failed': { readonly command: PanelCommandKind; readonly code: PanelErrorCode };
+  'fault.kill': { readonly node: string };
+  'fault.kill-leader': { readonly node: string };
+  'fault.pause': { readonly node: string };
+  'heal.restart': { readonly node: string };
+  'heal.resume': { readonly node: string };
+  /** node: '' for a shape that needs none. */
+  'fault.partition': { readonly shape: PartitionShapeName; readonly node: string; readonly cuts: number };
+  'fault.isolate-leader': { readonly node: string; readonly cuts: number };
+  'fault.cut': { readonly links: string };
+  'fault.cut-none': Record<string, never>;
+  /** detail: the link's settings (drop 0.2, delayMs 100, …). */
+  'fault.link': { readonly from: string; readonly to: string };
+  'fault.link-cleared': { readonly from: string; readonly to: string };
+  /** skew: signed ms, e.g. "+200". */
+  'fault.skew': { readonly node: string; readonly skew: string };
+  'heal.all': Record<string, never>;
+  'membership.adding': Record<string, never>;
+  'membership.joined': { readonly node: string };
+  'membership.leaving': { readonly node: string };
+  'membership.left-stopped': { readonly node: string };
+  'membership.left-kept': { readonly node: string };
+  // workloads and their nemesis
+  /** faults: comma-separated NemesisFault values, '' for none. */
+  'workload.start': { readonly workload: WorkloadKind; readonly clients: number; readonly rate: number; readonly seconds: number; readonly faults: string; readonly seed: number };
+  /** detail: the checker's summary (its own words). */
+  'workload.verdict': { readonly workload: WorkloadKind; readonly valid: 'true' | 'false' | 'unknown'; readonly model: string };
+  /** detail: why. */
+  'workload.failed': Record<string, never>;
+  /** detail: the live checker's summary. */
+  'check.live': Record<string, never>;
+  /** nodes: comma-separated node ids. */
+  'nemesis.fault': { readonly fault: NemesisFault; readonly nodes: string };
+  'nemesis.skipped': { readonly fault: NemesisFault };
+  /** detail: what the heal did. */
+  'nemesis.heal': { readonly fault: NemesisFault; readonly nodes: string };
+  /** detail: what went wrong. */
+  'nemesis.error': Record<string, never>;
+}
+export type TimelineCode = keyof TimelineParams;
+export type ProgressCode = Extract<TimelineCode, `progress.${string}`>;
+type PartitionShapeName = Extract<PanelCommand, { kind: 'partition' }>['shape'];
+
+/** One coded line: `{ code, params }` with params of that code's shape; `detail` in the server's words. */
+export type LineOf<C extends TimelineCode> = { [K in C]: { readonly code: K; readonly params: TimelineParams[K]; readonly detail?: string } }[C];
+export type TimelineLine = LineOf<TimelineCode>;
+
+/**
+ * `text` is the same line in English: what an older panel shows, and the fallback for a code
+ * this panel does not know (an older panel against a newer supervisor).
+ */
+export type TimelineEntry = {
   readonly atMs: number;
   readonly kind: TimelineKind;
   readonly text: string;
   readonly node?: string;
-}
+} & TimelineLine;
 
 export interface PanelState {
   readonly protocol: typeof PANEL_PROTOCOL_VERSION;

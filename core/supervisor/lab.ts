@@ -16,13 +16,14 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionCuts, type Link } from '../algorithms/common/partitions';
-import type { ClusterInfo, KvMode, ProgressStep, TimeScale, TimelineKind, WorkloadSample, WorkloadState } from '../protocol/panel';
+import type { ClusterInfo, KvMode, LineOf, ProgressCode, ProgressStep, TimeScale, TimelineKind, TimelineLine, WorkloadSample, WorkloadState } from '../protocol/panel';
 import { Cluster, type ClusterProgress } from './cluster';
 import { createDataDir, type DataDir } from './data-dir';
 import { SupervisorHttpServer } from './http-server';
 import { LeaderTracker } from './leader-tracker';
 import type { NodeRuntime } from './node-runtime';
 import { PanelError, PanelWorkload } from './panel/panel-workload';
+import { line } from './panel/timeline-line';
 
 export interface LabSettings {
   readonly nodes: number;
@@ -50,7 +51,7 @@ type LabEvents = {
   sample: [WorkloadSample];
   keys: [readonly string[]];
   /** A line for the timeline (workload phases, nemesis faults, lifecycle). */
-  record: [TimelineKind, string, string | undefined];
+  record: [TimelineKind, TimelineLine, string, string | undefined];
 };
 
 export class Lab extends EventEmitter<LabEvents> {
@@ -93,7 +94,7 @@ export class Lab extends EventEmitter<LabEvents> {
       timeScale: () => this.settings.timeScale,
       nowMs: () => this.nowMs(),
       dir: root.path,
-      record: (kind, text) => this.emit('record', kind, text, undefined),
+      record: (kind, coded, text) => this.emit('record', kind, coded, text, undefined),
       onState: (s) => this.emit('workload', s),
       onSample: (s) => this.emit('sample', s),
       onKeys: (k) => this.emit('keys', k),
@@ -154,10 +155,11 @@ export class Lab extends EventEmitter<LabEvents> {
     this.emit('info', this.info);
   }
 
-  private step(phase: ProgressStep['phase'], message: string, node?: string): void {
-    const step: ProgressStep = { atMs: Math.round(this.nowMs()), phase, message, ...(node === undefined ? {} : { node }) };
+  /** One progress step, also a timeline line (same code): `message` is it in English. */
+  private step(phase: ProgressStep['phase'], coded: LineOf<ProgressCode>, message: string, node?: string): void {
+    const step: ProgressStep = { atMs: Math.round(this.nowMs()), phase, message, ...coded, ...(node === undefined ? {} : { node }) };
     this.setInfo({ progress: [...this.info.progress, step] });
-    this.emit('record', 'lifecycle', message, node);
+    this.emit('record', 'lifecycle', coded, message, node);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -212,10 +214,10 @@ export class Lab extends EventEmitter<LabEvents> {
     this.dataKept = false;
     const s = this.settings;
     this.info = { ...this.blankInfo('starting'), startedAtMs: Math.round(this.nowMs()) };
-    this.step('spawning', `${reuse ? 'resuming' : 'starting'} ${s.nodes} nodes (mode ${s.mode}, time ×${s.timeScale})`);
+    this.step('spawning', line(reuse ? 'progress.resuming' : 'progress.spawning', { n: s.nodes, mode: s.mode, scale: s.timeScale }), `${reuse ? 'resuming' : 'starting'} ${s.nodes} nodes (mode ${s.mode}, time ×${s.timeScale})`);
     const onProgress = (p: ClusterProgress): void => {
-      if (p.phase === 'node-ready') this.step('spawned', `${p.node} started`, p.node);
-      else if (p.phase === 'registered') this.step('ready', `${p.node} ready`, p.node);
+      if (p.phase === 'node-ready') this.step('spawned', line('progress.spawned', { node: p.node ?? '' }), `${p.node} started`, p.node);
+      else if (p.phase === 'registered') this.step('ready', line('progress.ready', { node: p.node ?? '' }), `${p.node} ready`, p.node);
     };
     let cluster: Cluster;
     try {
@@ -224,7 +226,7 @@ export class Lab extends EventEmitter<LabEvents> {
         onProgress,
       );
     } catch (e) {
-      this.step('failed', `the cluster did not start: ${(e as Error).message}`);
+      this.step('failed', line('progress.failed', {}, (e as Error).message), `the cluster did not start: ${(e as Error).message}`);
       this.setInfo({ state: 'failed', error: (e as Error).message });
       throw e;
     }
@@ -238,7 +240,7 @@ export class Lab extends EventEmitter<LabEvents> {
       const paxos = status['paxos'] as { role?: string } | undefined;
       if (paxos?.role === 'leader') {
         cluster.off('status', onStatus);
-        this.step('leader', `${_id} elected leader`, _id);
+        this.step('leader', line('progress.leader', { node: _id }), `${_id} elected leader`, _id);
         this.setInfo({ leaderAtMs: Math.round(this.nowMs()) });
       }
     };
@@ -253,7 +255,7 @@ export class Lab extends EventEmitter<LabEvents> {
     if (!cluster) return;
     await this.workload.stop();
     this.setInfo({ state: 'stopping' });
-    this.step('stopping', 'stopping every node');
+    this.step('stopping', line('progress.stopping', {}), 'stopping every node');
     this.tracker?.close();
     this.tracker = undefined;
     this.current = undefined;
@@ -261,7 +263,7 @@ export class Lab extends EventEmitter<LabEvents> {
     await cluster.stop();
     this.dataKept = true;
     this.info = { ...this.info, state: 'stopped', dataKept: true };
-    this.step('stopped', 'every node stopped (data kept)');
+    this.step('stopped', line('progress.stopped', {}), 'every node stopped (data kept)');
   }
 
   private async dropData(): Promise<void> {

@@ -44,7 +44,7 @@ export interface NemesisOptions {
   /** The current leader, when one is known (for kill-leader and isolate-leader). */
   readonly leader?: () => string | undefined;
   /** Also write to another timeline (PanelApi.record). */
-  readonly record?: (kind: string, text: string) => void;
+  readonly record?: (kind: string, text: string, event: TimelineEvent) => void;
 }
 
 /** What one started fault left behind, so its heal undoes exactly that. */
@@ -119,8 +119,9 @@ export class Nemesis {
   }
 
   private note(phase: TimelineEvent['phase'], period: number, kind: TimelineEvent['kind'], nodes: readonly string[], text: string, atMs = this.options.clock()): void {
-    this.timeline.push({ atMs: Math.round(atMs), phase, period, kind, nodes: [...nodes], text });
-    this.options.record?.(phase, text);
+    const event: TimelineEvent = { atMs: Math.round(atMs), phase, period, kind, nodes: [...nodes], text };
+    this.timeline.push(event);
+    this.options.record?.(phase, text, event);
   }
 
   /** Nodes of `wanted` that may still go down without a majority being down. */

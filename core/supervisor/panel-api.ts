@@ -17,6 +17,7 @@ import {
   PANEL_PROTOCOL_VERSION,
   panelRequestSchema,
   type CommandResult,
+  type NodeLifecycle,
   type NodeSample,
   type NodeStatus,
   type PanelChange,
@@ -28,6 +29,7 @@ import {
   type PanelState,
   type TimelineEntry,
   type TimelineKind,
+  type TimelineLine,
   type WorkloadSample,
 } from '../protocol/panel';
 import type { Cluster } from './cluster';
@@ -39,6 +41,7 @@ import { LockWatch } from './panel/lock-watch';
 import { MessageFeed } from './panel/message-feed';
 import { PanelError } from './panel/panel-workload';
 import { RingWatch } from './panel/ring-watch';
+import { line } from './panel/timeline-line';
 import { TxnWatch } from './panel/txn-watch';
 
 export interface PanelApiOptions {
@@ -125,7 +128,7 @@ export class PanelApi {
       this.pendingSamples.workload.push(sample);
     });
     lab.on('keys', (keys) => this.ring.noteKeys(keys));
-    lab.on('record', (kind, text, node) => this.record(kind, text, node));
+    lab.on('record', (kind, coded, text, node) => this.record(kind, coded, text, node));
     if (lab.cluster) this.show(lab.cluster);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 100);
     this.flushTimer.unref();
@@ -144,9 +147,12 @@ export class PanelApi {
     return this.sockets.size;
   }
 
-  /** Adds a line to the timeline (faults, heals, lifecycle, workload phases, failed commands). */
-  record(kind: TimelineKind, text: string, node?: string): TimelineEntry {
-    const entry: TimelineEntry = { atMs: Math.round(this.lab.nowMs()), kind, text, ...(node === undefined ? {} : { node }) };
+  /**
+   * Adds a line to the timeline (faults, heals, lifecycle, workload phases, failed commands):
+   * its code and params (what the panel translates) and `text`, the same in English.
+   */
+  record(kind: TimelineKind, coded: TimelineLine, text: string, node?: string): TimelineEntry {
+    const entry: TimelineEntry = { atMs: Math.round(this.lab.nowMs()), kind, ...coded, text, ...(node === undefined ? {} : { node }) };
     this.timeline.push(entry);
     if (this.timeline.length > KEEP_TIMELINE) this.timeline.shift();
     this.pending.push({ kind: 'timeline', entry });
@@ -187,7 +193,7 @@ export class PanelApi {
       if (state !== 'up' && state !== 'paused') this.statuses.delete(id);
       this.dirtyNodes.add(id);
       this.statusChanged = true;
-      this.record('lifecycle', `${id} is ${state}`, id);
+      this.record('lifecycle', line('node.state', { node: id, state: state as NodeLifecycle }), `${id} is ${state}`, id);
     };
     const onFaults = (): void => {
       const links = cluster.linkStates();
@@ -237,7 +243,9 @@ export class PanelApi {
       this.pending.push({ kind: 'leader', leader: this.leader.summary() });
       const s = this.leader.summary();
       if (s.history.at(-1)?.atMs === now) {
-        this.record('leader', s.node === null ? 'no leader' : `${s.node} leads (ballot ${s.ballot?.round}.${s.ballot?.node})`, s.node ?? undefined);
+        const ballot = `${s.ballot?.round}.${s.ballot?.node}`;
+        if (s.node === null) this.record('leader', line('leader.none', {}), 'no leader');
+        else this.record('leader', line('leader.elected', { node: s.node, ballot }), `${s.node} leads (ballot ${ballot})`, s.node);
       }
     }
     const leader = this.leader.leader;
@@ -263,12 +271,12 @@ export class PanelApi {
       for (const [peer, v] of Object.entries(s.suspicion)) if (v.suspected) by.set(peer, [...(by.get(peer) ?? []), observer]);
     }
     for (const [peer, observers] of by) {
-      if (!this.suspectedBy.has(peer)) this.record('suspicion', `${peer} suspected by ${observers.join(', ')}`, peer);
+      if (!this.suspectedBy.has(peer)) this.record('suspicion', line('suspicion.on', { node: peer, by: observers.join(', ') }), `${peer} suspected by ${observers.join(', ')}`, peer);
       if ((this.suspectedBy.get(peer) ?? []).join() !== observers.join()) this.dirtyNodes.add(peer);
     }
     for (const peer of this.suspectedBy.keys()) {
       if (!by.has(peer)) {
-        this.record('suspicion', `${peer} no longer suspected`, peer);
+        this.record('suspicion', line('suspicion.off', { node: peer }), `${peer} no longer suspected`, peer);
         this.dirtyNodes.add(peer);
       }
     }
@@ -387,7 +395,7 @@ export class PanelApi {
     } catch (e) {
       const code: PanelErrorCode = e instanceof PanelError ? e.code : 'COMMAND_FAILED';
       const message = (e as Error).message;
-      this.record('command-failed', `${command.kind} failed: ${message}`);
+      this.record('command-failed', line('command.failed', { command: command.kind, code }, message), `${command.kind} failed: ${message}`);
       this.sendTo(socket, { type: 'reply', id, ok: false, code, message });
     }
   }
@@ -398,83 +406,90 @@ export class PanelApi {
       case 'cluster-start':
       case 'cluster-reset': {
         const { kind, ...settings } = command;
-        this.record('lifecycle', kind === 'cluster-start' ? 'start a fresh cluster' : 'reset: stop, delete the data, start fresh');
+        if (kind === 'cluster-start') this.record('lifecycle', line('cluster.start', {}), 'start a fresh cluster');
+        else this.record('lifecycle', line('cluster.reset', {}), 'reset: stop, delete the data, start fresh');
         const info = await this.lab.start(settings);
         return { cluster: info };
       }
       case 'cluster-stop':
-        this.record('lifecycle', 'stop every node (data kept)');
+        this.record('lifecycle', line('cluster.stop', {}), 'stop every node (data kept)');
         return { cluster: await this.lab.stop() };
       case 'cluster-resume':
-        this.record('lifecycle', 'start the stopped nodes again from their data');
+        this.record('lifecycle', line('cluster.resume', {}), 'start the stopped nodes again from their data');
         return { cluster: await this.lab.resume() };
       case 'kill': {
         await this.lab.requireCluster().kill(command.node);
-        this.record('fault', `kill -9 ${command.node}`, command.node);
+        this.record('fault', line('fault.kill', { node: command.node }), `kill -9 ${command.node}`, command.node);
         return undefined;
       }
       case 'kill-leader': {
         const node = await this.lab.killLeader();
-        this.record('fault', `kill -9 the leader ${node}`, node);
+        this.record('fault', line('fault.kill-leader', { node }), `kill -9 the leader ${node}`, node);
         return { node };
       }
       case 'restart':
-        this.record('heal', `restart ${command.node}`, command.node);
+        this.record('heal', line('heal.restart', { node: command.node }), `restart ${command.node}`, command.node);
         await this.lab.requireCluster().restart(command.node);
         return undefined;
       case 'pause':
         this.lab.requireCluster().pause(command.node);
-        this.record('fault', `pause (SIGSTOP) ${command.node}`, command.node);
+        this.record('fault', line('fault.pause', { node: command.node }), `pause (SIGSTOP) ${command.node}`, command.node);
         return undefined;
       case 'resume':
         this.lab.requireCluster().resume(command.node);
-        this.record('heal', `resume (SIGCONT) ${command.node}`, command.node);
+        this.record('heal', line('heal.resume', { node: command.node }), `resume (SIGCONT) ${command.node}`, command.node);
         return undefined;
       case 'partition': {
         if (command.shape === 'isolate-leader' && command.node === undefined) return this.execute({ kind: 'isolate-leader' });
         const cluster = this.lab.requireCluster();
         const cuts = cluster.partition(command.node === undefined ? { shape: command.shape } : { shape: command.shape, node: command.node });
-        this.record('fault', `partition ${command.shape}${command.node ? ` ${command.node}` : ''} (${cuts.length} links cut)`, command.node);
+        this.record('fault', line('fault.partition', { shape: command.shape, node: command.node ?? '', cuts: cuts.length }), `partition ${command.shape}${command.node ? ` ${command.node}` : ''} (${cuts.length} links cut)`, command.node);
         return { cuts };
       }
       case 'isolate-leader': {
         const { node, cuts } = this.lab.isolateLeader();
-        this.record('fault', `isolate the leader ${node} (${cuts.length} links cut)`, node);
+        this.record('fault', line('fault.isolate-leader', { node, cuts: cuts.length }), `isolate the leader ${node} (${cuts.length} links cut)`, node);
         return { node, cuts };
       }
       case 'cut':
         this.lab.requireCluster().cutLinks(command.links);
-        this.record('fault', command.links.length === 0 ? 'no links cut' : `cut ${command.links.map((l) => `${l.from}->${l.to}`).join(', ')}`);
+        const links = command.links.map((l) => `${l.from}->${l.to}`).join(', ');
+        if (command.links.length === 0) this.record('fault', line('fault.cut-none', {}), 'no links cut');
+        else this.record('fault', line('fault.cut', { links }), `cut ${links}`);
         return { cuts: command.links };
       case 'link-fault': {
         const { to, ...fault } = command.fault;
         this.lab.requireCluster().setLinkFault(command.from, to, fault);
-        this.record('fault', `link ${command.from}->${to}: ${describeLinkFault(fault)}`, command.from);
+        const setting = describeLinkFault(fault);
+        const coded = setting === 'cleared' ? line('fault.link-cleared', { from: command.from, to }) : line('fault.link', { from: command.from, to }, setting);
+        this.record('fault', coded, `link ${command.from}->${to}: ${setting}`, command.from);
         return undefined;
       }
       case 'skew':
         this.lab.requireCluster().setSkew(command.node, command.skewMs);
-        this.record('fault', `clock skew ${command.node} ${command.skewMs > 0 ? '+' : ''}${command.skewMs} ms`, command.node);
+        const skew = `${command.skewMs > 0 ? '+' : ''}${command.skewMs}`;
+        this.record('fault', line('fault.skew', { node: command.node, skew }), `clock skew ${command.node} ${skew} ms`, command.node);
         return undefined;
       case 'heal':
         this.lab.requireCluster().heal();
-        this.record('heal', 'heal all network and clock faults');
+        this.record('heal', line('heal.all', {}), 'heal all network and clock faults');
         return undefined;
       case 'add-node': {
         const cluster = this.lab.requireCluster();
-        this.record('membership', 'adding a node (join through the log)');
+        this.record('membership', line('membership.adding', {}), 'adding a node (join through the log)');
         const node = await cluster.addNode(command.weight);
         this.statusChanged = true;
-        this.record('membership', `${node} joined the ring; keys rebalanced`, node);
+        this.record('membership', line('membership.joined', { node }), `${node} joined the ring; keys rebalanced`, node);
         return { node };
       }
       case 'remove-node': {
         const cluster = this.lab.requireCluster();
-        this.record('membership', `${command.node} leaving the ring (leave through the log)`, command.node);
+        this.record('membership', line('membership.leaving', { node: command.node }), `${command.node} leaving the ring (leave through the log)`, command.node);
         const { stopped } = await cluster.removeNode(command.node);
         this.statusChanged = true;
         this.record(
           'membership',
+          line(stopped ? 'membership.left-stopped' : 'membership.left-kept', { node: command.node }),
           stopped
             ? `${command.node} left the ring; its keys moved and its process stopped`
             : `${command.node} left the ring; its keys moved (a founding member keeps running as a Paxos acceptor and 2PC home)`,

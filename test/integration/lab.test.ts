@@ -43,7 +43,8 @@ describe('Lab lifecycle', () => {
     expect(phases.filter((p) => p === 'spawned')).toHaveLength(3);
     expect(phases.filter((p) => p === 'ready')).toHaveLength(3);
     await waitFor('leader elected', () => (lab!.clusterInfo.leaderAtMs !== null ? true : undefined), 20_000);
-    expect(lab.clusterInfo.progress.at(-1)).toMatchObject({ phase: 'leader', message: expect.stringMatching(/^n\d elected leader$/) });
+    expect(lab.clusterInfo.progress.at(-1)).toMatchObject({ phase: 'leader', code: 'progress.leader', params: { node: expect.stringMatching(/^n\d$/) }, message: expect.stringMatching(/^n\d elected leader$/) });
+    expect(started.progress[0]).toMatchObject({ code: 'progress.spawning', params: { n: 3, mode: 'paxos', scale: 1 } });
     // Observers saw the start happen step by step, not only its end.
     expect(infos.some((i) => i.state === 'starting' && i.progress.length > 0)).toBe(true);
 

@@ -133,6 +133,17 @@ describe('panel API v2', () => {
     const texts = await s.until('timeline', (st) => (st.timeline.some((e) => e.kind === 'command-failed') ? st.timeline.map((e) => e.text) : undefined));
     expect(texts).toEqual(expect.arrayContaining(['partition isolate n3 (4 links cut)', `kill -9 the leader ${leader}`, 'heal all network and clock faults', 'kill failed: no node "n9" (nodes: n1, n2, n3)']));
     expect(texts.some((t) => / leads \(ballot /.test(t))).toBe(true);
+    // Each line also comes as a code with params (what the panel translates); words the
+    // supervisor cannot code travel as detail.
+    const coded = (await s.until('timeline', (st) => st.timeline)).map(({ code, params, detail }) => ({ code, params, detail }));
+    expect(coded).toEqual(
+      expect.arrayContaining([
+        { code: 'fault.partition', params: { shape: 'isolate', node: 'n3', cuts: 4 }, detail: undefined },
+        { code: 'fault.kill-leader', params: { node: leader }, detail: undefined },
+        { code: 'heal.all', params: {}, detail: undefined },
+        { code: 'command.failed', params: { command: 'kill', code: 'COMMAND_FAILED' }, detail: 'no node "n9" (nodes: n1, n2, n3)' },
+      ]),
+    );
   }, 90_000);
 
   it('keeps viewers read-only: every command kind is refused with READ_ONLY and changes nothing', async () => {

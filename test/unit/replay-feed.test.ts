@@ -17,7 +17,7 @@ function frames(): PanelServerMessage[] {
       { id: `m${b}`, from: 'n1', to: 'n2', type: 'paxos.accept', sendAt: at - 40 },
       { id: `m${b}`, from: 'n1', to: 'n2', type: 'paxos.accept', sendAt: at - 40, recvAt: at - 10 },
     ];
-    const changes: PanelChange[] = [{ kind: 'messages', messages, dropped: 0 }, { kind: 'timeline', entry: { atMs: at - 5, kind: 'fault', text: `f${b}` } }];
+    const changes: PanelChange[] = [{ kind: 'messages', messages, dropped: 0 }, { kind: 'timeline', entry: { atMs: at - 5, kind: 'fault', code: 'fault.kill', params: { node: 'n3' }, text: `f${b}` } }];
     out.push({ type: 'changes', seq: 3 + b, nowMs: at, changes });
   }
   return out;

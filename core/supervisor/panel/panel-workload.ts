@@ -13,9 +13,10 @@ import type { RunTarget } from '../workload/run-workload';
 import { runWorkload, type RunResult } from '../workload/run-workload';
 import { makeWorkload } from '../workload/make-workload';
 import type { Tally } from '../workload/availability';
-import type { HistoryOpView, ResourceWrite, TimelineKind, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
+import type { HistoryOpView, ResourceWrite, TimelineKind, TimelineLine, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
 import { HistoryTail } from './history-tail';
 import type { ResourceFigures } from './lock-watch';
+import { line } from './timeline-line';
 
 /** A run "until stopped" still ends after an hour. */
 const MAX_RUN_MS = 3_600_000;
@@ -39,7 +40,8 @@ export interface PanelWorkloadDeps {
   nowMs(): number;
   /** Folder for history files (the Lab's data folder). */
   readonly dir: string;
-  record(kind: TimelineKind, text: string): void;
+  /** A timeline line: its code and params, and the same in English. */
+  record(kind: TimelineKind, coded: TimelineLine, text: string): void;
   onState(state: WorkloadState): void;
   onSample(sample: WorkloadSample): void;
   onKeys(keys: readonly string[]): void;
@@ -142,7 +144,7 @@ export class PanelWorkload {
       historyFile: file,
       clientTimeoutMs: BASE_CLIENT_TIMEOUT_MS * scale,
       leader: () => this.deps.leader(),
-      record: (kind, text) => this.deps.record(timelineKind(kind), text),
+      record: (kind, text, coded) => this.deps.record(timelineKind(kind), coded, text),
       signal: abort.signal,
       onProgress: (p) =>
         this.set({
@@ -155,12 +157,12 @@ export class PanelWorkload {
           await poll();
           const verdict = { ...verdictView(result), evidenceOps: await evidenceOps(file, result.verdict.evidence, startedAtMs) };
           this.set({ phase: 'done', endedAtMs: Math.round(this.deps.nowMs()), verdict });
-          this.deps.record('verdict', `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
+          this.deps.record('verdict', line('workload.verdict', { workload: settings.workload, valid: String(verdict.valid) as 'true' | 'false' | 'unknown', model: verdict.model }, verdict.summary), `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
         },
         (e: unknown) => {
           clearInterval(timer);
           this.set({ phase: 'failed', endedAtMs: Math.round(this.deps.nowMs()), error: (e as Error).message });
-          this.deps.record('workload', `workload failed: ${(e as Error).message}`);
+          this.deps.record('workload', line('workload.failed', {}, (e as Error).message), `workload failed: ${(e as Error).message}`);
         },
       )
       .finally(() => {

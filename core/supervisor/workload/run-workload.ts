@@ -11,6 +11,8 @@ import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-cli
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
 import { HistoryRecorder, type HistoryCounts } from './history-recorder';
+import type { TimelineLine } from '../../protocol/panel';
+import { line, nemesisLine } from '../panel/timeline-line';
 import { RateLimiter } from './rate-limiter';
 import type { Caller, ClientContext, Workload } from './types';
 
@@ -54,7 +56,7 @@ export interface RunOptions {
   readonly plan?: Partial<Pick<NemesisPlanOptions, 'baselineMs' | 'tailMs' | 'faultMs' | 'quietMs' | 'shapes'>>;
   readonly leader?: () => string | undefined;
   /** The panel's timeline (PanelApi.record). */
-  readonly record?: (kind: string, text: string) => void;
+  readonly record?: (kind: string, text: string, coded: TimelineLine) => void;
   readonly onProgress?: (p: RunProgress) => void;
   /** Ends the run early (Ctrl-C): the nemesis heals, the history is checked as it is. */
   readonly signal?: AbortSignal;
@@ -99,7 +101,8 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const limiter = new RateLimiter(options.rate);
   const seeds = new Prng(options.seed);
   const plan = planNemesis({ seed: options.seed, faults: options.faults, nodes: target.ids, durationMs: options.durationMs, ...options.plan });
-  const nemesisOptions = { clock: nowMs, ...(options.leader ? { leader: options.leader } : {}), ...(options.record ? { record: options.record } : {}) };
+  const record = options.record;
+  const nemesisOptions = { clock: nowMs, ...(options.leader ? { leader: options.leader } : {}), ...(record ? { record: (kind: string, text: string, event: TimelineEvent) => record(kind, text, nemesisLine(event)) } : {}) };
   const nemesis = new Nemesis(target, plan, nemesisOptions);
   let stopped = false;
   const runTag = options.runTag ?? `run${options.seed % 100_000}`;
@@ -135,7 +138,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
       if (v.valid === false) {
         firstViolationMs = Math.round(nowMs());
         liveViolation = v.summary.split(':')[0];
-        options.record?.('check', `live check: ${v.summary}`);
+        options.record?.('check', `live check: ${v.summary}`, line('check.live', {}, v.summary));
       }
     } catch (e) {
       errors.push(`live check failed: ${(e as Error).message}`);
@@ -146,7 +149,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const progressTimer = setInterval(progress, 1_000);
   const liveTimer = setInterval(liveCheck, options.liveCheckEveryMs ?? 3_000);
 
-  options.record?.('workload', `${workload.name} workload: ${options.clients} clients, ${options.rate} ops/s, ${options.durationMs / 1000} s, faults ${options.faults.join(',') || 'none'}, seed ${options.seed}`);
+  options.record?.('workload', `${workload.name} workload: ${options.clients} clients, ${options.rate} ops/s, ${options.durationMs / 1000} s, faults ${options.faults.join(',') || 'none'}, seed ${options.seed}`, line('workload.start', { workload: workload.name, clients: options.clients, rate: options.rate, seconds: options.durationMs / 1000, faults: options.faults.join(','), seed: options.seed }));
   nemesis.start();
   const running = contexts.map((ctx) =>
     workload.runClient(ctx).catch((e: unknown) => {

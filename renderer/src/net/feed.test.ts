@@ -36,7 +36,7 @@ describe('the feed applies the supervisor frames to the stores', () => {
     feed.applyAll([snapshot(1)]);
     feed.applyAll([
       changes(2, { kind: 'node', node: panelNode('n2', { lifecycle: 'killed', status: undefined }) }),
-      changes(3, { kind: 'links', links: [{ from: 'n1', to: 'n3', cut: true }] }, { kind: 'timeline', entry: { atMs: 2_000, kind: 'fault', text: 'kill n2' } }),
+      changes(3, { kind: 'links', links: [{ from: 'n1', to: 'n3', cut: true }] }, { kind: 'timeline', entry: { atMs: 2_000, kind: 'fault', code: 'fault.kill', params: { node: 'n2' }, text: 'kill -9 n2' } }),
       changes(4, { kind: 'node-removed', node: 'n3' }, { kind: 'leader', leader: { ...useClusterStore().leader, node: 'n2', elections: 2 } }),
     ]);
     const cluster = useClusterStore();
@@ -44,7 +44,7 @@ describe('the feed applies the supervisor frames to the stores', () => {
     expect(cluster.nodes.map((n) => n.id)).toEqual(['n1', 'n2']);
     expect(cluster.links).toEqual([{ from: 'n1', to: 'n3', cut: true }]);
     expect(cluster.leader.node).toBe('n2');
-    expect(cluster.timeline.map((e) => e.text)).toEqual(['n1 elected leader', 'kill n2']);
+    expect(cluster.timeline.map((e) => e.text)).toEqual(['n1 leads (ballot 1.n1)', 'kill -9 n2']);
     expect(resync).not.toHaveBeenCalled();
   });
 
@@ -103,7 +103,7 @@ describe('the feed applies the supervisor frames to the stores', () => {
 
   it('keeps the timeline bounded', () => {
     feed.applyAll([snapshot(1)]);
-    const entries = Array.from({ length: TIMELINE_CAPACITY + 50 }, (_, i) => ({ kind: 'timeline' as const, entry: { atMs: i, kind: 'fault' as const, text: `f${i}` } }));
+    const entries = Array.from({ length: TIMELINE_CAPACITY + 50 }, (_, i) => ({ kind: 'timeline' as const, entry: { atMs: i, kind: 'fault' as const, code: 'heal.all' as const, params: {}, text: `f${i}` } }));
     feed.applyAll([changes(2, ...entries)]);
     const tl = useClusterStore().timeline;
     expect(tl).toHaveLength(TIMELINE_CAPACITY);

@@ -60,7 +60,7 @@ export function panelState(ids: readonly string[] = ['n1', 'n2', 'n3'], over: Pa
     workload: idleWorkload,
     histories: { windowMs: 300_000, stepMs: 1_000, phiThreshold: 8, nodes: [], workload: [] },
     messages: [],
-    timeline: [{ atMs: 800, kind: 'leader', text: 'n1 elected leader', node: 'n1' }],
+    timeline: [{ atMs: 800, kind: 'leader', code: 'leader.elected', params: { node: 'n1', ballot: '1.n1' }, text: 'n1 leads (ballot 1.n1)', node: 'n1' }],
     ...over,
   };
 }
