@@ -163,6 +163,8 @@ export class RegisterPartition implements SearchProblem {
     args: ArrayLike<number>,
     args2: ArrayLike<number>,
     readonly values: ValueTable,
+    /** Real-time positions, when the caller has them (else read from the operations). */
+    positions?: { invokeAt: ArrayLike<number>; returnAt: ArrayLike<number> },
   ) {
     const n = ops.length;
     this.size = n;
@@ -179,10 +181,17 @@ export class RegisterPartition implements SearchProblem {
       this.arg[i] = args[i] as number;
       this.arg2[i] = args2[i] as number;
     }
-    for (let i = 0; i < n; i++) {
-      const op = ops[i] as Operation;
-      this.invokeAt[i] = op.invoke.index;
-      this.returnAt[i] = op.outcome === 'ok' && op.complete ? op.complete.index : Infinity;
+    if (positions) {
+      for (let i = 0; i < n; i++) {
+        this.invokeAt[i] = positions.invokeAt[i] as number;
+        this.returnAt[i] = positions.returnAt[i] as number;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const op = ops[i] as Operation;
+        this.invokeAt[i] = op.invoke.index;
+        this.returnAt[i] = op.outcome === 'ok' && op.complete ? op.complete.index : Infinity;
+      }
     }
   }
 
@@ -209,7 +218,10 @@ export class RegisterPartition implements SearchProblem {
     }
   }
 
-  /** A copy restricted to `keep` (indices into ops), for shrinking evidence. */
+  /**
+   * A copy restricted to `keep` (indices into ops), for pruning and shrinking evidence. It
+   * keeps the real-time positions as they are here (a pruned operation's window included).
+   */
   subset(keep: readonly number[], optional: Uint8Array): RegisterPartition {
     const m = keep.length;
     const ops: Operation[] = new Array<Operation>(m);
@@ -218,6 +230,8 @@ export class RegisterPartition implements SearchProblem {
     const args = new Int32Array(m);
     const args2 = new Int32Array(m);
     const opt = new Uint8Array(m);
+    const invokeAt = new Float64Array(m);
+    const returnAt = new Float64Array(m);
     for (let j = 0; j < m; j++) {
       const i = keep[j] as number;
       ops[j] = this.ops[i] as Operation;
@@ -225,9 +239,12 @@ export class RegisterPartition implements SearchProblem {
       kinds[j] = this.kind[i] as number;
       args[j] = this.arg[i] as number;
       args2[j] = this.arg2[i] as number;
-      opt[j] = optional[i] as number;
+      // Optional here (a pruned window) stays optional: its position is kept as well.
+      opt[j] = (optional[i] as number) | (this.optional[i] as number);
+      invokeAt[j] = this.invokeAt[i] as number;
+      returnAt[j] = this.returnAt[i] as number;
     }
-    const part = new RegisterPartition(this.key, ops, shown, kinds, args, args2, this.values);
+    const part = new RegisterPartition(this.key, ops, shown, kinds, args, args2, this.values, { invokeAt, returnAt });
     part.optional = opt;
     return part;
   }
