@@ -267,6 +267,8 @@ export function registerPartitions(operations: readonly Operation[]): RegisterPa
     kinds: number[];
     args: number[];
     args2: number[];
+    invokeAt: number[];
+    returnAt: number[];
   }
   const values = new ValueTable();
   const byKey = new Map<string | undefined, Builder>();
@@ -279,7 +281,7 @@ export function registerPartitions(operations: readonly Operation[]): RegisterPa
     if (op.f === 'read' && op.outcome === 'unknown') continue;
     let b = byKey.get(op.key);
     if (!b) {
-      b = { ops: [], shown: [], kinds: [], args: [], args2: [] };
+      b = { ops: [], shown: [], kinds: [], args: [], args2: [], invokeAt: [], returnAt: [] };
       byKey.set(op.key, b);
     }
     let kind: number;
@@ -336,6 +338,8 @@ export function registerPartitions(operations: readonly Operation[]): RegisterPa
     b.kinds.push(kind);
     b.args.push(arg);
     b.args2.push(arg2);
+    b.invokeAt.push(op.invoke.index);
+    b.returnAt.push(op.outcome === 'ok' && op.complete ? op.complete.index : Infinity);
   }
-  return [...byKey.entries()].map(([key, b]) => new RegisterPartition(key, b.ops, b.shown, b.kinds, b.args, b.args2, values));
+  return [...byKey.entries()].map(([key, b]) => new RegisterPartition(key, b.ops, b.shown, b.kinds, b.args, b.args2, values, b));
 }
