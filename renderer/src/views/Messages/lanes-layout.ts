@@ -30,6 +30,8 @@ export interface Arrow {
   readonly kind: ArrowKind;
   /** Drawn as slowed (dashed): delivered after more than the threshold in transit. */
   readonly delayed: boolean;
+  /** A heartbeat that arrived (or is on its way): routine traffic, drawn thin and faint. */
+  readonly faint: boolean;
   readonly x1: number;
   readonly y1: number;
   readonly x2: number;
@@ -138,12 +140,25 @@ export function arrowFor(
   }
   const transitMs = endMs - m.sendAt;
   const delayed = kind === 'delivered' && transitMs > delayedAboveMs;
-  return { id: m.id, from: m.from, kind, delayed, x1, y1: ya, x2, y2: yb, endVisible, transitMs };
+  const faint = kind !== 'dropped' && !delayed && isHeartbeat(m.type);
+  return { id: m.id, from: m.from, kind, delayed, faint, x1, y1: ya, x2, y2: yb, endVisible, transitMs };
 }
 
-/** Whether a message passes the filters (an empty set lets everything through). */
-export function passesFilter(m: MessageEvent, kinds: ReadonlySet<string>, nodes: ReadonlySet<string>): boolean {
+/**
+ * A heartbeat ("paxos.heartbeat", "repl.heartbeat"): most of the traffic of an idle cluster,
+ * hidden by default and drawn faint when shown, so the messages that do something stand out.
+ */
+export function isHeartbeat(type: string): boolean {
+  return type === 'heartbeat' || type.endsWith('.heartbeat');
+}
+
+/**
+ * Whether a message passes the filters (an empty set lets everything through). Heartbeats
+ * pass only when shown, or when their type is picked by name.
+ */
+export function passesFilter(m: MessageEvent, kinds: ReadonlySet<string>, nodes: ReadonlySet<string>, heartbeats = true): boolean {
   if (kinds.size > 0 && !kinds.has(m.type)) return false;
+  if (!heartbeats && kinds.size === 0 && isHeartbeat(m.type)) return false;
   if (nodes.size > 0 && !nodes.has(m.from) && !nodes.has(m.to)) return false;
   return true;
 }
