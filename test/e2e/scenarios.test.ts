@@ -130,11 +130,13 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
 
   it('async mode: a primary killed right after acknowledging loses the writes, and the checker shows the evidence', async () => {
     await freshCluster(sock, { mode: 'async' });
+    // The ring shows sample keys until the workload's own keys are seen.
+    const sampleKeys = new Set((sock.state()?.ring?.keys ?? []).map((k) => k.key));
     await panel.byId(TID.workloadKind).selectOption('register');
     await panel.byId(TID.workloadStart).click();
-    // The primary: the node that owns the most keys the workload writes.
-    const primary = await sock.until('keys on the ring', (s: PanelState) => {
-      const keys = s.ring?.keys ?? [];
+    // The primary: the node that owns the most keys the workload writes (first on the ring).
+    const primary = await sock.until('the workload keys on the ring', (s: PanelState) => {
+      const keys = (s.ring?.keys ?? []).filter((k) => !sampleKeys.has(k.key));
       if (keys.length < 3) return undefined;
       const count = new Map<string, number>();
       for (const k of keys) count.set(k.owner, (count.get(k.owner) ?? 0) + 1);
