@@ -34,6 +34,8 @@ export interface PaxosHarnessOptions<Cmd, Res> {
   /** A fresh service for a replica; called again on every restart. */
   makeService: (id: NodeId, incarnation: number) => ReplicatedService<Cmd, Res>;
   bugs?: PaxosConfig['bugs'];
+  /** SimWorldOptions.cloneMessages (default true: copies as on a real node). */
+  copies?: boolean;
   /** PaxosConfig.checkInvariants: false only for negative controls aimed at the checkers. */
   checkInvariants?: boolean;
   /**
@@ -56,6 +58,13 @@ export class PaxosHarness<Cmd, Res> {
   readonly nemesis: Nemesis;
   private readonly replicas = new Map<NodeId, PaxosReplica<Cmd, Res>>();
   private readonly learned: PaxosObservations['learned'] = [];
+  /**
+   * One object per distinct observed value (by its JSON text): messages arrive as copies, so
+   * the same value learned on five nodes is five objects; interned, it is one again and
+   * observations() can drop repeats by identity. Equal JSON text means equal values, so no
+   * violation is lost.
+   */
+  private readonly interned = new Map<string, LogValue<Cmd>>();
   /** Per node: the value applied at each slot (index slot - 1), as seen across restarts. */
   private readonly applied = new Map<NodeId, LogValue<Cmd>[]>();
   /** A node re-applying a slot with a different value after a restart: kept apart, as evidence. */
@@ -73,6 +82,7 @@ export class PaxosHarness<Cmd, Res> {
       tickMs: 10,
       network: baselineNetwork(opts.faults),
       replyId: (r) => r.id,
+      cloneMessages: opts.copies !== false,
       factory: (id, durable, incarnation) => {
         const config: PaxosConfig = {
           id,
@@ -123,8 +133,8 @@ export class PaxosHarness<Cmd, Res> {
   }
 
   /**
-   * The observations for checkPaxos, without redundant copies: messages are not cloned in
-   * the simulator, so a value learned on five nodes is usually one object. Keeping one
+   * The observations for checkPaxos, without redundant copies: observed values are interned
+   * (see `interned`), so a value learned on five nodes is one object. Keeping one
    * learned entry per (slot, object) and only the applied sequences that are not
    * object-for-object prefixes of the longest one loses no violation (identical objects
    * have identical canonical JSON) and saves the checker most of its canonicalization.
@@ -183,12 +193,21 @@ export class PaxosHarness<Cmd, Res> {
     return wrapped;
   }
 
+  private intern(value: LogValue<Cmd>): LogValue<Cmd> {
+    const text = JSON.stringify(value);
+    const known = this.interned.get(text);
+    if (known !== undefined) return known;
+    this.interned.set(text, value);
+    return value;
+  }
+
   private observe(node: NodeId, ev: PaxosEvent<Cmd>, incarnation: number): void {
     switch (ev.kind) {
       case 'learned':
-        this.learned.push({ node, slot: ev.slot, value: ev.value });
+        this.learned.push({ node, slot: ev.slot, value: this.intern(ev.value) });
         return;
       case 'applied': {
+        const value = this.intern(ev.value);
         let values = this.applied.get(node);
         if (values === undefined) {
           values = [];
@@ -196,10 +215,10 @@ export class PaxosHarness<Cmd, Res> {
         }
         const i = ev.slot - 1;
         const before = values[i];
-        if (before === undefined) values[i] = ev.value;
-        else if (before !== ev.value && canonicalJson(before) !== canonicalJson(ev.value)) {
+        if (before === undefined) values[i] = value;
+        else if (before !== value && canonicalJson(before) !== canonicalJson(value)) {
           const copy = values.slice(0, ev.slot);
-          copy[i] = ev.value;
+          copy[i] = value;
           this.divergent[`${node}@${incarnation}`] = copy;
         }
         return;

@@ -32,6 +32,11 @@ export interface SimOptions {
      */
     assertionsOff?: boolean;
   };
+  /**
+   * Copy messages and records as a real node does (SimWorldOptions.cloneMessages; default
+   * true). Benches may turn it off to measure the machines alone; tests never do.
+   */
+  copies?: boolean;
   /** Keep the full history in the report (tests, --history). Default true. */
   keepHistory?: boolean;
 }

@@ -39,10 +39,12 @@ export interface SimWorldOptions<Msg, Req, Rec, Rep, Ev> {
   /** A torn crash that finds no write to tear within this window becomes a plain crash. */
   tornWindowMs?: number;
   /**
-   * Deliver a structuredClone of every message instead of the sender's object. Messages
-   * are immutable by convention and sharing them keeps the world fast (and lets the
-   * harness recognise one value learned on many nodes by identity); turn this on to catch
-   * a machine that mutates what it sent or received.
+   * Copy what crosses a process boundary on a real node, through a JSON round trip as the
+   * real transport and log do (default true): each delivered message is a fresh copy of the
+   * sender's, and disks keep records serialised (SimDisk). A machine that mutates what it
+   * sent or persisted, or sends what JSON cannot carry, then fails here as it would for
+   * real. False shares the objects: only benches measuring the world itself opt out.
+   * (A message to itself is handed back as is, as the real host does.)
    */
   cloneMessages?: boolean;
 }
@@ -132,7 +134,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     for (const id of opts.nodes) {
       const node: SimNode = { id, status: 'up', incarnation: 0, tickGen: 0, clock: new NodeClock(), inbox: [], tornWhen: undefined };
       this.nodes.set(id, node);
-      this.disks.set(id, new SimDisk<Rec>());
+      this.disks.set(id, new SimDisk<Rec>(opts.cloneMessages !== false));
       this.machines.set(id, opts.factory(id, [], 0));
       // Random tick phases, so nodes do not move in lockstep.
       this.scheduleTick(node, phases.next() * this.tickMs);
@@ -283,7 +285,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     node.status = 'up';
     this.active = id;
     // On the timeline before the machine is built: a restore that breaks an invariant stops here.
-    this.timeline.record(this.nowValue, 'restart', `${id} (incarnation ${node.incarnation}, ${this.disk(id).synced.length} durable records)`);
+    this.timeline.record(this.nowValue, 'restart', `${id} (incarnation ${node.incarnation}, ${this.disk(id).length} durable records)`);
     this.machines.set(id, this.opts.factory(id, [...this.disk(id).synced], node.incarnation));
     this.scheduleTick(node, 0);
   }
@@ -415,6 +417,7 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
     const network = this.network;
     const now = this.nowValue;
     if (ready.send.length > 0) for (const watch of this.sendWatchers) watch(node.id, ready.send);
+    const copy = this.opts.cloneMessages !== false;
     for (const env of ready.send) {
       const to = this.nodes.get(env.to);
       if (to === undefined) continue; // addressed outside the cluster: nobody receives it
@@ -424,8 +427,12 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
         this.queue.push({ atMs: now, seq: 0, kind: 'deliver', node: to, from: node.id, msg: env.msg });
         continue;
       }
-      for (const delay of network.transmit(node.id, env.to)) {
-        const msg = this.opts.cloneMessages === true ? structuredClone(env.msg) : env.msg;
+      const delays = network.transmit(node.id, env.to);
+      if (delays.length === 0) continue;
+      // Serialised once as it is sent (later mutations by the sender do not travel), parsed per copy delivered.
+      const wire = copy ? jsonText(env.msg) : undefined;
+      for (const delay of delays) {
+        const msg = wire === undefined ? env.msg : (JSON.parse(wire) as Msg);
         this.queue.push({ atMs: now + delay, seq: 0, kind: 'deliver', node: to, from: node.id, msg });
       }
     }
@@ -439,4 +446,10 @@ export class SimWorld<Msg, Req, Rec, Rep, Ev = never> {
       }
     }
   }
+}
+
+function jsonText(msg: unknown): string {
+  const text = JSON.stringify(msg);
+  if (text === undefined) throw new Error(`messages must be JSON values (as on a real node's wire), got ${typeof msg}`);
+  return text;
 }

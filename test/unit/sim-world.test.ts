@@ -296,3 +296,60 @@ describe('message isolation', () => {
     }
   });
 });
+
+describe('the simulator is no gentler than a real node (copies by default)', () => {
+  /** Sends one message and persists one record, then mutates both, as a careless machine might. */
+  class Mutator implements Machine<{ n: number }, Req, Rec, Rep, never> {
+    readonly received: { n: number }[] = [];
+    constructor(readonly id: NodeId) {}
+    step(input: Input<{ n: number }, Req>): Ready<{ n: number }, Rec, Rep, never> {
+      if (input.kind === 'message') this.received.push(input.msg);
+      if (input.kind !== 'request') return { persist: [], send: [], replies: [], events: [] };
+      const msg = { n: 1 };
+      const rec = { n: 1 };
+      // The host writes and sends only after the step returns; these run later, on the next tick.
+      queueMutation = () => {
+        msg.n = 99;
+        rec.n = 99;
+      };
+      return { persist: [rec], send: [{ to: 'n2', msg }], replies: [], events: [] };
+    }
+  }
+  let queueMutation: () => void = () => undefined;
+
+  it('a message mutated by its sender after the step arrives as it was sent; a record mutated after persisting stays as written', () => {
+    const machines = new Map<NodeId, Mutator>();
+    const world = new SimWorld<{ n: number }, Req, Rec, Rep, never>({
+      seed: 3,
+      nodes: ['n1', 'n2'],
+      factory: (id) => machines.set(id, new Mutator(id)).get(id) as Mutator,
+      replyId: (r) => r.id,
+      network: { dropProbability: 0, duplicateProbability: 0, longDelayProbability: 0 },
+    });
+    let stepped = false;
+    const mutateLater = queueMutation;
+    world.request('n1', 'x', { id: 'x', kind: 'incr' }, () => undefined);
+    // Stop right after the request's step: message on the wire, record on disk.
+    world.run(200, () => (stepped = queueMutation !== mutateLater));
+    expect(stepped).toBe(true);
+    queueMutation();
+    world.run(200);
+    expect(machines.get('n2')?.received).toEqual([{ n: 1 }]);
+    expect(world.durable('n1')).toEqual([{ n: 1 }]);
+    // A restart reads fresh copies: mutating what was restored does not touch the disk.
+    const copy = world.durable('n1')[0] as Rec;
+    copy.n = 7;
+    expect(world.durable('n1')).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses a message JSON cannot carry, as a real transport would', () => {
+    class Sends implements Machine<unknown, Req, Rec, Rep, never> {
+      step(input: Input<unknown, Req>): Ready<unknown, Rec, Rep, never> {
+        return { persist: [], send: input.kind === 'request' ? [{ to: 'n2', msg: undefined }] : [], replies: [], events: [] };
+      }
+    }
+    const world = new SimWorld<unknown, Req, Rec, Rep, never>({ seed: 1, nodes: ['n1', 'n2'], factory: () => new Sends(), replyId: (r) => r.id, network: { dropProbability: 0, duplicateProbability: 0, longDelayProbability: 0 } });
+    world.request('n1', 'x', { id: 'x', kind: 'incr' }, () => undefined);
+    expect(() => world.run(50)).toThrow(/messages must be JSON values/);
+  });
+});

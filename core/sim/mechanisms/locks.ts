@@ -157,6 +157,7 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
     faults,
     makeService: () => new LockService(),
     ...(opts.controls?.paxosBugs ? { bugs: opts.controls.paxosBugs } : {}),
+    ...(opts.copies === false ? { copies: false } : {}),
     ...(opts.scenario !== undefined ? { nemesis: scenarioNemesis(opts.scenario) } : {}),
   });
   const world = h.world;

@@ -67,6 +67,7 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
     faults,
     makeService: () => new KvService(),
     ...(opts.controls?.paxosBugs ? { bugs: opts.controls.paxosBugs } : {}),
+    ...(opts.copies === false ? { copies: false } : {}),
     ...(opts.controls?.assertionsOff === true ? { checkInvariants: false } : {}),
     ...(opts.scenario !== undefined ? { nemesis: scenarioNemesis(opts.scenario) } : {}),
   });

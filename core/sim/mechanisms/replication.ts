@@ -96,6 +96,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     tickMs: 10,
     network: baselineNetwork(faults),
     replyId: (r) => r.id,
+    cloneMessages: opts.copies !== false,
     factory: (id, durable) => new ReplicationNode(config(id), durable),
   });
   const history = new HistoryRecorder(() => world.now);

@@ -105,6 +105,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     tickMs: 10,
     network: baselineNetwork(faults),
     replyId: (r) => r.id,
+    cloneMessages: opts.copies !== false,
     onEvent: (_node, ev) => {
       if (ev.kind === 'blocked') blocked.push({ txn: ev.txn, node: ev.node, waitingFor: ev.waitingFor });
     },
