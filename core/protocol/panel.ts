@@ -583,6 +583,18 @@ export interface TimelineParams {
   'nemesis.error': Record<string, never>;
 }
 export type TimelineCode = keyof TimelineParams;
+const TIMELINE_CODE_SET = {
+  'cluster.start': 1, 'cluster.reset': 1, 'cluster.stop': 1, 'cluster.resume': 1,
+  'progress.spawning': 1, 'progress.resuming': 1, 'progress.spawned': 1, 'progress.ready': 1, 'progress.leader': 1, 'progress.failed': 1, 'progress.stopping': 1, 'progress.stopped': 1,
+  'node.state': 1, 'leader.elected': 1, 'leader.none': 1, 'suspicion.on': 1, 'suspicion.off': 1,
+  'command.failed': 1, 'fault.kill': 1, 'fault.kill-leader': 1, 'fault.pause': 1, 'heal.restart': 1, 'heal.resume': 1,
+  'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
+  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1,
+  'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
+  'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.error': 1,
+} satisfies Record<TimelineCode, 1>;
+/** Every timeline code at runtime (the panel's tests check each is said in both languages). */
+export const TIMELINE_CODES = Object.keys(TIMELINE_CODE_SET) as TimelineCode[];
 export type ProgressCode = Extract<TimelineCode, `progress.${string}`>;
 type PartitionShapeName = Extract<PanelCommand, { kind: 'partition' }>['shape'];
 

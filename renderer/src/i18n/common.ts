@@ -2,10 +2,13 @@
  * Strings shared by every view (`t('common.…')`): connection, node states and roles, units,
  * the startup progress and the screens shown before the panel can connect.
  */
+import { lineMessages } from './lines';
 import type { ViewMessages } from './types';
 
 export default {
   en: {
+    ...lineMessages.en,
+    serverWords: 'In the supervisor’s words',
     appName: 'Faultline',
     connection: {
       connecting: 'Connecting…',
@@ -36,13 +39,6 @@ export default {
     clusterState: { stopped: 'Stopped', starting: 'Starting', running: 'Running', stopping: 'Stopping', failed: 'Failed' },
     progress: {
       title: 'Starting the cluster',
-      stopping: 'stopping the old cluster',
-      spawning: 'spawning {n} nodes',
-      spawned: '{node} spawned',
-      ready: '{node} ready',
-      leader: '{node} elected leader',
-      failed: 'failed: {message}',
-      stopped: 'stopped',
       waiting: 'Waiting for the supervisor…',
       stoppedHint: 'The cluster is stopped. Press Start for a fresh cluster.',
     },
@@ -112,6 +108,8 @@ export default {
     },
   },
   'zh-CN': {
+    ...lineMessages['zh-CN'],
+    serverWords: '监督进程的原话（英文）',
     appName: 'Faultline',
     connection: {
       connecting: '正在连接…',
@@ -142,13 +140,6 @@ export default {
     clusterState: { stopped: '已停止', starting: '启动中', running: '运行中', stopping: '停止中', failed: '失败' },
     progress: {
       title: '正在启动集群',
-      stopping: '正在停止旧集群',
-      spawning: '正在创建 {n} 个节点',
-      spawned: '{node} 已创建',
-      ready: '{node} 已就绪',
-      leader: '{node} 当选为领导者',
-      failed: '失败：{message}',
-      stopped: '已停止',
       waiting: '正在等待监督进程…',
       stoppedHint: '集群已停止。按“启动”开始一个新集群。',
     },

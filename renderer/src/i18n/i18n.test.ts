@@ -3,7 +3,9 @@ import { createI18n } from 'vue-i18n';
 import common from './common';
 import { compileMessage, compileTree } from './compile';
 import { rawMessages, viewMessageModules, languageFromNavigator } from './index';
+import { TIMELINE_CODES } from '../../../core/protocol/panel';
 import { leafKeys, mergeMessages, namespaceOf } from './merge';
+import { LANGUAGES } from './types';
 
 describe('panel messages', () => {
   it('finds every view message file and nests it under the view folder name', () => {
@@ -17,6 +19,14 @@ describe('panel messages', () => {
     const zh = leafKeys(rawMessages['zh-CN']);
     expect(en.filter((k) => !zh.includes(k)), 'keys missing in zh-CN').toEqual([]);
     expect(zh.filter((k) => !en.includes(k)), 'keys missing in en').toEqual([]);
+  });
+
+  it('says every timeline/progress code of the protocol in both languages', () => {
+    for (const lang of LANGUAGES) {
+      const keys = leafKeys(rawMessages[lang]);
+      expect(TIMELINE_CODES.filter((c) => !keys.includes(`common.line.${c}`)), `codes without a ${lang} message`).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('common.line.') && !(TIMELINE_CODES as string[]).includes(k.slice('common.line.'.length))), `${lang} messages for no code`).toEqual([]);
+    }
   });
 
   it('has no empty message and the same placeholders in both languages', () => {
