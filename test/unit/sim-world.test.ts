@@ -344,11 +344,12 @@ describe('the simulator is no gentler than a real node (copies by default)', () 
 
   it('refuses a message JSON cannot carry, as a real transport would', () => {
     class Sends implements Machine<unknown, Req, Rec, Rep, never> {
+      constructor(readonly id: NodeId) {}
       step(input: Input<unknown, Req>): Ready<unknown, Rec, Rep, never> {
         return { persist: [], send: input.kind === 'request' ? [{ to: 'n2', msg: undefined }] : [], replies: [], events: [] };
       }
     }
-    const world = new SimWorld<unknown, Req, Rec, Rep, never>({ seed: 1, nodes: ['n1', 'n2'], factory: () => new Sends(), replyId: (r) => r.id, network: { dropProbability: 0, duplicateProbability: 0, longDelayProbability: 0 } });
+    const world = new SimWorld<unknown, Req, Rec, Rep, never>({ seed: 1, nodes: ['n1', 'n2'], factory: (id) => new Sends(id), replyId: (r) => r.id, network: { dropProbability: 0, duplicateProbability: 0, longDelayProbability: 0 } });
     world.request('n1', 'x', { id: 'x', kind: 'incr' }, () => undefined);
     expect(() => world.run(50)).toThrow(/messages must be JSON values/);
   });
