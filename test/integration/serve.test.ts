@@ -73,6 +73,29 @@ describe('faultline serve', () => {
     }
   }, 120_000);
 
+  it('a second SIGTERM while shutting down does not cut it short: the temp data folder goes too', async () => {
+    const s = await startServe(['--nodes', '3']);
+    try {
+      const dataDir = /\(data in (.+?)\)/.exec(s.output())?.[1];
+      expect(dataDir).toBeDefined();
+      const panel = await openPanelSocket(s.instructorUrl);
+      await panel.until('a running cluster', (st) => (st.cluster.state === 'running' ? true : undefined), 60_000);
+      panel.close();
+      expect(existsSync(dataDir!)).toBe(true);
+      const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+      s.child.kill('SIGTERM');
+      // The first signal is being handled (nodes stopping) when the second arrives.
+      while (!s.output().includes('Stopping every node')) await new Promise((r) => setTimeout(r, 10));
+      s.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(s.output()).toContain('Still stopping');
+      expect(s.output()).toContain('Stopped.');
+      expect(existsSync(dataDir!)).toBe(false);
+    } finally {
+      await s.stop();
+    }
+  }, 120_000);
+
   it('checks its arguments', () => {
     expect(parseServeArgs(['--nodes', '2'])).toMatch(/--nodes must be an integer from 3 to 9/);
     expect(parseServeArgs(['--mode', 'raft'])).toMatch(/--mode must be one of paxos, quorum, async, sloppy/);

@@ -183,9 +183,15 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
 
   let stopping: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (stopping = resolve));
-  const onSignal = (): void => stopping?.();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let signals = 0;
+  // Kept (not once) until the end: a second Ctrl-C or SIGTERM while shutting down would
+  // otherwise kill the process with the nodes half stopped and the temp data folder left.
+  const onSignal = (): void => {
+    if (++signals > 1) say('Still stopping (every node, then the data folder) …');
+    stopping?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   // The page is served already; the cluster starts now (its progress goes to the panel).
   const startedAt = performance.now();
