@@ -3,6 +3,8 @@ import { exitCode, parseSimArgs, run as runCli } from '../../core/cli/commands/s
 import { MECHANISMS } from '../../core/sim/mechanisms/index';
 import { HistoryRecorder } from '../../core/sim/history';
 import { parseHistory } from '../../core/check/history';
+import { checkRegister } from '../../core/check/register';
+import { registerBudget } from '../../core/sim/check-budget';
 import { formatReport, outcomeOf, type SimOptions } from '../../core/sim/report';
 import { FAULT_KINDS } from '../../core/sim/timeline';
 
@@ -131,5 +133,15 @@ describe('faultline sim arguments', () => {
       console.log = original;
     }
     expect(out.join('\n')).toMatch(/PASS paxos seed=2/);
+  });
+});
+
+describe('checker budgets in the simulator count work, not wall time', () => {
+  it('a budget too small to decide is undecided the same way on every run; the default decides', () => {
+    const history = MECHANISMS.paxos!.run({ seed: 5, ops: 80, faults: ALL }).history!;
+    const starved = [checkRegister(history, registerBudget(0)), checkRegister(history, registerBudget(0))];
+    expect(starved[0]!.valid).toBe('unknown');
+    expect(starved[1]).toEqual(starved[0]);
+    expect(checkRegister(history, registerBudget()).valid).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { unreachable } from '../../algorithms/common/unreachable';
 import { KvService, type KvCommand, type KvResult } from '../../algorithms/kv';
 import { checkPaxos } from '../../check/paxos';
 import { checkRegister } from '../../check/register';
+import { registerBudget } from '../check-budget';
 import { ClientPool, type OpEnd } from '../client-pool';
 import { HistoryRecorder } from '../history';
 import { PaxosHarness } from '../paxos-harness';
@@ -90,7 +91,7 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
   });
 
   const worldWallMs = drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 5000, seed: opts.seed, opsTotal: opts.ops, onProgress });
-  const verdicts = [checkPaxos(h.observations()), checkRegister(history.ops, { timeoutMs: 20_000 })];
+  const verdicts = [checkPaxos(h.observations()), checkRegister(history.ops, registerBudget())];
   return buildReport('paxos', opts, world, pool, history, verdicts, started, worldWallMs);
 }
 

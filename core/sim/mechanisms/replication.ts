@@ -24,6 +24,7 @@ import {
 import { canonicalJson } from '../../check/canonical';
 import { checkRegister } from '../../check/register';
 import type { Verdict } from '../../check/verdict';
+import { registerBudget } from '../check-budget';
 import { ClientPool, type OpEnd } from '../client-pool';
 import { HistoryRecorder, type SimHistoryOp } from '../history';
 import { Nemesis, baselineNetwork, type NemesisOptions } from '../nemesis';
@@ -64,7 +65,6 @@ function sharedScenario(name: string): Partial<NemesisOptions> {
 const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40 } as const;
 /** The client gives up a little after the coordinator would have answered TIMEOUT. */
 const CLIENT_TIMEOUT_MS = 900;
-const CHECK_TIMEOUT_MS = 20_000;
 
 export function parseReplicationMode(text: string | undefined): ReplicationMode {
   if (text === undefined) return 'quorum';
@@ -148,7 +148,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   const ops = history.ops;
   const verdicts: Verdict[] = [];
   if (opts.skipChecks !== true) {
-    verdicts.push(checkRegister(ops, { timeoutMs: CHECK_TIMEOUT_MS }));
+    verdicts.push(checkRegister(ops, registerBudget()));
     const stale = findStaleReads(ops);
     if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));
   }

@@ -26,6 +26,7 @@ import {
 import { checkTxn } from '../../check/txn';
 import { checkAtomicity, type AtomicityObservations, type TxnOutcome } from '../../check/txn-atomicity';
 import type { Verdict } from '../../check/verdict';
+import { txnBudget } from '../check-budget';
 import { ClientPool, type OpEnd } from '../client-pool';
 import { HistoryRecorder } from '../history';
 import { Nemesis, baselineNetwork } from '../nemesis';
@@ -79,7 +80,6 @@ const PAXOS_TIMING = { heartbeatMs: 30, electionTimeoutMinMs: 150, electionTimeo
 const CLIENT_TIMEOUT_MS = 1_500;
 /** After the final heal: time for restarted coordinators and in-doubt participants to finish. */
 const SETTLE_MS = 4_000;
-const CHECK_TIMEOUT_MS = 20_000;
 const MAX_MICRO_OPS = 4;
 
 type Msg = unknown;
@@ -182,7 +182,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     }
   }
   const atomicity: AtomicityObservations = { ...obs, inDoubtAtEnd };
-  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { timeoutMs: CHECK_TIMEOUT_MS }), blockingVerdict(mode, blocked)];
+  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, txnBudget()), blockingVerdict(mode, blocked)];
   const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
   if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
   if (opts.keys !== undefined && !/--keys /.test(report.replay)) report.replay += ` --keys ${opts.keys}`;
