@@ -6,6 +6,7 @@ import {
   DROP_STUB_PX,
   IN_FLIGHT_LIMIT_MS,
   laneY,
+  UNSEEN_RECEIPT_MS,
   passesFilter,
   timeToX,
   TimeViewport,
@@ -54,6 +55,17 @@ describe('space-time geometry', () => {
     expect(a.kind).toBe('in-flight');
     expect(a.x2).toBe(timeToX(4_000, w, g));
     expect(a.endVisible).toBe(false);
+  });
+
+  it('ends a stroke with no receipt short and faded a few seconds after its send (later on a delayed link)', () => {
+    const now = 9_000;
+    const a = arrowFor(msg({}), lanes, w, g, now, 200)!;
+    expect(a.kind).toBe('in-flight');
+    expect(a.endVisible).toBe(false);
+    expect(a.x2).toBe(timeToX(2_000 + UNSEEN_RECEIPT_MS, w, g));
+    expect(a.x2).toBeLessThan(timeToX(now, w, g));
+    const slow = arrowFor(msg({ delayedMs: 3_000 }), lanes, w, g, now, 200)!;
+    expect(slow.x2).toBe(timeToX(2_000 + 3_000 + UNSEEN_RECEIPT_MS, w, g));
   });
 
   it('stops drawing a message whose receipt or drop never came, after a minute', () => {

@@ -339,8 +339,8 @@ export class LanesCanvas {
       ctx.lineWidth = style === 'faint' ? 1 : 2;
       ctx.globalAlpha = style === 'faint' ? 0.35 : style === 'in-flight' ? 0.45 : 1;
       // Only slow deliveries are dashed: a dash pattern makes the rasteriser stroke every dash
-      // on its own, and in-flight strokes run to now (a lost receipt: up to a minute across the
-      // whole plot), so dotting them multiplied a frame's cost many times. They are faded instead.
+      // on its own, and there can be many in-flight strokes (up to a few seconds long each, longer
+      // on a delayed link), so dotting them multiplied a frame's cost. They are faded instead.
       ctx.setLineDash(style === 'delayed' ? [8, 5] : []);
       ctx.beginPath();
       for (const a of list) {

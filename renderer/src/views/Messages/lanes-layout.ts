@@ -54,6 +54,13 @@ export const DROP_STUB_PX = 18;
  * now would cross the whole diagram for ever. A real long delay (seconds) stays visible.
  */
 export const IN_FLIGHT_LIMIT_MS = 60_000;
+/**
+ * How long past its link's configured delay (`delayedMs`, 0 on a plain link) a message with
+ * no receipt is drawn growing toward now. A receipt this late on a LAN is almost surely one
+ * the supervisor skipped under load, so the stroke stops there, short and faded, instead of
+ * running across the whole window until IN_FLIGHT_LIMIT_MS.
+ */
+export const UNSEEN_RECEIPT_MS = 2_500;
 
 export function plotLeft(g: LaneGeometry): number {
   return g.labelWidth;
@@ -86,7 +93,8 @@ export function xToTime(x: number, w: TimeWindow, g: LaneGeometry): number {
 export function endTimeOf(m: MessageEvent, nowMs: number): { kind: ArrowKind; endMs: number } {
   if (m.dropped !== undefined) return { kind: 'dropped', endMs: Math.max(m.sendAt, m.recvAt ?? m.sendAt) };
   if (m.recvAt !== undefined) return { kind: 'delivered', endMs: Math.max(m.sendAt, m.recvAt) };
-  return { kind: 'in-flight', endMs: Math.max(m.sendAt, nowMs) };
+  const giveUpAt = m.sendAt + (m.delayedMs ?? 0) + UNSEEN_RECEIPT_MS;
+  return { kind: 'in-flight', endMs: Math.max(m.sendAt, Math.min(nowMs, giveUpAt)) };
 }
 
 /**
