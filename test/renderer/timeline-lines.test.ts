@@ -46,7 +46,8 @@ describe('timeline lines', () => {
     expect(say('zh-CN', 'command.failed', { command: 'kill', code: 'NO_CLUSTER' })).toBe('杀死 失败：没有正在运行的集群');
     expect(say('en', 'command.failed', { command: 'kill', code: 'NO_CLUSTER' })).toBe('kill failed: No cluster is running');
     expect(say('zh-CN', 'node.state', { node: 'n3', state: 'killed' })).toBe('n3 状态：已杀死');
-    expect(say('zh-CN', 'fault.partition', { shape: 'halves', node: '', cuts: 12 })).toContain('一分为二');
+    expect(say('zh-CN', 'fault.partition', { shape: 'halves', node: '', cuts: 12 })).toBe('网络分区：一分为二（切断 12 条链路）');
+    expect(say('en', 'fault.partition', { shape: 'halves', node: '', cuts: 12 })).toBe('partition: halves (12 links cut)');
     expect(say('zh-CN', 'workload.start', { workload: 'lock', clients: 4, rate: 50, seconds: 0, faults: 'kill,pause', seed: 7 })).toContain('杀死, 暂停');
     expect(say('zh-CN', 'workload.start', { workload: 'lock', clients: 4, rate: 50, seconds: 0, faults: '', seed: 7 })).toContain('故障：无');
     expect(say('zh-CN', 'workload.verdict', { workload: 'register', valid: 'false', model: 'linearizable' })).toContain('保证被破坏');

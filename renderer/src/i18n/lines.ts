@@ -237,5 +237,6 @@ export function sayLine(t: Translate, te: Has, said: SaidLine): string {
   if (typeof said.code !== 'string' || !KNOWN.has(said.code)) return said.text;
   const named: Record<string, string> = {};
   for (const [k, v] of Object.entries(said.params ?? {})) named[k] = word(t, te, k, v);
-  return t(`common.line.${said.code}`, named);
+  // An empty param (a partition with no node) leaves no double space or space before a full-width bracket.
+  return t(`common.line.${said.code}`, named).replace(/ {2,}/g, ' ').replace(/ (?=[（，：])/g, '');
 }
