@@ -10,6 +10,7 @@ import type { HistoryRecorder } from './history';
 import type { Nemesis } from './nemesis';
 import { InvariantStop } from './world';
 import { type SimOptions, type SimProgress, type SimReport, outcomeOf, replayCommand } from './report';
+import { wallNowMs } from './wall-clock';
 
 export interface RunnableWorld {
   readonly now: number;
@@ -36,7 +37,7 @@ const SLICE_MS = 1000;
 
 /** Runs the world; returns the wall milliseconds it took (checks excluded), for benchmarks. */
 export function drive(d: DriveOptions): number {
-  const startedWallMs = performance.now();
+  const startedWallMs = wallNowMs();
   const { world, pool, nemesis } = d;
   try {
     nemesis.start();
@@ -52,7 +53,7 @@ export function drive(d: DriveOptions): number {
     // A broken invariant ends the run at its step; buildReport reports it from world.stoppedBy.
     if (!(e instanceof InvariantStop)) throw e;
   }
-  return performance.now() - startedWallMs;
+  return wallNowMs() - startedWallMs;
 }
 
 /** The verdict of a run a machine's invariant stopped: where, when, and what was expected. */
@@ -93,7 +94,7 @@ export function buildReport(
     ops: counts.ok + counts.fail + counts.info,
     opCounts: counts,
     simulatedMs: world.now,
-    wallMs: performance.now() - startedWallMs,
+    wallMs: wallNowMs() - startedWallMs,
     stats: { events: world.stats.events, steps: world.stats.steps, delivered: world.stats.delivered, ...(worldWallMs !== undefined ? { worldWallMs } : {}) },
     faults: world.timeline.events,
     outcome,

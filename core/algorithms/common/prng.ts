@@ -1,7 +1,9 @@
 /**
  * A small, fast, seedable PRNG (sfc32 seeded through splitmix32). Its whole state is four
  * numbers, so it can live inside a machine's state (randomized election back-off) or drive
- * a whole simulation from one seed. Math.random never appears in core/.
+ * a whole simulation from one seed. Math.random never appears in core/algorithms, core/check
+ * or core/sim: scripts/check-purity.mjs (in `npm run lint`) rejects it there, with clocks
+ * and timers. Elsewhere in core/ (the supervisor, the node) real randomness is fine.
  */
 export class Prng {
   private a: number;

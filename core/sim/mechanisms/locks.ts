@@ -22,6 +22,7 @@ import { buildReport, defaultMaxSimulatedMs, drive } from '../run-loop';
 import { scenarioNemesis } from '../scenarios';
 import { streamPrng } from '../seeds';
 import { CLIENT_ENDPOINT } from '../world';
+import { wallNowMs } from '../wall-clock';
 
 const LOCKS = ['L1', 'L2'];
 const TTL_MS: readonly [number, number] = [200, 600];
@@ -149,7 +150,7 @@ class LockClientCycle {
 }
 
 function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport {
-  const started = performance.now();
+  const started = wallNowMs();
   const faults = new Set(opts.faults);
   const h = new PaxosHarness<LockCommand, LockResult>({
     seed: opts.seed,

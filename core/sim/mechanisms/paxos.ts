@@ -21,6 +21,7 @@ import type { SimMechanism, SimOptions, SimProgress, SimReport } from '../report
 import { buildReport, defaultMaxSimulatedMs, drive } from '../run-loop';
 import { streamPrng } from '../seeds';
 import { scenarioNemesis } from '../scenarios';
+import { wallNowMs } from '../wall-clock';
 
 /** Registers that hold numbers (read/write/cas) and one that holds a string (read/append). */
 const NUMBER_KEYS = ['x', 'y'];
@@ -60,7 +61,7 @@ class RegisterWorkload {
 }
 
 function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport {
-  const started = performance.now();
+  const started = wallNowMs();
   const faults = new Set(opts.faults);
   const h = new PaxosHarness<KvCommand, KvResult>({
     seed: opts.seed,

@@ -35,6 +35,7 @@ import { buildReport, drive } from '../run-loop';
 import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
+import { wallNowMs } from '../wall-clock';
 
 export type ReplicationWorld = SimWorld<ReplMsg, ReplRequest, ReplRecord, ReplReply, ReplEvent>;
 
@@ -74,7 +75,7 @@ export function parseReplicationMode(text: string | undefined): ReplicationMode 
 }
 
 export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
-  const started = performance.now();
+  const started = wallNowMs();
   const mode = opts.mode ?? 'quorum';
   const nodes = nodeNames(opts.nodes ?? 5);
   const faults = new Set<FaultKind>(opts.faults);

@@ -37,6 +37,7 @@ import { scenarioNemesis } from '../scenarios';
 import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
+import { wallNowMs } from '../wall-clock';
 
 export const TWOPC_MODES = ['classic', 'paxos'] as const;
 export type TwoPcMode = (typeof TWOPC_MODES)[number];
@@ -87,7 +88,7 @@ type Rec = unknown;
 type TwoPcWorld = SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>;
 
 export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
-  const started = performance.now();
+  const started = wallNowMs();
   const mode = opts.mode ?? 'classic';
   const nodes = nodeNames(opts.nodes ?? 5);
   const faults = new Set<FaultKind>(opts.faults);
