@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { panelRequestSchema, workloadSettingsSchema, NEMESIS_FAULTS, KV_MODES } from '../../core/protocol/panel';
 import { FAULT_KINDS } from '../../core/supervisor/nemesis-plan';
 import { KV_MODES as NODE_KV_MODES } from '../../core/node/node-machine';
-import { MessageFeed } from '../../core/supervisor/panel/message-feed';
+import { keepHash, MessageFeed } from '../../core/supervisor/panel/message-feed';
 import { RingBuffer } from '../../core/supervisor/panel/ring-buffer';
 
 const parse = (x: unknown) => panelRequestSchema.safeParse(x);
@@ -87,8 +87,80 @@ describe('message feed', () => {
   it('bounds each flush and counts what it left out', () => {
     const f = feed({}, 1e12, 10);
     f.add('n1', Array.from({ length: 25 }, (_, i) => ({ t: 1_000_000 + i, kind: 'msg.send', id: `m${i}`, to: 'n2', type: 'repl.write' })), 3);
-    expect(f.take()).toMatchObject({ dropped: 18 });
+    // Half the cap goes to sends (the other half is their receipts'): 5 kept, 20 skipped, 3 the node's own.
+    expect(f.take()).toMatchObject({ dropped: 23 });
     expect(f.take()).toBeUndefined();
+  });
+
+  it('keeps or skips whole messages under the cap: a kept send always has its receipt or drop, heartbeats give way first', () => {
+    const cap = 40;
+    const f = feed({}, 1e12, cap);
+    const sent = new Set<string>();
+    const settled = new Set<string>();
+    const heartbeats: string[] = [];
+    const others: string[] = []; // sent once the keep fractions have seen the load
+    let offeredEvents = 0;
+    let counted = 0;
+    let unsettled: { id: string; to: string; drop: boolean }[] = [];
+    const drain = (): void => {
+      for (let out = f.take(); out; out = f.take()) {
+        expect(out.messages.length).toBeLessThanOrEqual(cap);
+        counted += out.dropped;
+        for (const m of out.messages) {
+          if (m.recvAt === undefined && m.dropped === undefined) sent.add(m.id);
+          else {
+            expect(sent.has(m.id)).toBe(true); // never a receipt without its send
+            settled.add(m.id);
+          }
+        }
+        if (out.messages.length < cap) break;
+      }
+    };
+    // One take() per flush, as the panel API does; drain() only at the end (a receipt may wait a flush).
+    for (let flush = 0; flush < 30; flush++) {
+      // The receipts (or drops) of the last flush's sends arrive, then this flush's sends.
+      for (const u of unsettled) f.add(u.to, [{ t: 1_000_000 + flush * 100, kind: u.drop ? 'msg.drop' : 'msg.recv', id: u.id, ...(u.drop ? { detail: { reason: 'cut' } } : {}) }]);
+      offeredEvents += unsettled.length;
+      unsettled = [];
+      const events = Array.from({ length: 60 }, (_, i) => {
+        const heartbeat = i % 4 !== 0; // 45 heartbeats and 15 others per flush: the others fit the budget (20)
+        const id = `n1.${flush}.${i}`;
+        unsettled.push({ id, to: 'n2', drop: i % 7 === 0 });
+        return { t: 1_000_000 + flush * 100 + i, kind: 'msg.send', id, to: 'n2', type: heartbeat ? 'paxos.heartbeat' : 'paxos.accept' };
+      });
+      offeredEvents += events.length;
+      f.add('n1', events);
+      const out = f.take()!;
+      expect(out.messages.length).toBeLessThanOrEqual(cap);
+      counted += out.dropped;
+      for (const m of out.messages) {
+        if (m.recvAt === undefined && m.dropped === undefined) sent.add(m.id);
+        else {
+          expect(sent.has(m.id)).toBe(true);
+          settled.add(m.id);
+        }
+      }
+      if (flush >= 6) for (const e of events) (e.type === 'paxos.heartbeat' ? heartbeats : others).push(e.id);
+    }
+    for (const u of unsettled) f.add(u.to, [{ t: 1_010_000, kind: 'msg.recv', id: u.id }]);
+    offeredEvents += unsettled.length;
+    drain();
+    drain();
+    expect(sent.size).toBeGreaterThan(0);
+    expect([...sent].filter((id) => !settled.has(id))).toEqual([]); // every kept send has its fate
+    expect(counted + sent.size + settled.size).toBe(offeredEvents); // everything left out is counted
+    expect(others.filter((id) => !sent.has(id))).toEqual([]); // once the fraction has adapted, the others all fit
+    const heartbeatsKept = heartbeats.filter((id) => sent.has(id)).length;
+    expect(heartbeatsKept).toBeGreaterThan(0);
+    expect(heartbeatsKept).toBeLessThan(heartbeats.length / 2);
+  });
+
+  it('decides a message the same way on every node: the keep hash depends on the id only', () => {
+    expect(keepHash('n1.a.0')).toBe(keepHash('n1.a.0'));
+    const spread = Array.from({ length: 1000 }, (_, i) => keepHash(`n2.x.${i}`));
+    expect(spread.every((h) => h >= 0 && h < 1)).toBe(true);
+    expect(spread.filter((h) => h < 0.5).length).toBeGreaterThan(400);
+    expect(spread.filter((h) => h < 0.5).length).toBeLessThan(600);
   });
 
   it('keeps a fixed number of items, oldest dropped first', () => {

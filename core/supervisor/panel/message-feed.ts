@@ -4,6 +4,14 @@
  * to the panel's base (ms since the Lab started: node time minus the skew the supervisor
  * set, minus the Lab's epoch), a receipt is paired with its send by id and never placed
  * before it, and only a bounded number of events leave per flush (the rest are counted).
+ *
+ * The bound keeps or skips WHOLE messages, decided once at the send: a kept send's receipt or
+ * drop always leaves too (so the panel never draws a send whose fate was thrown away), and a
+ * skipped send's receipt is skipped with it. The decision is a deterministic hash of the id
+ * against a keep fraction that follows the load (heartbeats give way first), so what is kept
+ * is spread evenly over the flush instead of the first N of it; a per-flush budget for sends
+ * (half the cap: the other half is for their receipts) stops a burst the fraction has not
+ * caught up with yet. Everything skipped is counted in `dropped`, one per event.
  */
 import type { NodeEvent } from '../../protocol/control';
 import type { DropReason, MessageEvent } from '../../protocol/panel';
@@ -11,6 +19,24 @@ import { messageFacts } from '../../node/panel-facts';
 import { RingBuffer } from './ring-buffer';
 
 const DROP_REASONS: readonly DropReason[] = ['cut', 'drop', 'node-down', 'oversized'];
+/** Open sends remembered at most (the oldest are forgotten: their receipt then counts as unknown). */
+const MAX_OPEN = 20_000;
+/** Weight of the latest flush in the smoothed count of sends offered per flush. */
+const LOAD_SMOOTHING = 0.5;
+
+/** A message's place in [0, 1): the same for every event of that message (FNV-1a of the id). */
+export function keepHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 0x1_0000_0000;
+}
+
+function isHeartbeat(type: string | undefined): boolean {
+  return type !== undefined && (type === 'heartbeat' || type.endsWith('.heartbeat'));
+}
 
 export interface MessageFeedOptions {
   /** ms since the epoch at which the panel's time base is 0. */
@@ -21,21 +47,39 @@ export interface MessageFeedOptions {
   readonly nowMs: () => number;
   /** The delay fault on a link now (delay + jitter bound), 0 when none. */
   readonly linkDelayMs?: (from: string, to: string) => number;
-  /** Events sent per flush at most; the rest are counted in `dropped`. */
+  /**
+   * Events sent per flush at most. Half of it bounds the sends kept per flush (whole messages
+   * left out are counted in `dropped`); a kept message's receipt or drop is never left out:
+   * past the bound it waits for the next flush.
+   */
   readonly maxPerFlush?: number;
   /** Messages kept for a late panel's snapshot. */
   readonly keep?: number;
 }
 
 export class MessageFeed {
-  /** Sends not yet received or dropped, by id (bounded: the oldest are forgotten). */
-  private readonly open = new Map<string, MessageEvent>();
+  /** Sends not yet received or dropped, by id; 'skipped' when the bound left the message out. */
+  private readonly open = new Map<string, MessageEvent | 'skipped'>();
   private readonly recent: RingBuffer<MessageEvent>;
   private pending: MessageEvent[] = [];
   private overflow = 0;
+  /** Sends kept in this flush, against the budgets. */
+  private keptThisFlush = { heartbeat: 0, other: 0 };
+  /** Sends kept per flush at most: half the cap, less what is still waiting from earlier flushes. */
+  private sendBudget = 0;
+  /** Heartbeat sends kept per flush at most: what the others are expected to leave of the budget. */
+  private heartbeatBudget = 0;
+  /** Sends offered in this flush (kept or not), heartbeats apart. */
+  private offered = { heartbeat: 0, other: 0 };
+  /** Smoothed sends offered per flush, for the keep fractions. */
+  private load = { heartbeat: 0, other: 0 };
+  /** The share of messages kept, per kind, recomputed at each take(). */
+  private keepFraction = { heartbeat: 1, other: 1 };
 
   constructor(private readonly options: MessageFeedOptions) {
     this.recent = new RingBuffer(options.keep ?? 3_000);
+    this.sendBudget = this.halfCap;
+    this.heartbeatBudget = this.halfCap;
   }
 
   private base(node: string, t: number): number {
@@ -65,7 +109,61 @@ export class MessageFeed {
     }
   }
 
+  /** Half the cap: the other half is for the receipts and drops of the sends kept. */
+  private get halfCap(): number {
+    return Math.max(1, Math.floor((this.options.maxPerFlush ?? 2_000) / 2));
+  }
+
+  /**
+   * Whether this message is kept: its hash under its kind's fraction, and its kind's budget for
+   * this flush not spent (heartbeats get only what the others are expected to leave, so a
+   * heartbeat early in a flush never takes the place of a later prepare or accept).
+   */
+  private keeps(id: string, heartbeat: boolean): boolean {
+    if (heartbeat) this.offered.heartbeat++;
+    else this.offered.other++;
+    const fraction = heartbeat ? this.keepFraction.heartbeat : this.keepFraction.other;
+    if (fraction < 1 && keepHash(id) >= fraction) return false;
+    if (heartbeat) {
+      const kept = this.keptThisFlush.heartbeat;
+      if (kept >= this.heartbeatBudget || kept + this.keptThisFlush.other >= this.sendBudget) return false;
+      this.keptThisFlush.heartbeat++;
+    } else {
+      if (this.keptThisFlush.other >= this.sendBudget) return false;
+      this.keptThisFlush.other++;
+    }
+    return true;
+  }
+
+  private remember(id: string, value: MessageEvent | 'skipped'): void {
+    this.open.set(id, value);
+    if (this.open.size > MAX_OPEN) this.open.delete(this.open.keys().next().value as string);
+  }
+
+  /** The next flush's keep fractions from the smoothed load: the budget goes to non-heartbeats first. */
+  private adapt(): void {
+    const a = LOAD_SMOOTHING;
+    this.load = {
+      heartbeat: a * this.offered.heartbeat + (1 - a) * this.load.heartbeat,
+      other: a * this.offered.other + (1 - a) * this.load.other,
+    };
+    this.offered = { heartbeat: 0, other: 0 };
+    this.keptThisFlush = { heartbeat: 0, other: 0 };
+    const budget = Math.max(0, this.halfCap - this.pending.length);
+    this.sendBudget = budget;
+    const other = this.load.other <= budget ? 1 : budget / this.load.other;
+    const left = Math.max(0, budget - this.load.other * other);
+    const heartbeat = this.load.heartbeat <= left ? 1 : left / this.load.heartbeat;
+    this.keepFraction = { heartbeat, other };
+    this.heartbeatBudget = Math.floor(left);
+  }
+
   private send(node: string, e: NodeEvent, id: string): void {
+    if (!this.keeps(id, isHeartbeat(e.type))) {
+      this.remember(id, 'skipped');
+      this.overflow++;
+      return;
+    }
     const to = e.to ?? '?';
     const delayedMs = this.options.linkDelayMs?.(node, to) ?? 0;
     const m: MessageEvent = {
@@ -77,15 +175,18 @@ export class MessageFeed {
       ...messageFacts(e.detail),
       ...(delayedMs > 0 ? { delayedMs } : {}),
     };
-    this.open.set(id, m);
-    if (this.open.size > 20_000) this.open.delete(this.open.keys().next().value as string);
+    this.remember(id, m);
     this.emit(m);
   }
 
   private settle(id: string, outcome: { recvAt: number } | { dropped: DropReason }): void {
     const sent = this.open.get(id);
-    if (!sent) return; // its send was never seen (dropped by a cap, or before this cluster)
+    if (!sent) return; // its send was never seen (its node's own cap, or before this cluster)
     this.open.delete(id);
+    if (sent === 'skipped') {
+      this.overflow++;
+      return;
+    }
     const settled: MessageEvent =
       'recvAt' in outcome
         ? { ...sent, recvAt: Math.max(sent.sendAt, Math.min(outcome.recvAt, this.options.nowMs())) }
@@ -93,19 +194,21 @@ export class MessageFeed {
     this.emit(settled);
   }
 
+  /** Every event of a kept message leaves, in order: take() hands out at most the cap, the rest waits. */
   private emit(m: MessageEvent): void {
     this.recent.push(m);
-    if (this.pending.length < (this.options.maxPerFlush ?? 2_000)) this.pending.push(m);
-    else this.overflow++;
+    this.pending.push(m);
   }
 
   /** What to send in this batch, and how many were left out. */
   take(): { messages: MessageEvent[]; dropped: number } | undefined {
-    if (this.pending.length === 0 && this.overflow === 0) return undefined;
-    const out = { messages: this.pending, dropped: this.overflow };
-    this.pending = [];
+    const cap = Math.max(1, this.options.maxPerFlush ?? 2_000);
+    const messages = this.pending.length <= cap ? this.pending : this.pending.slice(0, cap);
+    this.pending = this.pending.length <= cap ? [] : this.pending.slice(cap);
+    const dropped = this.overflow;
     this.overflow = 0;
-    return out;
+    this.adapt();
+    return messages.length === 0 && dropped === 0 ? undefined : { messages, dropped };
   }
 
   /** The last messages, one entry per id (its latest state), oldest first. */
@@ -123,5 +226,11 @@ export class MessageFeed {
     this.recent.clear();
     this.pending = [];
     this.overflow = 0;
+    this.keptThisFlush = { heartbeat: 0, other: 0 };
+    this.sendBudget = this.halfCap;
+    this.heartbeatBudget = this.halfCap;
+    this.offered = { heartbeat: 0, other: 0 };
+    this.load = { heartbeat: 0, other: 0 };
+    this.keepFraction = { heartbeat: 1, other: 1 };
   }
 }
