@@ -24,6 +24,7 @@ import type { ReplicaLog } from './log';
 import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
 import { validateConfig } from './config';
 import { highestDurablePromise, restoreDurable } from './restore';
+import { MAX_SNAPSHOT_CHARS, SnapshotTransfer } from './snapshot-transfer';
 import { SessionedStateMachine, type ApplyOutcome } from './state-machine';
 import {
   ZERO_BALLOT,
@@ -43,6 +44,8 @@ import {
   type PaxosStatus,
 } from './types';
 
+export { MAX_SNAPSHOT_CHARS, SNAPSHOT_CHUNK_CHARS } from './snapshot-transfer';
+
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 /** Chosen entries per catch-up reply: bounded, so a far-behind replica cannot ask for a huge message. */
 export const CATCHUP_BATCH = 256;
@@ -52,16 +55,6 @@ const MAX_DEFERRED_CHOSEN = 1024;
 export const LOG_VIEW_LIMIT = 1000;
 /** Applied slots between automatic snapshots (PaxosConfig.snapshotEverySlots). */
 export const DEFAULT_SNAPSHOT_EVERY_SLOTS = 10_000;
-/**
- * Characters of snapshot JSON per `snapshot` message. JSON-escaping a string at most
- * sextuples it (a lone surrogate becomes \udxxx), so a chunk stays far below the 1 MiB frame.
- */
-export const SNAPSHOT_CHUNK_CHARS = 128 * 1024;
-/**
- * A snapshot whose JSON is longer than this is not taken (the log is kept instead): its
- * durable record must stay below the log's 64 MiB record limit even at 3 UTF-8 bytes a char.
- */
-export const MAX_SNAPSHOT_CHARS = 16 * 1024 * 1024;
 /** Consecutive failed campaigns stretch the back-off up to this many maximum election timeouts. */
 const BACKOFF_CAP_FACTOR = 4;
 
@@ -129,10 +122,8 @@ export class PaxosReplica<Cmd, Res>
   private started = false;
   /** appliedUpTo at the last automatic snapshot attempt (one that was too large is not retried at once). */
   private snapshotTriedAt = 0;
-  /** The snapshot served to peers below the floor, as JSON text (valid while upTo >= floor). */
-  private outgoingSnapshot: { readonly upTo: number; readonly text: string } | undefined;
-  /** A snapshot being received chunk by chunk. */
-  private incomingSnapshot: { readonly upTo: number; readonly totalChars: number; text: string } | undefined;
+  /** Snapshot transfer to and from peers below the floor (snapshot-transfer.ts). */
+  private readonly transfer = new SnapshotTransfer();
 
   // The step being computed.
   private out: PaxosReady<Cmd, Res> = emptyReady();
@@ -493,75 +484,41 @@ export class PaxosReplica<Cmd, Res>
     if (JSON.stringify(state).length > MAX_SNAPSHOT_CHARS) return undefined;
     const upTo = this.log.appliedUpTo;
     this.log.compactTo(upTo);
-    // A served snapshot below the new floor can no longer be followed by entries: let it go.
-    if (this.outgoingSnapshot !== undefined && this.outgoingSnapshot.upTo < upTo) this.outgoingSnapshot = undefined;
+    this.transfer.forgetServedBelow(upTo);
     return { upTo, state };
   }
 
-  /**
-   * Serves chunk `offset` of a snapshot. The served snapshot is kept while it is at or above
-   * the floor (everything after it is still in the log), so a transfer is not restarted by
-   * every new apply; a fetch for another snapshot restarts from chunk 0 of the current one.
-   */
+  /** Serves chunk `offset` of a snapshot to a peer below the floor (see SnapshotTransfer.chunk). */
   private sendSnapshotChunk(to: NodeId, upTo: number | undefined, offset: number): void {
-    let served = this.outgoingSnapshot;
-    if (served === undefined || served.upTo < this.log.floor) {
-      const state = this.stateMachine.snapshot();
-      if (state === undefined) return;
-      served = { upTo: this.log.appliedUpTo, text: JSON.stringify(state) };
-      this.outgoingSnapshot = served;
-    }
-    const start = upTo === served.upTo && offset >= 0 && offset <= served.text.length ? offset : 0;
-    this.send(to, {
-      type: 'snapshot',
-      upTo: served.upTo,
-      chosenUpTo: this.log.chosenUpTo,
-      offset: start,
-      totalChars: served.text.length,
-      data: served.text.slice(start, start + SNAPSHOT_CHUNK_CHARS),
-    });
+    const chunk = this.transfer.chunk(this.log, () => this.stateMachine.snapshot(), upTo, offset);
+    if (chunk !== undefined) this.send(to, chunk);
   }
 
   private onSnapshotChunk(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'snapshot' }>): void {
-    if (msg.upTo <= this.log.appliedUpTo) {
-      this.incomingSnapshot = undefined;
-      return;
-    }
-    let incoming = this.incomingSnapshot;
-    if (msg.offset === 0) {
-      // A repeated first chunk of the transfer under way (heartbeats re-ask) changes nothing.
-      if (incoming === undefined || incoming.upTo !== msg.upTo) {
-        incoming = { upTo: msg.upTo, totalChars: msg.totalChars, text: msg.data };
-        this.incomingSnapshot = incoming;
-      }
-    } else if (incoming !== undefined && incoming.upTo === msg.upTo && incoming.text.length === msg.offset) {
-      incoming.text += msg.data;
-    } else {
-      return; // a stale or out-of-order chunk: the next catch-up restarts the transfer
-    }
+    const outcome = this.transfer.receive(msg, this.log.appliedUpTo);
+    if (outcome.kind === 'ignored') return;
+    // A transfer under way: no catch-up request meanwhile.
     this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
-    if (incoming.text.length < incoming.totalChars) {
-      this.send(from, { type: 'snapshot-fetch', upTo: incoming.upTo, offset: incoming.text.length });
-      return;
+    switch (outcome.kind) {
+      case 'fetch':
+        return this.send(from, { type: 'snapshot-fetch', upTo: outcome.upTo, offset: outcome.offset });
+      case 'corrupt':
+        return;
+      case 'complete':
+        this.installSnapshot(outcome.upTo, outcome.state);
+        this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+        if (this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
+        return;
+      default:
+        return unreachable(outcome, 'snapshot chunk outcome');
     }
-    this.incomingSnapshot = undefined;
-    let state: PaxosSnapshotState;
-    try {
-      state = JSON.parse(incoming.text) as PaxosSnapshotState;
-    } catch {
-      return; // a corrupt transfer: the next catch-up starts a fresh one
-    }
-    if (typeof state !== 'object' || state === null || !('service' in state) || !Array.isArray(state.sessions)) return;
-    this.installSnapshot(incoming.upTo, state);
-    this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
-    if (this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
   }
 
   /** Jumps this replica to a peer's snapshot: state, sessions and log floor, durably. */
   private installSnapshot(upTo: number, state: PaxosSnapshotState): void {
     this.stateMachine.restore(state);
     this.log.installSnapshot(upTo);
-    this.outgoingSnapshot = undefined;
+    this.transfer.forgetServed();
     this.out.persist.push({ type: 'snapshot', upTo, state });
     const leader = this.leader;
     if (leader !== undefined) {
