@@ -579,6 +579,8 @@ export interface TimelineParams {
   'nemesis.skipped': { readonly fault: NemesisFault };
   /** detail: what the heal did. */
   'nemesis.heal': { readonly fault: NemesisFault; readonly nodes: string };
+  /** The run's end: every fault healed, every node up. */
+  'nemesis.heal-all': Record<string, never>;
   /** detail: what went wrong. */
   'nemesis.error': Record<string, never>;
 }
@@ -591,7 +593,7 @@ const TIMELINE_CODE_SET = {
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
   'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
-  'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.error': 1,
+  'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,
 } satisfies Record<TimelineCode, 1>;
 /** Every timeline code at runtime (the panel's tests check each is said in both languages). */
 export const TIMELINE_CODES = Object.keys(TIMELINE_CODE_SET) as TimelineCode[];

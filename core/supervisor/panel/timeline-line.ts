@@ -13,7 +13,8 @@ export function line<C extends TimelineCode>(code: C, params: TimelineParams[C],
 /** A nemesis timeline event as a coded line (the event's own text is the English). */
 export function nemesisLine(event: TimelineEvent): TimelineLine {
   const nodes = event.nodes.join(', ');
-  if (event.kind === 'all' || event.phase === 'error') return line('nemesis.error', {}, event.text);
+  if (event.phase === 'error') return line('nemesis.error', {}, event.text);
+  if (event.kind === 'all') return line('nemesis.heal-all', {});
   if (event.phase === 'heal') return line('nemesis.heal', { fault: event.kind, nodes });
   return event.nodes.length === 0 ? line('nemesis.skipped', { fault: event.kind }) : line('nemesis.fault', { fault: event.kind, nodes });
 }

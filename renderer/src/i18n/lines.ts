@@ -66,6 +66,7 @@ const en = lines({
   'nemesis.fault': 'nemesis: {fault} {nodes}',
   'nemesis.skipped': 'nemesis: {fault} skipped (a majority would be down)',
   'nemesis.heal': 'nemesis heals {fault} {nodes}',
+  'nemesis.heal-all': 'final heal: every fault removed, every node up',
   'nemesis.error': 'nemesis: a fault or heal failed',
 });
 
@@ -113,6 +114,7 @@ const zh = lines({
   'nemesis.fault': '故障注入：{fault} {nodes}',
   'nemesis.skipped': '故障注入：跳过 {fault}（否则多数节点会宕机）',
   'nemesis.heal': '故障注入修复 {fault} {nodes}',
+  'nemesis.heal-all': '最终修复：所有故障已移除，所有节点已运行',
   'nemesis.error': '故障注入：某个故障或修复失败',
 });
 
