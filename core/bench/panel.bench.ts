@@ -65,91 +65,105 @@ async function heapAfterGc(page: Page): Promise<number> {
   return usedSize;
 }
 
+export interface PanelBenchPlan {
+  /** Seconds of a real cluster's feed to record. */
+  readonly recordS: number;
+  /** Seconds replayed live at RATE (frame times measured after a 5 s warm-up). */
+  readonly liveS: number;
+  /** Seconds of feed in all, the rest replayed faster. */
+  readonly feedS: number;
+}
+
+export const FULL_PLAN: PanelBenchPlan = { recordS: 20, liveS: 60, feedS: 3_600 };
+export const QUICK_PLAN: PanelBenchPlan = { recordS: 10, liveS: 20, feedS: 600 };
+
+/** The whole measurement; [] (with a progress line saying why) where it cannot run here. */
+export async function measurePanel(ctx: BenchContext, plan: PanelBenchPlan): Promise<Measurement[]> {
+  if (!hasChromium()) {
+    ctx.progress(`skipped: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium fonts-noto-cjk)`);
+    return [];
+  }
+  if (!existsSync(join(BUILT_PANEL_DIR, 'index.html'))) {
+    ctx.progress(`skipped: the panel is not built (${BUILT_PANEL_DIR}); run npm run build:panel`);
+    return [];
+  }
+  const { liveS, feedS } = plan;
+  const fastRate = RATE * 10;
+  const tmp = await mkdtemp(join(tmpdir(), 'faultline-panel-bench-'));
+  try {
+    const frames = await record(ctx, plan.recordS);
+    await writeFile(join(tmp, 'feed.jsonl'), frames.map((f) => JSON.stringify(f)).join('\n'));
+    const replayer = new FeedReplayer(recordingOf(frames), RATE);
+    ctx.progress(`recorded ${replayer.eventsPerLoop} events (${replayer.recordedRate.toFixed(0)}/s live); replaying at ${RATE}/s`);
+
+    const server = await startReplayServer(() => [{ type: 'hello', role: 'viewer', protocol: 2 }, replayer.snapshot()]);
+    const browser = await launchBrowser({ viewport: { width: 1920, height: 1080 }, extraArgs: ['--js-flags=--expose-gc'] });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      const ws = await server.connected();
+      await page.getByTestId('messages-pane').waitFor({ state: 'visible', timeout: 20_000 });
+
+      // Live: RATE events/s in BATCHES_PER_SEC batches, paced by the wall clock.
+      const perBatch = RATE / BATCHES_PER_SEC;
+      const started = performance.now();
+      let sent = 0;
+      let recording = false;
+      while (performance.now() - started < liveS * 1_000) {
+        const due = Math.floor(((performance.now() - started) / 1_000) * BATCHES_PER_SEC);
+        while (sent < due) {
+          ws.send(JSON.stringify(replayer.batch(perBatch)));
+          sent++;
+        }
+        if (!recording && performance.now() - started > 5_000) {
+          await page.evaluate(FRAME_RECORDER); // after a 5 s warm-up
+          recording = true;
+        }
+        await sleep(5);
+      }
+      const deltas = ((await page.evaluate('window.__frames')) as number[]).slice(1).sort((a, b) => a - b);
+      const minuteHeap = await heapAfterGc(page);
+      ctx.progress(`live: ${deltas.length} frames, p95 ${percentile(deltas, 95).toFixed(1)} ms; heap ${(minuteHeap / 1e6).toFixed(1)} MB`);
+
+      // The rest of the hour (or quick: ten minutes) of feed, as fast as the page takes it
+      // (at most 10x), paced by the socket's send buffer so the page is never flooded.
+      const fastStart = performance.now();
+      let fed = liveS * RATE;
+      const goal = feedS * RATE;
+      const batch = fastRate / BATCHES_PER_SEC;
+      let lastNote = fastStart;
+      while (fed < goal) {
+        const due = ((performance.now() - fastStart) / 1_000) * fastRate;
+        if (fed - liveS * RATE < due && ws.bufferedAmount < 1_000_000) {
+          ws.send(JSON.stringify(replayer.batch(batch)));
+          fed += batch;
+        } else await sleep(5);
+        if (performance.now() - lastNote > 30_000) {
+          lastNote = performance.now();
+          ctx.progress(`fast replay: ${((fed / goal) * 100).toFixed(0)}% of ${feedS / 60} min of feed`);
+        }
+      }
+      await sleep(3_000); // let the page drain what it queued
+      const hourHeap = await heapAfterGc(page);
+      const fastS = (performance.now() - fastStart) / 1_000;
+      const results: Measurement[] = [
+        summarize('frame time p95, 5,000 events/s, messages open', 'ms', [percentile(deltas, 95)], `goal <= 32 ms; p50 ${percentile(deltas, 50).toFixed(1)} ms, max ${percentile(deltas, 100).toFixed(0)} ms, ${deltas.length} frames over ${liveS - 5} s`),
+        summarize(`JS heap after GC, after ${liveS} s of feed`, 'MB', [minuteHeap / 1e6]),
+        summarize(`JS heap after GC, after ${feedS / 60} min of feed`, 'MB', [hourHeap / 1e6], `goal <= the first number; ${((hourHeap / minuteHeap - 1) * 100).toFixed(1)}%; fed at ${((fed - liveS * RATE) / fastS).toFixed(0)} events/s`),
+      ];
+      return results;
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 const suite: BenchSuite = {
   name: 'panel (Debian chromium, replayed feed)',
-  async run(ctx) {
-    if (!hasChromium()) {
-      ctx.progress(`skipped: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium fonts-noto-cjk)`);
-      return [];
-    }
-    if (!existsSync(join(BUILT_PANEL_DIR, 'index.html'))) {
-      ctx.progress(`skipped: the panel is not built (${BUILT_PANEL_DIR}); run npm run build:panel`);
-      return [];
-    }
-    const liveS = ctx.quick ? 20 : 60;
-    const feedS = ctx.quick ? 600 : 3_600;
-    const fastRate = RATE * 10;
-    const tmp = await mkdtemp(join(tmpdir(), 'faultline-panel-bench-'));
-    try {
-      const frames = await record(ctx, ctx.quick ? 10 : 20);
-      await writeFile(join(tmp, 'feed.jsonl'), frames.map((f) => JSON.stringify(f)).join('\n'));
-      const replayer = new FeedReplayer(recordingOf(frames), RATE);
-      ctx.progress(`recorded ${replayer.eventsPerLoop} events (${replayer.recordedRate.toFixed(0)}/s live); replaying at ${RATE}/s`);
-
-      const server = await startReplayServer(() => [{ type: 'hello', role: 'viewer', protocol: 2 }, replayer.snapshot()]);
-      const browser = await launchBrowser({ viewport: { width: 1920, height: 1080 }, extraArgs: ['--js-flags=--expose-gc'] });
-      try {
-        const page = await browser.context.newPage();
-        await page.goto(server.url);
-        const ws = await server.connected();
-        await page.getByTestId('messages-pane').waitFor({ state: 'visible', timeout: 20_000 });
-
-        // Live: RATE events/s in BATCHES_PER_SEC batches, paced by the wall clock.
-        const perBatch = RATE / BATCHES_PER_SEC;
-        const started = performance.now();
-        let sent = 0;
-        let recording = false;
-        while (performance.now() - started < liveS * 1_000) {
-          const due = Math.floor(((performance.now() - started) / 1_000) * BATCHES_PER_SEC);
-          while (sent < due) {
-            ws.send(JSON.stringify(replayer.batch(perBatch)));
-            sent++;
-          }
-          if (!recording && performance.now() - started > 5_000) {
-            await page.evaluate(FRAME_RECORDER); // after a 5 s warm-up
-            recording = true;
-          }
-          await sleep(5);
-        }
-        const deltas = ((await page.evaluate('window.__frames')) as number[]).slice(1).sort((a, b) => a - b);
-        const minuteHeap = await heapAfterGc(page);
-        ctx.progress(`live: ${deltas.length} frames, p95 ${percentile(deltas, 95).toFixed(1)} ms; heap ${(minuteHeap / 1e6).toFixed(1)} MB`);
-
-        // The rest of the hour (or quick: ten minutes) of feed, as fast as the page takes it
-        // (at most 10x), paced by the socket's send buffer so the page is never flooded.
-        const fastStart = performance.now();
-        let fed = liveS * RATE;
-        const goal = feedS * RATE;
-        const batch = fastRate / BATCHES_PER_SEC;
-        let lastNote = fastStart;
-        while (fed < goal) {
-          const due = ((performance.now() - fastStart) / 1_000) * fastRate;
-          if (fed - liveS * RATE < due && ws.bufferedAmount < 1_000_000) {
-            ws.send(JSON.stringify(replayer.batch(batch)));
-            fed += batch;
-          } else await sleep(5);
-          if (performance.now() - lastNote > 30_000) {
-            lastNote = performance.now();
-            ctx.progress(`fast replay: ${((fed / goal) * 100).toFixed(0)}% of ${feedS / 60} min of feed`);
-          }
-        }
-        await sleep(3_000); // let the page drain what it queued
-        const hourHeap = await heapAfterGc(page);
-        const fastS = (performance.now() - fastStart) / 1_000;
-        const results: Measurement[] = [
-          summarize('frame time p95, 5,000 events/s, messages open', 'ms', [percentile(deltas, 95)], `goal <= 32 ms; p50 ${percentile(deltas, 50).toFixed(1)} ms, max ${percentile(deltas, 100).toFixed(0)} ms, ${deltas.length} frames over ${liveS - 5} s`),
-          summarize(`JS heap after GC, after ${liveS} s of feed`, 'MB', [minuteHeap / 1e6]),
-          summarize(`JS heap after GC, after ${feedS / 60} min of feed`, 'MB', [hourHeap / 1e6], `goal <= the first number; ${((hourHeap / minuteHeap - 1) * 100).toFixed(1)}%; fed at ${((fed - liveS * RATE) / fastS).toFixed(0)} events/s`),
-        ];
-        return results;
-      } finally {
-        await browser.close();
-        await server.close();
-      }
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  },
+  run: (ctx) => measurePanel(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
 };
 
 export default suite;
