@@ -19,11 +19,12 @@ import {
   type ReplicatedService,
 } from '../common/types';
 import { unreachable } from '../common/unreachable';
-import { ballotEquals, nextBallot } from './ballot';
+import { ballotEquals } from './ballot';
 import type { ReplicaLog } from './log';
 import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
 import { validateConfig } from './config';
-import { highestDurablePromise, restoreDurable } from './restore';
+import { Acceptor } from './acceptor';
+import { restoreDurable } from './restore';
 import { MAX_SNAPSHOT_CHARS, SnapshotTransfer } from './snapshot-transfer';
 import { SessionedStateMachine, type ApplyOutcome } from './state-machine';
 import {
@@ -100,9 +101,7 @@ export class PaxosReplica<Cmd, Res>
   private readonly check: InvariantCheck;
 
   // Durable acceptor state (restored from records) and the learner's log.
-  private promised: Ballot;
-  /** The highest round seen anywhere; the next campaign goes above it. */
-  private highestRound: number;
+  private readonly acceptor: Acceptor<Cmd>;
   private readonly log: ReplicaLog<Cmd>;
   /** The service and its session table: rebuilt from the latest snapshot record, then by re-applying the log above it. */
   private readonly stateMachine: SessionedStateMachine<Cmd, Res>;
@@ -186,12 +185,7 @@ export class PaxosReplica<Cmd, Res>
     this.stateMachine = new SessionedStateMachine(service);
     this.check = invariantCheck(config.checkInvariants !== false);
     const restored = restoreDurable(durable, config.bugs, this.check);
-    // A promise never goes back, across a restart too: the restored one covers every
-    // promise and acceptance on disk (forgetPromiseOnRestart breaks exactly this).
-    const durablePromise = highestDurablePromise(durable);
-    this.check(compareBallots(restored.promised, durablePromise) >= 0, () => `${this.id} to restart promised at least ${JSON.stringify(durablePromise)} (its durable records), but it restored ${JSON.stringify(restored.promised)}`);
-    this.promised = restored.promised;
-    this.highestRound = restored.highestRound;
+    this.acceptor = new Acceptor(this.id, restored, durable, this.check);
     this.log = restored.log;
     if (restored.snapshot !== undefined) this.stateMachine.restore(restored.snapshot.state);
     this.behaviour = config.learner === true ? this.asLearner : this.asFollower;
@@ -233,7 +227,7 @@ export class PaxosReplica<Cmd, Res>
       id: this.id,
       role: this.behaviour.role,
       ballot: this.ballot,
-      promised: this.promised,
+      promised: this.acceptor.promised,
       leader: this.leaderHint,
       chosenUpTo: this.log.chosenUpTo,
       appliedUpTo: this.log.appliedUpTo,
@@ -290,7 +284,7 @@ export class PaxosReplica<Cmd, Res>
     const snapshot = this.takeSnapshot();
     if (snapshot === undefined) return undefined;
     const records: PaxosRecord<Cmd>[] = [];
-    if (compareBallots(this.promised, ZERO_BALLOT) > 0) records.push({ type: 'promised', ballot: this.promised });
+    if (compareBallots(this.acceptor.promised, ZERO_BALLOT) > 0) records.push({ type: 'promised', ballot: this.acceptor.promised });
     if (snapshot.upTo > 0) records.push({ type: 'snapshot', upTo: snapshot.upTo, state: snapshot.state });
     for (const e of this.log.acceptedEntries()) records.push({ type: 'accepted', slot: e.slot, ballot: e.ballot, value: e.value });
     for (const e of this.log.chosenEntries()) records.push({ type: 'chosen', slot: e.slot, value: e.value });
@@ -371,52 +365,36 @@ export class PaxosReplica<Cmd, Res>
   // Acceptor (every role)
 
   private onPrepare(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'prepare' }>): void {
-    this.noteRound(msg.ballot);
-    const order = compareBallots(msg.ballot, this.promised);
-    if (order < 0) return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
-    if (order > 0) {
+    const acceptor = this.acceptor;
+    acceptor.noteRound(msg.ballot);
+    if (acceptor.refuses(msg.ballot)) return this.nack(from, msg.ballot);
+    if (compareBallots(msg.ballot, acceptor.promised) > 0) {
       this.promise(msg.ballot);
       if (this.behaviour.role !== 'follower') this.becomeFollower(undefined, false);
     }
     // Granting a promise gives the candidate a full election timeout to finish phase 1.
     if (this.behaviour.role === 'follower') this.resetElectionTimer();
-    this.send(from, {
-      type: 'promise',
-      ballot: msg.ballot,
-      // Slots known chosen here are left out: the candidate learns them by catch-up instead
-      // (see CandidateState.mustLearnUpTo), so a promise carries only the undecided tail.
-      accepted: this.log.acceptedFrom(Math.max(msg.fromSlot, this.log.chosenUpTo + 1)),
-      chosenUpTo: this.log.chosenUpTo,
-    });
+    this.send(from, acceptor.promiseMessage(msg.ballot, msg.fromSlot));
   }
 
   private onAccept(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'accept' }>): void {
-    this.noteRound(msg.ballot);
-    if (compareBallots(msg.ballot, this.promised) < 0) {
-      return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
-    }
+    const acceptor = this.acceptor;
+    acceptor.noteRound(msg.ballot);
+    if (acceptor.refuses(msg.ballot)) return this.nack(from, msg.ballot);
     // The accepted record implies the promise, so no separate `promised` record is needed.
-    this.raisePromise(msg.ballot);
+    acceptor.raise(msg.ballot);
     this.followLeader(msg.ballot);
-    // A retransmitted accept (the leader did not hear our answer) carries the value we
-    // already accepted in this ballot — one proposer, one value per slot and ballot — and
-    // its record is already on its way to disk: answer again without writing it twice.
-    // (Hosts send a batch only after every record appended before it is durable.)
-    const already = this.log.acceptedAt(msg.slot);
-    if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
-      this.check(compareBallots(msg.ballot, this.promised) >= 0, () => `${this.id} to accept slot ${msg.slot} at a ballot >= its promise ${JSON.stringify(this.promised)}, got ${JSON.stringify(msg.ballot)}`);
-      this.log.accept(msg.slot, msg.ballot, msg.value);
-      this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
-    }
+    // A retransmitted accept (the leader did not hear our answer) is answered again without
+    // writing its record twice (see Acceptor.accept).
+    const record = acceptor.accept(msg.slot, msg.ballot, msg.value);
+    if (record !== undefined) this.out.persist.push(record);
     this.send(from, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
     this.learnFromLeader(from, msg.ballot, msg.chosenUpTo);
   }
 
   private onHeartbeat(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'heartbeat' }>): void {
-    this.noteRound(msg.ballot);
-    if (compareBallots(msg.ballot, this.promised) < 0) {
-      return this.send(from, { type: 'nack', ballot: msg.ballot, promised: this.promised });
-    }
+    this.acceptor.noteRound(msg.ballot);
+    if (this.acceptor.refuses(msg.ballot)) return this.nack(from, msg.ballot);
     this.followLeader(msg.ballot);
     this.learnFromLeader(from, msg.ballot, msg.chosenUpTo, false);
     // The answer to a heartbeat is a catch-up request from our commit point: it tells the
@@ -427,17 +405,11 @@ export class PaxosReplica<Cmd, Res>
 
   /** Raises the promise durably: the record goes out in this Ready, before the promise message. */
   private promise(ballot: Ballot): void {
-    this.raisePromise(ballot);
-    this.out.persist.push({ type: 'promised', ballot });
+    this.out.persist.push(this.acceptor.promise(ballot));
   }
 
-  private raisePromise(ballot: Ballot): void {
-    this.check(compareBallots(ballot, this.promised) >= 0, () => `${this.id}'s promise never to go back from ${JSON.stringify(this.promised)}, but it was set to ${JSON.stringify(ballot)}`);
-    this.promised = ballot;
-  }
-
-  private noteRound(ballot: Ballot): void {
-    if (ballot.round > this.highestRound) this.highestRound = ballot.round;
+  private nack(to: NodeId, ballot: Ballot): void {
+    this.send(to, { type: 'nack', ballot, promised: this.acceptor.promised });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -703,7 +675,7 @@ export class PaxosReplica<Cmd, Res>
     this.leaderHint = leaderHint;
     this.electionTimeoutMs = backOff ? this.backedOffElectionTimeoutMs() : this.randomElectionTimeoutMs();
     this.resetElectionTimer();
-    this.out.events.push({ kind: 'role', role: 'follower', ballot: this.promised });
+    this.out.events.push({ kind: 'role', role: 'follower', ballot: this.acceptor.promised });
   }
 
   private rejectNotLeader(id: string): void {
@@ -738,8 +710,7 @@ export class PaxosReplica<Cmd, Res>
 
   private becomeCandidate(): void {
     this.failLeadership();
-    const ballot = nextBallot(this.id, Math.max(this.highestRound, this.promised.round));
-    this.highestRound = ballot.round;
+    const ballot = this.acceptor.nextCampaignBallot();
     this.promise(ballot); // a candidate promises itself, durably, like any acceptor
     this.behaviour = this.asCandidate;
     this.ballot = ballot;
@@ -832,7 +803,7 @@ export class PaxosReplica<Cmd, Res>
   /** Someone promised a higher ballot: step down and back off before trying again. */
   private onNack(promised: Ballot): void {
     if (compareBallots(promised, this.ballot) <= 0) return;
-    this.noteRound(promised);
+    this.acceptor.noteRound(promised);
     this.failedCampaigns++;
     this.becomeFollower(promised.node, true);
   }
@@ -871,7 +842,7 @@ export class PaxosReplica<Cmd, Res>
    */
   private receiveFromSelf(msg: PaxosMsg<Cmd>): void {
     if (this.leader === undefined || !('ballot' in msg) || !ballotEquals(msg.ballot, this.ballot)) return;
-    if (compareBallots(msg.ballot, this.promised) < 0) return;
+    if (compareBallots(msg.ballot, this.acceptor.promised) < 0) return;
     if (msg.type === 'accept') {
       const already = this.log.acceptedAt(msg.slot);
       if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
@@ -971,8 +942,8 @@ export class PaxosReplica<Cmd, Res>
   }
 
   private startSlot(leader: LeaderState<Cmd>, slot: number, value: LogValue<Cmd>): void {
-    if (!ballotEquals(this.promised, this.ballot)) {
-      throw new Error(`leader ${this.id} at ${JSON.stringify(this.ballot)} has promised ${JSON.stringify(this.promised)}`);
+    if (!ballotEquals(this.acceptor.promised, this.ballot)) {
+      throw new Error(`leader ${this.id} at ${JSON.stringify(this.ballot)} has promised ${JSON.stringify(this.acceptor.promised)}`);
     }
     const inFlight: InFlightSlot<Cmd> = { value, votes: new QuorumTracker(this.electorate), sentAtMs: this.nowMs };
     leader.inFlight.set(slot, inFlight);
