@@ -24,6 +24,7 @@ import type { ReplicaLog } from './log';
 import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
 import { validateConfig } from './config';
 import { Acceptor } from './acceptor';
+import { CATCHUP_BATCH, CatchUp } from './catch-up';
 import { restoreDurable } from './restore';
 import { MAX_SNAPSHOT_CHARS, SnapshotTransfer } from './snapshot-transfer';
 import { SessionedStateMachine, type ApplyOutcome } from './state-machine';
@@ -48,8 +49,7 @@ import {
 export { MAX_SNAPSHOT_CHARS, SNAPSHOT_CHUNK_CHARS } from './snapshot-transfer';
 
 export const DEFAULT_MAX_IN_FLIGHT = 256;
-/** Chosen entries per catch-up reply: bounded, so a far-behind replica cannot ask for a huge message. */
-export const CATCHUP_BATCH = 256;
+export { CATCHUP_BATCH } from './catch-up';
 /** Chosen records are written at the latest once this many wait (see learnSlot). */
 const MAX_DEFERRED_CHOSEN = 1024;
 /** At most this many slots per logEntries() call (it is for a panel, not bulk export). */
@@ -102,6 +102,8 @@ export class PaxosReplica<Cmd, Res>
 
   // Durable acceptor state (restored from records) and the learner's log.
   private readonly acceptor: Acceptor<Cmd>;
+  /** Catch-up requests out and answers in (catch-up.ts). */
+  private readonly catchup: CatchUp<Cmd>;
   private readonly log: ReplicaLog<Cmd>;
   /** The service and its session table: rebuilt from the latest snapshot record, then by re-applying the log above it. */
   private readonly stateMachine: SessionedStateMachine<Cmd, Res>;
@@ -116,8 +118,6 @@ export class PaxosReplica<Cmd, Res>
   private readonly electionTimer = new Deadline();
   private electionTimeoutMs: number;
   private failedCampaigns = 0;
-  /** One catch-up request at a time; a lost one is retried after this. */
-  private catchupRetryAtMs = Number.NEGATIVE_INFINITY;
   private started = false;
   /** appliedUpTo at the last automatic snapshot attempt (one that was too large is not retried at once). */
   private snapshotTriedAt = 0;
@@ -187,6 +187,7 @@ export class PaxosReplica<Cmd, Res>
     const restored = restoreDurable(durable, config.bugs, this.check);
     this.acceptor = new Acceptor(this.id, restored, durable, this.check);
     this.log = restored.log;
+    this.catchup = new CatchUp(this.log, 2 * config.heartbeatMs);
     if (restored.snapshot !== undefined) this.stateMachine.restore(restored.snapshot.state);
     this.behaviour = config.learner === true ? this.asLearner : this.asFollower;
     this.electionTimeoutMs = this.randomElectionTimeoutMs();
@@ -322,12 +323,12 @@ export class PaxosReplica<Cmd, Res>
         return this.applyChosen(false);
       case 'catchup': {
         // Below the floor the entries are gone: the asker gets the snapshot instead.
-        if (msg.fromSlot <= this.log.floor) return this.sendSnapshotChunk(from, undefined, 0);
+        const answer = this.catchup.answer(msg.fromSlot);
+        if (answer.kind === 'snapshot') return this.sendSnapshotChunk(from, undefined, 0);
         // Followers also send one as their answer to every heartbeat (see onHeartbeat), so
         // an up-to-date asker gets no reply: there is nothing to give.
-        const entries = this.log.chosenRange(msg.fromSlot, CATCHUP_BATCH);
-        if (entries.length === 0) return;
-        return this.send(from, { type: 'catchup-reply', entries, chosenUpTo: this.log.chosenUpTo });
+        if (answer.entries.length === 0) return;
+        return this.send(from, { type: 'catchup-reply', entries: answer.entries, chosenUpTo: this.log.chosenUpTo });
       }
       case 'catchup-reply':
         return this.onCatchupReply(from, msg);
@@ -399,8 +400,7 @@ export class PaxosReplica<Cmd, Res>
     this.learnFromLeader(from, msg.ballot, msg.chosenUpTo, false);
     // The answer to a heartbeat is a catch-up request from our commit point: it tells the
     // leader we are alive (its check-quorum) and pulls whatever we miss in one round trip.
-    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
-    this.send(from, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
+    this.send(from, this.catchup.ask(this.nowMs));
   }
 
   /** Raises the promise durably: the record goes out in this Ready, before the promise message. */
@@ -432,13 +432,12 @@ export class PaxosReplica<Cmd, Res>
   }
 
   private requestCatchup(from: NodeId): void {
-    if (this.nowMs < this.catchupRetryAtMs) return;
-    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
-    this.send(from, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
+    const request = this.catchup.askIfIdle(this.nowMs);
+    if (request !== undefined) this.send(from, request);
   }
 
   private onCatchupReply(from: NodeId, msg: Extract<PaxosMsg<Cmd>, { type: 'catchup-reply' }>): void {
-    this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+    this.catchup.answered();
     for (const e of msg.entries) this.learnSlot(e.slot, e.value);
     this.applyChosen(false);
     // Batches are bounded: keep asking while the peer knows more and did give something.
@@ -470,7 +469,7 @@ export class PaxosReplica<Cmd, Res>
     const outcome = this.transfer.receive(msg, this.log.appliedUpTo);
     if (outcome.kind === 'ignored') return;
     // A transfer under way: no catch-up request meanwhile.
-    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
+    this.catchup.holdOff(this.nowMs);
     switch (outcome.kind) {
       case 'fetch':
         return this.send(from, { type: 'snapshot-fetch', upTo: outcome.upTo, offset: outcome.offset });
@@ -478,7 +477,7 @@ export class PaxosReplica<Cmd, Res>
         return;
       case 'complete':
         this.installSnapshot(outcome.upTo, outcome.state);
-        this.catchupRetryAtMs = Number.NEGATIVE_INFINITY;
+        this.catchup.answered();
         if (this.log.chosenUpTo < msg.chosenUpTo) this.requestCatchup(from);
         return;
       default:
@@ -603,10 +602,10 @@ export class PaxosReplica<Cmd, Res>
   private receiveFromLearner(from: NodeId, msg: PaxosMsg<Cmd>): void {
     switch (msg.type) {
       case 'catchup': {
-        if (msg.fromSlot <= this.log.floor) return this.sendSnapshotChunk(from, undefined, 0);
-        const entries = this.log.chosenRange(msg.fromSlot, CATCHUP_BATCH);
+        const answer = this.catchup.answer(msg.fromSlot);
+        if (answer.kind === 'snapshot') return this.sendSnapshotChunk(from, undefined, 0);
         const leader = this.leaderHint;
-        return this.send(from, { type: 'catchup-reply', entries, chosenUpTo: this.log.chosenUpTo, ...(leader !== undefined ? { leader } : {}) });
+        return this.send(from, { type: 'catchup-reply', entries: answer.entries, chosenUpTo: this.log.chosenUpTo, ...(leader !== undefined ? { leader } : {}) });
       }
       case 'snapshot-fetch':
         return this.sendSnapshotChunk(from, msg.upTo, msg.offset);
@@ -648,8 +647,7 @@ export class PaxosReplica<Cmd, Res>
     }
     this.learnerAnswered = false;
     if (target === undefined) return;
-    this.catchupRetryAtMs = this.nowMs + 2 * this.config.heartbeatMs;
-    this.send(target, { type: 'catchup', fromSlot: this.log.chosenUpTo + 1 });
+    this.send(target, this.catchup.ask(this.nowMs));
   }
 
   // ---------------------------------------------------------------------------------------
