@@ -98,13 +98,19 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     );
     await delayOutbound(coordinator, 3_000);
     // The moment: a transaction this node coordinates, with another node prepared (voted
-    // yes) and no decision yet. Its decision sits in the coordinator's outbound delay.
+    // yes) and no decision yet, whose prepare reached it about 3 s after it was sent (so it
+    // went through the delay, and so will the decision, which sits in the coordinator's
+    // outbound queue for 3 s more). A transaction begun before the delay does not qualify.
     const caught = await sock.until(
-      'a participant prepared under the delayed coordinator',
+      'a participant prepared through the delayed link',
       (s: PanelState) => {
         for (const t of s.txns) {
           if (t.coordinator !== coordinator || t.decision !== null) continue;
-          const p = t.participants.find((n) => n !== coordinator && t.states[n] === 'prepared');
+          const sent = t.timeline.find((e) => e.node === coordinator && e.state === 'preparing');
+          const p = t.participants.find((n) => {
+            const prepared = t.timeline.find((e) => e.node === n && e.state === 'prepared');
+            return n !== coordinator && t.states[n] === 'prepared' && sent !== undefined && prepared !== undefined && prepared.atMs - sent.atMs >= 2_000;
+          });
           if (p !== undefined) return { txn: t.txn, participant: p };
         }
         return undefined;
