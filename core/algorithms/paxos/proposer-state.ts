@@ -7,7 +7,7 @@ import { Deadline } from '../common/deadline';
 import type { QuorumTracker } from '../common/quorum';
 import type { NodeId } from '../common/types';
 import { Fifo } from './fifo';
-import type { AcceptedEntry, LogValue } from './types';
+import { compareBallots, type AcceptedEntry, type LogValue } from './types';
 
 export interface CandidateState<Cmd> {
   /** Phase 1 covers every slot from here on (the first slot not known chosen). */
@@ -26,6 +26,23 @@ export interface CandidateState<Cmd> {
   aheadPeer: NodeId | undefined;
   /** Prepares are resent to silent acceptors (a dropped prepare should not cost a whole election timeout). */
   readonly resendTimer: Deadline;
+}
+
+/**
+ * Phase 1's rule: for every open slot a promise reports, the candidate keeps the value
+ * accepted with the HIGHEST ballot, the one it must re-propose (it may already be chosen).
+ * `pickFirst` is the deliberate bug (PaxosConfig.bugs.pickAnyAcceptedValue): whichever
+ * value it heard of first.
+ */
+export function absorbPromise<Cmd>(candidate: CandidateState<Cmd>, entries: readonly AcceptedEntry<Cmd>[], pickFirst: boolean): void {
+  for (const entry of entries) {
+    if (entry.slot < candidate.fromSlot) continue;
+    if (entry.slot > candidate.highestSlot) candidate.highestSlot = entry.slot;
+    const known = candidate.reported.get(entry.slot);
+    if (known === undefined || (!pickFirst && compareBallots(entry.ballot, known.ballot) > 0)) {
+      candidate.reported.set(entry.slot, entry);
+    }
+  }
 }
 
 export interface InFlightSlot<Cmd> {

@@ -21,7 +21,7 @@ import {
 import { unreachable } from '../common/unreachable';
 import { ballotEquals } from './ballot';
 import type { ReplicaLog } from './log';
-import { LeaderState, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
+import { LeaderState, absorbPromise, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
 import { validateConfig } from './config';
 import { Acceptor } from './acceptor';
 import { CATCHUP_BATCH, CatchUp } from './catch-up';
@@ -737,18 +737,9 @@ export class PaxosReplica<Cmd, Res>
     this.maybeWinPhase1(candidate);
   }
 
+  /** Paxos's rule for what a new leader re-proposes (see absorbPromise in proposer-state.ts). */
   private absorbPromise(candidate: CandidateState<Cmd>, entries: readonly AcceptedEntry<Cmd>[]): void {
-    const pickFirst = this.config.bugs?.pickAnyAcceptedValue === true;
-    for (const entry of entries) {
-      if (entry.slot < candidate.fromSlot) continue;
-      if (entry.slot > candidate.highestSlot) candidate.highestSlot = entry.slot;
-      const known = candidate.reported.get(entry.slot);
-      // Paxos's rule: re-propose the value accepted with the HIGHEST ballot. The deliberate
-      // bug keeps whichever it heard of first.
-      if (known === undefined || (!pickFirst && compareBallots(entry.ballot, known.ballot) > 0)) {
-        candidate.reported.set(entry.slot, entry);
-      }
-    }
+    absorbPromise(candidate, entries, this.config.bugs?.pickAnyAcceptedValue === true);
   }
 
   private stepCandidate(from: NodeId, msg: ProposerMsg<Cmd>): void {
@@ -842,11 +833,8 @@ export class PaxosReplica<Cmd, Res>
     if (this.leader === undefined || !('ballot' in msg) || !ballotEquals(msg.ballot, this.ballot)) return;
     if (compareBallots(msg.ballot, this.acceptor.promised) < 0) return;
     if (msg.type === 'accept') {
-      const already = this.log.acceptedAt(msg.slot);
-      if (already === undefined || !ballotEquals(already.ballot, msg.ballot)) {
-        this.log.accept(msg.slot, msg.ballot, msg.value);
-        this.out.persist.push({ type: 'accepted', slot: msg.slot, ballot: msg.ballot, value: msg.value });
-      }
+      const record = this.acceptor.accept(msg.slot, msg.ballot, msg.value);
+      if (record !== undefined) this.out.persist.push(record);
       this.send(this.id, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
     } else if (msg.type === 'accepted') {
       this.stepLeader(this.id, msg);
