@@ -461,8 +461,10 @@ export interface WorkloadLive {
   readonly ok: number;
   readonly fail: number;
   readonly info: number;
-  /** The nemesis fault in force, if any. */
+  /** The nemesis fault in force, if any (English). */
   readonly fault: string | null;
+  /** The same as a coded line (a nemesis.* code), which the panel says in its language. */
+  readonly faultLine?: TimelineLine | null;
   /** Set once the live checker found a violation. */
   readonly liveViolation: string | null;
 }

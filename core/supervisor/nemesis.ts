@@ -65,6 +65,8 @@ export class Nemesis {
   private running: Promise<void> | undefined;
   /** Set while a heal is under way (a restart takes the node's boot time). */
   private healing: string | undefined;
+  /** The heal under way as an event (for `currentEvent`). */
+  private healingEvent: TimelineEvent | undefined;
 
   constructor(
     private readonly target: FaultTarget,
@@ -78,6 +80,13 @@ export class Nemesis {
     if (!this.active) return undefined;
     const last = [...this.timeline].reverse().find((e) => e.period === this.active?.period.id && e.phase === 'fault');
     return last?.text;
+  }
+
+  /** The same as an event (a heal while healing), for the panel's coded line. */
+  get currentEvent(): TimelineEvent | undefined {
+    if (this.healingEvent !== undefined) return this.healingEvent;
+    if (!this.active) return undefined;
+    return [...this.timeline].reverse().find((e) => e.period === this.active?.period.id && e.phase === 'fault');
   }
 
   /** Runs the plan in the background; `stop()` ends it. */
@@ -214,6 +223,7 @@ export class Nemesis {
     const healAtMs = this.options.clock();
     const parts: string[] = [];
     this.healing = describeFault(period.fault);
+    this.healingEvent = { atMs: Math.round(healAtMs), phase: 'heal', period: period.id, kind: period.fault.kind, nodes: [...active.paused, ...active.killed], text: `healing: ${this.healing}` };
     try {
       for (const n of active.paused) {
         this.target.resume(n);
@@ -234,6 +244,7 @@ export class Nemesis {
       this.note('error', period.id, period.fault.kind, [], `heal of "${describeFault(period.fault)}" failed: ${(e as Error).message}`);
     } finally {
       this.healing = undefined;
+      this.healingEvent = undefined;
     }
   }
 

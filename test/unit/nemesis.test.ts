@@ -148,8 +148,11 @@ describe('Nemesis', () => {
     nemesis.start();
     await new Promise((r) => setTimeout(r, 10));
     expect(cluster.down()).toEqual(['n1', 'n2']);
+    // The fault in force, as an event (the panel codes it into a line it can translate).
+    expect(nemesis.currentEvent).toMatchObject({ phase: 'fault', kind: 'kill', nodes: ['n1', 'n2'] });
     now = 1_000;
     await nemesis.stop();
+    expect(nemesis.currentEvent).toBeUndefined();
     expect(cluster.down()).toEqual([]);
     expect(nemesis.timeline.filter((e) => e.phase === 'heal')).toHaveLength(2);
   });

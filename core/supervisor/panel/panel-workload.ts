@@ -148,7 +148,7 @@ export class PanelWorkload {
       signal: abort.signal,
       onProgress: (p) =>
         this.set({
-          live: { elapsedMs: p.elapsedMs, invoked: p.counts.invoked, ok: p.counts.ok, fail: p.counts.fail, info: p.counts.info, fault: p.fault ?? null, liveViolation: p.liveViolation ?? null },
+          live: { elapsedMs: p.elapsedMs, invoked: p.counts.invoked, ok: p.counts.ok, fail: p.counts.fail, info: p.counts.info, fault: p.fault ?? null, faultLine: p.faultLine ?? null, liveViolation: p.liveViolation ?? null },
         }),
     })
       .then(

@@ -34,6 +34,8 @@ export interface RunProgress {
   readonly elapsedMs: number;
   readonly counts: HistoryCounts;
   readonly fault: string | undefined;
+  /** The same as a coded line (what the panel translates). */
+  readonly faultLine?: TimelineLine;
   /** Set once the live checker found a violation. */
   readonly liveViolation: string | undefined;
 }
@@ -144,8 +146,10 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
       errors.push(`live check failed: ${(e as Error).message}`);
     }
   };
-  const progress = (): void =>
-    options.onProgress?.({ elapsedMs: Math.round(nowMs()), counts: { ...recorder.counts }, fault: nemesis.current, liveViolation });
+  const progress = (): void => {
+    const event = nemesis.currentEvent;
+    options.onProgress?.({ elapsedMs: Math.round(nowMs()), counts: { ...recorder.counts }, fault: nemesis.current, ...(event ? { faultLine: nemesisLine(event) } : {}), liveViolation });
+  };
   const progressTimer = setInterval(progress, 1_000);
   const liveTimer = setInterval(liveCheck, options.liveCheckEveryMs ?? 3_000);
 
