@@ -145,7 +145,9 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     const zh = await textOfEveryView(panel, 'zh-CN');
     for (const [view, text] of Object.entries(zh)) {
       const left = englishWords(text).filter((w) => englishWords(en[view] ?? '').includes(w));
-      expect({ view, left }).toEqual({ view, left: [] });
+      // Each leftover word with the words around it, so a failure says where to look.
+      const where = left.map((w) => text.slice(Math.max(0, text.toLowerCase().indexOf(w) - 30), text.toLowerCase().indexOf(w) + w.length + 30).replace(/\s+/g, ' '));
+      expect({ view, left: where }).toEqual({ view, left: [] });
       expect(/[\u4e00-\u9fff]/.test(text)).toBe(true);
     }
     // Remembered: a reload keeps zh-CN.
