@@ -3,7 +3,7 @@ import { mountPanel } from '../../components/mount';
 import { panelNode, panelState } from '../../stores/fixtures';
 import { useUiStore } from '../../stores/ui';
 import { linkTestId, nodeRoleTestId, nodeStateTestId, nodeTestId, partitionTestId, TID } from '../../testids';
-import { cutsBetween, partitionGroups } from './layout';
+import { cutsBetween, labelsCollide, partitionGroups, placeNodes } from './layout';
 import TopologyView from './TopologyView.vue';
 
 const sel = (id: string) => `[data-testid="${id}"]`;
@@ -70,5 +70,36 @@ describe('topology', () => {
     expect(partitionGroups(['n1', 'n2'], oneWay)).toEqual([['n1'], ['n2']]);
     const isolated = cutsBetween([['n3'], ['n1', 'n2', 'n4', 'n5']]).map((l) => ({ ...l, cut: true }));
     expect(partitionGroups(five, isolated)).toEqual([['n1', 'n2', 'n4', 'n5'], ['n3']]);
+  });
+
+  it('lays labels out so none runs into a neighbour or out of its region, dropping the metrics lines where they would', () => {
+    // One cluster, split in halves, the leader isolated: in the topology pane at 1280x720 and
+    // 1920x1080 (CSS px, root font px) and a wide one; three sides only in the wide one.
+    const shapes = [[five], [['n1', 'n2', 'n3'], ['n4', 'n5']], [['n1', 'n2', 'n4', 'n5'], ['n3']], [['n1', 'n2'], ['n3', 'n4'], ['n5']]];
+    const panes = [[445, 300, 13.5], [660, 340, 20], [900, 420, 16]] as const;
+    const modes = new Set<string>();
+    for (const groups of shapes)
+      for (const [w, h, em] of groups.length > 2 ? panes.slice(2) : panes) {
+        const { layout, geometry, metrics } = placeNodes(groups, w, h, em);
+        modes.add(metrics);
+        expect(layout.positions.size).toBe(5);
+        expect(labelsCollide(layout, geometry), `${JSON.stringify(groups)} in ${w}x${h}@${em}`).toBe(false);
+      }
+    expect(modes).toEqual(new Set(['always', 'focus'])); // the wide pane shows every node's metrics, the small one does not
+  });
+
+  it('shows a node\'s metrics in two short lines, under the selected node even when there is no room for all', async () => {
+    const { wrapper } = mountPanel(TopologyView, { state: panelState(five, { nodes: five.map((id) => panelNode(id, { metrics: { cpuPercent: 4, rssBytes: 94 * 1_048_576, requestsPerSec: 12 } })) }) });
+    unmount = () => wrapper.unmount();
+    const shown = () => five.filter((id) => wrapper.find(`${sel(nodeTestId(id))} .metrics`).exists());
+    const all = shown();
+    expect(all.length === 5 || all.length === 0).toBe(true); // all or none, by the pane's room
+    if (all.length === 0) {
+      useUiStore().selectNode('n4');
+      await wrapper.vm.$nextTick();
+      expect(shown()).toEqual(['n4']);
+    }
+    const lines = wrapper.findAll(`${sel(nodeTestId('n4'))} .metrics`).map((l) => l.text());
+    expect(lines).toEqual(['CPU 4 % · 94 MB', '12 req/s']);
   });
 });

@@ -37,6 +37,7 @@ export default {
     majority: 'majority side',
     minority: 'minority side',
     partitionLabel: '{n} nodes · {side}',
+    partitionNodes: '{n} nodes',
     link: {
       cut: 'cut',
       oneWay: '{from} → {to} cut',
@@ -105,6 +106,7 @@ export default {
     majority: '多数派一侧',
     minority: '少数派一侧',
     partitionLabel: '{n} 个节点 · {side}',
+    partitionNodes: '{n} 个节点',
     link: {
       cut: '已切断',
       oneWay: '{from} → {to} 已切断',
