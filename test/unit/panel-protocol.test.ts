@@ -84,6 +84,16 @@ describe('message feed', () => {
     expect(f.snapshot().map((m) => [m.id, m.recvAt ?? m.dropped])).toEqual([['m1', 500], ['m2', 'cut']]);
   });
 
+  it('pairs a receipt or drop reported before its send (the receiver flushed first)', () => {
+    const f = feed({});
+    f.add('n2', [{ t: 1_000_105, kind: 'msg.recv', id: 'm1' }]);
+    f.add('n3', [{ t: 1_000_106, kind: 'msg.drop', id: 'm2', detail: { reason: 'cut' } }]);
+    expect(f.take()).toBeUndefined();
+    f.add('n1', [{ t: 1_000_100, kind: 'msg.send', id: 'm1', to: 'n2', type: 'paxos.accept' }, { t: 1_000_101, kind: 'msg.send', id: 'm2', to: 'n3', type: 'paxos.accept' }]);
+    expect(f.take()!.messages.map((m) => [m.id, m.sendAt, m.recvAt ?? m.dropped])).toEqual([['m1', 100, 105], ['m2', 101, 'cut']]);
+    expect(f.snapshot().map((m) => [m.id, m.recvAt ?? m.dropped])).toEqual([['m1', 105], ['m2', 'cut']]);
+  });
+
   it('bounds each flush and counts what it left out', () => {
     const f = feed({}, 1e12, 10);
     f.add('n1', Array.from({ length: 25 }, (_, i) => ({ t: 1_000_000 + i, kind: 'msg.send', id: `m${i}`, to: 'n2', type: 'repl.write' })), 3);

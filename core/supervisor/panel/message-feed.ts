@@ -21,6 +21,11 @@ import { RingBuffer } from './ring-buffer';
 const DROP_REASONS: readonly DropReason[] = ['cut', 'drop', 'node-down', 'oversized'];
 /** Open sends remembered at most (the oldest are forgotten: their receipt then counts as unknown). */
 const MAX_OPEN = 20_000;
+/**
+ * A receipt or drop reported before its send (each node flushes its events on its own timer,
+ * so the receiver's report often comes first) waits this many flushes for the send.
+ */
+const EARLY_FLUSHES = 50;
 /** Weight of the latest flush in the smoothed count of sends offered per flush. */
 const LOAD_SMOOTHING = 0.5;
 
@@ -57,9 +62,14 @@ export interface MessageFeedOptions {
   readonly keep?: number;
 }
 
+type Outcome = { readonly recvAt: number } | { readonly dropped: DropReason };
+
 export class MessageFeed {
   /** Sends not yet received or dropped, by id; 'skipped' when the bound left the message out. */
   private readonly open = new Map<string, MessageEvent | 'skipped'>();
+  /** Receipts and drops whose send has not been seen yet, with the flush they came in. */
+  private readonly early = new Map<string, { outcome: Outcome; flush: number }>();
+  private flushes = 0;
   private readonly recent: RingBuffer<MessageEvent>;
   private pending: MessageEvent[] = [];
   private overflow = 0;
@@ -142,6 +152,12 @@ export class MessageFeed {
 
   /** The next flush's keep fractions from the smoothed load: the budget goes to non-heartbeats first. */
   private adapt(): void {
+    this.flushes++;
+    // Outcomes whose send never came (it was before this cluster, or its node's own cap left it out).
+    for (const [id, e] of this.early) {
+      if (this.flushes - e.flush <= EARLY_FLUSHES) break;
+      this.early.delete(id);
+    }
     const a = LOAD_SMOOTHING;
     this.load = {
       heartbeat: a * this.offered.heartbeat + (1 - a) * this.load.heartbeat,
@@ -159,9 +175,14 @@ export class MessageFeed {
   }
 
   private send(node: string, e: NodeEvent, id: string): void {
+    const early = this.early.get(id);
+    if (early) this.early.delete(id);
     if (!this.keeps(id, isHeartbeat(e.type))) {
-      this.remember(id, 'skipped');
-      this.overflow++;
+      if (early) this.overflow += 2; // the send and its receipt, left out together
+      else {
+        this.remember(id, 'skipped');
+        this.overflow++;
+      }
       return;
     }
     const to = e.to ?? '?';
@@ -175,23 +196,34 @@ export class MessageFeed {
       ...messageFacts(e.detail),
       ...(delayedMs > 0 ? { delayedMs } : {}),
     };
-    this.remember(id, m);
-    this.emit(m);
+    if (early) this.emit(this.settled(m, early.outcome)); // one event says both
+    else {
+      this.remember(id, m);
+      this.emit(m);
+    }
   }
 
-  private settle(id: string, outcome: { recvAt: number } | { dropped: DropReason }): void {
+  private settle(id: string, outcome: Outcome): void {
     const sent = this.open.get(id);
-    if (!sent) return; // its send was never seen (its node's own cap, or before this cluster)
+    if (!sent) {
+      // Its send may still come (another node's flush): keep the outcome a while.
+      this.early.set(id, { outcome, flush: this.flushes });
+      if (this.early.size > MAX_OPEN) this.early.delete(this.early.keys().next().value as string);
+      return;
+    }
     this.open.delete(id);
     if (sent === 'skipped') {
       this.overflow++;
       return;
     }
-    const settled: MessageEvent =
-      'recvAt' in outcome
-        ? { ...sent, recvAt: Math.max(sent.sendAt, Math.min(outcome.recvAt, this.options.nowMs())) }
-        : { ...sent, dropped: outcome.dropped };
-    this.emit(settled);
+    this.emit(this.settled(sent, outcome));
+  }
+
+  /** The message with its receipt (never before its send nor after now) or its drop. */
+  private settled(sent: MessageEvent, outcome: Outcome): MessageEvent {
+    return 'recvAt' in outcome
+      ? { ...sent, recvAt: Math.max(sent.sendAt, Math.min(outcome.recvAt, this.options.nowMs())) }
+      : { ...sent, dropped: outcome.dropped };
   }
 
   /** Every event of a kept message leaves, in order: take() hands out at most the cap, the rest waits. */
@@ -223,6 +255,7 @@ export class MessageFeed {
 
   clear(): void {
     this.open.clear();
+    this.early.clear();
     this.recent.clear();
     this.pending = [];
     this.overflow = 0;
