@@ -159,7 +159,7 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
 });
 
 /** Words a zh-CN screen may keep: ids, units, protocol and product names, mode and workload names a user types in `faultline run`. */
-const KEPT = new Set(['faultline', 'paxos', '2pc', 'cpu', 'rss', 'pid', 'phi', 'ms', 'mb', 'ops', 'kv', 'jsonl', 'quorum', 'async', 'sloppy', 'register', 'lock', 'txn']);
+const KEPT = new Set(['faultline', 'paxos', '2pc', 'cpu', 'rss', 'pid', 'kill', 'phi', 'ms', 'mb', 'ops', 'kv', 'jsonl', 'quorum', 'async', 'sloppy', 'register', 'lock', 'txn']);
 
 function englishWords(text: string): string[] {
   const words = text.match(/[A-Za-z][A-Za-z'-]{2,}/g) ?? [];

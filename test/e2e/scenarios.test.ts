@@ -84,18 +84,28 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     // holds delayed messages, so killing it then loses the decision for good.
     await freshCluster(sock, { mode: 'paxos', timeScale: 10 });
     await panel.byId(TID.workloadKind).selectOption('txn');
+    await panel.byId(TID.workloadClients).fill('2'); // few transactions at once: few lock conflicts
     await panel.byId(TID.workloadStart).click();
-    // The coordinator: a node that is home to none of the workload's keys, so slowing it
-    // slows only the transactions it coordinates (the node a client asks coordinates).
-    const coordinator = await sock.until(
-      'a node that is home to no key',
+    // The coordinator: the node home to the fewest of the workload's keys (none, usually),
+    // seen from the participants of its first 30 transactions, so slowing it slows only
+    // the transactions it coordinates (the node a client asks coordinates).
+    const seen = new Set<string>();
+    const homes = new Map<string, Set<string>>();
+    const home = (node: string): Set<string> => homes.get(node) ?? (homes.set(node, new Set()), homes.get(node)!);
+    await sock.until(
+      '30 transactions',
       (s: PanelState) => {
-        if (s.txns.length < 8) return undefined;
-        const homes = new Set(s.txns.flatMap((t) => t.participants));
-        return s.nodes.map((n) => n.id).find((id) => !homes.has(id));
+        for (const t of s.txns) {
+          if (seen.has(t.txn)) continue;
+          seen.add(t.txn);
+          for (const [node, keys] of Object.entries(t.heldKeys)) for (const k of keys) home(node).add(k);
+          for (const node of t.participants) if (home(node).size === 0) home(node).add('(some key)');
+        }
+        return seen.size >= 30 ? true : undefined;
       },
       60_000,
     );
+    const coordinator = sock.state()!.nodes.map((n) => n.id).sort((a, b) => (homes.get(a)?.size ?? 0) - (homes.get(b)?.size ?? 0))[0]!;
     await delayOutbound(coordinator, 3_000);
     // The moment: a transaction this node coordinates, with another node prepared (voted
     // yes) and no decision yet, whose prepare reached it about 3 s after it was sent (so it
