@@ -42,6 +42,15 @@ describe('topology', () => {
     expect(wrapper.find(sel(TID.topology)).attributes('data-groups')).toBe('2');
     expect(wrapper.text()).toContain('majority side');
     expect(wrapper.text()).toContain('minority side');
+    expect(wrapper.text()).toContain('2 nodes');
+  });
+
+  it('says "1 node" for a side of one', () => {
+    const links = cutsBetween([['n1', 'n2', 'n4', 'n5'], ['n3']]).map((l) => ({ ...l, cut: true }));
+    const { wrapper } = mountPanel(TopologyView, { state: panelState(five, { links }) });
+    unmount = () => wrapper.unmount();
+    expect(wrapper.text()).toContain('1 node');
+    expect(wrapper.text()).not.toContain('1 nodes');
   });
 
   it('sends the cluster faults and opens a node on click', async () => {

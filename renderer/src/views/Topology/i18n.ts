@@ -36,8 +36,8 @@ export default {
     cancelGroups: 'Cancel',
     majority: 'majority side',
     minority: 'minority side',
-    partitionLabel: '{n} nodes · {side}',
-    partitionNodes: '{n} nodes',
+    partitionLabel: '{n} node · {side} | {n} nodes · {side}',
+    partitionNodes: '{n} node | {n} nodes',
     link: {
       cut: 'cut',
       oneWay: '{from} → {to} cut',
@@ -105,8 +105,8 @@ export default {
     cancelGroups: '取消',
     majority: '多数派一侧',
     minority: '少数派一侧',
-    partitionLabel: '{n} 个节点 · {side}',
-    partitionNodes: '{n} 个节点',
+    partitionLabel: '{n} 个节点 · {side} | {n} 个节点 · {side}',
+    partitionNodes: '{n} 个节点 | {n} 个节点',
     link: {
       cut: '已切断',
       oneWay: '{from} → {to} 已切断',
