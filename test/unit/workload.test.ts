@@ -154,7 +154,8 @@ describe('lock workload after an unknown release', () => {
     const lossy: Caller = { call: async (body) => (body.type === 'lock' && body.op.type === 'release' ? refused('TIMEOUT') : locks.call(body)) };
     const workload = new LockWorkload({ ttlMs: 10_000, pollMs: 5 });
     const historyFile = join(await mkdtemp(join(tmpdir(), 'faultline-wl-')), 'history.jsonl');
-    const result = await runWorkload(noCluster, { workload, clients: 1, rate: 200, durationMs: 200, seed: 3, faults: [], makeCaller: () => lossy, historyFile });
+    // Long enough for several re-acquires even on a loaded machine (200 ms gave only 2 there).
+    const result = await runWorkload(noCluster, { workload, clients: 1, rate: 200, durationMs: 1_500, seed: 3, faults: [], makeCaller: () => lossy, historyFile });
     expect(result.verdict.valid).toBe(true);
     const acquires = parseHistory(await readFile(historyFile, 'utf8')).filter((op) => op.f === 'acquire' && op.type !== 'invoke');
     expect(acquires.length).toBeGreaterThan(3);

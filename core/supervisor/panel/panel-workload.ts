@@ -101,32 +101,33 @@ export class PanelWorkload {
     this.abort = abort;
     this.current = { ...IDLE, phase: 'running', run, settings: { ...settings, seed }, startedAtMs, live: { elapsedMs: 0, invoked: 0, ok: 0, fail: 0, info: 0, fault: null, liveViolation: null } };
     this.deps.onState(this.current);
-    let polling = false;
-    const poll = async (): Promise<void> => {
-      if (polling) return;
-      polling = true;
-      try {
-        const figures = await tail.read(this.deps.nowMs());
-        this.deps.onSample(figures.sample);
-        if (figures.keys.length > 0) this.deps.onKeys(figures.keys);
-        for (const { resource, write } of figures.writes) {
-          let r = this.resources.get(resource);
-          if (!r) this.resources.set(resource, (r = { accepted: 0, refused: 0, recent: [] }));
-          if (write.accepted) r.accepted++;
-          else r.refused++;
-          r.recent.push(write);
-          if (r.recent.length > KEEP_RESOURCE_WRITES) {
-            // Refused (stale) writes are what a room must see: the oldest accepted one goes first.
-            const oldestAccepted = r.recent.findIndex((w) => w.accepted);
-            r.recent.splice(oldestAccepted === -1 ? 0 : oldestAccepted, 1);
-          }
+    // One read of the history's new lines at a time. The last read, after the run, waits for a
+    // read in flight and then reads again: returning early there left the final lines uncounted.
+    let inFlight: Promise<void> | undefined;
+    const readOnce = async (): Promise<void> => {
+      const figures = await tail.read(this.deps.nowMs());
+      this.deps.onSample(figures.sample);
+      if (figures.keys.length > 0) this.deps.onKeys(figures.keys);
+      for (const { resource, write } of figures.writes) {
+        let r = this.resources.get(resource);
+        if (!r) this.resources.set(resource, (r = { accepted: 0, refused: 0, recent: [] }));
+        if (write.accepted) r.accepted++;
+        else r.refused++;
+        r.recent.push(write);
+        if (r.recent.length > KEEP_RESOURCE_WRITES) {
+          // Refused (stale) writes are what a room must see: the oldest accepted one goes first.
+          const oldestAccepted = r.recent.findIndex((w) => w.accepted);
+          r.recent.splice(oldestAccepted === -1 ? 0 : oldestAccepted, 1);
         }
-        if (figures.ops !== this.current.historyOps) this.set({ historyOps: figures.ops });
-      } finally {
-        polling = false;
       }
+      if (figures.ops !== this.current.historyOps) this.set({ historyOps: figures.ops });
     };
-    const timer = setInterval(() => void poll(), 1_000);
+    const poll = (): Promise<void> => (inFlight ??= readOnce().finally(() => (inFlight = undefined)));
+    const lastPoll = async (): Promise<void> => {
+      await inFlight?.catch(() => {});
+      await poll();
+    };
+    const timer = setInterval(() => void poll().catch(() => {}), 1_000);
     const durationMs = settings.durationS === 0 ? MAX_RUN_MS : settings.durationS * 1_000;
     // The cluster outlives the run: what earlier runs wrote is still there, and so are their
     // clients' sessions. Keys and client names of this run's own keep its history complete
@@ -154,7 +155,7 @@ export class PanelWorkload {
       .then(
         async (result) => {
           clearInterval(timer);
-          await poll();
+          await lastPoll();
           const verdict = { ...verdictView(result), evidenceOps: await evidenceOps(file, result.verdict.evidence, startedAtMs) };
           this.set({ phase: 'done', endedAtMs: Math.round(this.deps.nowMs()), verdict });
           this.deps.record('verdict', line('workload.verdict', { workload: settings.workload, valid: String(verdict.valid) as 'true' | 'false' | 'unknown', model: verdict.model }, verdict.summary), `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
