@@ -21,6 +21,7 @@ import { DurableLog, type LogRepair } from './durable-log';
 import { SocketFreezer, isSocketTo } from './freezer';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
+import { MessageEventCap } from './message-event-cap';
 import { RequestStats } from './request-stats';
 import { Transport, type PeerAddress } from './transport';
 
@@ -59,6 +60,7 @@ export interface NodeHostOptions {
   readonly timeScale?: number;
 }
 
+/** Events per flush at most, and message events per flush at most (each its own cap). */
 const MAX_EVENTS_PER_FLUSH = 500;
 
 export class NodeHost {
@@ -72,7 +74,8 @@ export class NodeHost {
   private readonly clientApi: ClientApi;
   private durable: Promise<void> = Promise.resolve();
   private events: NodeEvent[] = [];
-  private messageEvents: NodeEvent[] = [];
+  /** Message events keep or let go whole messages, by the id hash the supervisor uses too. */
+  private readonly messageEvents = new MessageEventCap(MAX_EVENTS_PER_FLUSH);
   private droppedEvents = 0;
   private timers: NodeJS.Timeout[] = [];
   /** Pause without SIGSTOP (control messages freeze/thaw); only with a supervisor. */
@@ -282,16 +285,15 @@ export class NodeHost {
 
   /** Message events have their own cap, so a burst of traffic never crowds out the rest. */
   private note(e: NodeEvent): void {
-    const message = e.kind.startsWith('msg.');
-    const bucket = message ? this.messageEvents : this.events;
-    if (bucket.length < MAX_EVENTS_PER_FLUSH) bucket.push(e);
+    if (e.kind.startsWith('msg.')) this.messageEvents.add(e);
+    else if (this.events.length < MAX_EVENTS_PER_FLUSH) this.events.push(e);
     else this.droppedEvents++;
   }
 
   private flushEvents(): void {
-    this.control?.events(this.messageEvents.length === 0 ? this.events : [...this.events, ...this.messageEvents], this.droppedEvents);
+    const messages = this.messageEvents.take();
+    this.control?.events(messages.events.length === 0 ? this.events : [...this.events, ...messages.events], this.droppedEvents + messages.skipped);
     this.events = [];
-    this.messageEvents = [];
     this.droppedEvents = 0;
   }
 
