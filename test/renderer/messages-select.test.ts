@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../core/protocol/panel';
-import { RingBuffer } from '../../renderer/src/stores/ring-buffer';
+import { RingBuffer } from '../../core/protocol/ring-buffer';
 import { LanesCanvas, MAX_DPR } from '../../renderer/src/views/Messages/lanes-canvas';
 import { arrowFor, isHeartbeat, passesFilter, type LaneGeometry } from '../../renderer/src/views/Messages/lanes-layout';
 import {

@@ -8,7 +8,7 @@ import { panelRequestSchema, workloadSettingsSchema, NEMESIS_FAULTS, KV_MODES } 
 import { FAULT_KINDS } from '../../core/supervisor/nemesis-plan';
 import { KV_MODES as NODE_KV_MODES } from '../../core/node/node-machine';
 import { keepHash, MessageFeed } from '../../core/supervisor/panel/message-feed';
-import { RingBuffer } from '../../core/supervisor/panel/ring-buffer';
+import { RingBuffer } from '../../core/protocol/ring-buffer';
 
 const parse = (x: unknown) => panelRequestSchema.safeParse(x);
 const issue = (x: unknown): string => {
@@ -177,6 +177,6 @@ describe('message feed', () => {
     const r = new RingBuffer<number>(3);
     for (let i = 1; i <= 5; i++) r.push(i);
     expect(r.toArray()).toEqual([3, 4, 5]);
-    expect(r.length).toBe(3);
+    expect(r.size).toBe(3);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { PHI_DEFAULTS } from '../../algorithms/detector';
 import { MAX_NODES, type Histories, type NodeSample, type WorkloadSample } from '../../protocol/panel';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../protocol/ring-buffer';
 
 export const HISTORY_WINDOW_MS = 5 * 60_000;
 export const HISTORY_STEP_MS = 1_000;

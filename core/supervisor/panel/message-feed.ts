@@ -16,7 +16,11 @@
 import type { NodeEvent } from '../../protocol/control';
 import type { DropReason, MessageEvent } from '../../protocol/panel';
 import { messageFacts } from '../../node/panel-facts';
-import { RingBuffer } from './ring-buffer';
+import { keepsMessage } from '../../protocol/message-sample';
+import { RingBuffer } from '../../protocol/ring-buffer';
+
+/** The hash the nodes' own caps decide by too (one function, in core/protocol/message-sample.ts). */
+export { keepHash } from '../../protocol/message-sample';
 
 const DROP_REASONS: readonly DropReason[] = ['cut', 'drop', 'node-down', 'oversized'];
 /** Open sends remembered at most (the oldest are forgotten: their receipt then counts as unknown). */
@@ -28,16 +32,6 @@ const MAX_OPEN = 20_000;
 const EARLY_FLUSHES = 50;
 /** Weight of the latest flush in the smoothed count of sends offered per flush. */
 const LOAD_SMOOTHING = 0.5;
-
-/** A message's place in [0, 1): the same for every event of that message (FNV-1a of the id). */
-export function keepHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 0x1_0000_0000;
-}
 
 function isHeartbeat(type: string | undefined): boolean {
   return type !== undefined && (type === 'heartbeat' || type.endsWith('.heartbeat'));
@@ -133,7 +127,7 @@ export class MessageFeed {
     if (heartbeat) this.offered.heartbeat++;
     else this.offered.other++;
     const fraction = heartbeat ? this.keepFraction.heartbeat : this.keepFraction.other;
-    if (fraction < 1 && keepHash(id) >= fraction) return false;
+    if (!keepsMessage(id, fraction)) return false;
     if (heartbeat) {
       const kept = this.keptThisFlush.heartbeat;
       if (kept >= this.heartbeatBudget || kept + this.keptThisFlush.other >= this.sendBudget) return false;

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { MessageEvent } from '../../../core/protocol/panel';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../../core/protocol/ring-buffer';
 
 /** About a minute of a busy 5-node cluster; older messages fall off. */
 export const MESSAGE_CAPACITY = 20_000;

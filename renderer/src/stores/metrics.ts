@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Histories, NodeSample, WorkloadSample } from '../../../core/protocol/panel';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../../core/protocol/ring-buffer';
 
 /** Ten minutes at one sample a second: more than the supervisor's window. */
 export const SAMPLE_CAPACITY = 600;

@@ -1,7 +1,9 @@
 /**
- * A fixed-size ring buffer: the panel's long histories (messages, chart samples) never
- * grow past their capacity, whatever the feed does. Not reactive on purpose: stores keep
- * it behind a `version` counter that views watch, so Vue never deep-tracks thousands of items.
+ * A fixed-size ring buffer: both ends of the panel protocol keep bounded histories with it (the
+ * supervisor's recent messages and chart samples for late panels; the panel's messages and
+ * charts), so neither grows past its capacity, whatever the feed does. In the panel it is not
+ * reactive on purpose: stores keep it behind a `version` counter that views watch, so Vue never
+ * deep-tracks thousands of items.
  */
 export class RingBuffer<T> {
   private readonly items: (T | undefined)[];

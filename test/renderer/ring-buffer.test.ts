@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../core/protocol/ring-buffer';
 
 describe('RingBuffer', () => {
   it('keeps the newest items up to its capacity, oldest first', () => {
