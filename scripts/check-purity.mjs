@@ -30,8 +30,6 @@ const GLOBALS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicr
 /** file -> what it may use, and why. */
 const ALLOWED = !OWN_TREE ? {} : {
   'core/sim/wall-clock.ts': { uses: ['performance.now'], why: 'the one wall clock of core/sim: run durations for reports and benches, never an input to a run' },
-  'core/check/register.ts': { uses: ['performance.now'], why: "default clock of the CLI's --timeout (faultline check); the simulator passes a counting clock (sim/check-budget.ts)" },
-  'core/check/txn.ts': { uses: ['Date.now'], why: "the CLI's --timeout (faultline check); the simulator sets no timeoutMs, only a step budget (sim/check-budget.ts). To go: an injected clock like register.ts" },
 };
 
 function* tsFiles(dir) {

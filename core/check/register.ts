@@ -32,13 +32,13 @@ import { pruneUnobserved, type PruneStats } from './register-prune';
 import { invalidVerdict, unknownVerdict, validVerdict, type Verdict } from './verdict';
 
 export interface RegisterCheckOptions {
-  /** Give up with valid: 'unknown' after this long (default: no limit). */
+  /** Give up with valid: 'unknown' after this long, as `nowMs` measures it (default: no limit). */
   timeoutMs?: number;
   /** Memory ceiling of the search, in bytes, shared by all keys (default 1 GiB). */
   maxMemoryBytes?: number;
   /** Leave out / bound unobserved unknown-outcome operations first (default true; false is for tests). */
   prune?: boolean;
-  /** Clock for the budget (default performance.now). */
+  /** The clock of `timeoutMs` (CheckBudget.nowMs); without one, time stands still. */
   nowMs?: () => number;
 }
 
@@ -62,9 +62,11 @@ export interface RegisterEvidence {
 const MODEL = 'register';
 const FIRST_SLICE_STEPS = 20_000;
 const TIME_CHECK_STEPS = 50_000;
+/** The clock when none is given: time stands still, so only a spent (negative) timeoutMs binds. */
+const STILL_CLOCK = (): number => 0;
 
 export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {}): Verdict {
-  const now = opts.nowMs ?? (() => performance.now());
+  const now = opts.nowMs ?? STILL_CLOCK;
   const deadline = opts.timeoutMs === undefined ? Infinity : now() + opts.timeoutMs;
   const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_BYTES;
   const operations = pairOperations(ops);

@@ -67,7 +67,10 @@ export interface TxnAnomaly {
 }
 
 export interface CheckTxnOptions {
+  /** Give up with valid: 'unknown' after this long, as `nowMs` measures it (default: no limit). */
   timeoutMs?: number;
+  /** The clock of `timeoutMs` (CheckBudget.nowMs); without one, time stands still. */
+  nowMs?: () => number;
   /** The model the committed transactions must satisfy (default serializable). */
   consistency?: ConsistencyModel;
   /** Steps the cycle search may take in all (one per transaction visited); default 20 million. */
@@ -118,6 +121,9 @@ function words(type: string): string {
 
 class Timeout extends Error {}
 
+/** The clock when none is given: time stands still, so only a spent (negative) timeoutMs binds. */
+const STILL_CLOCK = (): number => 0;
+
 function mopJson(m: MicroOp): unknown {
   return [m.f, m.key, m.value];
 }
@@ -128,9 +134,10 @@ function mopJson(m: MicroOp): unknown {
  * transactions (a malformed micro-op, a value appended twice).
  */
 export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict {
-  const deadlineMs = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+  const now = opts.nowMs ?? STILL_CLOCK;
+  const deadlineMs = opts.timeoutMs === undefined ? Infinity : now() + opts.timeoutMs;
   const checkTime = (): void => {
-    if (Date.now() > deadlineMs) throw new Timeout();
+    if (now() > deadlineMs) throw new Timeout();
   };
   const consistency = opts.consistency ?? DEFAULT_CONSISTENCY;
   let txns: Txn[] = [];
@@ -140,7 +147,7 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
     // Out of time inside the cycle search, the search stops like one out of steps, so the
     // verdict keeps what was found and proven so far instead of a bare timeout.
     const budget: SearchBudget = new SearchBudget(opts.maxSearchSteps ?? DEFAULT_SEARCH_STEPS, () => {
-      if (Date.now() > deadlineMs) budget.exhaust('time');
+      if (now() > deadlineMs) budget.exhaust('time');
     });
     return analyse(txns, consistency, budget, checkTime);
   } catch (e) {

@@ -13,8 +13,14 @@ export interface Verdict {
 
 /** The budgets a caller can give a checker (each checker uses those it has). */
 export interface CheckBudget {
-  /** Give up with valid: 'unknown' after this long. */
+  /** Give up with valid: 'unknown' after this long, as `nowMs` measures it. */
   timeoutMs?: number;
+  /**
+   * The clock `timeoutMs` is measured by, injected: core/check reads no clock of its own, so
+   * a verdict depends on its inputs only. Without one, time stands still (only a negative
+   * timeoutMs is spent). `faultline check` and the supervisor pass a wall clock.
+   */
+  nowMs?: () => number;
   /** Memory ceiling of the search, in bytes (the register checker). */
   maxMemoryBytes?: number;
 }

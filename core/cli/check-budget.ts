@@ -14,6 +14,8 @@ export function parseCheckBudget(timeout: string | undefined, maxMemory: string 
     const seconds = Number(timeout);
     if (!(Number.isFinite(seconds) && seconds > 0)) return `--timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}`;
     budget.timeoutMs = seconds * 1000;
+    // The checkers read no clock of their own (core/check is deterministic): the CLI lends its wall clock.
+    budget.nowMs = () => performance.now();
   }
   if (maxMemory !== undefined) {
     const mb = Number(maxMemory);

@@ -141,6 +141,7 @@ export class RegisterWorkload implements Workload {
   }
 
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
-    return checkRegister(ops, { ...budget, timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000 });
+    // The checker reads no clock of its own: the supervisor lends its wall clock to the timeout.
+    return checkRegister(ops, { ...budget, timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, nowMs: budget.nowMs ?? (() => performance.now()) });
   }
 }

@@ -71,7 +71,8 @@ export class TxnWorkload implements Workload {
 
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
     if (this.unsupported !== undefined) return unknownVerdict(this.model, `UNSUPPORTED: transactions could not be checked because ${this.unsupported}.`);
-    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, consistency: 'strict-serializable' });
+    // The checker reads no clock of its own: the supervisor lends its wall clock to the timeout.
+    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, nowMs: budget.nowMs ?? (() => performance.now()), consistency: 'strict-serializable' });
   }
 }
 
