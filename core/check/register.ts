@@ -40,6 +40,11 @@ export interface RegisterCheckOptions {
   prune?: boolean;
   /** The clock of `timeoutMs` (CheckBudget.nowMs); without one, time stands still. */
   nowMs?: () => number;
+  /**
+   * Give up with valid: 'unknown' after this many search steps, all keys together (default:
+   * no limit). The simulator's budget: work, not time, so a seed replays its verdict.
+   */
+  maxSteps?: number;
 }
 
 export interface RegisterEvidence {
@@ -101,10 +106,12 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
   const liveBytes = (except?: Job): number => live.reduce((sum, j) => sum + (j !== except && j.search.result === 'running' ? j.search.memoryBytes : 0), 0);
   // A function, not a comparison in place: the status changes under run(), which narrowing cannot see.
   const running = (j: Job): boolean => j.search.result === 'running';
+  const maxSteps = opts.maxSteps ?? Infinity;
   let outOfMemory = 0;
-  let timedOut = false;
+  /** What ran out before a verdict: the time budget or the step budget. */
+  let spent: 'time' | 'steps' | undefined;
   let sliceSteps = FIRST_SLICE_STEPS;
-  while (live.length > 0 && !timedOut) {
+  while (live.length > 0 && spent === undefined) {
     for (const job of live) {
       if (!running(job)) continue;
       // The searches of all keys still open share one ceiling: this one may use what the
@@ -112,13 +119,17 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
       job.search.maxBytes = maxBytes - liveBytes(job);
       let remaining = sliceSteps;
       while (remaining > 0 && job.search.result === 'running') {
-        const slice = Math.min(remaining, TIME_CHECK_STEPS);
+        if (stats.steps >= maxSteps) {
+          spent = 'steps';
+          break;
+        }
+        const slice = Math.min(remaining, TIME_CHECK_STEPS, maxSteps - stats.steps);
         const before = job.search.steps;
         job.search.run(slice);
         remaining -= slice;
         stats.steps += job.search.steps - before;
         if (now() > deadline) {
-          timedOut = true;
+          spent = 'time';
           break;
         }
       }
@@ -133,21 +144,24 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
       }
       if (job.search.result === 'overflow') outOfMemory++;
       if (job.search.result !== 'running') job.search.release();
-      if (timedOut) break;
+      if (spent !== undefined) break;
     }
     live = live.filter((j) => j.search.result === 'running');
     sliceSteps *= 2;
   }
   const keyWord = (n: number): string => `${n} key${n === 1 ? '' : 's'}`;
-  if (timedOut || outOfMemory > 0) {
-    const open = live.length + (timedOut ? 0 : outOfMemory);
-    const why = timedOut
-      ? `the ${formatLimit(opts.timeoutMs ?? 0, 'ms')} time budget ran out`
-      : `the search reached its memory ceiling of ${formatLimit(maxBytes / 2 ** 20, 'MB')}`;
+  if (spent !== undefined || outOfMemory > 0) {
+    const open = live.length + (spent !== undefined ? 0 : outOfMemory);
+    const why =
+      spent === 'time'
+        ? `the ${formatLimit(opts.timeoutMs ?? 0, 'ms')} time budget ran out`
+        : spent === 'steps'
+          ? `the step budget ran out (${maxSteps} steps)`
+          : `the search reached its memory ceiling of ${formatLimit(maxBytes / 2 ** 20, 'MB')}`;
     return unknownVerdict(
       MODEL,
       `Undecided: ${why} with ${keyWord(open)} of ${partitions.length} still being searched; no violation was found in the keys finished so far. Give the checker more with --timeout SECONDS or --max-memory MB (faultline check and faultline run), or check a shorter history (more keys, fewer operations per key).`,
-      { ...stats, outOfTime: timedOut ? 1 : 0, outOfMemory: outOfMemory > 0 ? 1 : 0 },
+      { ...stats, outOfTime: spent === 'time' ? 1 : 0, outOfSteps: spent === 'steps' ? 1 : 0, outOfMemory: outOfMemory > 0 ? 1 : 0 },
     );
   }
   return validVerdict(

@@ -8,16 +8,13 @@ import type { RegisterCheckOptions } from '../check/register';
 import type { CheckTxnOptions } from '../check/txn';
 
 /**
- * The register checker has no step option; it reads its budget clock once per slice of at
- * most 50,000 search steps (and once per shrinking trial). A clock that counts its own
- * reads turns `timeoutMs` into that many reads: about 4,000 × 50,000 = 200 million search
- * steps, the same on every run of a seed.
+ * Search steps the register checker may take, all keys together (its maxSteps): about what
+ * the counting clock it once took here allowed, 4,000 slices of 50,000 steps.
  */
-const REGISTER_BUDGET_READS = 4_000;
+const REGISTER_BUDGET_STEPS = 200_000_000;
 
-export function registerBudget(reads = REGISTER_BUDGET_READS): Pick<RegisterCheckOptions, 'timeoutMs' | 'nowMs'> {
-  let done = 0;
-  return { timeoutMs: reads, nowMs: () => done++ };
+export function registerBudget(steps = REGISTER_BUDGET_STEPS): Pick<RegisterCheckOptions, 'maxSteps'> {
+  return { maxSteps: steps };
 }
 
 /** The transaction checker counts its cycle search in steps; no timeoutMs, so its clock never decides. */
