@@ -99,7 +99,7 @@ export type NodeAction = (typeof NODE_ACTIONS)[number];
 
 /** `node-n3`: the node's mark in the topology. */
 export const nodeTestId = (node: string): string => `node-${node}`;
-/** `node-state-n3`: its health word (up, suspected, paused, down, ...). */
+/** `node-state-n3`: its health word (up, isolated = cut off, paused, down, ...). */
 export const nodeStateTestId = (node: string): string => `node-state-${node}`;
 /** `node-role-n3`: leader / follower / candidate. */
 export const nodeRoleTestId = (node: string): string => `node-role-${node}`;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountPanel } from '../../components/mount';
-import { panelNode, panelState } from '../../stores/fixtures';
+import { nodeStatus, panelNode, panelState } from '../../stores/fixtures';
 import { useUiStore } from '../../stores/ui';
 import { linkTestId, nodeRoleTestId, nodeStateTestId, nodeTestId, partitionTestId, TID } from '../../testids';
 import { cutsBetween, labelsCollide, partitionGroups, placeNodes } from './layout';
@@ -15,20 +15,54 @@ describe('topology', () => {
 
   it('draws every node with its role and health, and names the leader', () => {
     const state = panelState(five, {
-      nodes: [panelNode('n1'), panelNode('n2', { lifecycle: 'killed', status: undefined }), panelNode('n3', { lifecycle: 'paused' }), panelNode('n4', { suspected: true }), panelNode('n5')],
+      // n1 suspects n4: one live peer of three, so n4 is up, with a "?" mark.
+      nodes: [panelNode('n1', { status: nodeStatus('n1', { suspicion: { n4: { phi: 12, suspected: true } } }) }), panelNode('n2', { lifecycle: 'killed', status: undefined }), panelNode('n3', { lifecycle: 'paused' }), panelNode('n4', { suspected: true }), panelNode('n5')],
     });
     const { wrapper } = mountPanel(TopologyView, { state });
     unmount = () => wrapper.unmount();
     for (const id of five) expect(wrapper.find(sel(nodeTestId(id))).exists()).toBe(true);
     expect(wrapper.find(sel(nodeTestId('n2'))).attributes('data-health')).toBe('down');
     expect(wrapper.find(sel(nodeStateTestId('n3'))).text()).toContain('paused');
-    expect(wrapper.find(sel(nodeTestId('n4'))).attributes('data-health')).toBe('suspected');
+    expect(wrapper.find(sel(nodeTestId('n4'))).attributes('data-health')).toBe('up');
+    expect(wrapper.find(sel(nodeStateTestId('n4'))).attributes('data-suspected-by')).toBe('n1');
+    expect(wrapper.find(`${sel(nodeTestId('n4'))} .suspect`).text()).toBe('?');
     expect(wrapper.find(sel(nodeRoleTestId('n1'))).text()).toBe('leader');
     expect(wrapper.find(`${sel(nodeTestId('n1'))} .crown`).exists()).toBe(true);
     expect(wrapper.find(`${sel(nodeTestId('n2'))} .cross`).exists()).toBe(true);
     expect(wrapper.find(`${sel(nodeTestId('n3'))} .pause`).exists()).toBe(true);
     expect(wrapper.find(sel(TID.leaderName)).attributes('data-leader')).toBe('n1');
-    expect(wrapper.find(sel(TID.topologySummary)).attributes('data-up')).toBe('2');
+    // Up counts running processes (n1, n4, n5); down and paused are counted apart.
+    expect(wrapper.find(sel(TID.topologySummary)).attributes('data-up')).toBe('3');
+    expect(wrapper.find(sel(TID.topologySummary)).text()).toBe('3 of 5 nodes up');
+    expect(wrapper.text()).toContain('1 down');
+    expect(wrapper.text()).toContain('1 paused');
+  });
+
+  it('in a partition says every node is up, names the partition, and marks the minority side cut off', () => {
+    const sides = [['n1', 'n2'], ['n3', 'n4', 'n5']];
+    const links = cutsBetween(sides).map((l) => ({ ...l, cut: true }));
+    // Every node suspects every node on the other side.
+    const other = (id: string) => sides.find((g) => !g.includes(id))!;
+    const nodes = five.map((id) =>
+      panelNode(id, { suspected: true, status: nodeStatus(id, { suspicion: Object.fromEntries(other(id).map((p) => [p, { phi: 20, suspected: true }])) }) }),
+    );
+    const { wrapper } = mountPanel(TopologyView, { state: panelState(five, { nodes, links }) });
+    unmount = () => wrapper.unmount();
+    const summary = wrapper.find(sel(TID.topologySummary));
+    expect(summary.attributes('data-up')).toBe('5');
+    expect(summary.text()).toBe('5 of 5 nodes up');
+    // The header names the sides (largest first, as the cluster bar does) and calls nothing suspected.
+    const head = wrapper.find('.head').text();
+    expect(head).toContain('partitioned: n3 n4 n5 | n1 n2');
+    expect(head).not.toContain('suspected');
+    expect(head).not.toContain('down');
+    // n1 and n2: 3 of their 4 live peers suspect them. n3..n5: only 2 of 4 do, so they stay up.
+    for (const id of ['n1', 'n2']) expect(wrapper.find(sel(nodeTestId(id))).attributes('data-health')).toBe('isolated');
+    for (const id of ['n3', 'n4', 'n5']) expect(wrapper.find(sel(nodeTestId(id))).attributes('data-health')).toBe('up');
+    expect(wrapper.find(sel(nodeStateTestId('n1'))).text()).toContain('cut off');
+    expect(wrapper.find(sel(nodeStateTestId('n3'))).attributes('data-suspected-by')).toBe('n1 n2');
+    expect(wrapper.find(`${sel(nodeTestId('n3'))} title`).text()).toContain('suspected by 2 of 4 peers (n1, n2)');
+    expect(wrapper.find(`${sel(nodeTestId('n3'))} title`).text()).toContain('cut off from n1, n2');
   });
 
   it('draws a cut as a cut and each side of a partition in its own region', () => {
