@@ -140,7 +140,7 @@ export function checkRegister(ops: HistoryOp[], opts: RegisterCheckOptions = {})
         const frontier = { ...job.search.frontier };
         const steps = job.search.steps;
         for (const j of live) j.search.release();
-        return explainInvalid(job.part, frontier, steps, stats, deadline, now, maxBytes);
+        return explainInvalid({ part: job.part, found: frontier, searchSteps: steps, stats, deadline, now, maxBytes });
       }
       if (job.search.result === 'overflow') outOfMemory++;
       if (job.search.result !== 'running') job.search.release();
@@ -199,17 +199,79 @@ const SHRINK_MAX_MS = 2_000;
 const SHRINK_MIN_TOTAL_STEPS = 1_000_000;
 const MAX_EVIDENCE_OPS = 100;
 
-function explainInvalid(
-  part: RegisterPartition,
-  found: Frontier,
-  searchSteps: number,
-  stats: Record<string, number>,
-  deadline: number,
-  now: () => number,
-  maxBytes: number,
-): Verdict {
+/** What explaining a violation needs: the key's partition, what its search found, and the budgets. */
+interface ExplainContext {
+  readonly part: RegisterPartition;
+  /** Where the search that proved the key not linearizable got stuck. */
+  readonly found: Frontier;
+  /** The steps that search took: shrinking gets about as many. */
+  readonly searchSteps: number;
+  readonly stats: Record<string, number>;
+  readonly deadline: number;
+  readonly now: () => number;
+  readonly maxBytes: number;
+}
+
+/** The operations still in the relaxed set, which of them are optional, and what shrinking cost. */
+interface Shrunk {
+  readonly keep: number[];
+  readonly optional: Uint8Array;
+  readonly checks: number;
+  /** What the last proof of a relaxed set took: the final set needs about as much. */
+  readonly lastProofSteps: number;
+}
+
+function explainInvalid(ctx: ExplainContext): Verdict {
+  const { part, found, stats } = ctx;
+  const shrunk = shrink(ctx);
+  const firmIdx = firmOf(part, shrunk.keep, shrunk.optional);
+  const helpers = helperProducers(part, firmIdx, shrunk.keep, shrunk.optional);
+  const { sub, frontier } = searchEvidence(ctx, firmIdx, helpers, shrunk.lastProofSteps);
+  const stuckOp = frontier.blockingOp >= 0 ? frontier.blockingOp : 0;
+  const shownOps = sub === part ? Array.from({ length: part.size }, (_, i) => i) : sub.ops.map((_, i) => i);
+  const evidence = evidenceOf(part, sub, frontier, stuckOp, shownOps);
+  stats.evidenceChecks = shrunk.checks;
+  return invalidVerdict(MODEL, summarize(part, sub, stuckOp, shownOps.length, frontier, evidence.valueThen), evidence, stats);
+}
+
+/** The value operation `i` puts in the register (a write's, a successful cas's new one), if any. */
+function produced(part: RegisterPartition, i: number): number | undefined {
+  return part.kind[i] === WRITE ? (part.arg[i] as number) : part.kind[i] === CAS ? (part.arg2[i] as number) : undefined;
+}
+
+function mayBeLeftOut(part: RegisterPartition, i: number, opt: Uint8Array): boolean {
+  return opt[i] === 1 || part.returnAt[i] === Infinity;
+}
+
+/** The operations of `keep` that must take effect: neither made optional nor of unknown outcome. */
+function firmOf(part: RegisterPartition, keep: number[], optional: Uint8Array): number[] {
+  return keep.filter((i) => optional[i] === 0 && part.returnAt[i] !== Infinity);
+}
+
+/**
+ * Leaves out optional writes whose value nothing in `set` observes: wherever such a write
+ * took effect, nothing could tell until the next write, so "never" loses no order. (Not
+ * with appends, which build on the value, or cas mismatches, which it could cause.)
+ */
+function withoutUnobserved(part: RegisterPartition, set: number[], opt: Uint8Array): number[] {
+  if (set.some((i) => part.kind[i] === APPEND || part.kind[i] === CAS_MISMATCH)) return set;
+  for (;;) {
+    const observed = new Set<number>();
+    for (const i of set) if (part.kind[i] === READ || part.kind[i] === CAS) observed.add(part.arg[i] as number);
+    const next = set.filter((i) => !(mayBeLeftOut(part, i, opt) && produced(part, i) !== undefined && !observed.has(produced(part, i) as number)));
+    if (next.length === set.length) return set;
+    set = next;
+  }
+}
+
+/**
+ * Relaxes the key's history as far as the budgets allow while it stays not linearizable:
+ * constraints dropped, state changes made optional (delta-debugging style).
+ */
+function shrink(ctx: ExplainContext): Shrunk {
+  const { part, found, searchSteps, maxBytes, now } = ctx;
   const n = part.size;
-  const shrinkDeadline = Math.min(deadline, now() + SHRINK_MAX_MS);
+  const shrinkDeadline = Math.min(ctx.deadline, now() + SHRINK_MAX_MS);
   // Each trial gets a few times what the original search needed: relaxed histories are
   // usually cheaper (fewer constraints), and a trial over budget just keeps its ops firm.
   const stepBudget = Math.max(200_000, 4 * searchSteps);
@@ -217,30 +279,10 @@ function explainInvalid(
   // explanation never costs many times the verdict (a relaxed history can be far harder to
   // search than the original; an append key's orders multiply), it just stays less shrunk.
   let stepsLeft = Math.max(SHRINK_MIN_TOTAL_STEPS, searchSteps);
-  /** What the last proof of a relaxed set took: the final set needs about as much. */
   let lastProofSteps = searchSteps;
   let keep = Array.from({ length: n }, (_, i) => i);
   const optional = new Uint8Array(n);
   let checks = 0;
-  const produced = (i: number): number | undefined =>
-    part.kind[i] === WRITE ? (part.arg[i] as number) : part.kind[i] === CAS ? (part.arg2[i] as number) : undefined;
-  const mayBeLeftOut = (i: number, opt: Uint8Array): boolean => opt[i] === 1 || part.returnAt[i] === Infinity;
-
-  /**
-   * Leaves out optional writes whose value nothing in `set` observes: wherever such a write
-   * took effect, nothing could tell until the next write, so "never" loses no order. (Not
-   * with appends, which build on the value, or cas mismatches, which it could cause.)
-   */
-  const withoutUnobserved = (set: number[], opt: Uint8Array): number[] => {
-    if (set.some((i) => part.kind[i] === APPEND || part.kind[i] === CAS_MISMATCH)) return set;
-    for (;;) {
-      const observed = new Set<number>();
-      for (const i of set) if (part.kind[i] === READ || part.kind[i] === CAS) observed.add(part.arg[i] as number);
-      const next = set.filter((i) => !(mayBeLeftOut(i, opt) && produced(i) !== undefined && !observed.has(produced(i) as number)));
-      if (next.length === set.length) return set;
-      set = next;
-    }
-  };
 
   /** Tries to relax `chosen`; keeps the relaxation if the history stays invalid. */
   const tryRelax = (chosen: number[]): boolean => {
@@ -250,6 +292,7 @@ function explainInvalid(
     const trialOptional = optional.slice();
     for (const i of chosen) if (!dropped.has(i)) trialOptional[i] = 1;
     const trialKeep = withoutUnobserved(
+      part,
       keep.filter((i) => !dropped.has(i)),
       trialOptional,
     );
@@ -261,7 +304,7 @@ function explainInvalid(
     optional.set(trialOptional);
     return true;
   };
-  const firm = (): number[] => keep.filter((i) => optional[i] === 0 && part.returnAt[i] !== Infinity);
+  const firm = (): number[] => firmOf(part, keep, optional);
 
   const stuck = found.blockingOp;
   const stuckReturn = stuck >= 0 ? (part.returnAt[stuck] as number) : Infinity;
@@ -282,14 +325,16 @@ function explainInvalid(
   // Constraints first (dropping them keeps trials cheap), then the writes.
   relaxInChunks((i) => isConstraintOnly(part, i));
   relaxInChunks((i) => !isConstraintOnly(part, i));
+  return { keep, optional, checks, lastProofSteps };
+}
 
-  // The firm operations cannot be linearized even with every optional one left out. Show
-  // them with the optional operations that could have produced a value they depend on
-  // (still optional: adding optional operations to an invalid set keeps it invalid), and
-  // search that set once more to say where the furthest order gets stuck.
-  const firmIdx = firm();
-  // For each firm observer of a value that no firm operation could have produced in time,
-  // the optional producer of it invoked last before the observer completed.
+/**
+ * The firm operations cannot be linearized even with every optional one left out. For each
+ * firm observer of a value that no firm operation could have produced in time, the optional
+ * producer of it invoked last before the observer completed: shown with them (still
+ * optional: adding optional operations to an invalid set keeps it invalid).
+ */
+function helperProducers(part: RegisterPartition, firmIdx: number[], keep: number[], optional: Uint8Array): number[] {
   const helperSet = new Set<number>();
   for (const o of firmIdx) {
     const k = part.kind[o];
@@ -300,13 +345,23 @@ function explainInvalid(
     let best = -1;
     let firmProducer = false;
     for (const i of keep) {
-      if (produced(i) !== v || (part.invokeAt[i] as number) > by || i === o) continue;
-      if (!mayBeLeftOut(i, optional)) firmProducer = true;
+      if (produced(part, i) !== v || (part.invokeAt[i] as number) > by || i === o) continue;
+      if (!mayBeLeftOut(part, i, optional)) firmProducer = true;
       else if (best < 0 || (part.invokeAt[i] as number) > (part.invokeAt[best] as number)) best = i;
     }
     if (!firmProducer && best >= 0) helperSet.add(best);
   }
-  const helpers = [...helperSet];
+  return [...helperSet];
+}
+
+/**
+ * Searches the evidence set (firm operations and their helpers) once more to say where the
+ * furthest order gets stuck; falls back to the whole key and the first search's frontier
+ * when nothing was relaxed or the set is not proven on its own.
+ */
+function searchEvidence(ctx: ExplainContext, firmIdx: number[], helpers: number[], lastProofSteps: number): { sub: RegisterPartition; frontier: Frontier } {
+  const { part, found } = ctx;
+  const n = part.size;
   const evidenceIdx = [...firmIdx, ...helpers].sort((a, b) => a - b);
   const finalOptional = new Uint8Array(n);
   for (const i of helpers) finalOptional[i] = 1;
@@ -314,14 +369,16 @@ function explainInvalid(
   const alone =
     evidenceIdx.length === n && helpers.length === 0
       ? { invalid: false, frontier: found, sub: part, steps: 0 }
-      : stillInvalid(part, evidenceIdx, finalOptional, Math.max(1_000_000, 2 * lastProofSteps), maxBytes);
+      : stillInvalid(part, evidenceIdx, finalOptional, Math.max(1_000_000, 2 * lastProofSteps), ctx.maxBytes);
   const useAlone = alone.invalid && alone.frontier.blockingOp >= 0;
-  const sub = useAlone ? alone.sub : part;
-  const frontier = useAlone ? alone.frontier : found;
-  const stuckOp = frontier.blockingOp >= 0 ? frontier.blockingOp : 0;
-  const shownOps = useAlone ? sub.ops.map((_, i) => i) : Array.from({ length: n }, (_, i) => i);
-  // Evidence a person can read: if shrinking ran out of budget, the operations nearest the
-  // stuck one (in history order) and a count of the rest.
+  return useAlone ? { sub: alone.sub, frontier: alone.frontier } : { sub: part, frontier: found };
+}
+
+/**
+ * Evidence a person can read: if shrinking ran out of budget, the operations nearest the
+ * stuck one (in history order) and a count of the rest.
+ */
+function evidenceOf(part: RegisterPartition, sub: RegisterPartition, frontier: Frontier, stuckOp: number, shownOps: number[]): RegisterEvidence {
   const stuckInvoke = sub.invokeAt[stuckOp] as number;
   const nearest =
     shownOps.length <= MAX_EVIDENCE_OPS
@@ -335,17 +392,15 @@ function explainInvalid(
     if (sub.optional[i] === 1 && e.outcome === 'ok') e.mayBeOmitted = true;
     return e;
   });
-  const valueThen = part.values.valueOf(frontier.state) ?? null;
   const evidence: RegisterEvidence = {
     key: part.key ?? null,
     operations: evidenceOps,
     stuckAt: operationEvidence(sub.ops[stuckOp] as Operation, sub.shown[stuckOp]),
     placed: Math.max(0, frontier.depth),
-    valueThen,
+    valueThen: part.values.valueOf(frontier.state) ?? null,
   };
   if (nearest.length < shownOps.length) evidence.omitted = shownOps.length - nearest.length;
-  stats.evidenceChecks = checks;
-  return invalidVerdict(MODEL, summarize(part, sub, stuckOp, shownOps.length, frontier, valueThen), evidence, stats);
+  return evidence;
 }
 
 function explainImpossible(part: RegisterPartition, found: ImpossibleObservation, stats: Record<string, number>): Verdict {
