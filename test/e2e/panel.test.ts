@@ -45,7 +45,6 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
 
   it('the cluster starts from the button and every node turns healthy', async () => {
     const before = sock.state()?.cluster.generation ?? 0;
-    await panel.byId(TID.mode).selectOption('paxos');
     await panel.byId(TID.start).click();
     // The button started a new cluster (a new generation), and the screen says it is up.
     await sock.until('the new cluster', (s) => (s.cluster.generation > before ? true : undefined), 30_000);
