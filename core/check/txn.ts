@@ -30,7 +30,7 @@ import { collectTxns, TxnHistoryError, valueId, type MicroOp, type Txn } from '.
 import { DepGraph, SearchBudget, type DepEdge, type DepType } from './txn-graph';
 import { addDataEdges, firstDifference, listText, type Append, type Read } from './txn-data';
 import { internalAnomalies } from './txn-internal';
-import { searchCycles, type IncompleteSearch, type OrderKind } from './txn-cycles';
+import { searchCycles, type CycleSearchResult, type IncompleteSearch, type OrderKind } from './txn-cycles';
 import { addOrderEdges } from './txn-orders';
 import { boundary, DEFAULT_CONSISTENCY, extraOrders, prohibitedBy, type ConsistencyModel } from './txn-models';
 
@@ -171,20 +171,74 @@ export function checkTxn(ops: HistoryOp[], opts: CheckTxnOptions = {}): Verdict 
 
 const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudget, checkTime: () => void): Verdict {
-  const name = (t: Txn): string => `T${t.index}`;
-  const ref = (t: Txn): TxnRef => ({ name: name(t), index: t.index, process: t.process, status: t.status, value: t.ops.map(mopJson) });
-  const forbidden = prohibitedBy(consistency);
-  const found = new Map<string, TxnAnomaly[]>();
-  const counts = new Map<string, number>();
-  const report = (a: Omit<TxnAnomaly, 'not'>): void => {
-    counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
-    const list = found.get(a.type) ?? [];
-    if (list.length < MAX_PER_TYPE) list.push({ ...a, not: boundary([a.type]).not });
-    found.set(a.type, list);
-  };
+const name = (t: Txn): string => `T${t.index}`;
+const ref = (t: Txn): TxnRef => ({ name: name(t), index: t.index, process: t.process, status: t.status, value: t.ops.map(mopJson) });
 
-  // Who appended what: key -> value id -> append.
+/** The anomalies found so far: every one counted, the first MAX_PER_TYPE of each type kept. */
+class Findings {
+  readonly found = new Map<string, TxnAnomaly[]>();
+  readonly counts = new Map<string, number>();
+
+  report(a: Omit<TxnAnomaly, 'not'>): void {
+    this.counts.set(a.type, (this.counts.get(a.type) ?? 0) + 1);
+    const list = this.found.get(a.type) ?? [];
+    if (list.length < MAX_PER_TYPE) list.push({ ...a, not: boundary([a.type]).not });
+    this.found.set(a.type, list);
+  }
+}
+
+/** What the phases of one analysis share. */
+interface Analysis {
+  readonly txns: Txn[];
+  readonly consistency: ConsistencyModel;
+  readonly forbidden: ReadonlySet<string>;
+  readonly budget: SearchBudget;
+  readonly findings: Findings;
+}
+
+/** What the reads of the history establish about the appends. */
+interface ReadFacts {
+  /** key -> value id -> the append that made it. */
+  readonly appends: Map<string, Map<string, Append>>;
+  readonly reads: Read[];
+  /** Per key, its longest read: the order of the observed appends. */
+  readonly orders: Map<string, Read>;
+  /** Transactions some read saw an append of (so they committed). */
+  readonly observed: Set<Txn>;
+  readonly observedValues: Map<string, Set<string>>;
+  /** Keys whose reads are garbage, duplicated or incompatible: no order is inferred from them. */
+  readonly badKeys: Set<string>;
+}
+
+function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudget, checkTime: () => void): Verdict {
+  const a: Analysis = { txns, consistency, forbidden: prohibitedBy(consistency), budget, findings: new Findings() };
+  const appends = collectAppends(txns);
+  const reads = committedReads(a);
+  const facts: ReadFacts = { appends, reads, orders: longestReads(reads), observed: new Set(), observedValues: new Map(), badKeys: new Set() };
+  checkReads(a, facts, checkTime);
+  findDirtyUpdates(a, facts);
+  // A transaction is committed if it completed ok, or if its outcome is unknown and
+  // someone saw one of its appends (then it must have committed).
+  const committed = (t: Txn): boolean => t.status === 'ok' || (t.status === 'info' && facts.observed.has(t));
+  const { graph, orderKinds } = dependencyGraph(a, facts, committed, checkTime);
+  const search = searchCycles(graph, orderKinds, (n) => a.forbidden.has(n), budget);
+  reportCycles(a, search.cycles);
+  const undecided = reportIncomplete(a, search.incomplete);
+  const stats: Record<string, number> = {
+    txns: txns.length,
+    committed: txns.filter(committed).length,
+    failed: txns.filter((t) => t.status === 'fail').length,
+    indeterminate: txns.filter((t) => t.status === 'info').length,
+    keys: appends.size,
+    edges: graph.edgeCount,
+    searchSteps: budget.used,
+  };
+  for (const [type, n] of a.findings.counts) stats[type] = n;
+  return verdictOf(a, undecided, stats);
+}
+
+/** Who appended what: key -> value id -> append. Throws on a value appended twice to one key. */
+function collectAppends(txns: Txn[]): Map<string, Map<string, Append>> {
   const appends = new Map<string, Map<string, Append>>();
   for (const t of txns) {
     const lastAppend = new Map<string, number>();
@@ -203,133 +257,158 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
       byValue.set(id, { txn: t, mop: m, final: lastAppend.get(m.key) === i });
     });
   }
+  return appends;
+}
 
-  // Reads of committed (ok) transactions; info and fail completions carry no read values.
-  // A null read of an ok transaction is the empty list (Elle's reading of nil).
+/**
+ * Reads of committed (ok) transactions, reporting each one's internal anomalies; info and
+ * fail completions carry no read values. A null read of an ok transaction is the empty list
+ * (Elle's reading of nil).
+ */
+function committedReads(a: Analysis): Read[] {
   const reads: Read[] = [];
-  for (const t of txns) {
+  for (const t of a.txns) {
     if (t.status !== 'ok') continue;
-    for (const a of internalAnomalies(t, name)) report({ ...a, txns: [ref(t)] });
+    for (const anomaly of internalAnomalies(t, name)) a.findings.report({ ...anomaly, txns: [ref(t)] });
     for (const m of t.ops) if (m.f === 'r') reads.push({ txn: t, key: m.key, mop: m, list: m.value ?? [] });
   }
+  return reads;
+}
 
-  // Order of observed appends per key: the longest read, which every other read must be a prefix of.
+/** Order of observed appends per key: the longest read, which every other read must be a prefix of. */
+function longestReads(reads: Read[]): Map<string, Read> {
   const orders = new Map<string, Read>();
   for (const r of reads) {
     const best = orders.get(r.key);
     if (!best || r.list.length > best.list.length) orders.set(r.key, r);
   }
+  return orders;
+}
 
-  // Per-read checks: garbage and duplicate values, aborted and intermediate reads. A read
-  // that is a prefix of its key's longest read holds nothing the longest one does not, so
-  // only the longest reads (and reads that disagree with them) are checked element by
-  // element; the others are only compared with it, which is cheap.
-  const observed = new Set<Txn>();
-  const observedValues = new Map<string, Set<string>>();
-  const badKeys = new Set<string>();
-  const checkElements = (r: Read): void => {
-    const byValue = appends.get(r.key);
-    const seen = new Set<string>();
-    let keySeen = observedValues.get(r.key);
-    if (!keySeen) observedValues.set(r.key, (keySeen = new Set()));
-    for (const v of r.list) {
-      const id = valueId(v);
-      const a = byValue?.get(id);
-      if (seen.has(id)) {
-        badKeys.add(r.key);
-        report({
-          type: 'duplicate-elements',
-          explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, which lists ${id} twice; every value is appended once.`,
-          txns: [ref(r.txn)],
-        });
-      } else if (!a) {
-        badKeys.add(r.key);
-        report({
-          type: 'garbage-read',
-          explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, but no transaction ever appended ${id} to ${r.key}.`,
-          txns: [ref(r.txn)],
-        });
-      } else if (a.txn.status === 'fail') {
-        report({
-          type: 'G1a',
-          explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, which includes ${id}, appended by ${name(a.txn)}, a transaction that failed (certainly did not commit).`,
-          txns: [ref(r.txn), ref(a.txn)],
-        });
-      } else {
-        observed.add(a.txn);
-      }
-      seen.add(id);
-      keySeen.add(id);
-    }
-  };
-  for (const longest of orders.values()) checkElements(longest);
+/**
+ * Per-read checks: garbage and duplicate values, aborted and intermediate reads. A read
+ * that is a prefix of its key's longest read holds nothing the longest one does not, so
+ * only the longest reads (and reads that disagree with them) are checked element by
+ * element; the others are only compared with it, which is cheap.
+ */
+function checkReads(a: Analysis, facts: ReadFacts, checkTime: () => void): void {
+  for (const longest of facts.orders.values()) checkElements(a, facts, longest);
   checkTime();
-  for (const r of reads) {
-    const longest = orders.get(r.key)!;
+  for (const r of facts.reads) {
+    const longest = facts.orders.get(r.key)!;
     const mismatch = r === longest ? -1 : firstDifference(r.list, longest.list);
     if (mismatch >= 0) {
-      checkElements(r);
-      if (!badKeys.has(r.key)) {
-        badKeys.add(r.key);
-        report({
+      checkElements(a, facts, r);
+      if (!facts.badKeys.has(r.key)) {
+        facts.badKeys.add(r.key);
+        a.findings.report({
           type: 'incompatible-order',
           explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)} and ${name(longest.txn)} read ${listText(longest.list)}: they differ at position ${mismatch}, so no single order of appends explains both.`,
           txns: [ref(r.txn), ref(longest.txn)],
         });
       }
     }
-    if (r.list.length > 0) {
-      const last = r.list[r.list.length - 1];
-      const a = appends.get(r.key)?.get(valueId(last));
-      if (a && a.txn !== r.txn && !a.final && a.txn.status !== 'fail') {
-        report({
-          type: 'G1b',
-          explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, ending at ${valueId(last)}, which ${name(a.txn)} appended but then appended more to ${r.key} in the same transaction: it saw ${name(a.txn)} half-done.`,
-          txns: [ref(r.txn), ref(a.txn)],
-        });
-      }
-    }
+    reportIntermediateRead(a, facts, r);
   }
   checkTime();
+}
 
-  // Dirty update (Elle): in a key's order, a committed (ok) append follows an append of a
-  // failed transaction with no committed append between: it was made on top of state
-  // that was never committed. (Appends of unknown outcome in between do not settle it.)
-  for (const [key, longest] of orders) {
-    if (badKeys.has(key)) continue;
+/** Each value of one read: garbage, duplicated, or from a failed transaction (G1a); else its writer is observed. */
+function checkElements(a: Analysis, facts: ReadFacts, r: Read): void {
+  const byValue = facts.appends.get(r.key);
+  const seen = new Set<string>();
+  let keySeen = facts.observedValues.get(r.key);
+  if (!keySeen) facts.observedValues.set(r.key, (keySeen = new Set()));
+  for (const v of r.list) {
+    const id = valueId(v);
+    const append = byValue?.get(id);
+    if (seen.has(id)) {
+      facts.badKeys.add(r.key);
+      a.findings.report({
+        type: 'duplicate-elements',
+        explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, which lists ${id} twice; every value is appended once.`,
+        txns: [ref(r.txn)],
+      });
+    } else if (!append) {
+      facts.badKeys.add(r.key);
+      a.findings.report({
+        type: 'garbage-read',
+        explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, but no transaction ever appended ${id} to ${r.key}.`,
+        txns: [ref(r.txn)],
+      });
+    } else if (append.txn.status === 'fail') {
+      a.findings.report({
+        type: 'G1a',
+        explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, which includes ${id}, appended by ${name(append.txn)}, a transaction that failed (certainly did not commit).`,
+        txns: [ref(r.txn), ref(append.txn)],
+      });
+    } else {
+      facts.observed.add(append.txn);
+    }
+    seen.add(id);
+    keySeen.add(id);
+  }
+}
+
+/** G1b: a read ending at an append its transaction followed with more appends to the key. */
+function reportIntermediateRead(a: Analysis, facts: ReadFacts, r: Read): void {
+  if (r.list.length === 0) return;
+  const last = r.list[r.list.length - 1];
+  const append = facts.appends.get(r.key)?.get(valueId(last));
+  if (append && append.txn !== r.txn && !append.final && append.txn.status !== 'fail') {
+    a.findings.report({
+      type: 'G1b',
+      explanation: `${name(r.txn)} read key ${r.key} = ${listText(r.list)}, ending at ${valueId(last)}, which ${name(append.txn)} appended but then appended more to ${r.key} in the same transaction: it saw ${name(append.txn)} half-done.`,
+      txns: [ref(r.txn), ref(append.txn)],
+    });
+  }
+}
+
+/**
+ * Dirty update (Elle): in a key's order, a committed (ok) append follows an append of a
+ * failed transaction with no committed append between: it was made on top of state
+ * that was never committed. (Appends of unknown outcome in between do not settle it.)
+ */
+function findDirtyUpdates(a: Analysis, facts: ReadFacts): void {
+  for (const [key, longest] of facts.orders) {
+    if (facts.badKeys.has(key)) continue;
     let failed: Append | undefined;
     for (const v of longest.list) {
-      const a = appends.get(key)?.get(valueId(v));
-      if (!a || a.txn.status === 'info') continue;
-      if (a.txn.status === 'fail') {
-        failed ??= a;
+      const append = facts.appends.get(key)?.get(valueId(v));
+      if (!append || append.txn.status === 'info') continue;
+      if (append.txn.status === 'fail') {
+        failed ??= append;
         continue;
       }
-      if (failed && a.txn !== failed.txn) {
-        report({
+      if (failed && append.txn !== failed.txn) {
+        a.findings.report({
           type: 'dirty-update',
-          explanation: `${name(a.txn)} appended ${valueId(a.mop.value)} to ${key} on top of ${name(failed.txn)}'s append of ${valueId(failed.mop.value)}, and ${name(failed.txn)} failed: a committed write built on one that never committed (${key} = ${listText(longest.list)}, read by ${name(longest.txn)}).`,
-          txns: [ref(failed.txn), ref(a.txn)],
+          explanation: `${name(append.txn)} appended ${valueId(append.mop.value)} to ${key} on top of ${name(failed.txn)}'s append of ${valueId(failed.mop.value)}, and ${name(failed.txn)} failed: a committed write built on one that never committed (${key} = ${listText(longest.list)}, read by ${name(longest.txn)}).`,
+          txns: [ref(failed.txn), ref(append.txn)],
         });
       }
       failed = undefined;
     }
   }
+}
 
-  // A transaction is committed if it completed ok, or if its outcome is unknown and
-  // someone saw one of its appends (then it must have committed).
-  const committed = (t: Txn): boolean => t.status === 'ok' || (t.status === 'info' && observed.has(t));
-
+/** The dependency graph of the committed transactions: data edges, then the model's orders. */
+function dependencyGraph(a: Analysis, facts: ReadFacts, committed: (t: Txn) => boolean, checkTime: () => void): { graph: DepGraph; orderKinds: OrderKind[] } {
   const graph = new DepGraph();
+  const { appends, reads, orders, badKeys, observedValues } = facts;
   addDataEdges(graph, { appends, reads, orders, badKeys, observedValues, committed, name });
   checkTime();
-  const { realtime, process } = extraOrders(consistency);
+  const { realtime, process } = extraOrders(a.consistency);
   const orderKinds: OrderKind[] = realtime ? ['realtime'] : process ? ['process'] : [];
-  for (const kind of orderKinds) addOrderEdges(graph, txns, committed, kind);
+  for (const kind of orderKinds) addOrderEdges(graph, a.txns, committed, kind);
   checkTime();
+  return { graph, orderKinds };
+}
 
-  const search = searchCycles(graph, orderKinds, (n) => forbidden.has(n), budget);
-  for (const { name: type, edges } of search.cycles) {
+/** Each cycle found, in words (a long one by its first and last hops) and hop by hop. */
+function reportCycles(a: Analysis, cycles: CycleSearchResult['cycles']): void {
+  const { txns } = a;
+  for (const { name: type, edges } of cycles) {
     const members = edges.map((e) => txns[e.from]!);
     const names = [...members, members[0]!].map(name);
     // Words for a long cycle name its first and last hops; `cycle` keeps every hop.
@@ -337,46 +416,44 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     const hops = shown.map((e) => `${e.why()} (${e.type})`);
     if (shown !== edges) hops.splice(MAX_HOPS_IN_WORDS - 2, 0, `... ${edges.length - shown.length} more hops (in the evidence) ...`);
     const path = names.length <= MAX_HOPS_IN_WORDS + 1 ? names.join(' -> ') : `${names.slice(0, MAX_HOPS_IN_WORDS - 2).join(' -> ')} -> ... -> ${names.slice(-3).join(' -> ')}`;
-    report({
+    a.findings.report({
       type,
       explanation: `Cycle ${path}: ${hops.join('; ')}.`,
       txns: members.map(ref),
       cycle: edges.map((e) => cycleStep(e, txns, name)),
     });
   }
+}
 
-  // What an unfinished search proved: the component is a cycle over the types searched.
+/**
+ * What an unfinished search proved: the component is a cycle over the types searched. Where
+ * the model forbids such a cycle outright it is reported; the rest stay undecided (returned).
+ */
+function reportIncomplete(a: Analysis, incomplete: readonly IncompleteSearch[]): IncompleteSearch[] {
   const undecided: IncompleteSearch[] = [];
-  for (const inc of search.incomplete) {
-    if (!forbidden.has(inc.cycleClass + (inc.order === '' ? '' : `-${inc.order}`))) continue;
+  for (const inc of incomplete) {
+    if (!a.forbidden.has(inc.cycleClass + (inc.order === '' ? '' : `-${inc.order}`))) continue;
     const exists = cycleExistsName(inc.edgeTypes);
-    if (forbidden.has(exists)) {
-      report({
+    if (a.forbidden.has(exists)) {
+      a.findings.report({
         type: exists,
-        explanation: `A strongly connected component of ${inc.size} committed transactions over ${inc.edgeTypes.join('/')} edges (e.g. ${inc.sample.map((i) => name(txns[i]!)).join(', ')}) holds a cycle, which ${consistency} forbids; the search for the shortest ${inc.cycleClass} cycle in it ran out of ${budget.exhaustedBy === 'time' ? 'time' : 'steps'}.`,
-        txns: inc.sample.map((i) => ref(txns[i]!)),
+        explanation: `A strongly connected component of ${inc.size} committed transactions over ${inc.edgeTypes.join('/')} edges (e.g. ${inc.sample.map((i) => name(a.txns[i]!)).join(', ')}) holds a cycle, which ${a.consistency} forbids; the search for the shortest ${inc.cycleClass} cycle in it ran out of ${a.budget.exhaustedBy === 'time' ? 'time' : 'steps'}.`,
+        txns: inc.sample.map((i) => ref(a.txns[i]!)),
       });
     } else {
       undecided.push(inc);
     }
   }
+  return undecided;
+}
 
-  const committedCount = txns.filter(committed).length;
-  const stats: Record<string, number> = {
-    txns: txns.length,
-    committed: committedCount,
-    failed: txns.filter((t) => t.status === 'fail').length,
-    indeterminate: txns.filter((t) => t.status === 'info').length,
-    keys: appends.size,
-    edges: graph.edgeCount,
-    searchSteps: budget.used,
-  };
-  for (const [type, n] of counts) stats[type] = n;
-
-  const types = [...counts.keys()].sort((a, b) => severity(a) - severity(b));
+/** The verdict: invalid on a forbidden anomaly, else unknown on an undecided component, else valid. */
+function verdictOf(a: Analysis, undecided: IncompleteSearch[], stats: Record<string, number>): Verdict {
+  const { consistency, forbidden, budget, findings, txns } = a;
+  const types = [...findings.counts.keys()].sort((x, y) => severity(x) - severity(y));
   const violations = types.filter((t) => forbidden.has(t));
   const allowed = types.filter((t) => !forbidden.has(t));
-  const anomalies = violations.flatMap((type) => found.get(type) ?? []);
+  const anomalies = violations.flatMap((type) => findings.found.get(type) ?? []);
   const { not, alsoNot } = boundary(types);
   if (anomalies.length === 0) {
     const also = allowed.length > 0 ? ` (${consistency} allows what was seen: ${allowed.join(', ')})` : '';
@@ -394,13 +471,13 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     return {
       valid: true,
       model: 'txn',
-      summary: `${capitalized(consistency)}: the ${committedCount} committed transactions (of ${txns.length}) show none of the anomalies ${consistency} forbids${explained}.`,
+      summary: `${capitalized(consistency)}: the ${stats.committed} committed transactions (of ${txns.length}) show none of the anomalies ${consistency} forbids${explained}.`,
       ...(allowed.length > 0 ? { evidence: { consistency, anomalyTypes: allowed, not, alsoNot } } : {}),
       stats,
     };
   }
   const first = anomalies[0]!;
-  const kinds = violations.map((t) => `${t} x${counts.get(t)}`);
+  const kinds = violations.map((t) => `${t} x${findings.counts.get(t)}`);
   return {
     valid: false,
     model: 'txn',
