@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keepHash, keepsMessage } from '../../core/protocol/message-sample';
-import { keepHash as feedKeepHash } from '../../core/supervisor/panel/message-feed';
+import { keepHash as feedKeepHash, MessageFeed } from '../../core/supervisor/panel/message-feed';
 import { MessageEventCap } from '../../core/node/message-event-cap';
 import type { NodeEvent } from '../../core/protocol/control';
 
@@ -89,5 +89,32 @@ describe("a node's message event cap", () => {
 
   it('refuses a cap under 1', () => {
     expect(() => new MessageEventCap(0)).toThrow(RangeError);
+  });
+});
+
+describe('node caps and the supervisor feed together', () => {
+  it('show every message whole or count it: a busier sender keeps fewer sends, and the receipts left without a send are counted', () => {
+    const sender = new MessageEventCap(50);
+    const receiver = new MessageEventCap(200);
+    for (const id of ids) {
+      sender.add(send(id));
+      receiver.add(recv(id));
+    }
+    const feed = new MessageFeed({ epochMs: 0, skewOf: () => 0, nowMs: () => 1e12, maxPerFlush: 10_000 });
+    const s = sender.take();
+    const r = receiver.take();
+    feed.add('n1', s.events, s.skipped);
+    feed.add('n2', r.events, r.skipped);
+    let dropped = 0;
+    const whole = new Set<string>();
+    for (let flush = 0; flush < 60; flush++) {
+      const out = feed.take();
+      dropped += out?.dropped ?? 0;
+      for (const m of out?.messages ?? []) if (m.recvAt !== undefined) whole.add(m.id);
+    }
+    const kept = s.events.map((e) => e.id);
+    expect([...whole].sort()).toEqual([...kept].sort()); // every send the sender kept arrives with its receipt
+    // Two events per message: each one is shown or counted.
+    expect(whole.size * 2 + dropped).toBe(ids.length * 2);
   });
 });

@@ -147,10 +147,12 @@ export class MessageFeed {
   /** The next flush's keep fractions from the smoothed load: the budget goes to non-heartbeats first. */
   private adapt(): void {
     this.flushes++;
-    // Outcomes whose send never came (it was before this cluster, or its node's own cap left it out).
+    // Outcomes whose send never came (it was before this cluster, or its node's own cap left it
+    // out at a smaller keep fraction than the receiver's): left out, so counted.
     for (const [id, e] of this.early) {
       if (this.flushes - e.flush <= EARLY_FLUSHES) break;
       this.early.delete(id);
+      this.overflow++;
     }
     const a = LOAD_SMOOTHING;
     this.load = {
