@@ -171,6 +171,8 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     // The ring shows sample keys until the workload's own keys are seen.
     const sampleKeys = new Set((sock.state()?.ring?.keys ?? []).map((k) => k.key));
     await panel.byId(TID.workloadKind).selectOption('register');
+    await panel.byId(TID.workloadRate).fill('50');
+    await panel.byId(TID.workloadClients).fill('4');
     await panel.byId(TID.workloadStart).click();
     // The primary: the node that owns the most keys the workload writes (first on the ring).
     const primary = await sock.until('the workload keys on the ring', (s: PanelState) => {
