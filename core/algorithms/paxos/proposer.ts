@@ -96,8 +96,8 @@ export class Proposer<Cmd, Res> {
   private readonly prng: Prng;
 
   private behaviour: RoleBehaviour<Cmd>;
-  /** The ballot this replica leads, campaigns with, or follows (ZERO when it follows nobody). Read-only outside. */
-  ballot: Ballot = ZERO_BALLOT;
+  /** The ballot this replica leads, campaigns with, or follows (ZERO when it follows nobody). */
+  private ballot: Ballot = ZERO_BALLOT;
   /** Who leads, as far as this replica knows (a learner also sets it from the answers it gets). */
   leaderHint: NodeId | undefined;
   private candidate: CandidateState<Cmd> | undefined;
@@ -170,6 +170,10 @@ export class Proposer<Cmd, Res> {
 
   get role(): PaxosRole {
     return this.behaviour.role;
+  }
+
+  get currentBallot(): Ballot {
+    return this.ballot;
   }
 
   /** The first step: the election timer starts with the host's clock. */

@@ -176,7 +176,7 @@ export class PaxosReplica<Cmd, Res>
     return {
       id: this.id,
       role: this.proposer.role,
-      ballot: this.proposer.ballot,
+      ballot: this.proposer.currentBallot,
       promised: this.acceptor.promised,
       leader: this.proposer.leaderHint,
       chosenUpTo: this.log.chosenUpTo,
