@@ -1,24 +1,25 @@
 /**
  * The proposer side of a replica, one role at a time: follower, candidate (phase 1 for
- * every open slot at once), leader (pipelined phase 2, heartbeats, check-quorum), and the
- * election timers that move a replica between them. Roles are swapped behaviours, as etcd's
- * raft swaps step functions: becomeLeader sets `behaviour = asLeader` as etcd sets
- * `step = stepLeader`, and the replica's step() only dispatches to whichever is current.
+ * every open slot at once) and leader (leader.ts), and the election timers that move a
+ * replica between them. Roles are swapped behaviours, as etcd's raft swaps step functions:
+ * becomeLeader sets `behaviour = leader` as etcd sets `step = stepLeader`, and the
+ * replica's step() only dispatches to whichever is current.
  *
  * The acceptor and the learner are the same in every role and stay in the replica; what
- * this file needs from them is the ProposerHost below, and nothing else.
+ * the roles need from them is ProposerHost (roles.ts), and nothing else.
  */
 import { Deadline, backoffMs } from '../common/deadline';
 import { Prng } from '../common/prng';
-import { QuorumTracker, majority } from '../common/quorum';
-import type { NodeId, Ready, ReplicatedService } from '../common/types';
+import { QuorumTracker } from '../common/quorum';
+import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { Acceptor } from './acceptor';
 import { ballotEquals } from './ballot';
-import { CATCHUP_BATCH } from './catch-up';
+import { Leader, type LeaderExits } from './leader';
 import type { ReplicaLog } from './log';
-import { LeaderState, absorbPromise, clientSeqKey, type CandidateState, type InFlightSlot } from './proposer-state';
-import type { ApplyOutcome, SessionedStateMachine } from './state-machine';
+import { absorbPromise, type CandidateState } from './proposer-state';
+import type { PaxosReady, ProposeRequest, ProposerHost, ProposerMsg, RoleBehaviour } from './roles';
+import type { ApplyOutcome } from './state-machine';
 import {
   ZERO_BALLOT,
   compareBallots,
@@ -26,73 +27,21 @@ import {
   type Ballot,
   type LogValue,
   type PaxosConfig,
-  type PaxosEvent,
   type PaxosMsg,
-  type PaxosRecord,
   type PaxosReply,
-  type PaxosRequest,
   type PaxosRole,
 } from './types';
 
-export type PaxosReady<Cmd, Res> = Ready<PaxosMsg<Cmd>, PaxosRecord<Cmd>, PaxosReply<Res>, PaxosEvent<Cmd>>;
-
-/** Messages only a proposer cares about; acceptor/learner messages are role-independent. */
-export type ProposerMsg<Cmd> = Extract<PaxosMsg<Cmd>, { type: 'promise' | 'accepted' | 'nack' }>;
-export type ProposeRequest<Cmd> = Extract<PaxosRequest<Cmd>, { kind: 'propose' }>;
-
 /** Consecutive failed campaigns stretch the back-off up to this many maximum election timeouts. */
 const BACKOFF_CAP_FACTOR = 4;
-
-const NOOP: LogValue<never> = { kind: 'noop' };
-
-/** What the proposer roles use of the rest of the replica (its acceptor, its learner, its output). */
-export interface ProposerHost<Cmd, Res> {
-  readonly config: PaxosConfig;
-  readonly electorate: ReadonlySet<NodeId>;
-  readonly peers: readonly NodeId[];
-  readonly maxInFlight: number;
-  readonly acceptor: Acceptor<Cmd>;
-  readonly log: ReplicaLog<Cmd>;
-  readonly service: ReplicatedService<Cmd, Res>;
-  readonly stateMachine: SessionedStateMachine<Cmd, Res>;
-  /** The time of the step being computed. */
-  now(): number;
-  /** The Ready of the step being computed. */
-  out(): PaxosReady<Cmd, Res>;
-  send(to: NodeId, msg: PaxosMsg<Cmd>): void;
-  broadcast(msg: PaxosMsg<Cmd>): void;
-  /** Raises the acceptor's promise durably: the record goes out in this Ready, before any message. */
-  promise(ballot: Ballot): void;
-  /** The learner: a slot is chosen with this value. */
-  learnSlot(slot: number, value: LogValue<Cmd>): void;
-  /** The learner: apply the chosen prefix (and answer clients through settlePending). */
-  applyChosen(): void;
-  /** The learner: ask `peer` for the chosen entries past the commit point, unless a request is out. */
-  requestCatchup(peer: NodeId): void;
-  /** A learner's (config.learner) tick, in place of the follower's: it polls, it never campaigns. */
-  tickLearner(): void;
-}
-
-/** One role's answers to the replica's inputs. */
-interface RoleBehaviour<Cmd> {
-  readonly role: PaxosRole;
-  step(from: NodeId, msg: ProposerMsg<Cmd>): void;
-  tick(): void;
-  propose(request: ProposeRequest<Cmd>): void;
-  /** The chosen prefix grew (a candidate may be waiting for it). */
-  learned(): void;
-}
 
 export class Proposer<Cmd, Res> {
   private readonly id: NodeId;
   private readonly config: PaxosConfig;
   private readonly electorate: ReadonlySet<NodeId>;
   private readonly peers: readonly NodeId[];
-  private readonly maxInFlight: number;
   private readonly acceptor: Acceptor<Cmd>;
   private readonly log: ReplicaLog<Cmd>;
-  private readonly service: ReplicatedService<Cmd, Res>;
-  private readonly stateMachine: SessionedStateMachine<Cmd, Res>;
   private readonly prng: Prng;
 
   private behaviour: RoleBehaviour<Cmd>;
@@ -101,7 +50,7 @@ export class Proposer<Cmd, Res> {
   /** Who leads, as far as this replica knows (a learner also sets it from the answers it gets). */
   leaderHint: NodeId | undefined;
   private candidate: CandidateState<Cmd> | undefined;
-  private leader: LeaderState<Cmd> | undefined;
+  private leader: Leader<Cmd, Res> | undefined;
   private readonly electionTimer = new Deadline();
   private electionTimeoutMs: number;
   private failedCampaigns = 0;
@@ -134,12 +83,9 @@ export class Proposer<Cmd, Res> {
       if (this.candidate !== undefined) this.maybeWinPhase1(this.candidate);
     },
   };
-  private readonly asLeader: RoleBehaviour<Cmd> = {
-    role: 'leader',
-    step: (from, msg) => this.stepLeader(from, msg),
-    tick: () => this.tickLeader(),
-    propose: (request) => this.proposeAsLeader(request),
-    learned: () => {},
+  private readonly leaderExits: LeaderExits = {
+    nacked: (promised) => this.onNack(promised),
+    lostQuorum: () => this.becomeFollower(undefined, false),
   };
 
   constructor(private readonly host: ProposerHost<Cmd, Res>) {
@@ -147,11 +93,8 @@ export class Proposer<Cmd, Res> {
     this.id = host.config.id;
     this.electorate = host.electorate;
     this.peers = host.peers;
-    this.maxInFlight = host.maxInFlight;
     this.acceptor = host.acceptor;
     this.log = host.log;
-    this.service = host.service;
-    this.stateMachine = host.stateMachine;
     this.prng = new Prng(host.config.seed);
     this.behaviour = host.config.learner === true ? this.asLearner : this.asFollower;
     this.electionTimeoutMs = this.randomElectionTimeoutMs();
@@ -200,7 +143,7 @@ export class Proposer<Cmd, Res> {
 
   /** Any message from a member proves its link works: a leader's check-quorum counts it. */
   heardFrom(from: NodeId): void {
-    this.leader?.lastHeardMs.set(from, this.nowMs);
+    this.leader?.heardFrom(from);
   }
 
   /** This acceptor promised a higher ballot than its own: a candidate or leader steps down. */
@@ -215,24 +158,22 @@ export class Proposer<Cmd, Res> {
 
   /** A slot was chosen by other means (catch-up) while still in flight here: nothing left to count. */
   chosenElsewhere(slot: number): void {
-    this.leader?.inFlight.delete(slot);
+    this.leader?.chosenElsewhere(slot);
   }
 
   /** A peer's snapshot covers slots up to `upTo`: what this leader proposed there was decided elsewhere. */
   snapshotInstalled(upTo: number): void {
-    const leader = this.leader;
-    if (leader === undefined) return;
-    // Slots the snapshot covers were decided elsewhere: their outcome here is unknown.
-    for (const slot of leader.inFlight.keys()) if (slot <= upTo) leader.inFlight.delete(slot);
-    for (const [slot, pending] of leader.pendingBySlot) {
-      if (slot > upTo) continue;
-      leader.pendingBySlot.delete(slot);
-      const proposed = pending.value;
-      if (proposed.kind === 'cmd' && proposed.command.client !== undefined && proposed.command.seq !== undefined) {
-        leader.slotByClientSeq.delete(clientSeqKey(proposed.command.client, proposed.command.seq));
-      }
-      for (const id of pending.requestIds) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
-    }
+    this.leader?.snapshotInstalled(upTo);
+  }
+
+  /** A slot was applied: the clients waiting for what this leader proposed there get their answer. */
+  settlePending(slot: number, value: LogValue<Cmd>, outcome: ApplyOutcome<Res>): void {
+    this.leader?.settlePending(slot, value, outcome);
+  }
+
+  /** The leader's accept to itself and its own vote (see Leader.receiveFromSelf); ignored in any other role. */
+  receiveFromSelf(msg: PaxosMsg<Cmd>): void {
+    this.leader?.receiveFromSelf(msg);
   }
 
   /** Sends the chosen values gathered for non-voters in this step (see pushChosenToNonVoters). */
@@ -391,199 +332,21 @@ export class Proposer<Cmd, Res> {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Leader: phase 2 per slot, pipelined
+  // Leader: phase 2 per slot, pipelined (leader.ts)
 
   private becomeLeader(): void {
     const candidate = this.candidate;
     if (candidate === undefined) throw new Error(`becomeLeader on ${this.id} without a campaign`);
     this.candidate = undefined;
     this.absorbPromise(candidate, this.log.acceptedFrom(candidate.fromSlot));
-    const leader = new LeaderState<Cmd>(Math.max(candidate.highestSlot, this.log.chosenUpTo) + 1, this.peers, this.nowMs);
+    const leader = new Leader<Cmd, Res>(this.host, this.ballot, candidate, this.leaderExits, this.chosenPushes);
     this.leader = leader;
-    this.behaviour = this.asLeader;
+    this.behaviour = leader;
     this.leaderHint = this.id;
     this.failedCampaigns = 0;
     this.electionTimer.clear();
     this.out.events.push({ kind: 'role', role: 'leader', ballot: this.ballot });
-
-    // Every open slot up to the highest one reported gets the value phase 1 found there
-    // (it may already be chosen), or a no-op to fill the hole.
-    for (let slot = candidate.fromSlot; slot <= candidate.highestSlot; slot++) {
-      if (this.log.isChosen(slot)) continue;
-      leader.queue.push({ slot, value: candidate.reported.get(slot)?.value ?? NOOP });
-    }
-    this.service.onLeadership?.(this.nowMs);
-    this.sendHeartbeats(leader);
-    this.dispatch(leader);
-  }
-
-  /**
-   * Messages a leader sends itself (see startSlot): its accept, answered like any
-   * acceptor's once the record is written, and that answer, counted as its vote. Anything
-   * else, or anything from an older leadership, is ignored: a replica never follows itself.
-   */
-  receiveFromSelf(msg: PaxosMsg<Cmd>): void {
-    if (this.leader === undefined || !('ballot' in msg) || !ballotEquals(msg.ballot, this.ballot)) return;
-    if (compareBallots(msg.ballot, this.acceptor.promised) < 0) return;
-    if (msg.type === 'accept') {
-      const record = this.acceptor.accept(msg.slot, msg.ballot, msg.value);
-      if (record !== undefined) this.out.persist.push(record);
-      this.host.send(this.id, { type: 'accepted', ballot: msg.ballot, slot: msg.slot });
-    } else if (msg.type === 'accepted') {
-      this.stepLeader(this.id, msg);
-    }
-  }
-
-  private stepLeader(from: NodeId, msg: ProposerMsg<Cmd>): void {
-    const leader = this.leader;
-    if (leader === undefined || !ballotEquals(msg.ballot, this.ballot)) return;
-    switch (msg.type) {
-      case 'accepted': {
-        const slot = leader.inFlight.get(msg.slot);
-        if (slot === undefined) {
-          leader.recentlyChosen.get(msg.slot)?.votes.vote(from); // a late vote: no push needed
-        } else if (slot.votes.vote(from)) {
-          this.commit(leader, msg.slot, slot);
-          this.dispatch(leader);
-        }
-        return;
-      }
-      case 'promise': // late, after the quorum: nothing to do
-        return;
-      case 'nack':
-        return this.onNack(msg.promised);
-      default:
-        return unreachable(msg, 'proposer message');
-    }
-  }
-
-  private tickLeader(): void {
-    const leader = this.leader;
-    if (leader === undefined) return;
-    // Check-quorum: a leader that has not heard from a majority for a whole election
-    // timeout steps down, so it stops taking commands it cannot commit (and stops looking
-    // like a leader to its clients) about when the others elect a new one.
-    const heard = leader.peersHeardWithin(this.nowMs, this.config.electionTimeoutMaxMs);
-    if (heard + 1 < majority(this.electorate.size)) {
-      this.becomeFollower(undefined, false);
-      return;
-    }
-    for (const op of this.service.leaderTick?.(this.nowMs) ?? []) {
-      leader.queue.push({ slot: leader.nextSlot++, value: { kind: 'cmd', command: { op } } });
-    }
-    if (leader.heartbeatTimer.fire(this.nowMs)) {
-      this.sendHeartbeats(leader);
-      this.pushChosenToNonVoters(leader);
-      this.retransmitStaleAccepts(leader);
-    }
-    this.dispatch(leader);
-  }
-
-  private proposeAsLeader(request: ProposeRequest<Cmd>): void {
-    const leader = this.leader;
-    if (leader === undefined) return this.rejectNotLeader(request.id);
-    const { client, seq } = request.command;
-    let key: string | undefined;
-    if (client !== undefined && seq !== undefined) {
-      const seen = this.stateMachine.lookup(client, seq);
-      if (seen.kind === 'applied') {
-        this.out.replies.push({ id: request.id, ok: true, result: seen.hit.result, slot: seen.hit.slot });
-        return;
-      }
-      if (seen.kind === 'expired') {
-        this.out.replies.push({ id: request.id, ok: false, error: 'SESSION_EXPIRED', leader: this.id });
-        return;
-      }
-      key = clientSeqKey(client, seq);
-      const pendingSlot = leader.slotByClientSeq.get(key);
-      if (pendingSlot !== undefined) {
-        leader.pendingBySlot.get(pendingSlot)?.requestIds.push(request.id); // a retry joins the first attempt
-        return;
-      }
-    }
-    const slot = leader.nextSlot++;
-    const value: LogValue<Cmd> = { kind: 'cmd', command: request.command };
-    leader.queue.push({ slot, value });
-    leader.pendingBySlot.set(slot, { value, requestIds: [request.id] });
-    if (key !== undefined) leader.slotByClientSeq.set(key, slot);
-    this.dispatch(leader);
-  }
-
-  /** Starts phase 2 for queued slots while the pipeline has room. */
-  private dispatch(leader: LeaderState<Cmd>): void {
-    while (leader.inFlight.size < this.maxInFlight) {
-      const next = leader.queue.shift();
-      if (next === undefined) return;
-      if (this.log.isChosen(next.slot)) continue;
-      this.startSlot(leader, next.slot, next.value);
-      if (this.leader !== leader) return;
-    }
-  }
-
-  private startSlot(leader: LeaderState<Cmd>, slot: number, value: LogValue<Cmd>): void {
-    if (!ballotEquals(this.acceptor.promised, this.ballot)) {
-      throw new Error(`leader ${this.id} at ${JSON.stringify(this.ballot)} has promised ${JSON.stringify(this.acceptor.promised)}`);
-    }
-    const inFlight: InFlightSlot<Cmd> = { value, votes: new QuorumTracker(this.electorate), sentAtMs: this.nowMs };
-    leader.inFlight.set(slot, inFlight);
-    // The leader is also an acceptor, and it accepts the way the others do: it sends the
-    // accept to itself too. Nothing in this batch is persisted, so the accepts leave at once
-    // and every acceptor — the leader included — writes its record in parallel; the
-    // leader's own vote arrives as an `accepted` message, which hosts deliver locally and
-    // only once that record is durable (persist before send). One fsync on the commit path.
-    const accept: PaxosMsg<Cmd> = { type: 'accept', ballot: this.ballot, slot, value, chosenUpTo: this.log.chosenUpTo };
-    this.host.broadcast(accept);
-    this.host.send(this.id, accept);
-  }
-
-  private commit(leader: LeaderState<Cmd>, slot: number, inFlight: InFlightSlot<Cmd>): void {
-    leader.inFlight.delete(slot);
-    leader.recentlyChosen.set(slot, inFlight);
-    this.host.learnSlot(slot, inFlight.value);
-    this.host.applyChosen();
-  }
-
-  /**
-   * Voters learn a chosen slot from the next chosenUpTo they see (they accepted it in this
-   * ballot), so values are pushed only to peers that never voted for them: in a healthy
-   * cluster the late votes arrive before the heartbeat and nothing is pushed. A peer too far
-   * behind for one bounded message pulls with catch-up instead.
-   */
-  private pushChosenToNonVoters(leader: LeaderState<Cmd>): void {
-    for (const [slot, chosen] of leader.recentlyChosen) {
-      for (const peer of this.peers) {
-        if (chosen.votes.granted.has(peer)) continue;
-        let entries = this.chosenPushes.get(peer);
-        if (entries === undefined) {
-          entries = [];
-          this.chosenPushes.set(peer, entries);
-        }
-        if (entries.length < CATCHUP_BATCH) entries.push({ slot, value: chosen.value });
-      }
-    }
-    leader.recentlyChosen.clear();
-  }
-
-  private sendHeartbeats(leader: LeaderState<Cmd>): void {
-    this.host.broadcast({ type: 'heartbeat', ballot: this.ballot, chosenUpTo: this.log.chosenUpTo });
-    leader.heartbeatTimer.set(this.nowMs, this.config.heartbeatMs);
-  }
-
-  /** A dropped accept or vote must not stall its slot (and the pipeline behind it) forever. */
-  private retransmitStaleAccepts(leader: LeaderState<Cmd>): void {
-    const staleBeforeMs = this.nowMs - 2 * this.config.heartbeatMs;
-    for (const [slot, inFlight] of leader.inFlight) {
-      if (inFlight.sentAtMs > staleBeforeMs) continue;
-      inFlight.sentAtMs = this.nowMs;
-      const accept: PaxosMsg<Cmd> = {
-        type: 'accept',
-        ballot: this.ballot,
-        slot,
-        value: inFlight.value,
-        chosenUpTo: this.log.chosenUpTo,
-      };
-      for (const voter of this.electorate) if (!inFlight.votes.granted.has(voter)) this.host.send(voter, accept);
-    }
+    leader.begin();
   }
 
   /** Leaving the leader role: every pending client learns that its outcome is unknown. */
@@ -591,56 +354,6 @@ export class Proposer<Cmd, Res> {
     const leader = this.leader;
     if (leader === undefined) return;
     this.leader = undefined;
-    for (const pending of leader.pendingBySlot.values()) {
-      for (const id of pending.requestIds) this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
-    }
+    leader.stepDown();
   }
-
-  /** A slot was applied: the clients waiting for what this leader proposed there get their answer. */
-  settlePending(slot: number, value: LogValue<Cmd>, outcome: ApplyOutcome<Res>): void {
-    const leader = this.leader;
-    if (leader === undefined) return;
-    const pending = leader.pendingBySlot.get(slot);
-    if (pending === undefined) return;
-    leader.pendingBySlot.delete(slot);
-    const proposed = pending.value;
-    if (proposed.kind === 'cmd' && proposed.command.client !== undefined && proposed.command.seq !== undefined) {
-      leader.slotByClientSeq.delete(clientSeqKey(proposed.command.client, proposed.command.seq));
-    }
-    // The slot may hold another leader's value (learned by catch-up before this leader heard
-    // of its successor): then this proposal's outcome is unknown, whatever was applied.
-    const ours = value === proposed || sameSession(value, proposed);
-    for (const id of pending.requestIds) {
-      if (!ours) {
-        this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
-        continue;
-      }
-      switch (outcome.kind) {
-        case 'result':
-          this.out.replies.push({ id, ok: true, result: outcome.result, slot: outcome.slot });
-          break;
-        case 'expired':
-          this.out.replies.push({ id, ok: false, error: 'SESSION_EXPIRED', leader: this.id });
-          break;
-        case 'noop':
-          // Only reachable if `ours` were a no-op, which a client never proposes.
-          this.out.replies.push({ id, ok: false, error: 'LEADERSHIP_LOST' });
-          break;
-        default:
-          unreachable(outcome, 'apply outcome');
-      }
-    }
-  }
-}
-
-/** Both are client commands with the same (client, seq): the session table answers for both. */
-function sameSession<Cmd>(a: LogValue<Cmd>, b: LogValue<Cmd>): boolean {
-  return (
-    a.kind === 'cmd' &&
-    b.kind === 'cmd' &&
-    a.command.client !== undefined &&
-    a.command.seq !== undefined &&
-    a.command.client === b.command.client &&
-    a.command.seq === b.command.seq
-  );
 }

@@ -23,8 +23,9 @@ import type { ReplicaLog } from './log';
 import { validateConfig } from './config';
 import { Acceptor } from './acceptor';
 import { CatchUp } from './catch-up';
-import { Proposer, type PaxosReady } from './proposer';
+import { Proposer } from './proposer';
 import { restoreDurable } from './restore';
+import type { PaxosReady } from './roles';
 import { MAX_SNAPSHOT_CHARS, SnapshotTransfer } from './snapshot-transfer';
 import { SessionedStateMachine } from './state-machine';
 import {
