@@ -3,13 +3,12 @@
  * first minute of a workshop. One serve for the file; each case starts from a fresh cluster
  * (the panel's reset) and reads its outcome from the screen.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from '../../core/bench/browser/chromium';
+import { beforeAll, expect, it } from 'vitest';
 import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
-import { startServe, type Serve } from '../../core/bench/browser/serve';
+import { useE2ELab } from './support/lab-fixture';
 import { TID, linkTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, partitionTestId, tabTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
-import { calm, freshCluster, readyCluster } from './support/cluster';
+import { freshCluster, readyCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
 import type { Page } from 'playwright-core';
 import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
@@ -17,27 +16,11 @@ import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './su
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
 describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () => {
-  let serve: Serve | undefined;
-  let browser: Browser | undefined;
+  const lab = useE2ELab();
   let sock: PanelSocket;
   let panel: PanelPage;
-
-  beforeAll(async () => {
-    serve = await startServe();
-    sock = await openPanelSocket(serve.instructorUrl);
-    browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
-    panel = await openPanel(browser.context, serve.instructorUrl);
-  });
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await screenshot(panel.page, `FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-    await calm(sock);
-  });
-
-  afterAll(async () => {
-    sock?.close();
-    await browser?.close();
-    await serve?.stop();
+  beforeAll(() => {
+    ({ sock, panel } = lab);
   });
 
   const health = (node: string) => attr(panel, nodeStateTestId(node), 'data-health');
@@ -101,7 +84,7 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
 
   it('the viewer link can press no button, and the API refuses it when forced', async () => {
     await readyCluster(sock, 'paxos');
-    const viewer = await openPanel(browser!.context, serve!.viewerUrl);
+    const viewer = await openPanel(lab.browser.context, lab.serve.viewerUrl);
     await viewer.byId(TID.readOnlyBadge).waitFor({ state: 'visible' });
     await seeOnScreen('n1 shown', () => attr(viewer, nodeStateTestId('n1'), 'data-health'), (v) => v === 'up');
     // Open a node's detail too, where its fault buttons are.
@@ -118,7 +101,7 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     await screenshot(viewer.page, 'viewer-en');
 
     // Forced over the socket with the viewer's token: refused, and nothing changes.
-    const forced = await openPanelSocket(serve!.viewerUrl);
+    const forced = await openPanelSocket(lab.serve.viewerUrl);
     try {
       const reply = await forced.command({ kind: 'kill', node: 'n1' });
       expect(reply).toMatchObject({ ok: false, code: 'READ_ONLY' });

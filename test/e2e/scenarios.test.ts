@@ -5,39 +5,22 @@
  * decision; an async-mode cluster losing acknowledged writes, with the checker's evidence.
  * One serve for the file; each case starts from a fresh cluster (the panel's reset).
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { PanelState } from '../../core/protocol/panel';
-import { launchBrowser, type Browser } from '../../core/bench/browser/chromium';
-import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
-import { startServe, type Serve } from '../../core/bench/browser/serve';
+import type { PanelSocket } from '../../core/bench/browser/panel-socket';
+import { useE2ELab } from './support/lab-fixture';
 import { TID, lockRowTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, tabTestId, txnStateTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
-import { calm, freshCluster } from './support/cluster';
+import { freshCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
-import { attr, openPanel, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
+import { attr, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
 
 describeE2E('the panel: locks, 2PC and async replication under faults (5 real nodes)', () => {
-  let serve: Serve | undefined;
-  let browser: Browser | undefined;
+  const lab = useE2ELab();
   let sock: PanelSocket;
   let panel: PanelPage;
-
-  beforeAll(async () => {
-    serve = await startServe();
-    sock = await openPanelSocket(serve.instructorUrl);
-    browser = await launchBrowser({ viewport: { width: 1280, height: 720 } });
-    panel = await openPanel(browser.context, serve.instructorUrl);
-  });
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await screenshot(panel.page, `FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-    await calm(sock);
-  });
-
-  afterAll(async () => {
-    sock?.close();
-    await browser?.close();
-    await serve?.stop();
+  beforeAll(() => {
+    ({ sock, panel } = lab);
   });
 
   /** Kills a node the way the instructor does: click it, press its kill button. */
