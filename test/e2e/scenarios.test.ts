@@ -11,7 +11,7 @@ import type { PanelSocket } from '../../core/bench/browser/panel-socket';
 import { useE2ELab } from './support/lab-fixture';
 import { TID, lockRowTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, tabTestId, txnStateTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
-import { freshCluster } from './support/cluster';
+import { calm, freshCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
 import { attr, pageProblems, seeOnScreen, type PanelPage } from './support/panel-page';
 
@@ -83,11 +83,8 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     expect(await pageProblems(panel)).toEqual([]);
   });
 
-  it('a 2PC coordinator killed between the votes and the decision leaves its participants in doubt', async () => {
-    // Time x10: the coordinator decides within 10 s, so a 3 s delay on everything it sends
-    // leaves 3 s between a participant's yes vote and the decision's arrival; the sender
-    // holds delayed messages, so killing it then loses the decision for good.
-    await freshCluster(sock, { mode: 'paxos', timeScale: 10 });
+  /** Starts a txn workload, slows the least-used coordinator and waits for a participant prepared through the delay. */
+  async function findInDoubtMoment(timeoutMs: number): Promise<{ txn: string; participant: string; coordinator: string }> {
     await panel.byId(TID.workloadKind).selectOption('txn');
     await panel.byId(TID.workloadClients).fill('2'); // few transactions at once: few lock conflicts
     await panel.byId(TID.workloadStart).click();
@@ -116,7 +113,7 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     // yes) and no decision yet, whose prepare reached it about 3 s after it was sent (so it
     // went through the delay, and so will the decision, which sits in the coordinator's
     // outbound queue for 3 s more). A transaction begun before the delay does not qualify.
-    const caught = await sock.until(
+    return sock.until(
       'a participant prepared through the delayed link',
       (s: PanelState) => {
         for (const t of s.txns) {
@@ -126,12 +123,33 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
             const prepared = t.timeline.find((e) => e.node === n && e.state === 'prepared');
             return n !== coordinator && t.states[n] === 'prepared' && sent !== undefined && prepared !== undefined && prepared.atMs - sent.atMs >= 2_000;
           });
-          if (p !== undefined) return { txn: t.txn, participant: p };
+          if (p !== undefined) return { txn: t.txn, participant: p, coordinator };
         }
         return undefined;
       },
-      60_000,
+      timeoutMs,
     );
+  }
+
+  it('a 2PC coordinator killed between the votes and the decision leaves its participants in doubt', async () => {
+    // Time x10: the coordinator decides within 10 s, so a 3 s delay on everything it sends
+    // leaves 3 s between a participant's yes vote and the decision's arrival; the sender
+    // holds delayed messages, so killing it then loses the decision for good.
+    await freshCluster(sock, { mode: 'paxos', timeScale: 10 });
+    // The setup finds the moment; the outcome after it is certain. A moment can fail to come
+    // (seen in CI, about one run in five: every transaction the slowed node coordinated
+    // aborted before a participant voted), so the setup is tried again from a calm cluster,
+    // at most three times, each bounded; the assertions below run once, on the moment found.
+    let caught: { txn: string; participant: string; coordinator: string } | undefined;
+    for (let attempt = 1; caught === undefined && attempt <= 3; attempt++) {
+      if (attempt > 1) await calm(sock);
+      caught = await findInDoubtMoment(attempt === 3 ? 60_000 : 30_000).catch((e: unknown) => {
+        if (attempt === 3) throw e;
+        return undefined;
+      });
+    }
+    if (caught === undefined) throw new Error('no in-doubt moment found in three attempts');
+    const { coordinator } = caught;
     // Killed at once over the socket (the 3 s window must not depend on how fast the page
     // answers a click); the screen shows it down and the participants left behind.
     await sock.must({ kind: 'kill', node: coordinator });
@@ -147,7 +165,7 @@ describeE2E('the panel: locks, 2PC and async replication under faults (5 real no
     await screenshot(panel.page, 'transactions-in-doubt-en');
     await panel.byId(TID.workloadStop).click();
     expect(await pageProblems(panel)).toEqual([]);
-  });
+  }, 240_000); // up to three bounded attempts at the moment
 
   it('async mode: a primary killed right after acknowledging loses the writes, and the checker shows the evidence', async () => {
     await freshCluster(sock, { mode: 'async' });
