@@ -19,9 +19,8 @@ import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
 import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
 
-/** `paxos`: key-value requests go through the consensus log; the others through the ring replicas. */
-export type KvMode = 'paxos' | ReplicationMode;
-export const KV_MODES: readonly KvMode[] = ['paxos', 'quorum', 'async', 'sloppy'];
+export { KV_MODES, type KvMode } from '../protocol/modes';
+import type { KvMode } from '../protocol/modes';
 
 /** Raw proposals (agreement demonstrations): the log just records them. */
 const rawLog: ReplicatedService<unknown, { index: number }> = {

@@ -21,9 +21,8 @@ import { linkFaultSchema } from './control';
 
 export const PANEL_PROTOCOL_VERSION = 2 as const;
 
-/** How nodes serve key-value requests (node --mode). */
-export const KV_MODES = ['paxos', 'quorum', 'async', 'sloppy'] as const;
-export type KvMode = (typeof KV_MODES)[number];
+import { KV_MODES, type KvMode } from './modes';
+export { KV_MODES, type KvMode } from './modes';
 /** Multiplies heartbeat/election timeouts, detector interval and deviation, lease TTLs and client timeouts. */
 export const TIME_SCALES = [1, 3, 10] as const;
 export type TimeScale = (typeof TIME_SCALES)[number];

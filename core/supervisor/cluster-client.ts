@@ -8,8 +8,8 @@ import { HashRing } from '../algorithms/ring';
 import { NodeClient, type ReplyFrame } from './node-client';
 import type { ClientRequest } from '../protocol/client';
 
-export const BALANCE_POLICIES = ['random', 'round-robin', 'weighted', 'ring'] as const;
-export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
+export { BALANCE_POLICIES, type BalancePolicy } from '../protocol/modes';
+import type { BalancePolicy } from '../protocol/modes';
 
 export interface Endpoint {
   readonly id: string;

@@ -13,9 +13,8 @@ import type { FailureDetector } from '../detector';
  * - `async`: the first live replica acknowledges alone and copies in the background.
  * - `sloppy`: read from R and write to W replicas, no write-back (Dynamo style).
  */
-export type ReplicationMode = 'quorum' | 'async' | 'sloppy';
-
-export const REPLICATION_MODES: readonly ReplicationMode[] = ['quorum', 'async', 'sloppy'];
+export const REPLICATION_MODES = ['quorum', 'async', 'sloppy'] as const;
+export type ReplicationMode = (typeof REPLICATION_MODES)[number];
 
 /** Totally ordered: by counter, then by the id of the node that issued it. */
 export interface Version {

@@ -13,6 +13,14 @@
  */
 import type { NodeId } from '../common/types';
 
+/**
+ * How a transaction's outcome is decided (the same on every node of a cluster):
+ * - `classic`: two-phase commit, the coordinator decides alone (blocks if it dies after the votes);
+ * - `paxos`: the decision is a value in a Paxos log every node runs (does not block).
+ */
+export const TWOPC_MODES = ['classic', 'paxos'] as const;
+export type TwoPcMode = (typeof TWOPC_MODES)[number];
+
 export type TxnId = string;
 
 /** Elle's micro-operations: reads carry null in a request and the list seen in a reply. */

@@ -18,15 +18,16 @@ import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/ne
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
 import { makeWorkload } from '../../supervisor/workload/make-workload';
+import { KV_MODES, LINEARIZABLE_KV_MODES, type KvMode } from '../../protocol/modes';
 
 export const summary = 'run a workload against a real local cluster under a seeded nemesis and check the history';
 
 const WORKLOADS = ['register', 'lock', 'txn'] as const;
 type WorkloadName = (typeof WORKLOADS)[number];
-const MODES = ['quorum', 'paxos', 'async', 'sloppy'] as const;
+const MODES = KV_MODES;
 /** Modes whose key-value registers promise linearizability. */
-const LINEARIZABLE_MODES: readonly Mode[] = ['quorum', 'paxos'];
-type Mode = (typeof MODES)[number];
+const LINEARIZABLE_MODES = LINEARIZABLE_KV_MODES;
+type Mode = KvMode;
 
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy]

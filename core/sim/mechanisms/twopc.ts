@@ -39,8 +39,8 @@ import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
 import { wallNowMs } from '../wall-clock';
 
-export const TWOPC_MODES = ['classic', 'paxos'] as const;
-export type TwoPcMode = (typeof TWOPC_MODES)[number];
+export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
+import { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
 
 export interface TwoPcSimOptions extends SimOptions {
   /** Default `classic`. */
