@@ -24,6 +24,7 @@ import {
   type TxnMicroOp,
 } from '../../algorithms/twopc';
 import { checkTxn } from '../../check/txn';
+import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
 import { checkAtomicity, type AtomicityObservations, type TxnOutcome } from '../../check/txn-atomicity';
 import type { Verdict } from '../../check/verdict';
 import { txnBudget } from '../check-budget';
@@ -42,9 +43,18 @@ import { wallNowMs } from '../wall-clock';
 export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
 import { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
 
+/**
+ * Every mode runs strict two-phase locking (locks held from execution to the decision), so
+ * a committed transaction's effects are ordered after every transaction that finished
+ * before it began: strict serializability, checked by default.
+ */
+export const TWOPC_CONSISTENCY: ConsistencyModel = 'strict-serializable';
+
 export interface TwoPcSimOptions extends SimOptions {
   /** Default `classic`. */
   mode?: TwoPcMode;
+  /** The model checkTxn judges the history by; default strict-serializable. */
+  consistency?: ConsistencyModel;
   /** Keys the transactions share. Default 6: enough conflicts to exercise the locks. */
   keys?: number;
   /** A deliberate defect (negative control): the checkers must catch it. */
@@ -183,10 +193,11 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     }
   }
   const atomicity: AtomicityObservations = { ...obs, inDoubtAtEnd };
-  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, txnBudget()), blockingVerdict(mode, blocked)];
+  const verdicts: Verdict[] = [checkAtomicity(atomicity), checkTxn(history.ops, { ...txnBudget(), consistency: opts.consistency ?? TWOPC_CONSISTENCY }), blockingVerdict(mode, blocked)];
   const report = buildReport('twopc', opts, world, pool, history, verdicts, started);
   if (!/--mode /.test(report.replay)) report.replay += ` --mode ${mode}`;
   if (opts.keys !== undefined && !/--keys /.test(report.replay)) report.replay += ` --keys ${opts.keys}`;
+  if (opts.consistency !== undefined && !/--consistency /.test(report.replay)) report.replay += ` --consistency ${opts.consistency}`;
   if (opts.twopcBug !== undefined && !/--twopc-bug /.test(report.replay)) report.replay += ` --twopc-bug ${opts.twopcBug}`;
   return report;
 }
@@ -202,6 +213,13 @@ export const twopcMechanism: SimMechanism = {
     'twopc-bug': {
       summary: `a deliberate defect (negative control): ${Object.entries(TWOPC_BUGS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
       parse: (text) => parseTwoPcBug(text),
+    },
+    consistency: {
+      summary: `the model the transactions are checked against (default ${'strict-serializable'}: strict two-phase locking promises it): ${CONSISTENCY_MODELS.join(', ')}`,
+      parse(text) {
+        if (!isConsistencyModel(text)) throw new Error(`--consistency must be one of ${CONSISTENCY_MODELS.join(', ')}, got "${text}"`);
+        return text;
+      },
     },
     keys: {
       summary: 'keys the transactions share (default 6)',
