@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../core/cli/commands/run';
+import { BALANCE_POLICIES, KV_MODES } from '../../core/protocol/modes';
 
 describe('faultline run arguments', () => {
   it('fills the documented defaults', () => {
@@ -21,14 +22,21 @@ describe('faultline run arguments', () => {
     expect(parseRunArgs(['--workload', 'register'])).toMatchObject({ checkBudget: {} });
   });
 
+  it('takes the txn consistency model to check; none given leaves the workload its default', () => {
+    expect(parseRunArgs(['--workload', 'txn', '--consistency', 'snapshot-isolation'])).toMatchObject({ consistency: 'snapshot-isolation' });
+    expect(parseRunArgs(['--workload', 'txn'])).not.toHaveProperty('consistency');
+  });
+
   it.each([
     [['--workload', 'register', '--timeout', 'soon'], '--timeout must be a positive number of seconds'],
     [['--workload', 'register', '--max-memory', '0'], '--max-memory must be a number of megabytes'],
     [['--workload', 'queue'], 'register, lock, txn'],
     [[], '--workload is required'],
     [['--workload', 'register', '--nemesis', 'kill,meteor'], 'kill-leader'],
-    [['--workload', 'register', '--mode', 'eventual'], 'quorum, paxos, async, sloppy'],
-    [['--workload', 'register', '--policy', 'nearest'], 'random, round-robin, weighted, ring'],
+    [['--workload', 'register', '--mode', 'eventual'], KV_MODES.join(', ')],
+    [['--workload', 'register', '--policy', 'nearest'], BALANCE_POLICIES.join(', ')],
+    [['--workload', 'register', '--consistency', 'serializable'], 'only applies to --workload txn'],
+    [['--workload', 'txn', '--consistency', 'linearizable'], 'strict-serializable'],
     [['--workload', 'register', '--nodes', '11'], 'from 3 to 9, got "11"'],
     [['--workload', 'register', '--no-fencing'], 'only apply to --workload lock'],
     [['--workload', 'lock', '--gc-sigstop'], 'needs --gc-pause'],

@@ -18,6 +18,7 @@ import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/ne
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
 import { makeWorkload } from '../../supervisor/workload/make-workload';
+import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
 import { KV_MODES, LINEARIZABLE_KV_MODES, type KvMode } from '../../protocol/modes';
 
 export const summary = 'run a workload against a real local cluster under a seeded nemesis and check the history';
@@ -32,7 +33,7 @@ type Mode = KvMode;
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy]
                      [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
-                     [--ttl MS] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
+                     [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
 
 Starts a cluster of node processes, drives the workload with K concurrent clients at a
 shared rate while the nemesis injects faults on a schedule drawn from the seed, then checks
@@ -58,6 +59,8 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
   --gc-sigstop    with --gc-pause: client 0 runs as its own process and the stall is a
                   real SIGSTOP/SIGCONT of that process (default: it sleeps in this one)
   --ttl MS        lock workload: lease length (default 1500)
+  --consistency M txn workload: the model the history must satisfy (default strict-serializable,
+                  which 2PC with strict two-phase locking promises); any of \`faultline check\`'s
   --timeout S     the checker's time budget in seconds (default 20); past it the verdict is
                   unknown (exit 3)
   --max-memory MB the checker's memory ceiling (default ${DEFAULT_MAX_MEMORY_MB}); reaching it gives
@@ -88,6 +91,8 @@ type Parsed = {
   out: string | undefined;
   seed: number;
   checkBudget: CheckBudget;
+  /** txn: the model the history is checked against (default strict-serializable). */
+  consistency?: ConsistencyModel;
 };
 
 function intIn(name: string, text: string | undefined, lo: number, hi: number): number | string {
@@ -119,6 +124,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
         seed: { type: 'string' },
         timeout: { type: 'string' },
         'max-memory': { type: 'string' },
+        consistency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -143,6 +149,9 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
   const checkBudget = parseCheckBudget(values.timeout, values['max-memory']);
   if (typeof checkBudget === 'string') return checkBudget;
   if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0 || values['gc-sigstop'])) return '--no-fencing, --gc-pause and --gc-sigstop only apply to --workload lock';
+  const consistency = values.consistency;
+  if (consistency !== undefined && values.workload !== 'txn') return '--consistency only applies to --workload txn';
+  if (consistency !== undefined && !isConsistencyModel(consistency)) return `--consistency must be one of ${CONSISTENCY_MODELS.join(', ')}, got "${consistency}"`;
   if (values['gc-sigstop'] && gcPauseMs === 0) return '--gc-sigstop needs --gc-pause MS (how long the client process stays stopped)';
   return {
     workload: values.workload as WorkloadName,
@@ -160,6 +169,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     out: values.out,
     seed: seed as number,
     checkBudget,
+    ...(consistency !== undefined && isConsistencyModel(consistency) ? { consistency } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { LockWorkload } from './lock';
 import { RegisterWorkload } from './register';
 import { TxnWorkload } from './txn';
 import type { Workload } from './types';
+import type { ConsistencyModel } from '../../check/txn-models';
 
 export interface WorkloadChoice {
   readonly workload: 'register' | 'lock' | 'txn';
@@ -17,6 +18,8 @@ export interface WorkloadChoice {
   readonly ttlMs: number;
   /** Put before the register and txn workloads' keys (a run on a cluster earlier runs wrote to). */
   readonly keyPrefix?: string;
+  /** txn: the consistency model to check (default strict-serializable). */
+  readonly consistency?: ConsistencyModel;
 }
 
 export function makeWorkload(c: WorkloadChoice): Workload {
@@ -26,7 +29,7 @@ export function makeWorkload(c: WorkloadChoice): Workload {
     case 'lock':
       return new LockWorkload({ fencing: c.fencing, gcPauseMs: c.gcPauseMs, gcSigstop: c.gcSigstop, ttlMs: c.ttlMs, locks: Math.max(1, Math.floor(c.clients / 4)) });
     case 'txn':
-      return new TxnWorkload(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix });
+      return new TxnWorkload({ ...(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix }), ...(c.consistency === undefined ? {} : { consistency: c.consistency }) });
     default:
       return unreachable(c.workload, 'workload');
   }

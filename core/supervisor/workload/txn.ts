@@ -7,6 +7,7 @@
  * says so instead of reporting an empty history as valid.
  */
 import { checkTxn } from '../../check/txn';
+import type { ConsistencyModel } from '../../check/txn-models';
 import type { HistoryOp } from '../../check/history';
 import type { CheckBudget, Verdict } from '../../check/verdict';
 import { unknownVerdict } from '../../check/verdict';
@@ -17,6 +18,11 @@ export interface TxnWorkloadOptions {
   readonly keys?: number;
   readonly maxOps?: number;
   readonly checkTimeoutMs?: number;
+  /**
+   * The model the history is checked against. Default strict-serializable: the nodes run
+   * 2PC with strict two-phase locking, which promises it.
+   */
+  readonly consistency?: ConsistencyModel;
   /** Put before every key (default none): as the register workload's keyPrefix, for a cluster earlier runs wrote to. */
   readonly keyPrefix?: string;
 }
@@ -72,7 +78,7 @@ export class TxnWorkload implements Workload {
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
     if (this.unsupported !== undefined) return unknownVerdict(this.model, `UNSUPPORTED: transactions could not be checked because ${this.unsupported}.`);
     // The checker reads no clock of its own: the supervisor lends its wall clock to the timeout.
-    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, nowMs: budget.nowMs ?? (() => performance.now()), consistency: 'strict-serializable' });
+    return checkTxn(ops, { timeoutMs: budget.timeoutMs ?? this.options.checkTimeoutMs ?? 20_000, nowMs: budget.nowMs ?? (() => performance.now()), consistency: this.options.consistency ?? 'strict-serializable' });
   }
 }
 
