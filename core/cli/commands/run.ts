@@ -60,7 +60,8 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
                   real SIGSTOP/SIGCONT of that process (default: it sleeps in this one)
   --ttl MS        lock workload: lease length (default 1500)
   --consistency M txn workload: the model the history must satisfy (default strict-serializable,
-                  which 2PC with strict two-phase locking promises); any of \`faultline check\`'s
+                  which 2PC with strict two-phase locking promises) or any other model that
+                  \`faultline check --consistency\` takes
   --timeout S     the checker's time budget in seconds (default 20); past it the verdict is
                   unknown (exit 3)
   --max-memory MB the checker's memory ceiling (default ${DEFAULT_MAX_MEMORY_MB}); reaching it gives
