@@ -7,7 +7,7 @@
  */
 import { ComposedMachine, type ComposedReady, type Input, type NodeId, type Tagged } from '../algorithms/common';
 import type { MembershipService } from '../algorithms/membership';
-import type { ReplicationNode } from '../algorithms/replication';
+import { normalRingWeights, sameRingWeights, type ReplicationNode } from '../algorithms/replication';
 import type { PaxosReplica } from '../algorithms/paxos';
 
 /** Request ids of these internal requests; no client waits for them, so their replies are dropped. */
@@ -32,14 +32,18 @@ export class MembershipSyncedMachine extends ComposedMachine {
     const epoch = this.membership.currentEpoch;
     if (epoch === this.syncedEpoch) return out;
     this.syncedEpoch = epoch;
-    const members = this.membership.view().members.map((m) => m.id);
-    if (sameSet(members, this.repl.members())) return out;
+    const view = this.membership.view().members;
+    const members = view.map((m) => m.id);
+    // A reweight changes no member but moves keys all the same: weights are compared too.
+    const weights = normalRingWeights(members, Object.fromEntries(view.map((m) => [m.id, m.weight])));
+    if (typeof weights === 'string') throw new Error(`membership view: ${weights}`);
+    if (sameSet(members, this.repl.members()) && sameRingWeights(weights, this.repl.weights())) return out;
     const id = `${MEMBERSHIP_SYNC_PREFIX}${epoch}`;
     // The cause before its effect: the chosen membership command (and the log before it)
     // is made durable in this batch, ahead of the ring change it causes, so a restart can
     // never find the new ring without the command that made it.
     for (const body of this.paxos.takeDeferredChosen()) out.persist.push({ part: 'paxos', body });
-    const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members } }, nowMs: input.nowMs });
+    const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members, ...(Object.keys(weights).length > 0 ? { weights } : {}) } }, nowMs: input.nowMs });
     out.persist.push(...sync.persist);
     out.send.push(...sync.send);
     out.events.push(...sync.events);

@@ -99,4 +99,18 @@ describe('membership through the log feeds the ring replicas', () => {
     expect(reply).toMatchObject({ ok: true, result: { ok: false, code: 'LAST_MEMBER' } });
     expect(n.node.repl.members()).toEqual(['n1']);
   });
+
+  it('a reweight through the log changes no member but reaches the ring weights, and a restart keeps them', () => {
+    const n = new MemNode();
+    n.elect();
+    n.member({ type: 'join', node: 'n2' });
+    expect(n.node.repl.weights()).toEqual({});
+    const { ready, reply } = n.member({ type: 'join', node: 'n2', weight: 3 });
+    expect(reply).toMatchObject({ ok: true, result: { ok: true, kind: 'reweighted', node: 'n2' } });
+    expect(n.node.repl.weights()).toEqual({ n2: 3 });
+    expect(ready.persist.map((r) => r.body)).toContainEqual({ type: 'members', members: ['n1', 'n2'], weights: { n2: 3 } });
+    const restarted = new MemNode([...n.durable]);
+    expect(restarted.node.repl.weights()).toEqual({ n2: 3 });
+    expect(restarted.readies.flatMap((r) => r.persist).some((p) => p.part === 'repl')).toBe(false);
+  });
 });

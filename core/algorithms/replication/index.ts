@@ -3,3 +3,4 @@ export { compareVersions, compareStored, newerOf, nextVersion, formatVersion } f
 export { ReplicaStore } from './store';
 export type { Hint } from './store';
 export { ReplicationNode, restoreReplicationNode, REPLICATION_DEFAULTS } from './node';
+export { normalRingWeights, sameRingWeights } from './weights';

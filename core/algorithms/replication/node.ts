@@ -39,10 +39,12 @@ import type {
   ReplRecord,
   ReplReply,
   ReplRequest,
+  RingWeights,
   Version,
   Versioned,
 } from './types';
 import { compareStored, compareVersions, nextVersion } from './version';
+import { normalRingWeights } from './weights';
 
 type ReplReady = Ready<ReplMsg, ReplRecord, ReplReply, ReplEvent>;
 
@@ -129,9 +131,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       heartbeatMs: config.heartbeatMs ?? REPLICATION_DEFAULTS.heartbeatMs,
       asyncCopyDelayMs: config.asyncCopyDelayMs ?? REPLICATION_DEFAULTS.asyncCopyDelayMs,
     };
-    this.store = new ReplicaStore(config.members);
+    const weights = normalRingWeights(config.members, config.weights);
+    if (typeof weights === 'string') throw new Error(`replication config: ${weights}`);
+    this.store = new ReplicaStore(config.members, weights);
     for (const rec of durable) this.store.apply(rec);
-    this.ring = this.buildRing(this.store.members);
+    this.ring = this.buildRing(this.store.members, this.store.weights);
     // Transfers are volatile: a node that restarts holding keys it no longer owns (it left,
     // or crashed mid-move) streams them to their owners again and drops them once acked.
     for (const key of this.store.keys()) {
@@ -164,6 +168,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
 
   members(): readonly NodeId[] {
     return this.store.members;
+  }
+
+  /** The members' ring weights where not 1 (the placement is by weight). */
+  weights(): RingWeights {
+    return this.store.weights;
   }
 
   /** The key's home replicas under this node's current membership. */
@@ -209,7 +218,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       case 'write':
         return this.startOperation(req, nowMs, r);
       case 'membership':
-        return this.changeMembership(req.id, req.members, r);
+        return this.changeMembership(req.id, req.members, req.weights, r);
       default:
         return unreachable(req, 'replication request');
     }
@@ -565,22 +574,23 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
 
   // ---- membership and placement ----
 
-  private changeMembership(id: string, members: readonly NodeId[], r: ReplReady): void {
+  private changeMembership(id: string, members: readonly NodeId[], requested: RingWeights | undefined, r: ReplReady): void {
     const unique = [...new Set(members)];
-    if (unique.length === 0 || unique.length !== members.length) {
+    const weights = normalRingWeights(unique, requested);
+    if (unique.length === 0 || unique.length !== members.length || typeof weights === 'string') {
       r.replies.push({
         id,
         ok: false,
         outcome: 'fail',
         code: 'BAD_REQUEST',
-        message: `members must be a non-empty list of distinct node ids, got ${JSON.stringify(members)}`,
+        message: typeof weights === 'string' ? weights : `members must be a non-empty list of distinct node ids, got ${JSON.stringify(members)}`,
       });
       return;
     }
     const before = this.ring;
     const nBefore = Math.min(this.n, this.store.members.length);
-    this.persist({ type: 'members', members: unique }, r);
-    this.ring = this.buildRing(unique);
+    this.persist({ type: 'members', members: unique, ...(Object.keys(weights).length > 0 ? { weights } : {}) }, r);
+    this.ring = this.buildRing(unique, weights);
     for (const m of before.nodes()) if (!unique.includes(m.id)) this.detector.forget?.(m.id);
     this.expecting = false;
     const nAfter = Math.min(this.n, unique.length);
@@ -607,9 +617,10 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     }
   }
 
-  private buildRing(members: readonly NodeId[]): HashRing {
+  /** Virtual nodes in proportion to weight (HashRing): a weight-2 node owns about twice the keys. */
+  private buildRing(members: readonly NodeId[], weights: RingWeights): HashRing {
     const ring = new HashRing(this.config.vnodesPerWeight === undefined ? {} : { vnodesPerWeight: this.config.vnodesPerWeight });
-    for (const m of members) ring.add(m);
+    for (const m of members) ring.add(m, weights[m] ?? 1);
     return ring;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
-import type { ReplRecord, Version, Versioned } from './types';
+import type { ReplRecord, RingWeights, Version, Versioned } from './types';
 import { compareStored, compareVersions } from './version';
 
 export interface Hint extends Versioned {
@@ -20,11 +20,14 @@ export class ReplicaStore {
   /** owner -> key -> hint. One hint per (owner, key): a newer one replaces the older. */
   private readonly hintsByOwner = new Map<NodeId, Map<string, Hint>>();
   members: readonly NodeId[];
+  /** The members' ring weights where not 1; set with the members. */
+  weights: RingWeights;
   /** Whether a 'members' record set them (else they come from the config on every start). */
   private membersRecorded = false;
 
-  constructor(members: readonly NodeId[]) {
+  constructor(members: readonly NodeId[], weights: RingWeights = {}) {
     this.members = [...members];
+    this.weights = { ...weights };
   }
 
   get(key: string): Versioned | null {
@@ -73,7 +76,8 @@ export class ReplicaStore {
    * Deleted values and delivered hints have no record; Map orders are kept.
    */
   records(): ReplRecord[] {
-    const out: ReplRecord[] = this.membersRecorded ? [{ type: 'members', members: [...this.members] }] : [];
+    const weighted = Object.keys(this.weights).length > 0;
+    const out: ReplRecord[] = this.membersRecorded ? [{ type: 'members', members: [...this.members], ...(weighted ? { weights: { ...this.weights } } : {}) }] : [];
     for (const [key, v] of this.values) out.push({ type: 'stored', key, version: v.version, value: v.value });
     for (const [key, counter] of this.issuedCounters) out.push({ type: 'issued', key, counter });
     for (const hints of this.hintsByOwner.values()) {
@@ -110,6 +114,7 @@ export class ReplicaStore {
         return;
       case 'members':
         this.members = [...rec.members];
+        this.weights = { ...rec.weights };
         this.membersRecorded = true;
         return;
       default:

@@ -67,13 +67,21 @@ export type ReplRecord =
   | { readonly type: 'hint-delivered'; readonly key: string; readonly owner: NodeId; readonly version: Version }
   /** This node no longer owns `key` and every new owner acknowledged its copy. */
   | { readonly type: 'dropped'; readonly key: string }
-  | { readonly type: 'members'; readonly members: readonly NodeId[] };
+  /** `weights`: each member's ring weight where it is not 1 (absent: every weight 1). */
+  | { readonly type: 'members'; readonly members: readonly NodeId[]; readonly weights?: RingWeights };
+
+/**
+ * Ring weights by node id, for the members whose weight is not 1 (a node of weight w gets
+ * w times the virtual nodes, so about w times the keys). Every node gets the same weights
+ * from the membership on the Paxos log, so every node places a key the same way.
+ */
+export type RingWeights = Readonly<Record<NodeId, number>>;
 
 export type ReplRequest =
   | { readonly kind: 'read'; readonly id: string; readonly key: string }
   | { readonly kind: 'write'; readonly id: string; readonly key: string; readonly value: unknown }
   /** Join or leave: the new member list, the same on every node. Keys that change owner move. */
-  | { readonly kind: 'membership'; readonly id: string; readonly members: readonly NodeId[] };
+  | { readonly kind: 'membership'; readonly id: string; readonly members: readonly NodeId[]; readonly weights?: RingWeights };
 
 export type ReplErrorCode =
   /** No quorum answered in time. `outcome` says whether the write may still take effect. */
@@ -103,6 +111,8 @@ export interface ReplicationConfig {
   readonly id: NodeId;
   /** Initial members; a durable `members` record or a membership request replaces it. */
   readonly members: readonly NodeId[];
+  /** Initial ring weights of those members (absent: 1); replaced with the members. */
+  readonly weights?: RingWeights;
   readonly mode: ReplicationMode;
   /** N: replicas per key. Default 3 (capped at the member count). */
   readonly replicationFactor?: number;
