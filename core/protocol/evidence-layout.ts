@@ -62,6 +62,11 @@ export interface EvidenceBar {
   readonly open: boolean;
   /** A completed operation the checker may treat as never having happened (drawn faded). */
   readonly mayBeOmitted: boolean;
+  /**
+   * Not part of the evidence: another operation on the same key, drawn muted so the
+   * violation is seen among everything that happened around it (register `context`).
+   */
+  readonly context: boolean;
   /** 1-based history lines, when known, for "see lines 7-9". */
   readonly lines?: readonly [number, number?];
 }
@@ -151,6 +156,7 @@ interface Item {
   outcome: string;
   highlight: boolean;
   mayBeOmitted: boolean;
+  context?: boolean;
   lines?: readonly [number, number?];
 }
 
@@ -243,6 +249,12 @@ function fromRegister(e: Obj): Extracted {
   for (const raw of list(e.operations)) {
     const item = operationItem(raw, false);
     if (item) items.push({ ...item, highlight: item.start === stuck });
+  }
+  // Every other operation on the key, when the caller added them (`check --html`, the panel).
+  const inEvidence = new Set(items.map((i) => i.start));
+  for (const raw of list(e.context)) {
+    const item = operationItem(raw, false);
+    if (item && !inEvidence.has(item.start)) items.push({ ...item, context: true });
   }
   const extracted: Extracted = { axis: 'history', items, notes: [], omitted: num(e.omitted) ?? 0 };
   const stuckIndex = isObj(e.stuckAt) ? num(e.stuckAt.completeIndex) : undefined;
@@ -464,8 +476,16 @@ export function layoutEvidence(
       plotLeft, plotRight, rows: [], bars: [], ticks: [], notes: extracted?.notes ?? [], omitted: extracted?.omitted ?? 0,
     };
   }
-  // Keep the highlighted operations first when there are too many to draw.
-  const sorted = [...extracted.items].sort((a, b) => Number(b.highlight) - Number(a.highlight) || a.start - b.start);
+  // Keep the highlighted operations first when there are too many to draw, then the rest of
+  // the evidence, then the context operations nearest the point where the history got stuck.
+  const focus = extracted.stuckIndex ?? 0;
+  const sorted = [...extracted.items].sort(
+    (a, b) =>
+      Number(b.highlight) - Number(a.highlight) ||
+      Number(a.context === true) - Number(b.context === true) ||
+      (a.context ? Math.abs(a.start - focus) - Math.abs(b.start - focus) : 0) ||
+      a.start - b.start,
+  );
   const shown = sorted.slice(0, Math.max(1, o.maxOps));
   const omitted = extracted.omitted + (sorted.length - shown.length);
 
@@ -499,6 +519,7 @@ export function layoutEvidence(
         highlight: item.highlight,
         open,
         mayBeOmitted: item.mayBeOmitted,
+        context: item.context === true,
       };
       return item.lines ? { ...bar, lines: item.lines } : bar;
     });

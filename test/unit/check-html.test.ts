@@ -126,4 +126,30 @@ describe('faultline check --html', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot write the page/);
   });
+
+  it("a register page draws every other operation of the failing key around the evidence, muted, and none of another key's", () => {
+    // k1: twelve sequential writes and reads by process 0, then one stale read by process 1; k2 is busy too.
+    const lines: unknown[] = [];
+    for (let v = 1; v <= 6; v++) {
+      lines.push({ process: 0, type: 'invoke', f: 'write', key: 'k1', value: v }, { process: 0, type: 'ok', f: 'write', key: 'k1', value: v });
+      lines.push({ process: 2, type: 'invoke', f: 'write', key: 'k2', value: v }, { process: 2, type: 'ok', f: 'write', key: 'k2', value: v });
+      lines.push({ process: 0, type: 'invoke', f: 'read', key: 'k1', value: null }, { process: 0, type: 'ok', f: 'read', key: 'k1', value: v });
+    }
+    lines.push({ process: 1, type: 'invoke', f: 'read', key: 'k1', value: null }, { process: 1, type: 'ok', f: 'read', key: 'k1', value: 2 });
+    const file = write('stale-among-many.jsonl', lines);
+    const page = join(dir, 'stale-among-many.html');
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'faultline.mjs'), 'check', '--model', 'register', '--html', page, file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    // The verdict line keeps only the smallest evidence; the page adds the rest of k1.
+    const verdict = JSON.parse(r.stdout) as { evidence: { operations: unknown[]; context?: unknown } };
+    expect(verdict.evidence.context).toBeUndefined();
+    const evidenceOps = verdict.evidence.operations.length;
+    const html = readFileSync(page, 'utf8');
+    const context = html.match(/class="bar [^"]*\bcontext\b/g) ?? [];
+    const all = html.match(/<g class="bar /g) ?? [];
+    expect(all.length).toBe(13); // every k1 operation: 6 writes, 6 reads, the stale read
+    expect(context.length).toBe(13 - evidenceOps);
+    expect(html).toContain('other operations on this key');
+    expect(html).not.toContain('→ k2');
+  });
 });

@@ -19,6 +19,7 @@ import { checkTxn } from '../../check/txn';
 import type { CheckBudget, Verdict } from '../../check/verdict';
 import type { EvidencePageInput } from '../html/evidence-page';
 import { pagePaths, writeEvidencePage } from '../html/write-pages';
+import { withRegisterContext } from '../../check/register-context';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 
 export const summary = 'check history files (JSONL or Jepsen EDN) for linearizability, lock safety or serializability';
@@ -85,6 +86,9 @@ async function writePage(page: string | undefined, input: EvidencePageInput, exi
   }
 }
 
+/** Other operations of the violated key drawn around a register violation on its page. */
+const PAGE_CONTEXT_OPS = 80;
+
 async function checkFile(file: string, model: string, check: Checker, budget: CheckBudget, format: HistoryFormat = 'auto', page?: string): Promise<number> {
   const start = performance.now();
   const ms = (): number => Math.round((performance.now() - start) * 100) / 100;
@@ -95,7 +99,7 @@ async function checkFile(file: string, model: string, check: Checker, budget: Ch
     const verdict = check(ops, budget);
     const took = ms();
     print({ file, ms: took, ...verdict });
-    return await writePage(page, { file, verdict, ms: took }, verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED);
+    return await writePage(page, { file, verdict: page === undefined ? verdict : withRegisterContext(verdict, ops, PAGE_CONTEXT_OPS), ms: took }, verdict.valid === true ? EXIT_VALID : verdict.valid === false ? EXIT_INVALID : EXIT_UNDECIDED);
   } catch (e) {
     if (e instanceof RangeError && ops !== undefined) {
       // A checker that could not get the memory it asked for (array or map too big): undecided, not a crash.

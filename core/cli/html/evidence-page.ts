@@ -68,7 +68,7 @@ export function timelineSvg(layout: EvidenceLayout): string {
   }
   parts.push(`<text x="${n((layout.plotLeft + layout.plotRight) / 2)}" y="${n(layout.height - 2)}" class="axis-label">${esc(AXIS_WORDS[layout.axis] ?? layout.axis)}</text>`);
   for (const bar of layout.bars) {
-    const cls = ['bar', bar.outcome, bar.highlight ? 'highlight' : '', bar.open ? 'open' : '', bar.mayBeOmitted ? 'faded' : ''].filter(Boolean).join(' ');
+    const cls = ['bar', bar.outcome, bar.highlight ? 'highlight' : '', bar.open ? 'open' : '', bar.mayBeOmitted ? 'faded' : '', bar.context ? 'context' : ''].filter(Boolean).join(' ');
     const hint = [`${bar.text} (${bar.outcome}${bar.lines ? `, lines ${bar.lines.join('–')}` : ''})`, bar.open ? 'never completed' : '', bar.mayBeOmitted ? 'may not have taken effect' : '']
       .filter(Boolean)
       .join(' · ');
@@ -183,7 +183,7 @@ function evidenceSection(verdict: Verdict, layout: EvidenceLayout): string {
     parts.push(`<figure>${cycleSvg(layout.cycle)}<figcaption>The ${esc(layout.cycle.type)} cycle: each arrow is a dependency (ww: overwrote, wr: read the write of, rw: read a version the other overwrote, realtime: completed before the other began, process: came before in the same process).</figcaption></figure>`);
   }
   if (layout.recognized) {
-    parts.push(`<figure>${timelineSvg(layout)}<figcaption class="legend"><span class="key highlight">⚠ the violation</span> <span class="key open">never completed</span> <span class="key faded">may not have taken effect</span>${layout.stuck ? ' <span class="key stuck">no linearization past this line</span>' : ''}${layout.omitted > 0 ? ` <span class="muted">${layout.omitted} more operations not drawn</span>` : ''}</figcaption></figure>`);
+    parts.push(`<figure>${timelineSvg(layout)}<figcaption class="legend"><span class="key highlight">⚠ the violation</span> <span class="key open">never completed</span> <span class="key faded">may not have taken effect</span>${layout.bars.some((b) => b.context) ? ' <span class="key context">other operations on this key</span>' : ''}${layout.stuck ? ' <span class="key stuck">no linearization past this line</span>' : ''}${layout.omitted > 0 ? ` <span class="muted">${layout.omitted} more operations not drawn</span>` : ''}</figcaption></figure>`);
   } else {
     parts.push('<p class="muted">This evidence has no drawing; the summary above says it all.</p>');
   }
@@ -229,6 +229,8 @@ figure { margin: 1rem 0; }
 .bar.highlight rect { stroke: var(--bad); stroke-width: 4; }
 .bar.open rect { stroke-dasharray: 10 4; }
 .bar.faded { opacity: 0.5; }
+.bar.context rect { fill-opacity: 0.2; stroke-opacity: 0.45; }
+.bar.context text { opacity: 0.6; }
 .bar-text { font-size: 14px; fill: var(--fg); dominant-baseline: middle; }
 .bar.highlight .bar-text { font-weight: 800; fill: var(--bad); }
 .stuck line { stroke: var(--bad); stroke-width: 3; stroke-dasharray: 8 4; }
@@ -245,6 +247,7 @@ figure { margin: 1rem 0; }
 .key.highlight { color: var(--bad); font-weight: 800; border: 3px solid var(--bad); padding: 0 0.3rem; }
 .key.open { border: 2px dashed var(--fg); padding: 0 0.3rem; }
 .key.faded { opacity: 0.5; border: 2px solid var(--fg); padding: 0 0.3rem; }
+.key.context { opacity: 0.6; border: 1px solid var(--fg); padding: 0 0.3rem; }
 .key.stuck { color: var(--bad); border-left: 3px dashed var(--bad); padding: 0 0.3rem; }
 table.ops { border-collapse: collapse; width: 100%; font-size: 0.95rem; margin: 0.5rem 0 1rem; }
 .ops th, .ops td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
@@ -260,7 +263,7 @@ dl.stats dt { color: var(--muted); }
 export function renderEvidencePage(input: EvidencePageInput): string {
   const { file, verdict } = input;
   const headline = HEADLINE[String(verdict.valid)] ?? String(verdict.valid);
-  const layout = verdict.valid === false ? layoutEvidence(verdict, { maxOps: 60 }) : undefined;
+  const layout = verdict.valid === false ? layoutEvidence(verdict, { maxOps: 100 }) : undefined;
   const stats = verdict.stats ? Object.entries(verdict.stats) : [];
   return `<!doctype html>
 <html lang="en">

@@ -17,6 +17,9 @@ import type { HistoryOpView, ResourceWrite, TimelineKind, TimelineLine, VerdictV
 import { HistoryTail } from './history-tail';
 import type { ResourceFigures } from './lock-watch';
 import { line } from './timeline-line';
+import { withRegisterContext } from '../../check/register-context';
+import { parseHistoryText } from '../../check/history-format';
+import type { Verdict } from '../../check/verdict';
 
 /** A run "until stopped" still ends after an hour. */
 const MAX_RUN_MS = 3_600_000;
@@ -156,7 +159,8 @@ export class PanelWorkload {
         async (result) => {
           clearInterval(timer);
           await lastPoll();
-          const verdict = { ...verdictView(result), evidenceOps: await evidenceOps(file, result.verdict.evidence, startedAtMs) };
+          const evidence = (await withKeyContext(file, result.verdict)).evidence;
+          const verdict = { ...verdictView(result), ...(evidence !== undefined ? { evidence } : {}), evidenceOps: await evidenceOps(file, evidence, startedAtMs) };
           this.set({ phase: 'done', endedAtMs: Math.round(this.deps.nowMs()), verdict });
           this.deps.record('verdict', line('workload.verdict', { workload: settings.workload, valid: String(verdict.valid) as 'true' | 'false' | 'unknown', model: verdict.model }, verdict.summary), `${result.workload} workload: ${verdict.valid === true ? 'PASS' : verdict.valid === false ? 'VIOLATION' : 'UNKNOWN'}: ${verdict.summary}`);
         },
@@ -226,6 +230,18 @@ function verdictView(result: RunResult): VerdictView {
 }
 
 const MAX_EVIDENCE_OPS = 200;
+/** Other operations of a register violation's key drawn around its evidence. */
+const CONTEXT_OPS = 40;
+
+/** A register violation's evidence with the rest of its key's operations added (for the drawing). */
+async function withKeyContext(file: string, verdict: Verdict): Promise<Verdict> {
+  if (verdict.valid !== false || verdict.model !== 'register') return verdict;
+  try {
+    return withRegisterContext(verdict, parseHistoryText(await readFile(file, 'utf8'), 'jsonl'), CONTEXT_OPS);
+  } catch {
+    return verdict; // the evidence alone still says it all
+  }
+}
 
 /** History positions the evidence names (invokeIndex, completeIndex, index fields, at any depth). */
 function evidenceIndexes(evidence: unknown): Set<number> {
