@@ -351,13 +351,38 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     await this.member(id).proc.kill();
   }
 
-  /** Starts a killed or exited node again from its data directory. */
+  /**
+   * Starts a killed or exited node again from its data directory. A node already up, or
+   * being started by someone else (the self-heal policy, core/supervisor/self-heal.ts, and
+   * a nemesis heal may both restart it), is waited for, not started twice.
+   */
   async restart(id: string): Promise<void> {
     const m = this.member(id);
+    if (m.proc.state === 'up' || m.proc.state === 'paused') return;
+    if (m.proc.state === 'starting') {
+      await this.untilRegistered(m);
+      return;
+    }
     const registered = this.waitRegistered(id);
     await m.proc.start();
     this.emit('lifecycle', id, 'up');
     await registered;
+  }
+
+  /** Resolves once a node someone else is starting is up and registered. */
+  private async untilRegistered(m: Member, timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!(m.proc.state === 'up' && m.socket !== undefined)) {
+      if (m.proc.state !== 'starting' && m.proc.state !== 'up') throw new Error(`node ${m.id} did not come up (${m.proc.state})`);
+      if (performance.now() > deadline) throw new Error(`node ${m.id} was not up within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** A node's data folder (its durable log and snapshots). */
+  dataDirOf(id: string): string {
+    this.member(id);
+    return join(this.options.dataDir, id);
   }
 
   /** How pause() works on this cluster (SIGSTOP, or the node's own freeze where there is none). */

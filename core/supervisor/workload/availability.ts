@@ -21,6 +21,8 @@ export interface FaultWindow {
   readonly startMs: number;
   /** Undefined when the fault was never healed before the run ended. */
   readonly healMs: number | undefined;
+  /** The nodes it hit (none: it was skipped); absent when not known. */
+  readonly nodes?: readonly string[];
 }
 
 export interface Tally {
@@ -90,7 +92,7 @@ function firstOkAfter(done: readonly Done[], fromMs: number): number | undefined
 }
 
 /** Longest gap between ok completions inside [fromMs, toMs]. */
-function longestGap(okTimes: readonly number[], fromMs: number, toMs: number): number {
+export function longestGap(okTimes: readonly number[], fromMs: number, toMs: number): number {
   let prev = fromMs;
   let gap = 0;
   for (const t of okTimes) {
@@ -140,12 +142,12 @@ export function computeAvailability(history: readonly HistoryOp[], windows: read
 }
 
 /** Pairs the nemesis timeline's fault and heal entries into windows. */
-export function faultWindows(timeline: readonly { atMs: number; phase: string; period: number; kind: string; text: string }[]): FaultWindow[] {
+export function faultWindows(timeline: readonly { atMs: number; phase: string; period: number; kind: string; text: string; nodes?: readonly string[] }[]): FaultWindow[] {
   const windows: FaultWindow[] = [];
   for (const e of timeline) {
     if (e.phase !== 'fault') continue;
     const heal = timeline.find((h) => h.phase === 'heal' && (h.period === e.period || h.period === -1) && h.atMs >= e.atMs);
-    windows.push({ id: e.period, kind: e.kind, text: e.text, startMs: e.atMs, healMs: heal?.atMs });
+    windows.push({ id: e.period, kind: e.kind, text: e.text, startMs: e.atMs, healMs: heal?.atMs, ...(e.nodes === undefined ? {} : { nodes: [...e.nodes] }) });
   }
   return windows;
 }
