@@ -6,6 +6,7 @@
  */
 import { REPLICATION_MODES } from '../algorithms/replication/types';
 import { TWOPC_MODES, type TwoPcMode } from '../algorithms/twopc/types';
+import { PLACEMENT_KINDS, type PlacementKind } from '../algorithms/placement/types';
 
 /** `paxos`: key-value requests go through the consensus log; the others through ring replicas. */
 export const KV_MODES = ['paxos', ...REPLICATION_MODES] as const;
@@ -21,9 +22,9 @@ export type TxnMode = TwoPcMode;
 export const BALANCE_POLICIES = ['random', 'round-robin', 'weighted', 'ring'] as const;
 export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
 
-/** How keys are placed on nodes (`--placement`): consistent hashing on the ring. */
-export const PLACEMENTS = ['hash'] as const;
-export type Placement = (typeof PLACEMENTS)[number];
+/** How keys are placed on nodes (`--placement`): consistent hashing on the ring, or ordered ranges that split. */
+export const PLACEMENTS = PLACEMENT_KINDS;
+export type Placement = PlacementKind;
 
 /** Narrows user text to one of `list`, or undefined. */
 export function oneOf<T extends string>(list: readonly T[], text: string | undefined): T | undefined {
