@@ -18,8 +18,12 @@ export const LINEARIZABLE_KV_MODES: readonly KvMode[] = ['paxos', 'quorum'];
 export const TXN_MODES = TWOPC_MODES;
 export type TxnMode = TwoPcMode;
 
-/** Client load balancing (`run --policy`). */
-export const BALANCE_POLICIES = ['random', 'round-robin', 'weighted', 'ring'] as const;
+/**
+ * Client load balancing (`run --policy`; core/supervisor/balancer.ts): `weighted` is smooth
+ * weighted round robin by node weight, `least-outstanding` picks the node with the fewest
+ * of the run's requests in flight, `ring` the key's owner.
+ */
+export const BALANCE_POLICIES = ['random', 'round-robin', 'weighted', 'least-outstanding', 'ring'] as const;
 export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
 
 /** How keys are placed on nodes (`--placement`): consistent hashing on the ring, or ordered ranges that split. */
