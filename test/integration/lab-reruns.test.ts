@@ -40,6 +40,10 @@ describe('register runs one after another on the Lab cluster', () => {
     await lab.start();
     const first = await registerRun(lab);
     const second = await registerRun(lab);
+    // Closed here, not only in afterAll: the next case makes a Lab of its own, and a Lab never
+    // closed leaves its temporary data folder behind.
+    await lab.close();
+    lab = undefined;
     for (const run of [first, second]) {
       expect(run.state.phase).toBe('done');
       expect(run.state.historyOps).toBeGreaterThan(20);
