@@ -21,6 +21,7 @@ import { DurableLog, type LogRepair } from './durable-log';
 import { SocketFreezer, isSocketTo } from './freezer';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
+import type { TxnMode } from '../protocol/modes';
 import { MessageEventCap } from './message-event-cap';
 import { RequestStats } from './request-stats';
 import { Transport, type PeerAddress } from './transport';
@@ -39,6 +40,8 @@ export interface NodeHostOptions {
   /** Link keys known up front by peer id (standalone); the supervisor sends them with the peers. */
   readonly linkKeys?: Readonly<Record<string, string>>;
   readonly mode: KvMode;
+  /** How transactions decide (default classic). */
+  readonly txnMode?: TxnMode;
   readonly supervisorUrl?: string;
   /** Peers known up front (without a supervisor). */
   readonly peers?: Readonly<Record<string, PeerAddress>>;
@@ -126,6 +129,7 @@ export class NodeHost {
         members: options.members,
         ...(options.learner === true ? { learner: true } : {}),
         mode: options.mode,
+        ...(options.txnMode !== undefined ? { txnMode: options.txnMode } : {}),
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
         ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),

@@ -17,7 +17,10 @@ import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
-import { DEFAULT_TWOPC_TIMING, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
+import { DEFAULT_TWOPC_TIMING, DecisionService, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
+import { unreachable } from '../algorithms/common/unreachable';
+import { DECISION_SERVICE, DecidingMachine, DecisionQueue } from './txn-decisions';
+import type { TxnMode } from '../protocol/modes';
 
 export { KV_MODES, type KvMode } from '../protocol/modes';
 import type { KvMode } from '../protocol/modes';
@@ -40,6 +43,8 @@ export interface NodeMachineConfig {
   /** This node joined after the start: a Paxos learner (it never votes) and a ring member once its join is applied. */
   readonly learner?: boolean;
   readonly mode: KvMode;
+  /** How transactions decide (node --txn-mode; default classic): the same on every node. */
+  readonly txnMode?: TxnMode;
   readonly seed: number;
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
   /** 2PC timeouts (default DEFAULT_TWOPC_TIMING); the lab's time scale multiplies them. */
@@ -71,7 +76,9 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const locks = new LockService();
   const kv = new KvService();
   const membership = new MembershipService({ initial: config.members.map((id) => ({ id })) });
-  const services = new ServiceMux({ locks, kv, raw: rawLog, membership });
+  const txnMode = config.txnMode ?? 'classic';
+  const decisionLog = txnDecisionLog(txnMode);
+  const services = new ServiceMux({ locks, kv, raw: rawLog, membership, ...(decisionLog ? { [DECISION_SERVICE]: decisionLog.service } : {}) });
   const paxos = new PaxosReplica<ServiceCommand, unknown>(
     {
       id: config.id,
@@ -102,9 +109,27 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const ring = new HashRing();
   for (const m of config.members) ring.add(m);
   const twopc = restoreTwoPcNode(
-    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming },
+    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}) },
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
-  const machine = new MembershipSyncedMachine(config.id, { paxos, repl, twopc }, membership, repl, paxos as PaxosReplica<unknown, unknown>);
+  const parts = { paxos, repl, twopc };
+  const machine = decisionLog
+    ? new DecidingMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>, decisionLog.queue, decisionLog.service)
+    : new MembershipSyncedMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>);
   return { machine, membership, paxos, services, locks, kv, repl, twopc };
+}
+
+/**
+ * The decision record a txn mode needs on the node's Paxos log, if any: `paxos` puts the
+ * outcomes in a DecisionService behind the same ServiceMux (see txn-decisions.ts).
+ */
+function txnDecisionLog(mode: TxnMode): { service: DecisionService; queue: DecisionQueue } | undefined {
+  switch (mode) {
+    case 'classic':
+      return undefined;
+    case 'paxos':
+      return { service: new DecisionService(), queue: new DecisionQueue() };
+    default:
+      return unreachable(mode, 'txn mode');
+  }
 }

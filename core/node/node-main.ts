@@ -1,7 +1,7 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos|...] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
  * Credentials come in the environment, never on the command line: the client token in
  * FAULTLINE_TOKEN, this node's supervisor secret in FAULTLINE_NODE_SECRET (with --supervisor;
  * the link keys then arrive over the control channel), or its link keys in
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { CREDENTIAL_ENV, parseLinkKeys } from './credentials';
 import { KV_MODES, type KvMode } from './node-machine';
 import { NodeHost } from './host';
+import { TXN_MODES, oneOf } from '../protocol/modes';
 
 function fail(message: string): never {
   process.stderr.write(`faultline node: ${message}\n`);
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     peers: { type: 'string' },
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
+    'txn-mode': { type: 'string', default: 'classic' },
     'async-copy-delay-ms': { type: 'string' },
     'time-scale': { type: 'string', default: '1' },
     learner: { type: 'boolean', default: false },
@@ -57,6 +59,7 @@ const learner = values.learner === true;
 if (!learner && !members.includes(values.id)) fail(`--members must include this node (${values.id}), got ${members.join(',')}`);
 if (learner && members.includes(values.id)) fail(`a --learner is not a founding member, but --members lists ${values.id}: ${members.join(',')}`);
 if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
+const txnMode = oneOf(TXN_MODES, values['txn-mode']) ?? fail(`--txn-mode must be one of ${TXN_MODES.join(', ')}, got ${values['txn-mode']}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
 const asyncCopyDelay = values['async-copy-delay-ms'];
@@ -81,6 +84,7 @@ const host = await NodeHost.start({
   ...(supervisorSecret ? { supervisorSecret } : {}),
   linkKeys,
   mode: values.mode as KvMode,
+  txnMode,
   port,
   peers,
   ...(asyncCopyDelay !== undefined ? { asyncCopyDelayMs: Number(asyncCopyDelay) } : {}),

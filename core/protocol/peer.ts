@@ -15,7 +15,7 @@ import { refuse, type Decoded, type ProtocolErrorCode } from './errors';
 import { DEFAULT_MAX_FRAME_BYTES, decodeByKind, validateByKind } from './frame';
 import { paxosMsgSchemas } from './paxos';
 import { replMsgSchemas } from './replication';
-import { twoPcMsgSchemas } from './twopc';
+import { decisionForwardSchemas, twoPcMsgSchemas } from './twopc';
 
 export const PEER_PROTOCOL_VERSION = 2;
 
@@ -27,6 +27,7 @@ export const PEER_PARTS: Readonly<Record<string, Readonly<Record<string, z.ZodTy
   paxos: paxosMsgSchemas(serviceCommandSchema),
   repl: replMsgSchemas,
   twopc: twoPcMsgSchemas,
+  'decision-forward': decisionForwardSchemas,
 };
 
 const nonceSchema = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 128-bit nonce in hex');

@@ -37,3 +37,11 @@ export const twoPcMsgSchemas = {
 } as const;
 
 export type TwoPcSchemaChecks = Expect<Covers<SchemaOutput<typeof twoPcMsgSchemas>, TwoPcMsg, keyof typeof twoPcMsgSchemas>>;
+
+/**
+ * The `decision-forward` part (txn mode paxos, core/node/txn-decisions.ts): a replica that
+ * is not the Paxos leader hands a transaction's decision proposal to the one that is.
+ */
+export const decisionForwardSchemas = {
+  propose: z.object({ type: z.literal('propose'), txn, outcome }),
+} as const;

@@ -41,6 +41,17 @@ export class DecisionService implements ReplicatedService<DecisionCommand, Decis
     return this.decided.get(txn);
   }
 
+  /** Log compaction: the decisions so far, in log order. */
+  snapshotState(): [TxnId, Outcome][] {
+    return this.entries();
+  }
+
+  restoreSnapshot(state: unknown): void {
+    if (!Array.isArray(state)) throw new Error(`decision snapshot must be a list of [txn, outcome], got ${JSON.stringify(state)}`);
+    this.decided.clear();
+    for (const [txn, outcome] of state as [TxnId, Outcome][]) this.decided.set(txn, outcome);
+  }
+
   /** Every decision applied here, in log order (checkers and the panel). */
   entries(): [TxnId, Outcome][] {
     return [...this.decided];

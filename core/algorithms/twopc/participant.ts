@@ -238,10 +238,12 @@ export class Participant {
   }
 
   onDecision(ctx: StepContext, from: NodeId, txn: TxnId, outcome: Outcome): void {
-    // In paxos mode a yes voter takes its outcome from the log only: a coordinator that
-    // restarted has forgotten whether it proposed commit, so its word is not enough.
+    // In paxos mode a yes voter takes an ABORT from the log only: a coordinator that
+    // restarted has forgotten whether it proposed commit, so its abort is not enough. A
+    // commit it may take at once: the coordinator sends one only after the log chose it
+    // (one message sooner than this replica learning the log's choice).
     const prepared = this.txns.get(txn)?.state === 'prepared';
-    if (!(prepared && ctx.config.decisions)) this.learn(ctx, txn, outcome);
+    if (!(prepared && ctx.config.decisions && outcome === 'abort')) this.learn(ctx, txn, outcome);
     if (outcome === 'commit') ctx.send(from, { type: 'ack', txn });
   }
 

@@ -17,9 +17,11 @@ import { LeaderTracker } from '../../supervisor/leader-tracker';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
+import { TxnWorkload } from '../../supervisor/workload/txn';
+import { formatModeComparison, worstExitCode, type ModeRun } from '../../supervisor/workload/mode-comparison';
 import { makeWorkload } from '../../supervisor/workload/make-workload';
 import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
-import { KV_MODES, LINEARIZABLE_KV_MODES, type KvMode } from '../../protocol/modes';
+import { KV_MODES, LINEARIZABLE_KV_MODES, TXN_MODES, type KvMode, type TxnMode } from '../../protocol/modes';
 
 export const summary = 'run a workload against a real local cluster under a seeded nemesis and check the history';
 
@@ -31,7 +33,7 @@ const LINEARIZABLE_MODES = LINEARIZABLE_KV_MODES;
 type Mode = KvMode;
 
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
-                     [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy]
+                     [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy | txn: classic|paxos,...]
                      [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
 
@@ -48,10 +50,15 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
   --nodes N       cluster size, 3..9 (default 5)
   --clients K     concurrent clients, 1..64 (default 8)
   --rate R        operations per second over all clients (default 200)
-  --mode M        how nodes serve key-value requests (default quorum): quorum (ABD majority
-                  register: read/write only, linearizable), paxos (every op through the
-                  Paxos log: read/write/cas/append, linearizable), async and sloppy (fast,
-                  NOT linearizable: the negative controls)
+  --mode M        register and lock workloads: how nodes serve key-value requests (default
+                  quorum): quorum (ABD majority register: read/write only, linearizable),
+                  paxos (every op through the Paxos log: read/write/cas/append,
+                  linearizable), async and sloppy (fast, NOT linearizable: the negative
+                  controls). txn workload: how transactions decide, one of
+                  ${TXN_MODES.join(', ')} (default classic; classic = the coordinator decides
+                  alone, paxos = the decision is a value in the nodes' Paxos log), or a
+                  comma list (classic,paxos): each mode runs in turn on a fresh cluster with
+                  the same seed and nemesis, then one comparison table is printed
   --policy P      client load balancing: ${BALANCE_POLICIES.join(', ')} (default random)
   --no-fencing    lock workload: the resource accepts stale tokens (the negative control)
   --gc-pause MS   lock workload: client 0 stalls MS after each grant, between its lease
@@ -83,7 +90,10 @@ type Parsed = {
   nodes: number;
   clients: number;
   rate: number;
+  /** The KV mode the nodes run (txn runs: quorum). */
   mode: Mode;
+  /** txn workload: the transaction modes to run, in turn (one unless a comma list). */
+  txnModes: TxnMode[];
   policy: BalancePolicy;
   fencing: boolean;
   gcPauseMs: number;
@@ -115,7 +125,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
         nodes: { type: 'string', default: '5' },
         clients: { type: 'string', default: '8' },
         rate: { type: 'string', default: '200' },
-        mode: { type: 'string', default: 'quorum' },
+        mode: { type: 'string' },
         policy: { type: 'string', default: 'random' },
         'no-fencing': { type: 'boolean', default: false },
         'gc-pause': { type: 'string', default: '0' },
@@ -135,7 +145,14 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
   if (values.help) return 'help';
   if (values.workload === undefined) return `--workload is required: one of ${WORKLOADS.join(', ')}`;
   if (!(WORKLOADS as readonly string[]).includes(values.workload)) return `--workload must be one of ${WORKLOADS.join(', ')}, got "${values.workload}"`;
-  if (!(MODES as readonly string[]).includes(values.mode!)) return `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`;
+  const txnModes: TxnMode[] = [];
+  if (values.workload === 'txn') {
+    for (const m of (values.mode ?? 'classic').split(',')) {
+      if (!(TXN_MODES as readonly string[]).includes(m)) return `--mode with --workload txn must be one of ${TXN_MODES.join(', ')} (or a comma list of them), got "${m}"`;
+      if (txnModes.includes(m as TxnMode)) return `--mode lists ${m} twice`;
+      txnModes.push(m as TxnMode);
+    }
+  } else if (!(MODES as readonly string[]).includes(values.mode ?? 'quorum')) return `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`;
   if (!(BALANCE_POLICIES as readonly string[]).includes(values.policy!)) return `--policy must be one of ${BALANCE_POLICIES.join(', ')}, got "${values.policy}"`;
   const faults = parseFaultList(values.nemesis!);
   if (!faults.ok) return `--nemesis: ${faults.message}`;
@@ -161,7 +178,8 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     nodes: nodes as number,
     clients: clients as number,
     rate: rate as number,
-    mode: values.mode as Mode,
+    mode: (values.workload === 'txn' ? 'quorum' : (values.mode ?? 'quorum')) as Mode,
+    txnModes,
     policy: values.policy as BalancePolicy,
     fencing: !values['no-fencing'],
     gcPauseMs: gcPauseMs as number,
@@ -192,9 +210,28 @@ export async function run(args: string[]): Promise<number> {
   const p = parsed;
   const outDir = p.out !== undefined ? resolve(p.out) : await mkdtemp(join(tmpdir(), 'faultline-run-'));
   await mkdir(outDir, { recursive: true });
+  if (p.workload !== 'txn' || p.txnModes.length === 1) return (await runOnce(p, outDir, p.txnModes[0])).code;
+  // Side by side: each mode on a fresh cluster, same seed and nemesis, one table at the end.
+  const rows: ModeRun[] = [];
+  for (const mode of p.txnModes) {
+    const dir = join(outDir, mode);
+    await mkdir(dir, { recursive: true });
+    rows.push({ mode, ...(await runOnce(p, dir, mode)) });
+    if (rows.at(-1)!.interrupted) break;
+  }
+  const table = formatModeComparison(rows);
+  await writeFile(join(outDir, 'comparison.txt'), `${table}\n`);
+  console.log(`\n${table}`);
+  console.log(`results: ${outDir} (one folder per mode, comparison.txt)`);
+  return worstExitCode(rows.map((r) => r.code));
+}
+
+/** One run on a fresh cluster; `txnMode` for the txn workload. */
+async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined): Promise<Omit<ModeRun, 'mode'>> {
   const data = await createDataDir(undefined, 'faultline-data-');
   const dataDir = data.path;
-  console.error(`faultline run: ${p.workload} workload, ${p.nodes} nodes, mode ${p.mode}, nemesis ${p.faults.join(',') || 'none'}, seed ${p.seed}; results in ${outDir}`);
+  const shownMode = txnMode ?? p.mode;
+  console.error(`faultline run: ${p.workload} workload, ${p.nodes} nodes, mode ${shownMode}, nemesis ${p.faults.join(',') || 'none'}, seed ${p.seed}; results in ${outDir}`);
 
   // Ctrl-C ends the run early but still heals, checks, reports and stops every node.
   const interrupt = new AbortController();
@@ -205,20 +242,22 @@ export async function run(args: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   let cluster: Cluster;
   try {
-    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs: ['--mode', p.mode] });
+    const nodeArgs = ['--mode', p.mode, ...(txnMode !== undefined ? ['--txn-mode', txnMode] : [])];
+    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs });
   } catch (e) {
     process.off('SIGINT', onSigint);
     console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
     await data.dispose();
     // Not a verdict: nothing was checked. 4 keeps it apart from "a violation was found".
-    return 4;
+    return { code: 4, interrupted: interrupt.signal.aborted };
   }
   const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
-  const header: ReportHeader = { nodes: p.nodes, mode: p.mode, clients: p.clients, rate: p.rate, faults: p.faults };
+  const header: ReportHeader = { nodes: p.nodes, mode: shownMode, clients: p.clients, rate: p.rate, faults: p.faults };
+  const workload = makeWorkload(p);
   try {
     const result = await runWorkload(cluster, {
       signal: interrupt.signal,
-      workload: makeWorkload(p),
+      workload,
       clients: p.clients,
       rate: p.rate,
       durationMs: p.timeS * 1000,
@@ -235,17 +274,18 @@ export async function run(args: string[]): Promise<number> {
     await writeFile(join(outDir, 'report.txt'), `${text}\n`);
     console.log(text);
     console.log(`results: ${outDir} (history.jsonl, verdict.json, report.txt); replay the schedule with --seed ${p.seed}`);
-    if (result.unsupported !== undefined) return 2;
-    if (result.verdict.valid === 'unknown') return 3;
+    const done = (code: number): Omit<ModeRun, 'mode'> => ({ code, result, interrupted: interrupt.signal.aborted, ...(workload instanceof TxnWorkload ? { txn: { ...workload.tally } } : {}) });
+    if (result.unsupported !== undefined) return done(2);
+    if (result.verdict.valid === 'unknown') return done(3);
     if (result.verdict.valid === false) {
       if (p.workload === 'register' && !LINEARIZABLE_MODES.includes(p.mode)) {
         console.log(`(expected: mode ${p.mode} does not promise linearizability; this violation is the behaviour the mode trades for speed/availability. Exit status 1 all the same.)`);
       }
-      return 1;
+      return done(1);
     }
     if (p.workload === 'register' && !LINEARIZABLE_MODES.includes(p.mode)) console.log(`(mode ${p.mode} does not promise linearizability; none was broken in this run)`);
     console.log(`${verdictWord(result.verdict)}`);
-    return 0;
+    return done(0);
   } finally {
     process.off('SIGINT', onSigint);
     tracker.close();

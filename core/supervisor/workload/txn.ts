@@ -31,12 +31,27 @@ type MicroOp = ['append', string, number] | ['r', string, null];
 
 const UNSUPPORTED_CODES: ReadonlySet<string> = new Set(['UNSUPPORTED', 'UNKNOWN_SERVICE']);
 
+/** How the transactions of a run ended (the mode comparison's columns). */
+export interface TxnTally {
+  committed: number;
+  /** Aborted because a participant found a key locked (or, wait-die/wound-wait, died or was wounded). */
+  abortedByConflict: number;
+  /** Aborted for another reason: a no vote, a decision timeout, the log chose abort. */
+  abortedOther: number;
+  /** No answer in time, or the cluster could not be reached (outcome unknown). */
+  unavailable: number;
+}
+
+/** The coordinator's reason when a participant refused over a lock (twopc/coordinator.ts). */
+const CONFLICT_REASON = /could not lock|conflict|wounded|died/i;
+
 export class TxnWorkload implements Workload {
   readonly name = 'txn' as const;
   readonly model = 'txn';
   unsupported: string | undefined;
   private readonly keys: string[];
   private readonly nextValue = new Map<string, number>();
+  readonly tally: TxnTally = { committed: 0, abortedByConflict: 0, abortedOther: 0, unavailable: 0 };
 
   constructor(private readonly options: TxnWorkloadOptions = {}) {
     this.keys = Array.from({ length: options.keys ?? 5 }, (_, i) => `${options.keyPrefix ?? ''}t${i}`);
@@ -60,6 +75,7 @@ export class TxnWorkload implements Workload {
       const ops = this.nextTxn(ctx);
       const handle = ctx.recorder.invoke(ctx.process, 'txn', undefined, ops);
       const r = interpretReply((await ctx.caller.call({ type: 'txn', ops }, ops[0]?.[1])).reply);
+      this.count(r);
       if (r.type === 'ok') {
         const filled = filledOps(r.result);
         if (filled) ctx.recorder.complete(handle, 'ok', { value: filled });
@@ -73,6 +89,18 @@ export class TxnWorkload implements Workload {
       ctx.recorder.complete(handle, r.type, { error: r.code });
       if (r.type === 'info') afterInfo(ctx);
     }
+  }
+
+  notes(): string[] {
+    const t = this.tally;
+    return [`transactions: ${t.committed} committed, ${t.abortedByConflict} aborted by a lock conflict, ${t.abortedOther} aborted otherwise, ${t.unavailable} unavailable (outcome unknown)`];
+  }
+
+  private count(r: ReturnType<typeof interpretReply>): void {
+    if (r.type === 'ok') this.tally.committed++;
+    else if (r.type === 'info') this.tally.unavailable++;
+    else if (r.code === 'ABORTED' && CONFLICT_REASON.test(r.message)) this.tally.abortedByConflict++;
+    else this.tally.abortedOther++;
   }
 
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
