@@ -1,12 +1,11 @@
 /**
  * The run report in words (report.txt and the terminal) and as JSON (verdict.json).
  */
-import type { Tally } from './availability';
+import type { AvailabilityFigures, RequestFigures, TimeFigures, WindowFigures } from '../../protocol/figures';
 import type { RunResult } from './run-workload';
 
-const pct = (t: Tally | undefined): string => (t?.availability == null ? '—' : `${(t.availability * 100).toFixed(1)}%`);
+const share = (x: number | null | undefined): string => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
-const msOr = (ms: number | null, none: string): string => (ms === null ? none : `${ms} ms`);
 
 export interface ReportHeader {
   readonly nodes: number;
@@ -29,16 +28,7 @@ export function formatReport(r: RunResult, h: ReportHeader): string {
   if (r.live.checks > 0) {
     lines.push(`live checks: ${r.live.checks}${r.live.firstViolationMs === null ? ', no violation seen' : `, first violation seen at ${sec(r.live.firstViolationMs)}`}`);
   }
-  const kinds = Object.entries(r.availability.byKind).map(([k, t]) => `${k} ${pct(t)} (${t.ops} ops)`);
-  lines.push(`availability (ok / operations invoked in the window): overall ${pct(r.availability.overall)}, no fault ${pct(r.availability.baseline)} (${r.availability.baseline.ops} ops)${kinds.length ? `, ${kinds.join(', ')}` : ''}`);
-  if (r.availability.recoveries.length > 0) {
-    lines.push('faults (recovery = until an operation invoked after that moment succeeded):');
-    for (const x of r.availability.recoveries) {
-      const window = `${sec(x.startMs)}–${x.healMs === undefined ? 'end' : sec(x.healMs)}`;
-      lines.push(`  ${window.padEnd(13)} ${x.text}`);
-      lines.push(`      ok ${pct(x.tally)} of ${x.tally.ops}; recovered ${msOr(x.fromFaultMs, 'never')} after the fault, ${msOr(x.fromHealMs, x.healMs === undefined ? 'not healed' : 'never')} after the heal; longest outage ${x.longestOutageMs} ms`);
-    }
-  }
+  lines.push(...figureLines(r.figures));
   const load = Object.entries(r.load.perNode).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
   if (load.length > 0) lines.push(`requests per node (policy ${r.load.policy}): ${load.map(([n, c]) => `${n} ${c}`).join('  ')}`);
   const errors = r.timeline.filter((e) => e.phase === 'error');
@@ -50,4 +40,52 @@ export function formatReport(r: RunResult, h: ReportHeader): string {
 /** verdict.json: everything a tool needs, without the history itself. */
 export function reportJson(r: RunResult, h: ReportHeader): unknown {
   return { ...h, ...r };
+}
+
+const DETECTED_BY: Record<NonNullable<WindowFigures['detectedBy']>, string> = {
+  suspicion: 'a failure detector suspected a node',
+  'leader-change': 'a new leader',
+  'request-failed': 'a request failed',
+};
+
+function requestsText(q: RequestFigures): string {
+  if (q.ops === 0) return 'no requests';
+  const part = (n: number): string => share(n / q.ops);
+  const codes = Object.entries(q.refusedCodes).sort(([, a], [, b]) => b - a).map(([c, n]) => `${c} ${n}`).join(', ');
+  const parts = [`ok ${part(q.ok)}`];
+  if (q.refused > 0) parts.push(`refused by design ${part(q.refused)}${codes ? ` (${codes})` : ''}`);
+  if (q.unavailable > 0) parts.push(`unavailable ${part(q.unavailable)}`);
+  if (q.unknown > 0) parts.push(`unknown ${part(q.unknown)}`);
+  return `${share(q.availability)} of ${q.ops} answered (${parts.join(', ')})`;
+}
+
+function timeText(t: TimeFigures): string {
+  return t.active === 0 ? 'no active time' : `${share(t.availability)} of ${t.active} active ${t.bucketMs / 1000} s buckets`;
+}
+
+/**
+ * The figures in words. Availability counts a definite answer (ok, or a refusal by design
+ * such as a conflict abort) as available; unavailable is no answer in time.
+ */
+export function figureLines(f: AvailabilityFigures): string[] {
+  const lines: string[] = [];
+  lines.push(`availability: requests ${requestsText(f.requests)}; time ${timeText(f.time)}`);
+  if (f.windows.length > 0) lines.push(`  no fault: requests ${requestsText(f.baseline.requests)}; time ${timeText(f.baseline.time)}`);
+  const ms = (x: number | null): string => (x === null ? '—' : `${x} ms`);
+  lines.push(
+    `faults: ${f.faults} (${f.faultsPerHour ?? '—'} per hour); mean time to detect ${ms(f.mttdMs)} (${f.detected} of ${f.faults} noticed); mean time to recover ${ms(f.mttrMs)} (${f.recovered} of ${f.faults} recovered)`,
+  );
+  if (f.selfHealRestarts.length > 0) lines.push(`self-heal restarts: ${f.selfHealRestarts.map((x) => `${x.node} at ${sec(x.atMs)} (down ${sec(x.downMs)})`).join(', ')}`);
+  if (f.windows.length > 0) {
+    lines.push('per fault (detect: fault -> first sign the cluster noticed; recover: heal or self-heal restart -> first ok request invoked after it):');
+    for (const w of f.windows) {
+      const window = `${sec(w.startMs)}–${w.healMs === undefined ? 'end' : sec(w.healMs)}`;
+      lines.push(`  ${window.padEnd(13)} ${w.text}`);
+      const detect = w.detectMs === null || w.detectedBy === null ? 'not noticed (masked)' : `noticed after ${w.detectMs} ms (${DETECTED_BY[w.detectedBy]})`;
+      const from = w.repairMs === undefined ? '' : w.healMs !== undefined && w.repairMs === w.healMs ? ' after the heal' : ' after the self-heal restart';
+      const recover = w.recoverMs === null ? (w.repairMs === undefined ? 'not healed' : 'never recovered') : `recovered ${w.recoverMs} ms${from}`;
+      lines.push(`      requests ${requestsText(w.requests)}; time ${timeText(w.time)}; ${detect}; ${recover}; longest outage ${w.longestOutageMs} ms`);
+    }
+  }
+  return lines;
 }

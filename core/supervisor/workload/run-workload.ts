@@ -10,6 +10,10 @@ import type { CheckBudget, Verdict } from '../../check/verdict';
 import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
+import type { AvailabilityFigures } from '../../protocol/figures';
+import type { SelfHeal } from '../self-heal';
+import { DetectionWatch, type StatusEvents } from './detection';
+import { computeFigures } from './figures';
 import { HistoryRecorder, type HistoryCounts } from './history-recorder';
 import type { TimelineLine } from '../../protocol/panel';
 import { line, nemesisLine } from '../panel/timeline-line';
@@ -38,6 +42,8 @@ export interface RunProgress {
   readonly faultLine?: TimelineLine;
   /** Set once the live checker found a violation. */
   readonly liveViolation: string | undefined;
+  /** The availability figures so far (with `liveFigures`). */
+  readonly figures?: AvailabilityFigures;
 }
 
 export interface RunOptions {
@@ -71,6 +77,12 @@ export interface RunOptions {
    * earlier run's result, so a run on such a cluster needs a tag of its own.
    */
   readonly runTag?: string;
+  /** The nodes' status reports (the Cluster), for the figures' time to detect. */
+  readonly statusEvents?: StatusEvents;
+  /** The self-heal policy in force, whose restarts the figures count. */
+  readonly selfHeal?: SelfHeal;
+  /** Compute the figures so far with each progress report (the panel shows them live). */
+  readonly liveFigures?: boolean;
   /** Makes clients for tests; a ClusterClient per client by default. */
   readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
 }
@@ -86,6 +98,8 @@ export interface RunResult {
   readonly live: { readonly checks: number; readonly firstViolationMs: number | null };
   readonly counts: HistoryCounts;
   readonly availability: AvailabilityReport;
+  /** Failure rate, MTTD, MTTR, availability of requests and time (core/protocol/figures.ts). */
+  readonly figures: AvailabilityFigures;
   readonly plan: readonly NemesisPeriod[];
   readonly timeline: readonly TimelineEvent[];
   readonly load: { readonly policy: BalancePolicy; readonly perNode: Record<string, number> };
@@ -108,6 +122,9 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const nemesis = new Nemesis(target, plan, nemesisOptions);
   let stopped = false;
   const runTag = options.runTag ?? `run${options.seed % 100_000}`;
+  const detection = new DetectionWatch(options.statusEvents, nowMs, options.selfHeal);
+  const figuresNow = (endMs: number): AvailabilityFigures =>
+    computeFigures({ history: recorder.ops, windows: faultWindows(nemesis.timeline), signals: detection.signals, restarts: detection.restarts, endMs });
 
   const callers = Array.from({ length: options.clients }, (_, i) => {
     const name = `${runTag}-c${i}`;
@@ -148,7 +165,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   };
   const progress = (): void => {
     const event = nemesis.currentEvent;
-    options.onProgress?.({ elapsedMs: Math.round(nowMs()), counts: { ...recorder.counts }, fault: nemesis.current, ...(event ? { faultLine: nemesisLine(event) } : {}), liveViolation });
+    options.onProgress?.({ elapsedMs: Math.round(nowMs()), counts: { ...recorder.counts }, fault: nemesis.current, ...(event ? { faultLine: nemesisLine(event) } : {}), liveViolation, ...(options.liveFigures ? { figures: figuresNow(nowMs()) } : {}) });
   };
   const progressTimer = setInterval(progress, 1_000);
   const liveTimer = setInterval(liveCheck, options.liveCheckEveryMs ?? 3_000);
@@ -179,6 +196,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   await Promise.race([allDone, graceTimer.done]);
   graceTimer.cancel();
   const endMs = nowMs();
+  detection.close();
   progress();
   for (const c of callers) (c as { close?(): void }).close?.();
   await recorder.close();
@@ -204,6 +222,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     live: { checks: liveChecks, firstViolationMs },
     counts: { ...recorder.counts },
     availability: computeAvailability(recorder.ops, faultWindows(nemesis.timeline), endMs),
+    figures: figuresNow(endMs),
     plan,
     timeline: nemesis.timeline,
     load: { policy, perNode },
