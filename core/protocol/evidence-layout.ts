@@ -67,6 +67,12 @@ export interface EvidenceBar {
    * violation is seen among everything that happened around it (register `context`).
    */
   readonly context: boolean;
+  /**
+   * Whether to write `text` on the bar: always for the evidence; for a context operation only
+   * when it fits in the bar (crowded neighbours' labels would otherwise overprint it). Its
+   * text stays available as the bar's tooltip.
+   */
+  readonly showText: boolean;
   /** 1-based history lines, when known, for "see lines 7-9". */
   readonly lines?: readonly [number, number?];
 }
@@ -446,6 +452,11 @@ function extract(model: string, evidence: unknown): Extracted | undefined {
   return undefined;
 }
 
+/** About how wide a bar's label is drawn (14px text, its glyph and padding). */
+function textWidth(text: string): number {
+  return 28 + text.length * 8;
+}
+
 /** Round steps (1, 2, 5 × 10^n) so the axis reads like a ruler. */
 export function niceStep(span: number, maxTicks: number): number {
   if (!(span > 0) || maxTicks < 1) return 1;
@@ -520,6 +531,7 @@ export function layoutEvidence(
         open,
         mayBeOmitted: item.mayBeOmitted,
         context: item.context === true,
+        showText: item.context !== true || Math.max(minWidth, xOf(end) - x) >= textWidth(item.text),
       };
       return item.lines ? { ...bar, lines: item.lines } : bar;
     });

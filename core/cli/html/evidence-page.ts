@@ -13,6 +13,7 @@
  */
 import { CYCLE_OPS_SHOWN, layoutEvidence, shortValue, type EvidenceCycle, type EvidenceLayout } from '../../protocol/evidence-layout';
 import type { Verdict } from '../../check/verdict';
+import { EVIDENCE_DRAWING_CLASS, EVIDENCE_DRAWING_CSS } from '../../protocol/evidence-style';
 
 export interface EvidencePageInput {
   /** The history file the verdict is about (shown as given). */
@@ -75,7 +76,8 @@ export function timelineSvg(layout: EvidenceLayout): string {
     parts.push(
       `<g class="${esc(cls)}" data-highlight="${bar.highlight ? 'yes' : 'no'}"><title>${esc(hint)}</title>` +
         `<rect x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" rx="4"/>` +
-        `<text x="${n(bar.x + 6)}" y="${n(bar.y + bar.height / 2)}" class="bar-text">${bar.highlight ? '⚠ ' : ''}${glyph(bar.outcome)} ${esc(bar.text)}</text></g>`,
+        (bar.showText ? `<text x="${n(bar.x + 6)}" y="${n(bar.y + bar.height / 2)}" class="bar-text">${bar.highlight ? '⚠ ' : ''}${glyph(bar.outcome)} ${esc(bar.text)}</text>` : '') +
+        '</g>',
     );
   }
   if (layout.stuck) {
@@ -178,7 +180,7 @@ function anomaliesSection(anomalies: unknown[]): string {
 
 function evidenceSection(verdict: Verdict, layout: EvidenceLayout): string {
   const e = verdict.evidence;
-  const parts: string[] = ['<section class="evidence"><h2>Evidence</h2>'];
+  const parts: string[] = [`<section class="evidence ${EVIDENCE_DRAWING_CLASS}"><h2>Evidence</h2>`];
   if (layout.cycle) {
     parts.push(`<figure>${cycleSvg(layout.cycle)}<figcaption>The ${esc(layout.cycle.type)} cycle: each arrow is a dependency (ww: overwrote, wr: read the write of, rw: read a version the other overwrote, realtime: completed before the other began, process: came before in the same process).</figcaption></figure>`);
   }
@@ -219,36 +221,7 @@ h1 { font-size: 1.3rem; margin: 0 0 0.5rem; word-break: break-all; }
 .summary { font-size: 1.1rem; }
 figure { margin: 1rem 0; }
 .drawing { width: 100%; height: auto; }
-.band { fill: var(--panel); } .band.odd { fill: var(--panel-2); }
-.row-label { font-size: 16px; font-weight: 700; fill: var(--fg); dominant-baseline: middle; }
-.tick { stroke: var(--border); stroke-width: 1; stroke-dasharray: 2 3; }
-.tick-label, .axis-label { font-size: 13px; fill: var(--muted); text-anchor: middle; }
-.bar rect { fill: var(--bg); stroke: var(--fg); stroke-width: 2; }
-.bar.fail rect, .bar.abort rect { stroke-dasharray: 6 3; }
-.bar.info rect { stroke-dasharray: 2 3; }
-.bar.highlight rect { stroke: var(--bad); stroke-width: 4; }
-.bar.open rect { stroke-dasharray: 10 4; }
-.bar.faded { opacity: 0.5; }
-.bar.context rect { fill-opacity: 0.2; stroke-opacity: 0.45; }
-.bar.context text { opacity: 0.6; }
-.bar-text { font-size: 14px; fill: var(--fg); dominant-baseline: middle; }
-.bar.highlight .bar-text { font-weight: 800; fill: var(--bad); }
-.stuck line { stroke: var(--bad); stroke-width: 3; stroke-dasharray: 8 4; }
-.stuck-label { font-size: 13px; font-weight: 700; fill: var(--bad); text-anchor: middle; }
-.edge line { stroke: var(--fg); stroke-width: 2.5; }
-.edge.rw line { stroke-dasharray: 8 4; }
-.edge.realtime line, .edge.process line { stroke-dasharray: 2 4; }
-.arrow-head { fill: var(--fg); }
-.edge-label { font-size: 15px; font-weight: 800; fill: var(--bad); text-anchor: middle; dominant-baseline: middle; paint-order: stroke; stroke: var(--bg); stroke-width: 5px; }
-.node circle { fill: var(--panel); stroke: var(--bad); stroke-width: 3; }
-.node-label { font-size: 15px; font-weight: 800; fill: var(--fg); text-anchor: middle; dominant-baseline: middle; }
-.node-op { font-size: 13px; fill: var(--fg); text-anchor: middle; font-family: ui-monospace, monospace; }
-.legend { display: flex; gap: 1rem; font-size: 0.9rem; flex-wrap: wrap; }
-.key.highlight { color: var(--bad); font-weight: 800; border: 3px solid var(--bad); padding: 0 0.3rem; }
-.key.open { border: 2px dashed var(--fg); padding: 0 0.3rem; }
-.key.faded { opacity: 0.5; border: 2px solid var(--fg); padding: 0 0.3rem; }
-.key.context { opacity: 0.6; border: 1px solid var(--fg); padding: 0 0.3rem; }
-.key.stuck { color: var(--bad); border-left: 3px dashed var(--bad); padding: 0 0.3rem; }
+${EVIDENCE_DRAWING_CSS}
 table.ops { border-collapse: collapse; width: 100%; font-size: 0.95rem; margin: 0.5rem 0 1rem; }
 .ops th, .ops td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
 .ops th { background: var(--panel); }
