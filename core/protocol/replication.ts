@@ -13,7 +13,7 @@ const valueSchema = z.unknown().nonoptional();
 const versionSchema = z.object({ counter: countSchema, node: nodeIdSchema });
 const versionedSchema = z.object({ version: versionSchema, value: valueSchema });
 const ridSchema = z.string().min(1).max(160);
-const reasonSchema = z.enum(['handoff', 'transfer', 'repair', 'async-copy']);
+const reasonSchema = z.enum(['handoff', 'transfer', 'repair', 'async-copy', 'semi-sync']);
 
 export const replMsgSchemas = {
   get: z.object({ type: z.literal('get'), rid: ridSchema, key: keySchema }),
@@ -26,7 +26,7 @@ export const replMsgSchemas = {
     version: versionSchema.optional(),
     hintFor: nodeIdSchema.optional(),
   }),
-  'put-ack': z.object({ type: z.literal('put-ack'), rid: ridSchema, key: keySchema, version: versionSchema }),
+  'put-ack': z.object({ type: z.literal('put-ack'), rid: ridSchema, key: keySchema, version: versionSchema, alone: z.literal(true).optional() }),
   copy: z.object({ type: z.literal('copy'), reason: reasonSchema, key: keySchema, stored: versionedSchema }),
   'copy-ack': z.object({ type: z.literal('copy-ack'), reason: reasonSchema, key: keySchema, version: versionSchema }),
   heartbeat: z.object({ type: z.literal('heartbeat') }),

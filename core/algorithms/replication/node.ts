@@ -12,6 +12,9 @@
  *           acks from stand-ins (hinted hand-off) count toward W.
  *   async   one replica, the first live one of the preference list, answers alone; it
  *           issues the version and copies to the others in the background.
+ *   semi-sync  writes go to that primary as in async, but it acknowledges once a backup
+ *           holds the write durably, or alone after a timeout (SemiSyncPrimary,
+ *           semi-sync.ts); reads take the newest of N-1 home replicas' answers.
  *
  * Around that: read repair of stale replicas, hinted hand-off to stand-ins for suspected
  * replicas, heartbeats into a failure detector (suspicion only chooses targets, never
@@ -30,6 +33,7 @@ import { unreachable } from '../common/unreachable';
 import { TimeoutDetector, type FailureDetector } from '../detector';
 import { HashRing } from '../ring';
 import { ReplicaStore } from './store';
+import { SemiSyncPrimary } from './semi-sync';
 import type {
   CopyReason,
   ReplEvent,
@@ -57,6 +61,7 @@ export const REPLICATION_DEFAULTS = {
   retryMs: 100,
   heartbeatMs: 50,
   asyncCopyDelayMs: 0,
+  semiSyncTimeoutMs: 300,
   suspectAfterMs: 300,
 } as const;
 
@@ -86,6 +91,8 @@ interface Operation {
   pinned?: Target;
   /** Set once a put went out: a timeout then means "unknown", not "fail". */
   mayHaveTakenEffect: boolean;
+  /** semi-sync: the primary acknowledged the write alone (fallback). */
+  alone?: true;
 }
 
 interface Transfer {
@@ -100,6 +107,8 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   private readonly store: ReplicaStore;
   private ring: HashRing;
   private readonly detector: FailureDetector;
+  /** semi-sync mode only: what this node does as a key's primary. */
+  private readonly semiSync: SemiSyncPrimary | undefined;
   private readonly ops = new Map<string, Operation>();
   /** async primary: put rid -> the version it issued, so a retried put is not applied twice. */
   private readonly issuedForRid = new Map<string, Version>();
@@ -144,6 +153,29 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     }
     this.detector =
       config.makeDetector?.() ?? new TimeoutDetector({ timeoutMs: REPLICATION_DEFAULTS.suspectAfterMs });
+    this.semiSync = this.mode === 'semi-sync' ? this.semiSyncPrimary() : undefined;
+  }
+
+  private semiSyncPrimary(): SemiSyncPrimary {
+    return new SemiSyncPrimary(
+      {
+        backupsOf: (key) => this.replicasOf(key).filter((m) => m !== this.id),
+        stored: (key) => this.store.get(key),
+        reissue: (rid, key, value, above, r) => {
+          const counter = Math.max(above.counter, this.store.issued(key), this.store.get(key)?.version.counter ?? 0);
+          const version = nextVersion(counter, this.id);
+          this.persist({ type: 'issued', key, counter: version.counter }, r);
+          this.rememberIssued(rid, version);
+          this.storeLocally(key, { version, value }, r);
+          return version;
+        },
+        ackPut: (coordinator, rid, key, version, alone, r) => {
+          if (coordinator === this.id) this.onPutAck(this.id, rid, version, alone, r);
+          else r.send.push({ to: coordinator, msg: { type: 'put-ack', rid, key, version, ...(alone ? { alone } : {}) } });
+        },
+      },
+      this.config.semiSyncTimeoutMs ?? REPLICATION_DEFAULTS.semiSyncTimeoutMs,
+    );
   }
 
   /** Records that rebuild this node's durable state, to replace all it persisted (log compaction). */
@@ -183,6 +215,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   /** Keys still streaming to new owners after a membership change (0: the move is done). */
   pendingTransfers(): number {
     return this.transfers.size;
+  }
+
+  /** semi-sync: true while this node, as a primary, acknowledges writes alone. */
+  semiSyncFallback(): boolean {
+    return this.semiSync?.fallback ?? false;
   }
 
   pendingOperations(): number {
@@ -236,11 +273,14 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       case 'put':
         return this.onPut(from, msg, nowMs, r);
       case 'put-ack':
-        return this.onPutAck(from, msg.rid, msg.version, r);
-      case 'copy':
+        return this.onPutAck(from, msg.rid, msg.version, msg.alone === true, r);
+      case 'copy': {
         this.storeLocally(msg.key, msg.stored, r);
-        r.send.push({ to: from, msg: { type: 'copy-ack', reason: msg.reason, key: msg.key, version: msg.stored.version } });
+        // A semi-sync primary must learn when the backup holds something newer than its copy.
+        const version = msg.reason === 'semi-sync' ? (this.store.get(msg.key)?.version ?? msg.stored.version) : msg.stored.version;
+        r.send.push({ to: from, msg: { type: 'copy-ack', reason: msg.reason, key: msg.key, version } });
         return;
+      }
       case 'copy-ack':
         return this.onCopyAck(from, msg.reason, msg.key, msg.version, r);
       default:
@@ -260,11 +300,13 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     }
     this.expireOperations(nowMs, r);
     this.flushAsyncCopies(nowMs, r);
+    this.semiSync?.onTick(nowMs, r);
     if (!this.retryTimer.armed || this.retryTimer.fire(nowMs)) {
       this.retryTimer.set(nowMs, this.opts.retryMs);
       for (const op of this.ops.values()) if (op.phase !== 'done') this.sendPhase(op, nowMs, r);
       this.handOffHints(nowMs, r);
       this.resendTransfers(r);
+      this.semiSync?.retry(r);
     }
   }
 
@@ -300,15 +342,15 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       key: req.key,
       value: req.kind === 'write' ? req.value : undefined,
       deadlineMs: nowMs + this.opts.opTimeoutMs,
-      // async writes skip version discovery: the primary issues the version.
-      phase: this.mode === 'async' && req.kind === 'write' ? 'update' : 'query',
+      // async and semi-sync writes skip version discovery: the primary issues the version.
+      phase: this.primaryWrites() && req.kind === 'write' ? 'update' : 'query',
       asked: new Map(),
       answers: new Map(),
       acked: new Set(),
       chosen: null,
       mayHaveTakenEffect: false,
     };
-    if (this.mode === 'async') op.pinned = { node: this.primaryOf(req.key, nowMs) };
+    if (this.mode === 'async' || (this.mode === 'semi-sync' && req.kind === 'write')) op.pinned = { node: this.primaryOf(req.key, nowMs) };
     this.ops.set(op.id, op);
     this.sendPhase(op, nowMs, r);
   }
@@ -349,7 +391,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     const t = op.asked.get(node);
     if (!t) return false;
     // A strict quorum counts home replicas only; stand-ins would break quorum intersection.
-    return this.mode !== 'quorum' || t.hintFor === undefined;
+    return (this.mode !== 'quorum' && this.mode !== 'semi-sync') || t.hintFor === undefined;
   }
 
   private needed(op: Operation): number {
@@ -361,6 +403,9 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
         return 1;
       case 'sloppy':
         return Math.min(n, op.phase === 'query' ? (this.config.readQuorum ?? majority(n)) : (this.config.writeQuorum ?? majority(n)));
+      case 'semi-sync':
+        // The primary's ack stands for W = 2 while synchronous; N-1 answers meet one of them.
+        return op.phase === 'query' ? Math.max(1, n - 1) : 1;
       default:
         return unreachable(this.mode, 'replication mode');
     }
@@ -414,10 +459,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     this.sendPhase(op, nowMs, r);
   }
 
-  private onPutAck(from: NodeId, rid: string, version: Version, r: ReplReady): void {
+  private onPutAck(from: NodeId, rid: string, version: Version, alone: boolean, r: ReplReady): void {
     const op = this.ops.get(ridOperation(rid));
     if (!op || op.phase !== 'update' || ridPhase(rid) !== 'update' || !op.asked.has(from)) return;
     op.acked.add(from);
+    if (alone) op.alone = true;
     if (!op.chosen) op.chosen = { version, value: op.value }; // async: the primary issued it
     const counted = [...op.acked].filter((n) => this.counts(op, n)).length;
     if (counted >= this.needed(op)) this.finish(op, r);
@@ -426,7 +472,8 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   private finish(op: Operation, r: ReplReady): void {
     op.phase = 'done';
     const version = op.chosen ? { version: op.chosen.version } : {};
-    this.reply(op.kind === 'read' ? { id: op.id, ok: true, value: op.chosen?.value ?? null, ...version } : { id: op.id, ok: true, ...version }, r);
+    const alone = op.alone ? { alone: op.alone } : {};
+    this.reply(op.kind === 'read' ? { id: op.id, ok: true, value: op.chosen?.value ?? null, ...version } : { id: op.id, ok: true, ...version, ...alone }, r);
   }
 
   private reply(rep: ReplReply, r: ReplReady): void {
@@ -467,7 +514,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
         this.persist({ type: 'issued', key: msg.key, counter: version.counter }, r);
         this.rememberIssued(msg.rid, version);
         const others = this.replicasOf(msg.key).filter((m) => m !== this.id);
-        this.asyncCopies.push({ dueMs: nowMs + this.opts.asyncCopyDelayMs, key: msg.key, to: others });
+        if (!this.semiSync) this.asyncCopies.push({ dueMs: nowMs + this.opts.asyncCopyDelayMs, key: msg.key, to: others });
       }
     }
     const stored: Versioned = { version, value: msg.value };
@@ -479,9 +526,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     } else {
       this.storeLocally(msg.key, stored, r);
     }
+    // semi-sync primary: the ack waits for a backup (or the fallback).
+    if (this.semiSync && !msg.version) return this.semiSync.onStored(msg.rid, from, msg.key, msg.value, version, nowMs, r);
     // The ack goes out in the same Ready as the record, after it: the host fsyncs first.
     const ack: ReplMsg = { type: 'put-ack', rid: msg.rid, key: msg.key, version };
-    if (from === this.id) this.onPutAck(this.id, msg.rid, version, r);
+    if (from === this.id) this.onPutAck(this.id, msg.rid, version, false, r);
     else r.send.push({ to: from, msg: ack });
   }
 
@@ -545,6 +594,8 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       case 'repair':
       case 'async-copy':
         return;
+      case 'semi-sync':
+        return this.semiSync?.onBackupAck(from, key, version, r);
       case 'handoff': {
         const held = this.store.hints().find((h) => h.owner === from && h.key === key);
         if (!held || compareVersions(held.version, version) > 0) return;
@@ -628,7 +679,12 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     return node !== this.id && this.detector.isSuspected(node, nowMs);
   }
 
-  /** async mode: the first home replica not suspected (the first one if all are). */
+  /** Modes whose writes go to one primary that issues the version. */
+  private primaryWrites(): boolean {
+    return this.mode === 'async' || this.mode === 'semi-sync';
+  }
+
+  /** async and semi-sync: the first home replica not suspected (the first one if all are). */
   private primaryOf(key: string, nowMs: number): NodeId {
     const home = this.replicasOf(key);
     return home.find((m) => !this.suspected(m, nowMs)) ?? (home[0] as NodeId);

@@ -12,8 +12,12 @@ import type { FailureDetector } from '../detector';
  *   majority of the key's replicas is up.
  * - `async`: the first live replica acknowledges alone and copies in the background.
  * - `sloppy`: read from R and write to W replicas, no write-back (Dynamo style).
+ * - `semi-sync`: MySQL's semi-synchronous replication. The first live replica (the primary)
+ *   acknowledges a write once one backup holds it durably; if none does within
+ *   `semiSyncTimeoutMs` it falls back to acknowledging alone (async) until a backup has caught
+ *   up. Reads take the newest of N-1 home replicas' answers (see semi-sync.ts).
  */
-export const REPLICATION_MODES = ['quorum', 'async', 'sloppy'] as const;
+export const REPLICATION_MODES = ['quorum', 'async', 'sloppy', 'semi-sync'] as const;
 export type ReplicationMode = (typeof REPLICATION_MODES)[number];
 
 /** Totally ordered: by counter, then by the id of the node that issued it. */
@@ -29,7 +33,7 @@ export interface Versioned {
 }
 
 /** Why a background copy is sent; the receiver stores it like a put, the ack says which. */
-export type CopyReason = 'handoff' | 'transfer' | 'repair' | 'async-copy';
+export type CopyReason = 'handoff' | 'transfer' | 'repair' | 'async-copy' | 'semi-sync';
 
 export type ReplMsg =
   /** Phase 1 (version discovery) of writes, the query of reads. `rid` names the phase. */
@@ -48,9 +52,16 @@ export type ReplMsg =
       readonly version?: Version;
       readonly hintFor?: NodeId;
     }
-  /** Sent only after the put is durable (its record precedes this message in the Ready). */
-  | { readonly type: 'put-ack'; readonly rid: string; readonly key: string; readonly version: Version }
+  /**
+   * Sent only after the put is durable (its record precedes this message in the Ready).
+   * `alone`: a semi-sync primary acknowledged without a backup's copy (fallback).
+   */
+  | { readonly type: 'put-ack'; readonly rid: string; readonly key: string; readonly version: Version; readonly alone?: true }
   | { readonly type: 'copy'; readonly reason: CopyReason; readonly key: string; readonly stored: Versioned }
+  /**
+   * `version`: the copy's version, except for `semi-sync` copies, whose ack says what the
+   * backup durably holds after storing it (the same or newer), so the primary can tell.
+   */
   | { readonly type: 'copy-ack'; readonly reason: CopyReason; readonly key: string; readonly version: Version }
   /** Liveness only: feeds the failure detector, which only chooses where to send. */
   | { readonly type: 'heartbeat' };
@@ -89,7 +100,14 @@ export type ReplErrorCode =
   | 'BAD_REQUEST';
 
 export type ReplReply =
-  | { readonly id: string; readonly ok: true; readonly value?: unknown; readonly version?: Version }
+  | {
+      readonly id: string;
+      readonly ok: true;
+      readonly value?: unknown;
+      readonly version?: Version;
+      /** semi-sync write: the primary acknowledged it alone (fallback), no backup had it yet. */
+      readonly alone?: true;
+    }
   | {
       readonly id: string;
       readonly ok: false;
@@ -105,7 +123,14 @@ export type ReplEvent =
   | { readonly type: 'read-repair'; readonly key: string; readonly to: NodeId; readonly version: Version }
   | { readonly type: 'hint-handed-off'; readonly key: string; readonly owner: NodeId; readonly version: Version }
   | { readonly type: 'key-moved'; readonly key: string; readonly to: readonly NodeId[] }
-  | { readonly type: 'key-dropped'; readonly key: string };
+  | { readonly type: 'key-dropped'; readonly key: string }
+  /**
+   * semi-sync primary: no backup acknowledged `key`@`version` within the timeout, so this
+   * node acknowledges alone from now on (MySQL: "Semi-sync replication switched OFF").
+   */
+  | { readonly type: 'semi-sync-off'; readonly key: string; readonly version: Version; readonly waitedMs: number }
+  /** semi-sync primary: a backup holds every write acknowledged alone; acks wait for a backup again. */
+  | { readonly type: 'semi-sync-on'; readonly caughtUp: NodeId };
 
 export interface ReplicationConfig {
   readonly id: NodeId;
@@ -127,6 +152,11 @@ export interface ReplicationConfig {
   readonly heartbeatMs?: number;
   /** async mode: the primary copies to the other replicas this long after acknowledging. Default 0. */
   readonly asyncCopyDelayMs?: number;
+  /**
+   * semi-sync mode: how long the primary waits for a backup's durable ack before it falls
+   * back to acknowledging alone. Keep it below opTimeoutMs (the coordinator's). Default 300.
+   */
+  readonly semiSyncTimeoutMs?: number;
   readonly vnodesPerWeight?: number;
   /** One detector per node; default a TimeoutDetector. Suspicion only picks targets. */
   readonly makeDetector?: () => FailureDetector;
