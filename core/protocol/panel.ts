@@ -23,6 +23,8 @@ export const PANEL_PROTOCOL_VERSION = 2 as const;
 
 import { KV_MODES, type KvMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
+import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
+export { TXN_MODES } from './modes';
 /** Multiplies heartbeat/election timeouts, detector interval and deviation, lease TTLs and client timeouts. */
 export const TIME_SCALES = [1, 3, 10] as const;
 export type TimeScale = (typeof TIME_SCALES)[number];
@@ -41,6 +43,8 @@ const linkSchema = z.object({ from: nodeId, to: nodeId });
 const clusterSettings = {
   nodes: z.number().int().min(MIN_NODES).max(MAX_NODES).optional(),
   mode: z.enum(KV_MODES).optional(),
+  /** How transactions decide (node --txn-mode). */
+  txnMode: z.enum(TXN_MODES).optional(),
   timeScale: z.union([z.literal(1), z.literal(3), z.literal(10)]).optional(),
 };
 
@@ -331,6 +335,8 @@ export interface ClusterInfo {
   readonly generation: number;
   readonly nodes: number;
   readonly mode: KvMode;
+  /** How the cluster's transactions decide. */
+  readonly txnMode: ClusterTxnMode;
   readonly timeScale: TimeScale;
   /** Data was kept by a stop and cluster-resume may use it. */
   readonly dataKept: boolean;

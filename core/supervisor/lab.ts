@@ -16,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionCuts, type Link } from '../algorithms/common/partitions';
+import type { TxnMode } from '../protocol/modes';
 import type { ClusterInfo, KvMode, LineOf, ProgressCode, ProgressStep, TimeScale, TimelineKind, TimelineLine, WorkloadSample, WorkloadState } from '../protocol/panel';
 import { Cluster, type ClusterProgress } from './cluster';
 import { createDataDir, type DataDir } from './data-dir';
@@ -28,10 +29,12 @@ import { line } from './panel/timeline-line';
 export interface LabSettings {
   readonly nodes: number;
   readonly mode: KvMode;
+  /** How transactions decide (node --txn-mode). */
+  readonly txnMode: TxnMode;
   readonly timeScale: TimeScale;
 }
 
-export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', timeScale: 1 };
+export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', timeScale: 1 };
 
 export interface LabOptions extends Partial<LabSettings> {
   /** A folder the user named (kept); a temp folder removed on close otherwise. */
@@ -80,7 +83,7 @@ export class Lab extends EventEmitter<LabEvents> {
     super();
     this.borrowed = borrowed !== undefined;
     this.server = borrowed ? borrowed.cluster.server : new SupervisorHttpServer();
-    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
+    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
     this.info = this.blankInfo('stopped');
     if (borrowed) {
       this.settings = { ...this.settings, nodes: borrowed.nodes };
@@ -214,7 +217,7 @@ export class Lab extends EventEmitter<LabEvents> {
     this.dataKept = false;
     const s = this.settings;
     this.info = { ...this.blankInfo('starting'), startedAtMs: Math.round(this.nowMs()) };
-    this.step('spawning', line(reuse ? 'progress.resuming' : 'progress.spawning', { n: s.nodes, mode: s.mode, scale: s.timeScale }), `${reuse ? 'resuming' : 'starting'} ${s.nodes} nodes (mode ${s.mode}, time ×${s.timeScale})`);
+    this.step('spawning', line(reuse ? 'progress.resuming' : 'progress.spawning', { n: s.nodes, mode: s.mode, scale: s.timeScale }), `${reuse ? 'resuming' : 'starting'} ${s.nodes} nodes (mode ${s.mode}, txn mode ${s.txnMode}, time ×${s.timeScale})`);
     const onProgress = (p: ClusterProgress): void => {
       if (p.phase === 'node-ready') this.step('spawned', line('progress.spawned', { node: p.node ?? '' }), `${p.node} started`, p.node);
       else if (p.phase === 'registered') this.step('ready', line('progress.ready', { node: p.node ?? '' }), `${p.node} ready`, p.node);
@@ -222,7 +225,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let cluster: Cluster;
     try {
       cluster = await Cluster.start(
-        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
         onProgress,
       );
     } catch (e) {

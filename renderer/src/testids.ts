@@ -19,6 +19,7 @@ export const TID = {
   resume: 'btn-resume',
   nodeCount: 'select-node-count',
   mode: 'select-mode',
+  txnMode: 'select-txn-mode',
   timeScale: 'select-time-scale',
   langSwitch: 'lang-switch',
   themeSwitch: 'theme-switch',

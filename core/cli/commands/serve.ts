@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { KV_MODES, MAX_NODES, MIN_NODES, TIME_SCALES, type KvMode, type ProgressStep, type TimeScale } from '../../protocol/panel';
 import { Lab } from '../../supervisor/lab';
+import { TXN_MODES, oneOf, type TxnMode } from '../../protocol/modes';
 import { PanelApi } from '../../supervisor/panel-api';
 import { NOT_BUILT_MESSAGE, servePanel } from '../../supervisor/panel/panel-server';
 import { healthLine } from '../health';
@@ -22,7 +23,8 @@ export const summary = 'start the lab: a local cluster (default 5 nodes) and its
 
 export const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
-export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--time-scale 1|3|10]
+export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos]
+                       [--time-scale 1|3|10]
                        [--data DIR] [--host ADDR] [--port N] [--quiet]
 
 Starts the lab: serves the control panel on http://127.0.0.1:PORT, prints two links (the
@@ -31,6 +33,9 @@ cluster of node processes. Open a link in a browser; nothing else is opened for 
 Ctrl-C stops every node (no process is left behind, even if this one is killed).
   --nodes N        founding nodes, ${MIN_NODES}..${MAX_NODES} (default 5)
   --mode M         how nodes serve key-value requests: ${KV_MODES.join(', ')} (default paxos)
+  --txn-mode T     how transactions decide (the txn workload): ${TXN_MODES.join(', ')} (default
+                   classic). Its own flag, not --mode: a lab cluster serves key-value and
+                   transaction workloads at once, so it has one mode of each
   --time-scale X   slow the cluster down for a room to watch: ${TIME_SCALES.join(', ')} (default 1);
                    multiplies Paxos heartbeat and election timeouts, the failure detector,
                    and the workload's lease TTLs and client timeouts
@@ -43,6 +48,7 @@ Ctrl-C stops every node (no process is left behind, even if this one is killed).
 interface ServeArgs {
   nodes: number;
   mode: KvMode;
+  txnMode: TxnMode;
   timeScale: TimeScale;
   data: string | undefined;
   host: string | undefined;
@@ -58,6 +64,7 @@ export function parseServeArgs(args: string[]): ServeArgs | string | 'help' {
       options: {
         nodes: { type: 'string', default: '5' },
         mode: { type: 'string', default: 'paxos' },
+        'txn-mode': { type: 'string', default: 'classic' },
         'time-scale': { type: 'string', default: '1' },
         data: { type: 'string' },
         host: { type: 'string' },
@@ -73,12 +80,14 @@ export function parseServeArgs(args: string[]): ServeArgs | string | 'help' {
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < MIN_NODES || nodes > MAX_NODES) return `--nodes must be an integer from ${MIN_NODES} to ${MAX_NODES}, got "${values.nodes}"`;
   if (!(KV_MODES as readonly string[]).includes(values.mode!)) return `--mode must be one of ${KV_MODES.join(', ')}, got "${values.mode}"`;
+  const txnMode = oneOf(TXN_MODES, values['txn-mode']);
+  if (txnMode === undefined) return `--txn-mode must be one of ${TXN_MODES.join(', ')}, got "${values['txn-mode']}"`;
   const timeScale = Number(values['time-scale']);
   if (!(TIME_SCALES as readonly number[]).includes(timeScale)) return `--time-scale must be one of ${TIME_SCALES.join(', ')}, got "${values['time-scale']}"`;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be 0..65535, got "${values.port}"`;
   if (values.host !== undefined && isIP(values.host) === 0) return `--host must be an IP address of this machine (e.g. 192.168.1.20, or 0.0.0.0 for all), got "${values.host}"`;
-  return { nodes, mode: values.mode as KvMode, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true };
+  return { nodes, mode: values.mode as KvMode, txnMode, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true };
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -129,7 +138,7 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
   };
   let lab: Lab;
   try {
-    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, timeScale: a.timeScale, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
+    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, timeScale: a.timeScale, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
   } catch (e) {
     console.error(`faultline ${command}: cannot use the data folder: ${(e as Error).message}`);
     return 2;

@@ -3,15 +3,20 @@
  * core/protocol (no zod in the page), so each list is checked here against its type in
  * both directions: a value added to the protocol fails this file's type-check until listed.
  */
-import type { KvMode, NemesisFault, PanelCommand, TimeScale, WorkloadKind } from '../../../core/protocol/panel';
+import type { ClusterInfo, KvMode, NemesisFault, PanelCommand, TimeScale, WorkloadKind } from '../../../core/protocol/panel';
 
 type PartitionShape = Extract<PanelCommand, { kind: 'partition' }>['shape'];
 
 /** Compiles only when `L` lists every member of `T` (and nothing else). */
 type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
 
-const modes = ['paxos', 'quorum', 'async', 'sloppy', 'semi-sync'] as const;
+const modes = ['paxos', 'quorum', 'async', 'sloppy'] as const;
 export const KV_MODES: Exhaustive<KvMode, typeof modes> = modes;
+
+/** How transactions decide (core/protocol/modes.ts TXN_MODES). */
+export type TxnMode = ClusterInfo['txnMode'];
+const txnModes = ['classic', 'paxos'] as const;
+export const TXN_MODES: Exhaustive<TxnMode, typeof txnModes> = txnModes;
 
 const scales = [1, 3, 10] as const;
 export const TIME_SCALES: Exhaustive<TimeScale, typeof scales> = scales;

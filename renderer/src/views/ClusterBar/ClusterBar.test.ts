@@ -20,9 +20,9 @@ describe('cluster bar', () => {
     const { wrapper, sent } = mountPanel(ClusterBar, { state: panelState() });
     unmount = () => wrapper.unmount();
     await wrapper.find(sel(TID.start)).trigger('click');
-    expect(sent).toEqual([{ kind: 'cluster-start', nodes: 3, mode: 'paxos', timeScale: 1 }]);
+    expect(sent).toEqual([{ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', timeScale: 1 }]);
     await wrapper.find(sel(TID.timeScale)).setValue('10');
-    expect(sent[1]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', timeScale: 10 });
+    expect(sent[1]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', timeScale: 10 });
     await wrapper.find(sel(TID.stop)).trigger('click');
     expect(sent[2]).toEqual({ kind: 'cluster-stop' });
   });
