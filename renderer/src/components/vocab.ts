@@ -10,7 +10,7 @@ type PartitionShape = Extract<PanelCommand, { kind: 'partition' }>['shape'];
 /** Compiles only when `L` lists every member of `T` (and nothing else). */
 type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
 
-const modes = ['paxos', 'quorum', 'async', 'sloppy'] as const;
+const modes = ['paxos', 'quorum', 'async', 'sloppy', 'semi-sync'] as const;
 export const KV_MODES: Exhaustive<KvMode, typeof modes> = modes;
 
 /** How transactions decide (core/protocol/modes.ts TXN_MODES). */
