@@ -30,6 +30,7 @@ export const replMsgSchemas = {
   copy: z.object({ type: z.literal('copy'), reason: reasonSchema, key: keySchema, stored: versionedSchema }),
   'copy-ack': z.object({ type: z.literal('copy-ack'), reason: reasonSchema, key: keySchema, version: versionSchema }),
   heartbeat: z.object({ type: z.literal('heartbeat') }),
+  'split-wanted': z.object({ type: z.literal('split-wanted'), at: keySchema, range: z.string().max(256), keys: countSchema }),
 } as const;
 
 export type ReplSchemaChecks = Expect<Covers<SchemaOutput<typeof replMsgSchemas>, ReplMsg, keyof typeof replMsgSchemas>>;

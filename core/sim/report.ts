@@ -79,6 +79,8 @@ export interface SimReport {
   ok: boolean;
   /** The command line that replays this run. */
   replay: string;
+  /** Deterministic facts a mechanism adds, one line each (e.g. range placement's splits and ranges); printed after the verdicts. */
+  notes?: string[];
   history?: SimHistoryOp[];
 }
 
@@ -124,6 +126,7 @@ export function formatReport(r: SimReport, timelineLimit = 40): string {
       lines.push(`    evidence: ${truncate(JSON.stringify(v.evidence), 1500)}`);
     }
   }
+  for (const note of r.notes ?? []) lines.push(`  ${note}`);
   const stop = r.verdicts.find((v) => v.model === 'invariant' && v.valid === false);
   if (stop !== undefined) {
     const e = stop.evidence as { step: number; atMs: number; node: string | null };

@@ -32,6 +32,9 @@ import { emptyReady, type Input, type Machine, type NodeId, type Ready } from '.
 import { unreachable } from '../common/unreachable';
 import { TimeoutDetector, type FailureDetector } from '../detector';
 import { HashRing } from '../ring';
+import type { Placement } from '../placement/types';
+import { RangeMap, initialRangeTable, reassignRanges, type RangeTable } from '../placement/range-map';
+import { RANGE_DEFAULTS, RangeSplits } from './range-splits';
 import { ReplicaStore } from './store';
 import { SemiSyncPrimary } from './semi-sync';
 import type {
@@ -105,7 +108,10 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   readonly id: NodeId;
   readonly mode: ReplicationMode;
   private readonly store: ReplicaStore;
-  private ring: HashRing;
+  /** Where keys live: the hash ring, or the range table (`placement: 'range'`). */
+  private ring: Placement;
+  /** Range placement only: when this node asks for a split. */
+  private readonly splits: RangeSplits | undefined;
   private readonly detector: FailureDetector;
   /** semi-sync mode only: what this node does as a key's primary. */
   private readonly semiSync: SemiSyncPrimary | undefined;
@@ -144,6 +150,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     if (typeof weights === 'string') throw new Error(`replication config: ${weights}`);
     this.store = new ReplicaStore(config.members, weights);
     for (const rec of durable) this.store.apply(rec);
+    this.splits = config.placement === 'range' ? new RangeSplits(this.id, config.splitKeys ?? RANGE_DEFAULTS.splitKeys) : undefined;
     this.ring = this.buildRing(this.store.members, this.store.weights);
     // Transfers are volatile: a node that restarts holding keys it no longer owns (it left,
     // or crashed mid-move) streams them to their owners again and drops them once acked.
@@ -207,6 +214,11 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     return this.store.weights;
   }
 
+  /** Range placement: the table this node places keys with (null under hashing). */
+  rangeTable(): RangeTable | null {
+    return this.ring instanceof RangeMap ? this.ring.table : null;
+  }
+
   /** The key's home replicas under this node's current membership. */
   replicasOf(key: string): NodeId[] {
     return this.ring.preferenceList(key, Math.min(this.n, this.store.members.length));
@@ -255,7 +267,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       case 'write':
         return this.startOperation(req, nowMs, r);
       case 'membership':
-        return this.changeMembership(req.id, req.members, req.weights, r);
+        return this.changeMembership(req.id, req.members, req.weights, r, req.ranges);
       default:
         return unreachable(req, 'replication request');
     }
@@ -264,6 +276,10 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
   private onMessage(from: NodeId, msg: ReplMsg, nowMs: number, r: ReplReady): void {
     switch (msg.type) {
       case 'heartbeat':
+        return;
+      case 'split-wanted':
+        // Range placement: surfaced for whoever orders splits (the node's Paxos leader, the simulator).
+        r.events.push({ type: 'split-wanted', at: msg.at, range: msg.range, keys: msg.keys, from });
         return;
       case 'get':
         r.send.push({ to: from, msg: { type: 'get-ack', rid: msg.rid, key: msg.key, stored: this.store.lookup(msg.key) } });
@@ -301,6 +317,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     this.expireOperations(nowMs, r);
     this.flushAsyncCopies(nowMs, r);
     this.semiSync?.onTick(nowMs, r);
+    if (this.splits && this.ring instanceof RangeMap) this.splits.onTick(nowMs, this.ring, this.store.keys(), this.store.members, r);
     if (!this.retryTimer.armed || this.retryTimer.fire(nowMs)) {
       this.retryTimer.set(nowMs, this.opts.retryMs);
       for (const op of this.ops.values()) if (op.phase !== 'done') this.sendPhase(op, nowMs, r);
@@ -625,7 +642,7 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
 
   // ---- membership and placement ----
 
-  private changeMembership(id: string, members: readonly NodeId[], requested: RingWeights | undefined, r: ReplReady): void {
+  private changeMembership(id: string, members: readonly NodeId[], requested: RingWeights | undefined, r: ReplReady, ranges?: RangeTable): void {
     const unique = [...new Set(members)];
     const weights = normalRingWeights(unique, requested);
     if (unique.length === 0 || unique.length !== members.length || typeof weights === 'string') {
@@ -638,10 +655,17 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
       });
       return;
     }
+    const current = this.rangeTable();
+    if (ranges !== undefined && current !== null && ranges.version <= current.version && sameSet(unique, this.store.members)) {
+      r.replies.push({ id, ok: true }); // a table this node has (re-sent, or arriving late): nothing to do
+      return;
+    }
     const before = this.ring;
     const nBefore = Math.min(this.n, this.store.members.length);
     this.persist({ type: 'members', members: unique, ...(Object.keys(weights).length > 0 ? { weights } : {}) }, r);
+    if (ranges !== undefined && this.splits) this.persist({ type: 'ranges', table: ranges }, r);
     this.ring = this.buildRing(unique, weights);
+    if (before instanceof RangeMap && this.ring instanceof RangeMap) this.noteSplits(before.table, this.ring.table, r);
     for (const m of before.nodes()) if (!unique.includes(m.id)) this.detector.forget?.(m.id);
     this.expecting = false;
     const nAfter = Math.min(this.n, unique.length);
@@ -668,11 +692,27 @@ export class ReplicationNode implements Machine<ReplMsg, ReplRequest, ReplRecord
     }
   }
 
-  /** Virtual nodes in proportion to weight (HashRing): a weight-2 node owns about twice the keys. */
-  private buildRing(members: readonly NodeId[], weights: RingWeights): HashRing {
+  /**
+   * Range placement: the recorded table (the founding one before any), reassigned to
+   * `members` if they differ. Hashing: virtual nodes in proportion to weight (HashRing):
+   * a weight-2 node owns about twice the keys.
+   */
+  private buildRing(members: readonly NodeId[], weights: RingWeights): Placement {
+    if (this.splits) return new RangeMap(reassignRanges(this.store.ranges ?? initialRangeTable(this.config.members, this.n), members));
     const ring = new HashRing(this.config.vnodesPerWeight === undefined ? {} : { vnodesPerWeight: this.config.vnodesPerWeight });
     for (const m of members) ring.add(m, weights[m] ?? 1);
     return ring;
+  }
+
+  /** Range placement: one `range-split` event per split point the new table adds. */
+  private noteSplits(before: RangeTable, after: RangeTable, r: ReplReady): void {
+    this.splits?.applied(after);
+    const had = new Set(before.ranges.map((x) => x.start));
+    for (let i = 1; i < after.ranges.length; i++) {
+      const range = after.ranges[i];
+      if (!range || had.has(range.start)) continue;
+      r.events.push({ type: 'range-split', at: range.start, range: after.ranges[i - 1]?.start ?? '', owners: range.owners, version: after.version });
+    }
   }
 
   private suspected(node: NodeId, nowMs: number): boolean {

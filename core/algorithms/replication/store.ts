@@ -6,6 +6,7 @@
  */
 import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
+import type { RangeTable } from '../placement/range-map';
 import type { ReplRecord, RingWeights, Version, Versioned } from './types';
 import { compareStored, compareVersions } from './version';
 
@@ -22,6 +23,8 @@ export class ReplicaStore {
   members: readonly NodeId[];
   /** The members' ring weights where not 1; set with the members. */
   weights: RingWeights;
+  /** Range placement: the table last recorded (null: none yet, the node starts from the founding table). */
+  ranges: RangeTable | null = null;
   /** Whether a 'members' record set them (else they come from the config on every start). */
   private membersRecorded = false;
 
@@ -78,6 +81,7 @@ export class ReplicaStore {
   records(): ReplRecord[] {
     const weighted = Object.keys(this.weights).length > 0;
     const out: ReplRecord[] = this.membersRecorded ? [{ type: 'members', members: [...this.members], ...(weighted ? { weights: { ...this.weights } } : {}) }] : [];
+    if (this.ranges !== null) out.push({ type: 'ranges', table: this.ranges });
     for (const [key, v] of this.values) out.push({ type: 'stored', key, version: v.version, value: v.value });
     for (const [key, counter] of this.issuedCounters) out.push({ type: 'issued', key, counter });
     for (const hints of this.hintsByOwner.values()) {
@@ -116,6 +120,9 @@ export class ReplicaStore {
         this.members = [...rec.members];
         this.weights = { ...rec.weights };
         this.membersRecorded = true;
+        return;
+      case 'ranges':
+        this.ranges = rec.table;
         return;
       default:
         return unreachable(rec, 'replication record');

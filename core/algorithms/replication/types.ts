@@ -5,6 +5,8 @@
  */
 import type { NodeId } from '../common/types';
 import type { FailureDetector } from '../detector';
+import type { PlacementKind } from '../placement/types';
+import type { RangeTable } from '../placement/range-map';
 
 /**
  * How a cluster replicates (switchable per cluster, the same on every node):
@@ -64,7 +66,9 @@ export type ReplMsg =
    */
   | { readonly type: 'copy-ack'; readonly reason: CopyReason; readonly key: string; readonly version: Version }
   /** Liveness only: feeds the failure detector, which only chooses where to send. */
-  | { readonly type: 'heartbeat' };
+  | { readonly type: 'heartbeat' }
+  /** Range placement: the leaseholder of the range starting at `range` asks for a split at `at` (range-splits.ts). */
+  | { readonly type: 'split-wanted'; readonly at: string; readonly range: string; readonly keys: number };
 
 /** What a replica writes to its durable log; a restart replays them (see restoreReplicationNode). */
 export type ReplRecord =
@@ -79,7 +83,9 @@ export type ReplRecord =
   /** This node no longer owns `key` and every new owner acknowledged its copy. */
   | { readonly type: 'dropped'; readonly key: string }
   /** `weights`: each member's ring weight where it is not 1 (absent: every weight 1). */
-  | { readonly type: 'members'; readonly members: readonly NodeId[]; readonly weights?: RingWeights };
+  | { readonly type: 'members'; readonly members: readonly NodeId[]; readonly weights?: RingWeights }
+  /** Range placement: the range table this node places keys with. */
+  | { readonly type: 'ranges'; readonly table: RangeTable };
 
 /**
  * Ring weights by node id, for the members whose weight is not 1 (a node of weight w gets
@@ -92,7 +98,14 @@ export type ReplRequest =
   | { readonly kind: 'read'; readonly id: string; readonly key: string }
   | { readonly kind: 'write'; readonly id: string; readonly key: string; readonly value: unknown }
   /** Join or leave: the new member list, the same on every node. Keys that change owner move. */
-  | { readonly kind: 'membership'; readonly id: string; readonly members: readonly NodeId[]; readonly weights?: RingWeights };
+  | {
+      readonly kind: 'membership';
+      readonly id: string;
+      readonly members: readonly NodeId[];
+      readonly weights?: RingWeights;
+      /** Range placement: the new range table (after a split or a reassignment), the same on every node. */
+      readonly ranges?: RangeTable;
+    };
 
 export type ReplErrorCode =
   /** No quorum answered in time. `outcome` says whether the write may still take effect. */
@@ -124,6 +137,10 @@ export type ReplEvent =
   | { readonly type: 'hint-handed-off'; readonly key: string; readonly owner: NodeId; readonly version: Version }
   | { readonly type: 'key-moved'; readonly key: string; readonly to: readonly NodeId[] }
   | { readonly type: 'key-dropped'; readonly key: string }
+  /** Range placement: a leaseholder asked for a split (`from`), seen by this node. */
+  | { readonly type: 'split-wanted'; readonly at: string; readonly range: string; readonly keys: number; readonly from: NodeId }
+  /** Range placement: this node now places keys with a table where the range from `range` is cut at `at`. */
+  | { readonly type: 'range-split'; readonly at: string; readonly range: string; readonly owners: readonly NodeId[]; readonly version: number }
   /**
    * semi-sync primary: no backup acknowledged `key`@`version` within the timeout, so this
    * node acknowledges alone from now on (MySQL: "Semi-sync replication switched OFF").
@@ -136,6 +153,10 @@ export interface ReplicationConfig {
   readonly id: NodeId;
   /** Initial members; a durable `members` record or a membership request replaces it. */
   readonly members: readonly NodeId[];
+  /** How keys are placed: `hash` (the ring, default) or `range` (ordered ranges that split; placement/range-map.ts). */
+  readonly placement?: PlacementKind;
+  /** Range placement: a range whose leaseholder stores more keys than this asks for a split. Default 64. */
+  readonly splitKeys?: number;
   /** Initial ring weights of those members (absent: 1); replaced with the members. */
   readonly weights?: RingWeights;
   readonly mode: ReplicationMode;

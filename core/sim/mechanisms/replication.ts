@@ -10,6 +10,8 @@
  */
 import type { NodeId } from '../../algorithms/common/types';
 import { HashRing } from '../../algorithms/ring';
+import { PLACEMENT_KINDS, RangeMap, initialRangeTable, splitRange, type PlacementKind, type RangeTable } from '../../algorithms/placement';
+import { comparePlacements, formatComparison } from '../placement-compare';
 import {
   REPLICATION_MODES,
   ReplicationNode,
@@ -51,7 +53,18 @@ export interface ReplicationSimOptions extends SimOptions {
   keys?: number;
   /** Benchmarks: skip the checkers (the report then has no verdicts). */
   skipChecks?: boolean;
+  /** How keys are placed (default `hash`). */
+  placement?: PlacementKind;
+  /** Range placement: a range splits past this many keys (default 2 here, so a few registers split). */
+  splitKeys?: number;
+  /** Also print hashing vs ranges over this many sequential and uniform keys (placement-compare.ts). */
+  comparePlacement?: number;
 }
+
+/** The simulator's range splits: low, so the few registers of a run split during it. */
+const SIM_SPLIT_KEYS = 2;
+/** The configuration sequence re-sends the current range table this often (the client wire drops some). */
+const TABLE_RESEND_MS = 300;
 
 /** This mechanism's own named schedule (`--scenario failover`); the shared ones of core/sim/scenarios work too. */
 export const REPLICATION_SCENARIOS = ['failover'] as const;
@@ -81,10 +94,13 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   const faults = new Set<FaultKind>(opts.faults);
   const keyCount = opts.keys ?? 3;
   const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
+  const placement = opts.placement ?? 'hash';
+  const splitKeys = opts.splitKeys ?? SIM_SPLIT_KEYS;
   const config = (id: NodeId): ReplicationConfig => ({
     id,
     members: nodes,
     mode,
+    ...(placement === 'range' ? { placement, splitKeys } : {}),
     ...NODE_TIMING,
     ...(opts.replicationFactor !== undefined ? { replicationFactor: opts.replicationFactor } : {}),
     ...(opts.readQuorum !== undefined ? { readQuorum: opts.readQuorum } : {}),
@@ -99,7 +115,11 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     replyId: (r) => r.id,
     cloneMessages: opts.copies !== false,
     factory: (id, durable) => new ReplicationNode(config(id), durable),
+    onEvent: (node, event) => {
+      if (event.type === 'split-wanted') ranges?.onSplitWanted(node, event.at);
+    },
   });
+  const ranges = placement === 'range' ? new RangeSequence(world, nodes, initialRangeTable(nodes, opts.replicationFactor ?? 3)) : undefined;
   const history = new HistoryRecorder(() => world.now);
   const workload = streamPrng(opts.seed, 'workload');
   let nextValue = 1;
@@ -134,7 +154,8 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
   const shared = opts.scenario === undefined || opts.scenario === 'failover' ? {} : sharedScenario(opts.scenario);
   const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
-  if (opts.scenario === 'failover') scheduleFailover(world, nodes, keys, streamPrng(opts.seed, 'scenario'), () => pool.finished);
+  if (opts.scenario === 'failover') scheduleFailover(world, nodes, keys, streamPrng(opts.seed, 'scenario'), () => pool.finished, ranges);
+  ranges?.resendUntil(() => pool.finished);
   drive({
     world,
     pool,
@@ -155,6 +176,17 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   }
   const report = buildReport('replication', opts, world, pool, history, verdicts, started);
   report.replay += replicationFlags(opts, mode);
+  const notes = [...(ranges?.notes() ?? [])];
+  if (opts.comparePlacement !== undefined) {
+    for (const pattern of ['sequential', 'uniform'] as const) {
+      notes.push(
+        ...formatComparison(
+          comparePlacements({ pattern, keys: opts.comparePlacement, nodes, newcomer: `n${nodes.length + 1}`, replicationFactor: opts.replicationFactor ?? 3, splitKeys: opts.splitKeys ?? 64, seed: opts.seed }),
+        ),
+      );
+    }
+  }
+  if (notes.length > 0) report.notes = notes;
   return report;
 }
 
@@ -171,9 +203,11 @@ function scheduleFailover(
   keys: string[],
   prng: ReturnType<typeof streamPrng>,
   finished: () => boolean,
+  ranges: RangeSequence | undefined,
 ): void {
-  const ring = new HashRing();
-  for (const n of nodes) ring.add(n);
+  const hashRing = new HashRing();
+  for (const n of nodes) hashRing.add(n);
+  const ring = { preferenceList: (key: string, n: number) => (ranges ? new RangeMap(ranges.table).preferenceList(key, n) : hashRing.preferenceList(key, n)) };
   const isolate = (group: NodeId[]): void => {
     for (const a of group) for (const b of nodes) if (!group.includes(b)) (world.network.cut(a, b), world.network.cut(b, a));
   };
@@ -275,6 +309,67 @@ function staleReadVerdict(mode: ReplicationMode, stale: StaleRead[]): Verdict {
   };
 }
 
+/**
+ * Range placement's configuration sequence in the simulator, standing in for the Paxos
+ * log of the real cluster: splits are applied here, one at a time, in the order they are
+ * asked for, and every node is handed the same table (re-sent every TABLE_RESEND_MS, since
+ * the client wire drops and a node may be down). A split keeps every key's replica set,
+ * so a node that gets the table late still asks the right replicas.
+ */
+class RangeSequence {
+  private current: RangeTable;
+  private readonly splits: { atMs: number; at: string; by: NodeId }[] = [];
+
+  constructor(
+    private readonly world: ReplicationWorld,
+    private readonly nodes: readonly NodeId[],
+    table: RangeTable,
+  ) {
+    this.current = table;
+  }
+
+  get table(): RangeTable {
+    return this.current;
+  }
+
+  onSplitWanted(asker: NodeId, at: string): void {
+    const next = splitRange(this.current, at);
+    if (next === this.current) {
+      this.send(asker); // it asked again: it missed the table with this split
+      return;
+    }
+    this.current = next;
+    this.splits.push({ atMs: this.world.now, at, by: asker });
+    for (const n of this.nodes) this.send(n);
+  }
+
+  resendUntil(finished: () => boolean): void {
+    const again = (): void => {
+      if (finished()) return;
+      for (const n of this.nodes) this.send(n);
+      this.world.after(TABLE_RESEND_MS, again);
+    };
+    this.world.after(TABLE_RESEND_MS, again);
+  }
+
+  notes(): string[] {
+    const show = (k: string | null): string => (k === null ? 'end' : k === '' ? 'start' : JSON.stringify(k));
+    return [
+      `range placement: ${this.splits.length} split(s)` +
+        (this.splits.length > 0 ? `: ${this.splits.map((s) => `at ${JSON.stringify(s.at)} (${s.atMs.toFixed(0)} ms, asked by ${s.by})`).join(', ')}` : ''),
+      `ranges (version ${this.current.version}): ${new RangeMap(this.current)
+        .ranges()
+        .map((r) => `[${show(r.start)}..${show(r.end)}) ${r.owners.join(',')}`)
+        .join('; ')}`,
+    ];
+  }
+
+  private send(node: NodeId): void {
+    const id = `ranges-v${this.current.version}-${node}-${this.world.now.toFixed(0)}`;
+    this.world.request(node, id, { kind: 'membership', id, members: this.nodes, ranges: this.current }, () => this.world.cancel(id));
+  }
+}
+
 /** The flags of this mechanism, for the replay command line. */
 function replicationFlags(opts: ReplicationSimOptions, mode: ReplicationMode): string {
   let flags = ` --mode ${mode}`;
@@ -282,6 +377,8 @@ function replicationFlags(opts: ReplicationSimOptions, mode: ReplicationMode): s
   if (opts.readQuorum !== undefined) flags += ` --read-quorum ${opts.readQuorum}`;
   if (opts.writeQuorum !== undefined) flags += ` --write-quorum ${opts.writeQuorum}`;
   if (opts.keys !== undefined) flags += ` --keys ${opts.keys}`;
+  if (opts.placement !== undefined) flags += ` --placement ${opts.placement}`;
+  if (opts.splitKeys !== undefined) flags += ` --split-keys ${opts.splitKeys}`;
   return flags;
 }
 
@@ -298,13 +395,23 @@ function positiveInteger(flag: string): SimFlag {
 
 export const replicationMechanism: SimMechanism = {
   name: 'replication',
-  summary: 'ring-placed register replicas (--mode quorum|async|sloppy) under faults, judged by the register checker',
+  summary: 'register replicas placed by hash or range (--mode quorum|async|sloppy, --placement hash|range) under faults, judged by the register checker',
   flags: {
     mode: { summary: `replication mode: ${REPLICATION_MODES.join(', ')} (default quorum)`, parse: (text) => parseReplicationMode(text) },
     'replication-factor': { ...positiveInteger('replication-factor'), summary: 'replicas per key, N (default 3)' },
     'read-quorum': { ...positiveInteger('read-quorum'), summary: 'sloppy mode: R, replies a read waits for (default majority of N)' },
     'write-quorum': { ...positiveInteger('write-quorum'), summary: 'sloppy mode: W, acks a write waits for (default majority of N)' },
     keys: { ...positiveInteger('keys'), summary: 'registers the clients share (default 3)' },
+    placement: {
+      summary: `how keys are placed: ${PLACEMENT_KINDS.join(', ')} (default hash; range: ordered ranges that split as they fill)`,
+      parse(text) {
+        const kind = PLACEMENT_KINDS.find((k) => k === text);
+        if (!kind) throw new Error(`--placement must be one of ${PLACEMENT_KINDS.join(', ')}, got "${text}"`);
+        return kind;
+      },
+    },
+    'split-keys': { ...positiveInteger('split-keys'), summary: `range placement: a range splits past this many keys (default ${SIM_SPLIT_KEYS} in the simulator)` },
+    'compare-placement': { ...positiveInteger('compare-placement'), summary: 'also print hash vs range placement over this many sequential and uniform keys: keys per node, max/mean, keys moved on a join' },
   },
   run: (opts, onProgress) => runReplication(opts, onProgress),
 };
