@@ -12,6 +12,8 @@ import type { CheckBudget } from '../../check/verdict';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../supervisor/cluster-client';
 import { Cluster } from '../../supervisor/cluster';
+import { SelfHeal } from '../../supervisor/self-heal';
+import { SELF_HEAL_HELP, takeSelfHeal } from '../self-heal-arg';
 import { createDataDir } from '../../supervisor/data-dir';
 import { LeaderTracker } from '../../supervisor/leader-tracker';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
@@ -36,11 +38,14 @@ const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy | txn: classic|paxos,...]
                      [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
+                     [--self-heal [MS]]
 
 Starts a cluster of node processes, drives the workload with K concurrent clients at a
 shared rate while the nemesis injects faults on a schedule drawn from the seed, then checks
-the whole history, and prints the verdict, availability (baseline vs. during each fault)
-and each fault's recovery time. Writes history.jsonl, verdict.json and report.txt to --out.
+the whole history, and prints the verdict and the availability figures: requests answered
+(ok, or refused by design such as a conflict abort) vs unavailable, available time, faults
+per hour, mean time to detect and to recover, per fault and for the run. Writes
+history.jsonl, verdict.json and report.txt to --out.
 
   --workload W    register (read/write/cas/append, linearizability), lock (leased locks with
                   fencing tokens and a protected resource, lock safety) or txn (list-append
@@ -75,6 +80,7 @@ and each fault's recovery time. Writes history.jsonl, verdict.json and report.tx
                   unknown (exit 3), never a crash
   --out DIR       where to write the results (default: a new temp directory, printed)
   --seed N        seed for the nemesis schedule and the clients (default: random, printed)
+${SELF_HEAL_HELP}
 
 Exit status: 0 every guarantee the mode promises held; 1 a violation was found (in the
 async and sloppy modes a register violation is the EXPECTED behaviour — those modes do not
@@ -104,6 +110,8 @@ type Parsed = {
   checkBudget: CheckBudget;
   /** txn: the model the history is checked against (default strict-serializable). */
   consistency?: ConsistencyModel;
+  /** The self-heal policy's delay; null: off. */
+  selfHealMs: number | null;
 };
 
 function intIn(name: string, text: string | undefined, lo: number, hi: number): number | string {
@@ -113,7 +121,10 @@ function intIn(name: string, text: string | undefined, lo: number, hi: number): 
 }
 
 /** Parses and validates; a string is the message for a bad argument. */
-export function parseRunArgs(args: string[]): Parsed | string | 'help' {
+export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
+  const selfHeal = takeSelfHeal(allArgs);
+  if (typeof selfHeal === 'string') return selfHeal;
+  const args = selfHeal.args;
   let values;
   try {
     ({ values } = parseArgs({
@@ -189,6 +200,7 @@ export function parseRunArgs(args: string[]): Parsed | string | 'help' {
     seed: seed as number,
     checkBudget,
     ...(consistency !== undefined && isConsistencyModel(consistency) ? { consistency } : {}),
+    selfHealMs: selfHeal.delayMs,
   };
 }
 
@@ -252,6 +264,9 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
     return { code: 4, interrupted: interrupt.signal.aborted };
   }
   const tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((e) => e.id));
+  const selfHeal = p.selfHealMs === null ? undefined : new SelfHeal(cluster, p.selfHealMs);
+  selfHeal?.on('restarting', (r) => console.error(`self-heal: restarting ${r.node} (down for ${r.delayMs} ms)`));
+  selfHeal?.on('failed', (r) => console.error(`self-heal: the restart of ${r.node} failed: ${r.message}`));
   const header: ReportHeader = { nodes: p.nodes, mode: shownMode, clients: p.clients, rate: p.rate, faults: p.faults };
   const workload = makeWorkload(p);
   try {
@@ -268,6 +283,8 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
       leader: () => tracker.leader(),
       onProgress: (pr) => console.error(progressLine(pr)),
       checkBudget: p.checkBudget,
+      statusEvents: cluster,
+      ...(selfHeal ? { selfHeal } : {}),
     });
     const text = formatReport(result, header);
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);
@@ -289,6 +306,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   } finally {
     process.off('SIGINT', onSigint);
     tracker.close();
+    selfHeal?.close();
     await cluster.stop();
     await data.dispose();
   }
