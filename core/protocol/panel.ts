@@ -258,6 +258,8 @@ export interface NodeStatus {
 export interface NodeMetrics {
   readonly cpuPercent: number;
   readonly rssBytes: number;
+  /** Bytes of the node's data folder (durable log, snapshots). */
+  readonly diskBytes?: number;
   readonly requestsPerSec?: number;
   readonly errorsPerSec?: number;
   readonly latencyP50Ms?: number;
@@ -430,6 +432,8 @@ export interface NodeSample {
   readonly node: string;
   readonly cpuPercent?: number;
   readonly rssBytes?: number;
+  /** Bytes of its data folder (log and snapshots). */
+  readonly diskBytes?: number;
   readonly requestsPerSec?: number;
   readonly latencyP50Ms?: number;
   readonly latencyP99Ms?: number;

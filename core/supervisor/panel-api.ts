@@ -296,6 +296,7 @@ export class PanelApi {
         atMs,
         node: v.id,
         ...(m ? { cpuPercent: m.cpuPercent, rssBytes: m.rssBytes } : {}),
+        ...(m?.diskBytes !== undefined ? { diskBytes: m.diskBytes } : {}),
         ...(m?.requestsPerSec !== undefined ? { requestsPerSec: m.requestsPerSec } : {}),
         ...(m?.latencyP50Ms !== undefined ? { latencyP50Ms: m.latencyP50Ms } : {}),
         ...(m?.latencyP99Ms !== undefined ? { latencyP99Ms: m.latencyP99Ms } : {}),
