@@ -56,6 +56,8 @@ export interface NodeHostOptions {
   readonly snapshotEverySlots?: number;
   /** async mode: the primary's delay before copying to the other replicas. */
   readonly asyncCopyDelayMs?: number;
+  /** Ring weights of the founding members (NodeMachineConfig.weights). */
+  readonly weights?: Readonly<Record<string, number>>;
   /**
    * Slows the node's timing down for a room to watch (1, 3, 10): multiplies the Paxos
    * heartbeat and election timeouts and the failure detector's interval and deviation floor.
@@ -133,6 +135,7 @@ export class NodeHost {
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
         ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),
+        ...(options.weights !== undefined ? { weights: options.weights } : {}),
         ...(options.timeScale !== undefined && options.timeScale !== 1
           ? { paxosTiming: scaledPaxosTiming(options.timeScale), twopcTiming: scaledTwoPcTiming(options.timeScale) }
           : {}),

@@ -40,6 +40,12 @@ export interface NodeMachineConfig {
    * on every node for the cluster's life. A node that joined later is not among them.
    */
   readonly members: readonly NodeId[];
+  /**
+   * Ring weights of the founding members (absent: 1), the same on every node: the initial
+   * membership on the log, so the ring replicas place keys by weight (reweights and later
+   * joins carry theirs through the log).
+   */
+  readonly weights?: Readonly<Record<NodeId, number>>;
   /** This node joined after the start: a Paxos learner (it never votes) and a ring member once its join is applied. */
   readonly learner?: boolean;
   readonly mode: KvMode;
@@ -75,7 +81,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const byPart = recordsByPart(durable);
   const locks = new LockService();
   const kv = new KvService();
-  const membership = new MembershipService({ initial: config.members.map((id) => ({ id })) });
+  const membership = new MembershipService({ initial: config.members.map((id) => ({ id, weight: config.weights?.[id] ?? 1 })) });
   const txnMode = config.txnMode ?? 'classic';
   const decisionLog = txnDecisionLog(txnMode);
   const services = new ServiceMux({ locks, kv, raw: rawLog, membership, ...(decisionLog ? { [DECISION_SERVICE]: decisionLog.service } : {}) });
@@ -96,6 +102,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
     {
       id: config.id,
       members: config.members,
+      ...(config.weights !== undefined ? { weights: config.weights } : {}),
       mode: config.mode === 'paxos' ? 'quorum' : config.mode,
       asyncCopyDelayMs: config.asyncCopyDelayMs ?? LAB_ASYNC_COPY_DELAY_MS,
     },

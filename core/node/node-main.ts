@@ -15,6 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CREDENTIAL_ENV, parseLinkKeys } from './credentials';
+import { parseNodeWeights } from '../protocol/weights';
 import { KV_MODES, type KvMode } from './node-machine';
 import { NodeHost } from './host';
 import { TXN_MODES, oneOf } from '../protocol/modes';
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'paxos' },
     'txn-mode': { type: 'string', default: 'classic' },
     'async-copy-delay-ms': { type: 'string' },
+    /** Ring weights of the founding members, `n2=2,n3=0.5` (the same on every node). */
+    weights: { type: 'string' },
     'time-scale': { type: 'string', default: '1' },
     learner: { type: 'boolean', default: false },
   },
@@ -60,6 +63,8 @@ if (!learner && !members.includes(values.id)) fail(`--members must include this 
 if (learner && members.includes(values.id)) fail(`a --learner is not a founding member, but --members lists ${values.id}: ${members.join(',')}`);
 if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
 const txnMode = oneOf(TXN_MODES, values['txn-mode']) ?? fail(`--txn-mode must be one of ${TXN_MODES.join(', ')}, got ${values['txn-mode']}`);
+const weights = parseNodeWeights(values.weights ?? '', members);
+if (typeof weights === 'string') fail(`--weights: ${weights}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
 const asyncCopyDelay = values['async-copy-delay-ms'];
@@ -88,6 +93,7 @@ const host = await NodeHost.start({
   port,
   peers,
   ...(asyncCopyDelay !== undefined ? { asyncCopyDelayMs: Number(asyncCopyDelay) } : {}),
+  ...(Object.keys(weights).length > 0 ? { weights } : {}),
   ...(timeScale !== 1 ? { timeScale } : {}),
   ...(values.supervisor ? { supervisorUrl: values.supervisor } : {}),
 });

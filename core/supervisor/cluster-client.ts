@@ -1,11 +1,12 @@
 /**
  * A client of the whole cluster: picks a node for each request by a load-balancing
- * policy, follows NOT_LEADER hints (keeping the same client/seq, so a retried command is
- * applied at most once), and counts requests per node so policies can be compared.
+ * policy (balancer.ts), follows NOT_LEADER hints (keeping the same client/seq, so a
+ * retried command is applied at most once), and counts load per node (node-load.ts:
+ * sent, ok, failed, latency) so policies can be compared.
  */
-import { Prng } from '../algorithms/common/prng';
-import { HashRing } from '../algorithms/ring';
+import { Balancer } from './balancer';
 import { NodeClient, type ReplyFrame } from './node-client';
+import { NodeLoad } from './node-load';
 import type { ClientRequest } from '../protocol/client';
 
 export { BALANCE_POLICIES, type BalancePolicy } from '../protocol/modes';
@@ -14,7 +15,7 @@ import type { BalancePolicy } from '../protocol/modes';
 export interface Endpoint {
   readonly id: string;
   readonly port: number;
-  /** For the weighted policy; 1 when absent. */
+  /** The node's weight (weighted and ring policies); 1 when absent. */
   readonly weight?: number;
 }
 
@@ -26,6 +27,14 @@ export interface ClusterClientOptions {
   readonly client: string;
   readonly policy?: BalancePolicy;
   readonly seed?: number;
+  /**
+   * A balancer shared with other clients of the same application (a run's workers), so
+   * rotation and requests in flight are counted across all of them; its policy wins over
+   * `policy`. A client of its own by default.
+   */
+  readonly balancer?: Balancer;
+  /** Where to count load per node (shared by a run's clients); one of its own by default. */
+  readonly nodeLoad?: NodeLoad;
   readonly timeoutMs?: number;
   /** How many NOT_LEADER redirects one request may follow. */
   readonly maxRedirects?: number;
@@ -42,15 +51,16 @@ export interface CallResult {
 
 export class ClusterClient {
   private readonly connections = new Map<string, Promise<NodeClient | undefined>>();
-  private readonly prng: Prng;
-  private rr = 0;
+  private readonly balancer: Balancer;
   private seq = 0;
   private leaderHint: string | undefined;
-  private ring: { signature: string; ring: HashRing } | undefined;
+  /** Requests sent per node by this client alone. */
   readonly load = new Map<string, number>();
+  readonly nodeLoad: NodeLoad;
 
   constructor(private readonly options: ClusterClientOptions) {
-    this.prng = new Prng(options.seed ?? 1);
+    this.balancer = options.balancer ?? new Balancer(options.policy ?? 'random', options.seed ?? 1);
+    this.nodeLoad = options.nodeLoad ?? new NodeLoad();
   }
 
   /** Sends one command; `key` lets the ring policy route to the key's owner. */
@@ -68,8 +78,7 @@ export class ClusterClient {
         target = this.choose(key, target);
         continue;
       }
-      this.load.set(target, (this.load.get(target) ?? 0) + 1);
-      const reply = await conn.request({ ...body, client: this.options.client, seq } as never, this.options.timeoutMs ?? 2_000);
+      const reply = await this.attempt(conn, target, body, seq);
       last = { reply, node: target };
       if (!reply.ok && reply.code === 'NOT_LEADER') {
         const hint = reply.leader;
@@ -83,44 +92,27 @@ export class ClusterClient {
     return last;
   }
 
-  private choose(key: string | undefined, avoid?: string): string | undefined {
-    const all = this.options.endpoints();
-    const eps = all.length > 1 && avoid !== undefined ? all.filter((e) => e.id !== avoid) : all;
-    if (eps.length === 0) return undefined;
-    switch (this.options.policy ?? 'random') {
-      case 'random':
-        return this.prng.pick(eps).id;
-      case 'round-robin':
-        return eps[this.rr++ % eps.length]!.id;
-      case 'weighted': {
-        const total = eps.reduce((s, e) => s + (e.weight ?? 1), 0);
-        let x = this.prng.next() * total;
-        for (const e of eps) {
-          x -= e.weight ?? 1;
-          if (x < 0) return e.id;
-        }
-        return eps[eps.length - 1]!.id;
-      }
-      case 'ring': {
-        if (key === undefined) return this.prng.pick(eps).id;
-        return this.ringOf(eps).owner(key);
-      }
-      default: {
-        const never: never = this.options.policy as never;
-        throw new Error(`unknown policy ${String(never)}`);
-      }
+  /** One request to one node, counted as in flight there (least-outstanding) and in the node's load. */
+  private async attempt(conn: NodeClient, target: string, body: Body, seq: number): Promise<ReplyFrame> {
+    this.load.set(target, (this.load.get(target) ?? 0) + 1);
+    this.nodeLoad.sent(target);
+    this.balancer.started(target);
+    const startedAt = performance.now();
+    let ok = false;
+    try {
+      const reply = await conn.request({ ...body, client: this.options.client, seq } as never, this.options.timeoutMs ?? 2_000);
+      ok = reply.ok;
+      return reply;
+    } finally {
+      this.balancer.finished(target);
+      this.nodeLoad.ended(target, ok, performance.now() - startedAt);
     }
   }
 
-  /** The ring of these endpoints, rebuilt only when the set of nodes or weights changes. */
-  private ringOf(eps: readonly Endpoint[]): HashRing {
-    const signature = eps.map((e) => `${e.id}:${e.weight ?? 1}`).join(',');
-    if (this.ring === undefined || this.ring.signature !== signature) {
-      const ring = new HashRing();
-      for (const e of eps) ring.add(e.id, e.weight ?? 1);
-      this.ring = { signature, ring };
-    }
-    return this.ring.ring;
+  private choose(key: string | undefined, avoid?: string): string | undefined {
+    const all = this.options.endpoints();
+    const eps = all.length > 1 && avoid !== undefined ? all.filter((e) => e.id !== avoid) : all;
+    return this.balancer.choose(eps, key);
   }
 
   private connect(id: string): Promise<NodeClient | undefined> {

@@ -28,6 +28,7 @@ import { NodeProcess, type NodeLifecycle, type PauseKind } from './node-process'
 import type { NodeRuntime } from './node-runtime';
 import { pauseKindFor } from './pause-kind';
 import { Reaper } from './reaper';
+import { formatNodeWeights, parseNodeWeights } from '../protocol/weights';
 
 export interface ClusterOptions {
   readonly nodes: number;
@@ -50,6 +51,12 @@ export interface ClusterOptions {
   readonly runtime?: NodeRuntime;
   /** How pause works; default: SIGSTOP where the platform has it, the node's own freeze on Windows. */
   readonly pauseKind?: PauseKind;
+  /**
+   * Weights of the founding members (n1..nN; absent: 1): the ring replicas give a node of
+   * weight w w times the virtual nodes, and endpoints() carries them for the weighted and
+   * ring client policies. Every node gets them as `--weights`.
+   */
+  readonly weights?: Readonly<Record<string, number>>;
 }
 
 export interface ClusterProgress {
@@ -109,6 +116,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private founders: readonly string[] = [];
   /** Ids are never reused: a removed node's data directory still holds its log. */
   private nextNodeNumber = 1;
+  /** Each member's ring weight where not 1 (founders from the options, later nodes from addNode/reweight). */
+  private readonly weights = new Map<string, number>();
 
   private constructor(private readonly options: ClusterOptions) {
     super();
@@ -163,6 +172,9 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     const ids = Array.from({ length: this.options.nodes }, (_, i) => `n${i + 1}`);
     this.founders = ids;
     this.nextNodeNumber = ids.length + 1;
+    const weights = parseNodeWeights(formatNodeWeights(this.options.weights ?? {}), ids);
+    if (typeof weights === 'string') throw new Error(`cluster weights: ${weights}`);
+    for (const [id, w] of Object.entries(weights)) this.weights.set(id, w);
     for (const id of ids) await this.createMember(id, false);
     this.progress('spawning', `starting ${ids.length} node processes`);
     const registered = ids.map((id) => this.waitRegistered(id));
@@ -192,6 +204,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
           '--id', id,
           '--data', dir,
           '--members', this.founders.join(','),
+          ...(this.founderWeights() === '' ? [] : ['--weights', this.founderWeights()]),
           ...(learner ? ['--learner'] : []),
           '--supervisor', this.registryUrl,
           ...(this.options.timeScale !== undefined && this.options.timeScale !== 1 ? ['--time-scale', String(this.options.timeScale)] : []),
@@ -432,6 +445,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       const op = weight === undefined ? { type: 'join' as const, node: id } : { type: 'join' as const, node: id, weight };
       const { epoch, members } = await proposeMembership(() => this.endpoints(), this.token, op);
       await waitRingSettled(() => this.liveIds(), (n) => this.members.get(n)?.status, members, epoch);
+      if (weight !== undefined && weight !== 1) this.weights.set(id, weight);
       return id;
     } catch (e) {
       await member.proc.stop().catch(() => member.proc.killNow());
@@ -550,11 +564,33 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return this.ids.map((id) => this.view(id));
   }
 
-  /** Client ports of the nodes that are up, for workloads and tools. */
-  endpoints(): { id: string; port: number }[] {
+  /** Client ports of the nodes that are up, with their ring weights, for workloads and tools. */
+  endpoints(): { id: string; port: number; weight: number }[] {
     return this.views()
       .filter((v) => v.lifecycle === 'up' && v.port !== undefined)
-      .map((v) => ({ id: v.id, port: v.port as number }));
+      .map((v) => ({ id: v.id, port: v.port as number, weight: this.weightOf(v.id) }));
+  }
+
+  /** A node's ring weight (1 unless set). */
+  weightOf(id: string): number {
+    return this.weights.get(id) ?? 1;
+  }
+
+  /** The founders' weights as node `--weights` text ('' when all are 1): the initial membership of every node. */
+  private founderWeights(): string {
+    return formatNodeWeights(Object.fromEntries(this.founders.map((id) => [id, this.weightOf(id)])));
+  }
+
+  /**
+   * Changes a ring member's weight through the log (a join of a member with a new weight)
+   * and waits until every live node places keys on the new ring with no key still moving.
+   */
+  async reweight(id: string, weight: number): Promise<void> {
+    this.member(id);
+    const { epoch, members } = await proposeMembership(() => this.endpoints(), this.token, { type: 'join', node: id, weight });
+    await waitRingSettled(() => this.liveIds(), (n) => this.members.get(n)?.status, members, epoch);
+    if (weight === 1) this.weights.delete(id);
+    else this.weights.set(id, weight);
   }
 
   // ---- shutdown ----

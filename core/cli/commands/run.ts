@@ -12,6 +12,8 @@ import type { CheckBudget } from '../../check/verdict';
 import { DEFAULT_MAX_MEMORY_MB, parseCheckBudget } from '../check-budget';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../supervisor/cluster-client';
 import { Cluster } from '../../supervisor/cluster';
+import { parseSlowNode, withSlowNode, type SlowNode } from '../../supervisor/workload/slow-node';
+import { parseNodeWeights } from '../../protocol/weights';
 import { SelfHeal } from '../../supervisor/self-heal';
 import { SELF_HEAL_HELP, takeSelfHeal } from '../self-heal-arg';
 import { createDataDir } from '../../supervisor/data-dir';
@@ -36,7 +38,7 @@ type Mode = KvMode;
 
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy | txn: classic|paxos,...]
-                     [--policy random|round-robin|weighted|ring] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
+                     [--policy random|round-robin|weighted|least-outstanding|ring] [--weights n2=2,...] [--slow-node n2=MS] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
                      [--self-heal [MS]]
 
@@ -64,7 +66,16 @@ history.jsonl, verdict.json and report.txt to --out.
                   alone, paxos = the decision is a value in the nodes' Paxos log), or a
                   comma list (classic,paxos): each mode runs in turn on a fresh cluster with
                   the same seed and nemesis, then one comparison table is printed
-  --policy P      client load balancing: ${BALANCE_POLICIES.join(', ')} (default random)
+  --policy P      client load balancing: ${BALANCE_POLICIES.join(', ')} (default random).
+                  weighted: smooth weighted round robin by node weight; least-outstanding:
+                  the node with the fewest of the run's requests in flight (ties at random);
+                  ring: the key's owner. The report gives load per node for every policy
+                  (sent, share, ok, failed, latency p50/p99)
+  --weights W     node weights, id=weight pairs (n2=2,n3=0.5; others 1, each at most 100):
+                  the ring gives a node of weight w w times the virtual nodes (about w times
+                  the keys), and the weighted policy w times the requests
+  --slow-node N=MS  every message node N sends its peers leaves MS ms late for the whole run
+                  (put back after every heal): a slow but correct node, to compare policies
   --no-fencing    lock workload: the resource accepts stale tokens (the negative control)
   --gc-pause MS   lock workload: client 0 stalls MS after each grant, between its lease
                   check and its write (a stop-the-world GC pause)
@@ -101,6 +112,9 @@ type Parsed = {
   /** txn workload: the transaction modes to run, in turn (one unless a comma list). */
   txnModes: TxnMode[];
   policy: BalancePolicy;
+  /** Node weights other than 1 (--weights). */
+  weights: Record<string, number>;
+  slowNode: SlowNode | undefined;
   fencing: boolean;
   gcPauseMs: number;
   gcSigstop: boolean;
@@ -138,6 +152,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
         rate: { type: 'string', default: '200' },
         mode: { type: 'string' },
         policy: { type: 'string', default: 'random' },
+        weights: { type: 'string' },
+        'slow-node': { type: 'string' },
         'no-fencing': { type: 'boolean', default: false },
         'gc-pause': { type: 'string', default: '0' },
         'gc-sigstop': { type: 'boolean', default: false },
@@ -175,6 +191,11 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
   const ttlMs = intIn('ttl', values.ttl, 10, 600_000);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intIn('seed', values.seed, 0, 2 ** 31 - 1);
   for (const v of [timeS, nodes, clients, rate, gcPauseMs, ttlMs, seed]) if (typeof v === 'string') return v;
+  const ids = Array.from({ length: nodes as number }, (_, i) => `n${i + 1}`);
+  const weights = parseNodeWeights(values.weights ?? '', ids);
+  if (typeof weights === 'string') return `--weights: ${weights}`;
+  const slowNode = values['slow-node'] === undefined ? undefined : parseSlowNode(values['slow-node'], ids);
+  if (typeof slowNode === 'string') return slowNode;
   const checkBudget = parseCheckBudget(values.timeout, values['max-memory']);
   if (typeof checkBudget === 'string') return checkBudget;
   if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0 || values['gc-sigstop'])) return '--no-fencing, --gc-pause and --gc-sigstop only apply to --workload lock';
@@ -192,6 +213,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
     mode: (values.workload === 'txn' ? 'quorum' : (values.mode ?? 'quorum')) as Mode,
     txnModes,
     policy: values.policy as BalancePolicy,
+    weights,
+    slowNode,
     fencing: !values['no-fencing'],
     gcPauseMs: gcPauseMs as number,
     gcSigstop: values['gc-sigstop'] === true,
@@ -255,7 +278,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   let cluster: Cluster;
   try {
     const nodeArgs = ['--mode', p.mode, ...(txnMode !== undefined ? ['--txn-mode', txnMode] : [])];
-    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs });
+    cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs, weights: p.weights });
   } catch (e) {
     process.off('SIGINT', onSigint);
     console.error(`faultline run: the cluster did not start: ${(e as Error).message}`);
@@ -270,7 +293,8 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   const header: ReportHeader = { nodes: p.nodes, mode: shownMode, clients: p.clients, rate: p.rate, faults: p.faults };
   const workload = makeWorkload(p);
   try {
-    const result = await runWorkload(cluster, {
+    if (p.slowNode) console.error(`faultline run: ${p.slowNode.node} is slow: every message it sends its peers leaves ${p.slowNode.delayMs} ms late`);
+    const result = await runWorkload(p.slowNode ? withSlowNode(cluster, p.slowNode) : cluster, {
       signal: interrupt.signal,
       workload,
       clients: p.clients,

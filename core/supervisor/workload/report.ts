@@ -2,6 +2,7 @@
  * The run report in words (report.txt and the terminal) and as JSON (verdict.json).
  */
 import type { AvailabilityFigures, RequestFigures, TimeFigures, WindowFigures } from '../../protocol/figures';
+import { loadLines } from './load-lines';
 import type { RunResult } from './run-workload';
 
 const share = (x: number | null | undefined): string => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -29,8 +30,7 @@ export function formatReport(r: RunResult, h: ReportHeader): string {
     lines.push(`live checks: ${r.live.checks}${r.live.firstViolationMs === null ? ', no violation seen' : `, first violation seen at ${sec(r.live.firstViolationMs)}`}`);
   }
   lines.push(...figureLines(r.figures));
-  const load = Object.entries(r.load.perNode).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-  if (load.length > 0) lines.push(`requests per node (policy ${r.load.policy}): ${load.map(([n, c]) => `${n} ${c}`).join('  ')}`);
+  lines.push(...loadLines(r.load));
   const errors = r.timeline.filter((e) => e.phase === 'error');
   for (const e of errors) lines.push(`nemesis error at ${sec(e.atMs)}: ${e.text}`);
   for (const n of r.notes) lines.push(`note: ${n}`);

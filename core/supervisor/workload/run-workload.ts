@@ -7,7 +7,9 @@
  */
 import { Prng } from '../../algorithms/common/prng';
 import type { CheckBudget, Verdict } from '../../check/verdict';
+import { Balancer } from '../balancer';
 import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
+import { NodeLoad, type NodeLoadSummary } from '../node-load';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
 import type { AvailabilityFigures } from '../../protocol/figures';
@@ -102,7 +104,16 @@ export interface RunResult {
   readonly figures: AvailabilityFigures;
   readonly plan: readonly NemesisPeriod[];
   readonly timeline: readonly TimelineEvent[];
-  readonly load: { readonly policy: BalancePolicy; readonly perNode: Record<string, number> };
+  /**
+   * Load per node as the run's clients saw it (requests sent, ok, failed, latency p50/p99 of
+   * every attempt), for every policy, so a slow node under round robin is visible.
+   */
+  readonly load: {
+    readonly policy: BalancePolicy;
+    readonly perNode: Record<string, NodeLoadSummary>;
+    /** Each node's weight (weighted and ring policies, ring placement) as the cluster gave it at the end. */
+    readonly weights: Record<string, number>;
+  };
   readonly notes: string[];
   readonly unsupported?: string;
 }
@@ -122,6 +133,10 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const nemesis = new Nemesis(target, plan, nemesisOptions);
   let stopped = false;
   const runTag = options.runTag ?? `run${options.seed % 100_000}`;
+  // One balancer and one load count for all the run's clients: the run is one client
+  // application with K workers, and each worker has at most one request in flight.
+  const balancer = new Balancer(policy, options.seed + 1);
+  const nodeLoad = new NodeLoad();
   const detection = new DetectionWatch(options.statusEvents, nowMs, options.selfHeal);
   const figuresNow = (endMs: number): AvailabilityFigures =>
     computeFigures({ history: recorder.ops, windows: faultWindows(nemesis.timeline), signals: detection.signals, restarts: detection.restarts, endMs });
@@ -129,7 +144,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const callers = Array.from({ length: options.clients }, (_, i) => {
     const name = `${runTag}-c${i}`;
     return options.makeCaller?.(name, i) ??
-      new ClusterClient({ endpoints: () => target.endpoints(), token: target.token, client: name, policy, seed: seeds.nextUint32(), timeoutMs: options.clientTimeoutMs ?? 1_500 });
+      new ClusterClient({ endpoints: () => target.endpoints(), token: target.token, client: name, policy, seed: seeds.nextUint32(), balancer, nodeLoad, timeoutMs: options.clientTimeoutMs ?? 1_500 });
   });
   const errors: string[] = [];
   const contexts: ClientContext[] = callers.map((caller, i) => ({
@@ -205,11 +220,14 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const checkStarted = performance.now();
   const verdict = workload.check(recorder.ops, options.checkBudget);
   const checkMs = Math.round(performance.now() - checkStarted);
-  const perNode: Record<string, number> = {};
+  // Callers other than the run's ClusterClients (test fakes, a child process) report sends only.
   for (const c of callers) {
-    for (const [node, n] of (c as { load?: Map<string, number> }).load ?? []) perNode[node] = (perNode[node] ?? 0) + n;
+    if (c instanceof ClusterClient) continue;
+    for (const [node, n] of (c as { load?: Map<string, number> }).load ?? []) nodeLoad.sent(node, n);
   }
-  for (const [node, n] of Object.entries(workload.extraLoad?.() ?? {})) perNode[node] = (perNode[node] ?? 0) + n;
+  for (const [node, n] of Object.entries(workload.extraLoad?.() ?? {})) nodeLoad.sent(node, n);
+  const perNode = nodeLoad.summary();
+  const weights = Object.fromEntries(target.endpoints().map((e) => [e.id, e.weight ?? 1]));
   const notes = [...(workload.notes?.() ?? []), ...errors];
   if (options.signal?.aborted) notes.push(`the run was interrupted after ${Math.round(endMs / 1000)} s`);
   const result: RunResult = {
@@ -225,7 +243,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
     figures: figuresNow(endMs),
     plan,
     timeline: nemesis.timeline,
-    load: { policy, perNode },
+    load: { policy, perNode, weights },
     notes,
   };
   return workload.unsupported === undefined ? result : { ...result, unsupported: workload.unsupported };
