@@ -7,13 +7,14 @@
  */
 import type { NodeId } from '../algorithms/common/types';
 import type { NemesisOptions, ScriptContext } from './nemesis';
+import { DEMONSTRATIONS } from './demonstrations/index';
 
 export interface Scenario {
   readonly summary: string;
   readonly nemesis: Partial<NemesisOptions>;
 }
 
-export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+const SCHEDULES: Readonly<Record<string, Scenario>> = {
   'stale-accept': {
     summary: 'a lost proposal, a newer value chosen by a leader that dies as it learns so, then a third node takes over (exposes leaders that re-propose the wrong value; beyond liveness: two nodes down at once)',
     nemesis: { faults: new Set(), script: staleAccept },
@@ -105,6 +106,18 @@ function bridgeAmnesia(ctx: ScriptContext): void {
     });
   });
 }
+
+/**
+ * The fault schedules, and the named demonstrations' scripts (core/sim/demonstrations)
+ * under their names, so every mechanism finds a demonstration's script as it finds a
+ * schedule. A demonstration's script runs alone: no random faults beside it.
+ */
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+  ...SCHEDULES,
+  ...Object.fromEntries(
+    DEMONSTRATIONS.map((d) => [d.name, { summary: `demonstration: ${d.summary}`, nemesis: { faults: new Set(), ...(d.script ? { script: d.script } : {}) } }] as const),
+  ),
+};
 
 function recordType(record: unknown): unknown {
   return typeof record === 'object' && record !== null ? (record as { type?: unknown }).type : undefined;

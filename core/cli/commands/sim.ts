@@ -10,6 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { MECHANISMS, mechanismNames } from '../../sim/mechanisms/index';
 import { type SimOptions, type SimReport, formatReport } from '../../sim/report';
 import { SCENARIOS, scenarioNames } from '../../sim/scenarios';
+import { DEMONSTRATIONS, findDemonstration } from '../../sim/demonstrations/index';
+import { parseDemonstrationArgs, runDemonstrationSweep } from '../sim-demonstration';
 import { FAULT_KINDS, type FaultKind } from '../../sim/timeline';
 
 export const summary = 'run a mechanism in the deterministic simulator under seeded faults and check it';
@@ -37,6 +39,11 @@ function help(): string {
   const lines = [
     'usage: faultline sim --mechanism NAME [--seed N] [--seeds M] [--nodes N] [--faults LIST] [--ops N]',
     '                     [--clients K] [--scenario NAME] [--bug NAME] [--no-assertions] [--json] [--history FILE]',
+    '       faultline sim --scenario DEMONSTRATION [--seed N] [--seeds M (default 20)] [--control] [--json] [--history FILE]',
+    '',
+    'Demonstrations (each fixes mechanism, mode, bug and a fault script; its anomaly shows on every seed;',
+    '--control runs the same script with the bug off or in the safe mode, which must pass):',
+    ...DEMONSTRATIONS.map((d) => `  ${d.name.padEnd(20)} ${d.summary}`),
     '',
     '  --mechanism   one of: ' + mechanismNames().join(', '),
     '  --seed N      the seed (default 1); with --seeds M, runs seeds N..N+M-1',
@@ -44,7 +51,7 @@ function help(): string {
     `  --faults L    comma list of ${FAULT_KINDS.join(', ')}, or "all" (default) or "none"`,
     '  --ops N       client operations per run (default 200)',
     '  --clients K   concurrent client processes (default 4)',
-    '  --scenario S  a named fault schedule: ' + scenarioNames().map((n) => `${n} (${SCENARIOS[n]?.summary})`).join('; '),
+    '  --scenario S  a named fault schedule: ' + scenarioNames().filter((n) => findDemonstration(n) === undefined).map((n) => `${n} (${SCENARIOS[n]?.summary})`).join('; '),
     '  --bug B       a deliberate defect (negative control), repeatable: ' + Object.keys(BUGS).join(', '),
     '  --no-assertions  Paxos replicas skip their invariant assertions (so a --bug reaches the checkers)',
     '  --json        one JSON report per seed on stdout',
@@ -173,6 +180,15 @@ export async function run(args: string[]): Promise<number> {
     console.log(help());
     return 0;
   }
+  const demo = demonstrationIn(args);
+  if (demo !== undefined) {
+    const a = parseDemonstrationArgs(demo, args);
+    if (typeof a === 'string') {
+      console.error(`faultline sim: ${a}\n\n${help()}`);
+      return 2;
+    }
+    return runDemonstrationSweep(demo, a);
+  }
   let parsed: Parsed;
   try {
     parsed = parseSimArgs(args);
@@ -234,6 +250,16 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   return worst;
+}
+
+/** The demonstration `--scenario NAME` (or `--scenario=NAME`) names, if it names one. */
+function demonstrationIn(args: readonly string[]): ReturnType<typeof findDemonstration> {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const name = arg === '--scenario' ? args[i + 1] : arg.startsWith('--scenario=') ? arg.slice('--scenario='.length) : undefined;
+    if (name !== undefined) return findDemonstration(name);
+  }
+  return undefined;
 }
 
 function listSeeds(seeds: readonly number[]): string {

@@ -35,6 +35,14 @@ const RESOURCE_TIMEOUT_MS = 400;
 /** Endpoint name of the storage that holds the fenced resources. */
 const STORAGE = 'storage';
 
+export interface LocksSimOptions extends SimOptions {
+  /**
+   * Which clients (by slot, 0..clients-1) take a GC pause between their lease check and
+   * their write, and how often. Default: with the `pause` fault, every client 20% of the time.
+   */
+  gcPause?: { readonly slots: readonly number[]; readonly probability: number };
+}
+
 class LockClientCycle {
   private worst: OpEnd = 'ok';
 
@@ -44,7 +52,8 @@ class LockClientCycle {
     private readonly history: HistoryRecorder,
     private readonly resources: ReadonlyMap<string, FencedResource>,
     private readonly prng: Prng,
-    private readonly pauses: boolean,
+    /** Chance of a GC pause before the write (0: never). */
+    private readonly pauseProbability: number,
     private readonly process: number,
     private readonly owner: string,
     private readonly done: (end: OpEnd) => void,
@@ -90,7 +99,7 @@ class LockClientCycle {
       // The client checks its lease before writing, as a careful client does...
       if (this.world.now - leaseStart >= ttlMs) return this.release(lock, token);
       // ...and then a GC pause hits between the check and the write.
-      if (this.pauses && this.prng.chance(0.2)) {
+      if (this.pauseProbability > 0 && this.prng.chance(this.pauseProbability)) {
         const pauseMs = ttlMs * (1.5 + this.prng.next() * 2);
         this.world.timeline.record(this.world.now, 'client-pause', `${this.owner} (process ${this.process}) pauses ${pauseMs.toFixed(0)} ms holding ${lock} token ${token} (lease ${ttlMs} ms)`);
         return this.world.after(pauseMs, () => this.write(lock, token));
@@ -149,7 +158,7 @@ class LockClientCycle {
   }
 }
 
-function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport {
+function run(opts: LocksSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
   const started = wallNowMs();
   const faults = new Set(opts.faults);
   const h = new PaxosHarness<LockCommand, LockResult>({
@@ -175,7 +184,8 @@ function run(opts: SimOptions, onProgress?: (p: SimProgress) => void): SimReport
     const client = clients[slot] as PaxosClient<LockCommand, LockResult>;
     // A fresh owner per cycle: an old cycle's grant that outlived it must not be "renewed".
     const owner = `p${process}-${++cycle}`;
-    new LockClientCycle(world, client, history, resources, prng, faults.has('pause'), process, owner, done).start();
+    const pauseProbability = opts.gcPause === undefined ? (faults.has('pause') ? 0.2 : 0) : opts.gcPause.slots.includes(slot) ? opts.gcPause.probability : 0;
+    new LockClientCycle(world, client, history, resources, prng, pauseProbability, process, owner, done).start();
   });
 
   const worldWallMs = drive({ world, pool, nemesis: h.nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? defaultMaxSimulatedMs(opts.ops), drainMs: 8000, seed: opts.seed, opsTotal: cycles, onProgress });
