@@ -1,0 +1,90 @@
+/**
+ * Balancing on real node processes (issue 13), bounded (3 nodes, a few seconds each):
+ *  - `faultline run --policy weighted --weights n2=2`: the weight-2 node gets about twice
+ *    the requests of each other node, and verdict.json carries load per node;
+ *  - a cluster started with weights: every node's membership (the ring's placement) has
+ *    them, and with one node slowed, least-outstanding sends it far less than its 1/N.
+ * Every cluster is stopped (the CLI in its own finally, the other in afterAll).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run as runCommand } from '../../core/cli/commands/run';
+import type { NodeLoadSummary } from '../../core/supervisor/node-load';
+import { RegisterWorkload } from '../../core/supervisor/workload/register';
+import { runWorkload } from '../../core/supervisor/workload/run-workload';
+import { withSlowNode } from '../../core/supervisor/workload/slow-node';
+import { ringStatusOf } from '../../core/supervisor/membership-ops';
+import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
+
+describe('faultline run --policy weighted (CLI)', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'faultline-balance-it-'));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('sends the weight-2 node about twice the requests of each weight-1 node', async () => {
+    const code = await runCommand(['--workload', 'register', '--policy', 'weighted', '--weights', 'n2=2', '--time', '4', '--nodes', '3', '--clients', '4', '--rate', '80', '--seed', '13', '--out', out]);
+    expect(code).toBe(0);
+    const verdict = JSON.parse(await readFile(join(out, 'verdict.json'), 'utf8')) as {
+      load: { policy: string; perNode: Record<string, NodeLoadSummary>; weights: Record<string, number> };
+    };
+    expect(verdict.load.policy).toBe('weighted');
+    expect(verdict.load.weights).toEqual({ n1: 1, n2: 2, n3: 1 });
+    const { n1, n2, n3 } = verdict.load.perNode as Record<'n1' | 'n2' | 'n3', NodeLoadSummary>;
+    expect(n1.sent + n2.sent + n3.sent).toBeGreaterThan(100);
+    for (const other of [n1, n3]) {
+      expect(n2.sent / other.sent).toBeGreaterThan(1.7);
+      expect(n2.sent / other.sent).toBeLessThan(2.3);
+    }
+    expect(n2.ok).toBeGreaterThan(0);
+    expect(n2.p50Ms).not.toBeNull();
+    const report = await readFile(join(out, 'report.txt'), 'utf8');
+    expect(report).toContain('load per node (policy weighted');
+    expect(report).toMatch(/\n {2}n2 +2 +\d+/);
+  }, 120_000);
+});
+
+describe('a weighted cluster and a slow node (real cluster)', () => {
+  let t: TestCluster | undefined;
+  beforeAll(async () => {
+    t = await startTestCluster('balance-it', { nodes: 3, nodeArgs: ['--mode', 'quorum'], weights: { n3: 3 } });
+  }, 90_000);
+  afterAll(() => stopTestCluster(t), 60_000);
+
+  it('every node places keys with the weights it was started with', async () => {
+    const { cluster } = t as TestCluster;
+    expect(cluster.endpoints().map((e) => [e.id, e.weight])).toEqual([['n1', 1], ['n2', 1], ['n3', 3]]);
+    const deadline = Date.now() + 20_000;
+    let rings = cluster.ids.map((id) => ringStatusOf(cluster.view(id).status));
+    while (rings.some((r) => r === undefined) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      rings = cluster.ids.map((id) => ringStatusOf(cluster.view(id).status));
+    }
+    for (const ring of rings) expect(ring?.members).toEqual([{ id: 'n1', weight: 1 }, { id: 'n2', weight: 1 }, { id: 'n3', weight: 3 }]);
+  }, 60_000);
+
+  it('least-outstanding sends a slowed node far less than its 1/N of the requests', async () => {
+    const { cluster } = t as TestCluster;
+    const result = await runWorkload(withSlowNode(cluster, { node: 'n2', delayMs: 300 }), {
+      workload: new RegisterWorkload({ keyPrefix: 'lo-' }),
+      clients: 4,
+      rate: 80,
+      durationMs: 5_000,
+      seed: 17,
+      faults: [],
+      policy: 'least-outstanding',
+    });
+    cluster.heal();
+    expect(result.verdict.valid).toBe(true);
+    const sent = Object.values(result.load.perNode).reduce((s, l) => s + l.sent, 0);
+    expect(sent).toBeGreaterThan(100);
+    // Round robin would send n2 a third; with a 300 ms delay on everything n2 sends, its
+    // requests stay in flight long after the others' have come back.
+    expect((result.load.perNode.n2?.sent ?? 0) / sent).toBeLessThan(0.2);
+  }, 90_000);
+});
