@@ -17,7 +17,7 @@ import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
-import { DEFAULT_TWOPC_TIMING, DecisionService, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
+import { DEFAULT_TWOPC_TIMING, DecisionService, restoreThreePcNode, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
 import { unreachable } from '../algorithms/common/unreachable';
 import { DECISION_SERVICE, DecidingMachine, DecisionQueue } from './txn-decisions';
 import type { TxnMode } from '../protocol/modes';
@@ -115,7 +115,8 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   // the process set (they are the Paxos acceptors too), so their homes stay reachable.
   const ring = new HashRing();
   for (const m of config.members) ring.add(m);
-  const twopc = restoreTwoPcNode(
+  // 3pc: the same node with three-phase roles (participants decide without the coordinator).
+  const twopc = (txnMode === '3pc' ? restoreThreePcNode : restoreTwoPcNode)(
     { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}) },
     (byPart.get('twopc') ?? []) as TwoPcRecord[],
   );
@@ -133,6 +134,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
 function txnDecisionLog(mode: TxnMode): { service: DecisionService; queue: DecisionQueue } | undefined {
   switch (mode) {
     case 'classic':
+    case '3pc':
       return undefined;
     case 'paxos':
       return { service: new DecisionService(), queue: new DecisionQueue() };

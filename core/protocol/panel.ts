@@ -21,7 +21,7 @@ import { linkFaultSchema } from './control';
 
 export const PANEL_PROTOCOL_VERSION = 2 as const;
 
-import { KV_MODES, type KvMode } from './modes';
+import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
 export { TXN_MODES } from './modes';
@@ -170,14 +170,15 @@ export interface NodeLockEntry {
   readonly deadlineMs?: number;
 }
 
-export type ParticipantState = 'working' | 'prepared' | 'in-doubt' | 'committed' | 'aborted';
+/** `pre-committed` and the `pre-committing` phase: three-phase commit (txn mode 3pc) only. */
+export type ParticipantState = 'working' | 'prepared' | 'pre-committed' | 'in-doubt' | 'committed' | 'aborted';
 export type TxnVote = 'yes' | 'no' | 'read-only';
-export type CoordinatorPhase = 'executing' | 'preparing' | 'deciding' | 'committing' | 'aborting';
+export type CoordinatorPhase = 'executing' | 'preparing' | 'deciding' | 'pre-committing' | 'committing' | 'aborting';
 
 /** One node's 2PC view: what it coordinates and what it takes part in. */
 export interface NodeTxnStatus {
   readonly id: string;
-  readonly mode: 'classic' | 'paxos';
+  readonly mode: TxnMode;
   readonly coordinating: readonly {
     readonly txn: string;
     readonly phase: CoordinatorPhase;

@@ -34,6 +34,10 @@ export const twoPcMsgSchemas = {
   ack: z.object({ type: z.literal('ack'), txn }),
   query: z.object({ type: z.literal('query'), txn, coordinator: nodeIdSchema }),
   answer: z.object({ type: z.literal('answer'), txn, outcome: z.enum(['commit', 'abort', 'unknown']) }),
+  'pre-commit': z.object({ type: z.literal('pre-commit'), txn }),
+  'pre-commit-ack': z.object({ type: z.literal('pre-commit-ack'), txn, ok: z.boolean() }),
+  'state-request': z.object({ type: z.literal('state-request'), txn }),
+  'state-report': z.object({ type: z.literal('state-report'), txn, state: z.enum(['uncertain', 'pre-committed', 'committed', 'aborted', 'unknown']) }),
 } as const;
 
 export type TwoPcSchemaChecks = Expect<Covers<SchemaOutput<typeof twoPcMsgSchemas>, TwoPcMsg, keyof typeof twoPcMsgSchemas>>;

@@ -10,9 +10,9 @@ import { unreachable } from '../common/unreachable';
 import type { StepContext } from './context';
 import type { Outcome, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
 
-type Phase = 'executing' | 'preparing' | 'deciding' | 'committing';
+type Phase = 'executing' | 'preparing' | 'deciding' | 'pre-committing' | 'committing';
 
-interface CoordinatorTxn {
+export interface CoordinatorTxn {
   readonly txn: TxnId;
   readonly ops: readonly TxnMicroOp[];
   /** Each participant's share of the micro-ops. Empty after a restart (not needed then). */
@@ -24,6 +24,7 @@ interface CoordinatorTxn {
   readonly votes: Map<NodeId, Vote>;
   /** Yes voters: whom the decision must reach. */
   yes: NodeId[];
+  /** Yes voters that acked the phase in progress (3PC's pre-commit, then the commit). */
   readonly acks: Set<NodeId>;
   readonly deadlineMs: number;
   nextRetryMs: number;
@@ -32,7 +33,7 @@ interface CoordinatorTxn {
 }
 
 export class Coordinator {
-  private readonly txns = new Map<TxnId, CoordinatorTxn>();
+  protected readonly txns = new Map<TxnId, CoordinatorTxn>();
   /** Every id that ever ran here (durable through 'begin' records): none runs twice. */
   private readonly begun = new Set<TxnId>();
   /** Ids known committed here (classic: COMMIT records; paxos: learned since the start). */
@@ -40,10 +41,15 @@ export class Coordinator {
   /** Ids with a durable COMMIT record (a compacted log keeps exactly these as committed). */
   private readonly loggedCommits = new Set<TxnId>();
 
-  constructor(private readonly id: NodeId) {}
+  constructor(protected readonly id: NodeId) {}
 
   static restore(id: NodeId, records: readonly TwoPcRecord[]): Coordinator {
-    const c = new Coordinator(id);
+    return new Coordinator(id).restoreFrom(records);
+  }
+
+  /** Rebuilds the coordinator's durable state into this fresh instance (subclasses share it). */
+  protected restoreFrom(records: readonly TwoPcRecord[]): this {
+    const c = this;
     const open = new Map<TxnId, readonly NodeId[]>();
     for (const r of records) {
       if (r.type === 'begin') c.begun.add(r.txn);
@@ -85,7 +91,7 @@ export class Coordinator {
     if (this.begun.has(txn)) {
       // Classic presumed abort makes "no COMMIT record" a certain abort; in paxos mode a
       // restarted coordinator cannot know what the log chose.
-      const certainAbort = !this.committed.has(txn) && !ctx.config.decisions;
+      const certainAbort = !this.committed.has(txn) && this.presumesAbort(ctx);
       ctx.out.replies.push(
         certainAbort
           ? { id: txn, ok: false, error: 'ABORTED', reason: `${txn} already ran here and did not commit` }
@@ -162,18 +168,37 @@ export class Coordinator {
       this.txns.delete(txn);
       return;
     }
+    this.decide(ctx, t);
+  }
+
+  /** Every participant voted yes or read-only, some yes: classic logs COMMIT, paxos proposes it. */
+  protected decide(ctx: StepContext, t: CoordinatorTxn): void {
     if (ctx.config.decisions) {
       t.phase = 'deciding';
       t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
-      ctx.config.decisions.propose(txn, 'commit');
+      ctx.config.decisions.propose(t.txn, 'commit');
       return;
     }
-    ctx.out.persist.push({ type: 'commit', txn, participants: t.yes });
-    this.loggedCommits.add(txn);
+    this.logCommit(ctx, t);
+  }
+
+  /** The commit point of classic 2PC and 3PC: COMMIT durable, then the decision goes out. */
+  protected logCommit(ctx: StepContext, t: CoordinatorTxn): void {
+    ctx.out.persist.push({ type: 'commit', txn: t.txn, participants: t.yes });
+    this.loggedCommits.add(t.txn);
     this.commit(ctx, t);
   }
 
+  /**
+   * Whether a restarted coordinator with no COMMIT record may tell a re-sent request it
+   * aborted (classic presumed abort). Paxos mode cannot know what the log chose.
+   */
+  protected presumesAbort(ctx: StepContext): boolean {
+    return !ctx.config.decisions;
+  }
+
   private commit(ctx: StepContext, t: CoordinatorTxn): void {
+    t.acks.clear();
     this.committed.add(t.txn);
     t.phase = 'committing';
     t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
@@ -193,7 +218,7 @@ export class Coordinator {
   }
 
   /** Only before a commit was logged or proposed: then abort is certain and needs no record. */
-  private abort(ctx: StepContext, t: CoordinatorTxn, reason: string, tell: readonly NodeId[] = t.participants): void {
+  protected abort(ctx: StepContext, t: CoordinatorTxn, reason: string, tell: readonly NodeId[] = t.participants): void {
     ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'abort' });
     for (const node of tell) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'abort' });
     this.reply(ctx, t, 'abort', reason);
@@ -210,6 +235,9 @@ export class Coordinator {
     const ops = t.ops.map((op, at): TxnMicroOp => (op[0] === 'r' ? ['r', op[1], t.reads.get(at) ?? []] : op));
     ctx.out.replies.push({ id: t.txn, ok: true, ops });
   }
+
+  /** 3PC's pre-commit round (ThreePcCoordinator); 2PC has none and ignores a stray ack. */
+  onPreCommitAck(_ctx: StepContext, _from: NodeId, _txn: TxnId, _ok: boolean): void {}
 
   onAck(ctx: StepContext, from: NodeId, txn: TxnId): void {
     const t = this.txns.get(txn);
@@ -270,6 +298,9 @@ export class Coordinator {
           break;
         case 'deciding':
           config.decisions?.propose(t.txn, 'commit');
+          break;
+        case 'pre-committing':
+          for (const node of t.yes) if (!t.acks.has(node)) ctx.send(node, { type: 'pre-commit', txn: t.txn });
           break;
         case 'committing':
           for (const node of t.yes) if (!t.acks.has(node)) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'commit' });

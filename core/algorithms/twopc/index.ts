@@ -1,5 +1,6 @@
 export * from './types';
 export { TwoPcNode, restoreTwoPcNode } from './node';
+export { restoreThreePcNode } from './threepc-node';
 export { DecisionService, type DecisionCommand, type DecisionResult } from './decision-service';
 export { LockTable } from './lock-table';
 export type { TwoPcReady } from './context';

@@ -140,6 +140,20 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
       case 'answer':
         this.participant.onAnswer(ctx, from, msg.txn, msg.outcome);
         return;
+      case 'pre-commit':
+        this.participant.onPreCommit(ctx, from, msg.txn);
+        return;
+      case 'pre-commit-ack':
+        // For the coordinator, or for a participant terminating in its place (3PC).
+        this.coordinator.onPreCommitAck(ctx, from, msg.txn, msg.ok);
+        this.participant.onPreCommitAck(ctx, from, msg.txn, msg.ok);
+        return;
+      case 'state-request':
+        this.participant.onStateRequest(ctx, from, msg.txn);
+        return;
+      case 'state-report':
+        this.participant.onStateReport(ctx, from, msg.txn, msg.state);
+        return;
       default:
         unreachable(msg, '2PC message');
     }
@@ -162,7 +176,7 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
     const nowMs = this.lastNowMs;
     return {
       id: this.id,
-      mode: this.config.decisions ? 'paxos' : 'classic',
+      mode: this.config.decisions ? 'paxos' : this.participant.phases === 3 ? '3pc' : 'classic',
       coordinating: this.coordinator.view(),
       participating: [
         // Recently finished first (committed/aborted, no locks), then the open ones.

@@ -10,12 +10,12 @@ import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { StepContext } from './context';
 import { LockTable } from './lock-table';
-import type { Outcome, ParticipantState, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId } from './types';
+import type { Outcome, ParticipantState, RoutedOp, TerminationState, TwoPcMsg, TwoPcRecord, TxnId } from './types';
 
 /** How many finished transactions a participant keeps in its status view. */
 const RECENT_OUTCOMES = 20;
 
-interface ParticipantTxn {
+export interface ParticipantTxn {
   readonly txn: TxnId;
   readonly coordinator: NodeId;
   readonly participants: readonly NodeId[];
@@ -33,21 +33,28 @@ interface ParticipantTxn {
 }
 
 export class Participant {
+  /** How many phases the protocol has: 3 in ThreePcParticipant. */
+  readonly phases: 2 | 3 = 2;
   readonly store = new Map<string, unknown[]>();
   readonly locks = new LockTable();
-  private readonly txns = new Map<TxnId, ParticipantTxn>();
+  protected readonly txns = new Map<TxnId, ParticipantTxn>();
   /** Outcomes applied here (answers queries and duplicate decisions). */
-  private readonly finished = new Map<TxnId, Outcome>();
+  protected readonly finished = new Map<TxnId, Outcome>();
   /** Transactions it will never vote yes for. */
-  private readonly refused = new Set<TxnId>();
+  protected readonly refused = new Set<TxnId>();
   /** The last few outcomes applied here, oldest first (the panel shows them a while). */
   private readonly recentOutcomes: { txn: TxnId; coordinator: NodeId; outcome: Outcome }[] = [];
 
-  constructor(private readonly id: NodeId) {}
+  constructor(protected readonly id: NodeId) {}
 
   /** Rebuilds the participant from its durable records (a restart). */
   static restore(id: NodeId, records: readonly TwoPcRecord[]): Participant {
-    const p = new Participant(id);
+    return new Participant(id).restoreFrom(records);
+  }
+
+  /** Rebuilds the participant's durable state into this fresh instance (subclasses share it). */
+  protected restoreFrom(records: readonly TwoPcRecord[]): this {
+    const p = this;
     const prepared = new Map<TxnId, Extract<TwoPcRecord, { type: 'prepared' }>>();
     for (const r of records) {
       switch (r.type) {
@@ -73,6 +80,8 @@ export class Participant {
         case 'commit':
         case 'end':
           break; // coordinator records
+        case 'pre-committed':
+          break; // 3PC's own (ThreePcParticipant reads them)
         default:
           unreachable(r, '2PC record');
       }
@@ -109,9 +118,9 @@ export class Participant {
     store: [string, unknown[]][];
     finished: [TxnId, Outcome][];
     refused: TxnId[];
-    open: Extract<TwoPcRecord, { type: 'prepared' }>[];
+    open: TwoPcRecord[];
   } {
-    const open: Extract<TwoPcRecord, { type: 'prepared' }>[] = [];
+    const open: TwoPcRecord[] = [];
     for (const t of this.txns.values()) {
       if (t.state !== 'prepared') continue; // a working transaction has no record at all
       open.push({ type: 'prepared', txn: t.txn, coordinator: t.coordinator, participants: t.participants, keys: t.keys, appends: t.appends });
@@ -132,7 +141,7 @@ export class Participant {
     }
   }
 
-  private setState(ctx: StepContext, txn: TxnId, state: ParticipantState): void {
+  protected setState(ctx: StepContext, txn: TxnId, state: ParticipantState): void {
     ctx.out.events.push({ kind: 'participant-state', txn, node: this.id, state });
   }
 
@@ -273,13 +282,13 @@ export class Participant {
     t.answers.set(from, outcome);
   }
 
-  private refuse(ctx: StepContext, txn: TxnId): void {
+  protected refuse(ctx: StepContext, txn: TxnId): void {
     if (this.refused.has(txn)) return;
     this.refused.add(txn);
     ctx.out.persist.push({ type: 'refused', txn });
   }
 
-  private dropWorking(ctx: StepContext, t: ParticipantTxn): void {
+  protected dropWorking(ctx: StepContext, t: ParticipantTxn): void {
     this.locks.releaseAll(t.txn, t.keys);
     this.txns.delete(t.txn);
     this.refuse(ctx, t.txn);
@@ -294,37 +303,50 @@ export class Participant {
         continue;
       }
       if (t.sinceMs === -Infinity) t.sinceMs = nowMs; // restored: the wait restarts now
-      const giveUpMs = config.bugs?.decideAloneAfterMs;
-      if (giveUpMs !== undefined && nowMs - t.sinceMs >= giveUpMs) {
-        this.learn(ctx, t.txn, 'abort'); // the bug: deciding alone after voting yes
-        continue;
-      }
-      if (nowMs < t.nextQueryMs) continue;
-      t.nextQueryMs = nowMs + config.retryMs;
-      if (t.queryRounds === 0) this.setState(ctx, t.txn, 'in-doubt');
-      t.queryRounds++;
-      if (config.decisions) {
-        // Non-blocking mode: ask the log to abort; the first decision wins, and learn()
-        // adopts whichever it was.
-        config.decisions.propose(t.txn, 'abort');
-        continue;
-      }
-      ctx.send(t.coordinator, { type: 'query', txn: t.txn, coordinator: t.coordinator });
-      const others = t.participants.filter((n) => n !== this.id && n !== t.coordinator);
-      for (const n of others) ctx.send(n, { type: 'query', txn: t.txn, coordinator: t.coordinator });
-      const allUnknown = others.every((n) => t.answers.get(n) === 'unknown');
-      if (t.queryRounds >= 2 && allUnknown && !t.blockedReported) {
-        t.blockedReported = true;
-        ctx.out.events.push({
-          kind: 'blocked',
-          txn: t.txn,
-          node: this.id,
-          waitingFor: t.coordinator,
-          message: `blocked: waiting for coordinator ${t.coordinator} (voted yes; ${others.length === 0 ? 'no other participant' : 'every other participant is in doubt too'}; locks held on ${t.keys.join(', ')})`,
-        });
-      }
+      this.tickVoted(ctx, t);
     }
   }
+
+  /** 2PC: a yes voter waiting for its outcome asks around (cooperative termination). */
+  protected tickVoted(ctx: StepContext, t: ParticipantTxn): void {
+    const { nowMs, config } = ctx;
+    const giveUpMs = config.bugs?.decideAloneAfterMs;
+    if (giveUpMs !== undefined && nowMs - t.sinceMs >= giveUpMs) {
+      this.learn(ctx, t.txn, 'abort'); // the bug: deciding alone after voting yes
+      return;
+    }
+    if (nowMs < t.nextQueryMs) return;
+    t.nextQueryMs = nowMs + config.retryMs;
+    if (t.queryRounds === 0) this.setState(ctx, t.txn, 'in-doubt');
+    t.queryRounds++;
+    if (config.decisions) {
+      // Non-blocking mode: ask the log to abort; the first decision wins, and learn()
+      // adopts whichever it was.
+      config.decisions.propose(t.txn, 'abort');
+      return;
+    }
+    ctx.send(t.coordinator, { type: 'query', txn: t.txn, coordinator: t.coordinator });
+    const others = t.participants.filter((n) => n !== this.id && n !== t.coordinator);
+    for (const n of others) ctx.send(n, { type: 'query', txn: t.txn, coordinator: t.coordinator });
+    const allUnknown = others.every((n) => t.answers.get(n) === 'unknown');
+    if (t.queryRounds >= 2 && allUnknown && !t.blockedReported) {
+      t.blockedReported = true;
+      ctx.out.events.push({
+        kind: 'blocked',
+        txn: t.txn,
+        node: this.id,
+        waitingFor: t.coordinator,
+        message: `blocked: waiting for coordinator ${t.coordinator} (voted yes; ${others.length === 0 ? 'no other participant' : 'every other participant is in doubt too'}; locks held on ${t.keys.join(', ')})`,
+      });
+    }
+  }
+
+  // 3PC's third phase and termination protocol (ThreePcParticipant). 2PC has neither; the
+  // mode is cluster-wide, so these messages never reach a 2PC node, and would change nothing.
+  onPreCommit(_ctx: StepContext, _from: NodeId, _txn: TxnId): void {}
+  onPreCommitAck(_ctx: StepContext, _from: NodeId, _txn: TxnId, _ok: boolean): void {}
+  onStateRequest(_ctx: StepContext, _from: NodeId, _txn: TxnId): void {}
+  onStateReport(_ctx: StepContext, _from: NodeId, _txn: TxnId, _state: TerminationState): void {}
 
   /** The state the panel shows for one transaction here. */
   view(txn: TxnId, nowMs: number, inDoubtAfterMs: number): { state: ParticipantState; blockedOn?: NodeId } | undefined {

@@ -10,15 +10,22 @@
  *            after a yes the participant never decides alone;      state "prepared"
  *   decision coordinator (classic: after persisting COMMIT; paxos: after the log chose
  *            it) -> each yes voter: apply or drop, release locks, ack.
+ * Three-phase commit (`3pc`) puts one round between the votes and the decision:
+ *   pre-commit coordinator -> each yes voter: persist PRE-COMMITTED, ack; only once every
+ *            yes voter acked does the coordinator log COMMIT and send the decision.
+ * so a participant that lost its coordinator can decide with its peers (threepc-termination.ts).
  */
 import type { NodeId } from '../common/types';
 
 /**
  * How a transaction's outcome is decided (the same on every node of a cluster):
  * - `classic`: two-phase commit, the coordinator decides alone (blocks if it dies after the votes);
- * - `paxos`: the decision is a value in a Paxos log every node runs (does not block).
+ * - `paxos`: the decision is a value in a Paxos log every node runs (does not block);
+ * - `3pc`: three-phase commit: participants decide without the coordinator by timeouts and
+ *   a termination protocol among themselves (does not block on a crash; a partition can
+ *   make the two sides decide differently).
  */
-export const TWOPC_MODES = ['classic', 'paxos'] as const;
+export const TWOPC_MODES = ['classic', 'paxos', '3pc'] as const;
 export type TwoPcMode = (typeof TWOPC_MODES)[number];
 
 export type TxnId = string;
@@ -28,8 +35,14 @@ export type TxnMicroOp = readonly ['append', string, unknown] | readonly ['r', s
 
 export type Outcome = 'commit' | 'abort';
 
-/** A participant's view of one transaction, as the panel shows it. */
-export type ParticipantState = 'working' | 'prepared' | 'in-doubt' | 'committed' | 'aborted';
+/**
+ * A participant's view of one transaction, as the panel shows it. `pre-committed`: 3PC
+ * only, every yes voter is known to have voted yes (`prepared` is 3PC's "uncertain").
+ */
+export type ParticipantState = 'working' | 'prepared' | 'pre-committed' | 'in-doubt' | 'committed' | 'aborted';
+
+/** What a 3PC participant reports to a peer running the termination protocol. */
+export type TerminationState = 'uncertain' | 'pre-committed' | 'committed' | 'aborted' | 'unknown';
 
 export type Vote = 'yes' | 'no' | 'read-only';
 
@@ -54,7 +67,14 @@ export type TwoPcMsg =
   /** Cooperative termination: an in-doubt participant asks what the receiver knows. */
   | { readonly type: 'query'; readonly txn: TxnId; readonly coordinator: NodeId }
   /** `unknown`: the receiver voted yes too and has not learned the outcome. */
-  | { readonly type: 'answer'; readonly txn: TxnId; readonly outcome: Outcome | 'unknown' };
+  | { readonly type: 'answer'; readonly txn: TxnId; readonly outcome: Outcome | 'unknown' }
+  /** 3PC: the coordinator (or a participant terminating for it) -> a yes voter. */
+  | { readonly type: 'pre-commit'; readonly txn: TxnId }
+  /** 3PC: `ok` false: the sender already aborted (it terminated without the coordinator). */
+  | { readonly type: 'pre-commit-ack'; readonly txn: TxnId; readonly ok: boolean }
+  /** 3PC termination protocol: a participant that lost its coordinator polls its peers. */
+  | { readonly type: 'state-request'; readonly txn: TxnId }
+  | { readonly type: 'state-report'; readonly txn: TxnId; readonly state: TerminationState };
 
 /** What a node writes to its durable log (fsynced before the sends of the same step). */
 export type TwoPcRecord =
@@ -71,6 +91,8 @@ export type TwoPcRecord =
   | { readonly type: 'outcome'; readonly txn: TxnId; readonly outcome: Outcome }
   /** Participant: it aborted without voting yes (timeout, or told a terminating peer so). */
   | { readonly type: 'refused'; readonly txn: TxnId }
+  /** 3PC participant, BEFORE acking a pre-commit: after a crash it is still committable. */
+  | { readonly type: 'pre-committed'; readonly txn: TxnId }
   /** Coordinator, BEFORE the first commit message: the decision and whom to tell. */
   | { readonly type: 'commit'; readonly txn: TxnId; readonly participants: readonly NodeId[] }
   /**
@@ -120,6 +142,8 @@ export type TwoPcEvent =
   | { readonly kind: 'decided'; readonly txn: TxnId; readonly node: NodeId; readonly outcome: Outcome }
   /** An in-doubt participant asked everyone and nobody knew: it must wait. */
   | { readonly kind: 'blocked'; readonly txn: TxnId; readonly node: NodeId; readonly waitingFor: NodeId; readonly message: string }
+  /** 3PC: a participant decided without its coordinator (termination protocol or timeout). */
+  | { readonly kind: 'terminated'; readonly txn: TxnId; readonly node: NodeId; readonly outcome: Outcome; readonly message: string }
   /** The participant moved from one state to another (for the panel's timeline). */
   | { readonly kind: 'participant-state'; readonly txn: TxnId; readonly node: NodeId; readonly state: ParticipantState };
 
@@ -176,10 +200,10 @@ export interface TxnParticipantView {
 /** One node's view of the transactions it coordinates or takes part in, for the panel. */
 export interface TwoPcStatus {
   readonly id: NodeId;
-  readonly mode: 'classic' | 'paxos';
+  readonly mode: TwoPcMode;
   readonly coordinating: readonly {
     readonly txn: TxnId;
-    readonly phase: 'executing' | 'preparing' | 'deciding' | 'committing' | 'aborting';
+    readonly phase: 'executing' | 'preparing' | 'deciding' | 'pre-committing' | 'committing' | 'aborting';
     readonly participants: readonly NodeId[];
     readonly votes: Readonly<Record<NodeId, Vote>>;
   }[];

@@ -12,6 +12,7 @@ import type { NodeId } from '../../algorithms/common/types';
 import { HashRing } from '../../algorithms/ring';
 import {
   DEFAULT_TWOPC_TIMING,
+  restoreThreePcNode,
   restoreTwoPcNode,
   TwoPcNode,
   TwoPcPaxosNode,
@@ -39,6 +40,7 @@ import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
 import { wallNowMs } from '../wall-clock';
+import { SPLIT_BRAIN_KEYS, SPLIT_BRAIN_SCENARIO, splitBrainNemesis } from './threepc-split-brain';
 
 export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
 import { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
@@ -99,10 +101,15 @@ type TwoPcWorld = SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>;
 
 export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
   const started = wallNowMs();
-  const mode = opts.mode ?? 'classic';
+  const splitBrain = opts.scenario === SPLIT_BRAIN_SCENARIO;
+  if (splitBrain && opts.mode !== undefined && opts.mode !== '3pc') throw new Error(`--scenario ${SPLIT_BRAIN_SCENARIO} runs --mode 3pc, not ${opts.mode}`);
+  const mode = opts.mode ?? (splitBrain ? '3pc' : 'classic');
   const nodes = nodeNames(opts.nodes ?? 5);
-  const faults = new Set<FaultKind>(opts.faults);
-  const keys = Array.from({ length: opts.keys ?? 6 }, (_, i) => `k${i + 1}`);
+  // The split-brain scenario fixes its faults: its script alone.
+  const faults = new Set<FaultKind>(splitBrain ? [] : opts.faults);
+  // The split-brain scenario wants transactions that append on several nodes and get to
+  // their pre-commit round: more keys, fewer lock conflicts.
+  const keys = Array.from({ length: opts.keys ?? (splitBrain ? SPLIT_BRAIN_KEYS : 6) }, (_, i) => `k${i + 1}`);
   const ring = new HashRing();
   for (const n of nodes) ring.add(n);
   const bugs = bugsFor(opts.twopcBug);
@@ -123,7 +130,9 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
     factory: (id, durable, incarnation) =>
       mode === 'paxos'
         ? new TwoPcPaxosNode({ twopc: config(id), members: nodes, seed: opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), paxosTiming: PAXOS_TIMING }, durable as Tagged[])
-        : restoreTwoPcNode(config(id), durable as TwoPcRecord[]),
+        : mode === '3pc'
+          ? restoreThreePcNode(config(id), durable as TwoPcRecord[])
+          : restoreTwoPcNode(config(id), durable as TwoPcRecord[]),
   });
 
   const history = new HistoryRecorder(() => world.now);
@@ -165,7 +174,11 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
   const own = opts.scenario === 'coordinator-crash';
-  const shared = opts.scenario !== undefined && !own ? scenarioNemesis(opts.scenario) : {};
+  const shared = splitBrain
+    ? splitBrainNemesis((id) => (world.machine(id) as TwoPcNode | undefined)?.status())
+    : opts.scenario !== undefined && !own
+      ? scenarioNemesis(opts.scenario)
+      : {};
   const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
   if (own) scheduleCoordinatorCrashes(world, nodes, streamPrng(opts.seed, 'scenario'), () => pool.finished);
   drive({ world, pool, nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? 60_000 + opts.ops * 200, drainMs: CLIENT_TIMEOUT_MS + 100, seed: opts.seed, opsTotal: opts.ops, onProgress });
@@ -176,16 +189,17 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   for (const id of nodes) {
     const m = world.machine(id) as TwoPcNode | TwoPcPaxosNode | undefined;
     const status: TwoPcStatus | undefined = m?.status();
-    for (const p of status?.participating ?? []) if (p.state === 'prepared' || p.state === 'in-doubt') inDoubtAtEnd.push({ txn: p.txn, node: id });
+    for (const p of status?.participating ?? []) if (p.state === 'prepared' || p.state === 'pre-committed' || p.state === 'in-doubt') inDoubtAtEnd.push({ txn: p.txn, node: id });
   }
-  // Decisions: classic, the coordinators' COMMIT records (no record = abort); paxos, what
+  // Decisions: classic and 3pc, the coordinators' COMMIT records (no record = abort; a 3PC
+  // participant deciding without its coordinator leaves an outcome record); paxos, what
   // the decision log applied on every live replica.
   // Outcomes and decisions are read from the disks, not from events: an event of a step
   // whose records a crash tore never took effect (nothing of that step left the node).
   for (const id of nodes) {
     const records = (world.durable(id) as (TwoPcRecord | Tagged)[]).flatMap((r) => ('part' in r ? (r.part === 'twopc' ? [r.body as TwoPcRecord] : []) : [r]));
     for (const r of records) if (r.type === 'outcome') obs.outcomes.push({ txn: r.txn, node: id, outcome: r.outcome });
-    if (mode === 'classic') {
+    if (mode === 'classic' || mode === '3pc') {
       for (const r of records) if (r.type === 'commit') obs.decisions.push({ txn: r.txn, node: id, outcome: 'commit' });
     } else {
       const m = world.machine(id) as TwoPcPaxosNode | undefined;
@@ -203,7 +217,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
 }
 
 /** Scenarios of this mechanism (`--scenario`), besides the shared ones. */
-export const TWOPC_SCENARIOS = ['coordinator-crash'] as const;
+export const TWOPC_SCENARIOS = [SPLIT_BRAIN_SCENARIO, 'coordinator-crash'] as const;
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',

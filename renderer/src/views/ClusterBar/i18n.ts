@@ -27,6 +27,7 @@ export default {
     txnModes: {
       classic: '2PC (coordinator decides)',
       paxos: '2PC, decision in Paxos',
+      '3pc': '3PC (participants decide without the coordinator)',
     },
     timeScale: 'Time',
     timeScaleHint: 'Slows every timeout (heartbeats, elections, failure detection, leases) so the room can watch; changing it restarts the cluster',
@@ -111,6 +112,7 @@ export default {
     txnModes: {
       classic: '两阶段提交（协调者决定）',
       paxos: '两阶段提交（决定写入 Paxos 日志）',
+      '3pc': '三阶段提交（参与者可在没有协调者时决定）',
     },
     timeScale: '时间',
     timeScaleHint: '放慢所有超时（心跳、选举、故障检测、租约），让大家看清过程；更改会重启集群',

@@ -63,7 +63,7 @@ export default {
     coordinates: 'coordinates {txn}: {phase}',
     participates: 'in {txn} (coordinator {coordinator}): {state}',
     txnPhase: { executing: 'executing', preparing: 'preparing', deciding: 'deciding', committing: 'committing', aborting: 'aborting' },
-    txnState: { working: 'working', prepared: 'prepared', 'in-doubt': 'in doubt', committed: 'committed', aborted: 'aborted' },
+    txnState: { working: 'working', prepared: 'prepared', 'pre-committed': 'pre-committed', 'in-doubt': 'in doubt', committed: 'committed', aborted: 'aborted' },
   },
   'zh-CN': {
     title: '节点 {node}',
@@ -127,6 +127,6 @@ export default {
     coordinates: '协调 {txn}：{phase}',
     participates: '参与 {txn}（协调者 {coordinator}）：{state}',
     txnPhase: { executing: '执行中', preparing: '准备中', deciding: '决定中', committing: '提交中', aborting: '中止中' },
-    txnState: { working: '工作中', prepared: '已准备', 'in-doubt': '不确定', committed: '已提交', aborted: '已中止' },
+    txnState: { working: '工作中', prepared: '已准备', 'pre-committed': '已预提交', 'in-doubt': '不确定', committed: '已提交', aborted: '已中止' },
   },
 } satisfies ViewMessages;

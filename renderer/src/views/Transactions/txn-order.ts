@@ -22,6 +22,8 @@ export function stateGlyph(s: ParticipantState): string {
       return '…';
     case 'prepared':
       return '◐';
+    case 'pre-committed':
+      return '◕';
     case 'in-doubt':
       return '⚠';
     case 'committed':
@@ -38,6 +40,8 @@ export function stateClass(s: ParticipantState): string {
     case 'working':
       return 'h-off';
     case 'prepared':
+      return 'h-warn';
+    case 'pre-committed':
       return 'h-warn';
     case 'in-doubt':
       return 'h-bad';
