@@ -23,6 +23,8 @@ export const PANEL_PROTOCOL_VERSION = 2 as const;
 
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
+import { BALANCE_POLICIES } from './modes';
+export type { BalancePolicy } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
 export { TXN_MODES } from './modes';
 /** Multiplies heartbeat/election timeouts, detector interval and deviation, lease TTLs and client timeouts. */
@@ -65,6 +67,8 @@ export const workloadSettingsSchema = z.object({
   /** lock: lease length before the time scale multiplies it. */
   ttlMs: z.number().int().min(10).max(600_000).default(1_500),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  /** How the run's clients spread requests over the nodes (`faultline run --policy`). */
+  policy: z.enum(BALANCE_POLICIES).default('random'),
 });
 /** What the panel sends (defaults may be omitted). */
 export type WorkloadSettingsInput = z.input<typeof workloadSettingsSchema>;

@@ -35,6 +35,7 @@ export const TID = {
   workloadGcPause: 'input-gc-pause',
   workloadGcSigstop: 'check-gc-sigstop',
   workloadTtl: 'input-lease-ttl',
+  workloadPolicy: 'select-balance-policy',
   workloadStart: 'btn-workload-start',
   workloadStop: 'btn-workload-stop',
   workloadPhase: 'workload-phase',

@@ -37,8 +37,9 @@ describe('panel requests', () => {
 
   it('fills in workload defaults, with the same vocabulary as faultline run', () => {
     expect(workloadSettingsSchema.parse({ workload: 'lock' })).toEqual({
-      workload: 'lock', rate: 50, clients: 4, nemesis: [], durationS: 0, fencing: true, gcPauseMs: 0, gcSigstop: false, ttlMs: 1500,
+      workload: 'lock', rate: 50, clients: 4, nemesis: [], durationS: 0, fencing: true, gcPauseMs: 0, gcSigstop: false, ttlMs: 1500, policy: 'random',
     });
+    expect(workloadSettingsSchema.safeParse({ workload: 'register', policy: 'nearest' }).success).toBe(false);
     expect([...NEMESIS_FAULTS]).toEqual([...FAULT_KINDS]);
     expect([...KV_MODES].sort()).toEqual([...NODE_KV_MODES].sort());
   });

@@ -145,6 +145,7 @@ export class PanelWorkload {
       durationMs,
       seed,
       faults: settings.nemesis,
+      policy: settings.policy,
       historyFile: file,
       clientTimeoutMs: BASE_CLIENT_TIMEOUT_MS * scale,
       leader: () => this.deps.leader(),

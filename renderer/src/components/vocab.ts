@@ -3,7 +3,7 @@
  * core/protocol (no zod in the page), so each list is checked here against its type in
  * both directions: a value added to the protocol fails this file's type-check until listed.
  */
-import type { ClusterInfo, KvMode, NemesisFault, PanelCommand, TimeScale, WorkloadKind } from '../../../core/protocol/panel';
+import type { BalancePolicy, ClusterInfo, KvMode, NemesisFault, PanelCommand, TimeScale, WorkloadKind } from '../../../core/protocol/panel';
 
 type PartitionShape = Extract<PanelCommand, { kind: 'partition' }>['shape'];
 
@@ -27,6 +27,10 @@ export const WORKLOAD_KINDS: Exhaustive<WorkloadKind, typeof workloads> = worklo
 const nemesis = ['kill', 'kill-leader', 'pause', 'partition', 'drop', 'delay', 'duplicate', 'skew'] as const;
 export const NEMESIS_FAULTS: Exhaustive<NemesisFault, typeof nemesis> = nemesis;
 
+/** How the workload's clients spread requests (core/protocol/modes.ts BALANCE_POLICIES). */
+const policies = ['random', 'round-robin', 'weighted', 'least-outstanding', 'ring'] as const;
+export const BALANCE_POLICIES: Exhaustive<BalancePolicy, typeof policies> = policies;
+
 const shapes = ['isolate', 'isolate-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'] as const;
 export const PARTITION_SHAPES: Exhaustive<PartitionShape, typeof shapes> = shapes;
 /** The named partitions that need no node (the cluster's buttons); isolate/one-way are per node. */
@@ -34,4 +38,4 @@ export const CLUSTER_PARTITIONS = ['halves', 'majorities-ring', 'bridge'] as con
 
 export const MIN_NODES = 3;
 export const MAX_NODES = 9;
-export type { KvMode, NemesisFault, PartitionShape, TimeScale, WorkloadKind };
+export type { BalancePolicy, KvMode, NemesisFault, PartitionShape, TimeScale, WorkloadKind };

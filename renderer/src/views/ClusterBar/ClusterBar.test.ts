@@ -67,11 +67,12 @@ describe('cluster bar', () => {
     await wrapper.find(sel(nemesisTestId('kill-leader'))).setValue(true);
     await wrapper.find(sel(TID.workloadGcPause)).setValue('3000');
     await wrapper.find(sel(TID.workloadGcSigstop)).setValue(true);
+    await wrapper.find(sel(TID.workloadPolicy)).setValue('least-outstanding');
     await wrapper.find(sel(TID.workloadStart)).trigger('click');
     expect(sent).toEqual([
       {
         kind: 'workload-start',
-        settings: { workload: 'lock', rate: 20, clients: 4, nemesis: ['kill-leader'], fencing: true, gcPauseMs: 3000, gcSigstop: true, ttlMs: 1500 },
+        settings: { workload: 'lock', rate: 20, clients: 4, nemesis: ['kill-leader'], policy: 'least-outstanding', fencing: true, gcPauseMs: 3000, gcSigstop: true, ttlMs: 1500 },
       },
     ]);
   });

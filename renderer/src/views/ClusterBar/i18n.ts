@@ -67,6 +67,15 @@ export default {
     gcSigstopHint: 'The pause is a real SIGSTOP/SIGCONT of client 0’s own process, not a sleep',
     ttl: 'Lease',
     ttlHint: 'How long a lock is held without renewal, before the time scale multiplies it',
+    policy: 'Balancing',
+    policyHint: 'Which node each client request goes to; the ring view shows the requests each node serves',
+    policies: {
+      random: 'random',
+      'round-robin': 'round robin',
+      weighted: 'weighted (by node weight)',
+      'least-outstanding': 'least outstanding',
+      ring: 'key owner (ring)',
+    },
     phase: {
       idle: 'idle',
       running: 'running',
@@ -152,6 +161,15 @@ export default {
     gcSigstopHint: '停顿是对客户端 0 自身进程真实的 SIGSTOP/SIGCONT，而不是休眠',
     ttl: '租约',
     ttlHint: '不续约时锁被持有的时长（再乘以时间倍率）',
+    policy: '负载均衡',
+    policyHint: '每个客户端请求发往哪个节点；哈希环视图显示各节点处理的请求',
+    policies: {
+      random: '随机',
+      'round-robin': '轮询',
+      weighted: '加权（按节点权重）',
+      'least-outstanding': '最少未完成请求',
+      ring: '键的所有者（哈希环）',
+    },
     phase: {
       idle: '空闲',
       running: '运行中',
