@@ -27,6 +27,9 @@ const LONG_RUNNING: Record<string, string> = {
   'npx faultline run --workload register --nemesis partition --time 20 --mode async': 'a 20 s real cluster (the async negative control: test/integration/guarantees.test.ts)',
   'npx faultline run --workload lock --gc-pause 3000 --gc-sigstop --time 20': 'a 20 s real cluster (test/integration/run.test.ts: SIGSTOP past the lease)',
   'npx faultline run --workload lock --gc-pause 3000 --gc-sigstop --no-fencing --time 20': 'a 20 s real cluster (test/integration/run.test.ts: SIGSTOP past the lease)',
+  'npx faultline run --workload register --time 20 --policy weighted --weights n2=2': 'a 20 s real cluster (test/integration/balance.test.ts: weighted sends n2 twice the requests)',
+  'npx faultline run --workload register --time 20 --policy round-robin --slow-node n2=200': 'a 20 s real cluster (measured in docs/BENCHMARKS.md, balancing with one slow node)',
+  'npx faultline run --workload register --time 20 --policy least-outstanding --slow-node n2=200': 'a 20 s real cluster (test/integration/balance.test.ts: least-outstanding sends a slowed node less)',
 };
 
 /** Shell lines that are not `npx faultline`: not run here (they install, build or test everything). */
