@@ -21,6 +21,11 @@ import { linkFaultSchema } from './control';
 
 export const PANEL_PROTOCOL_VERSION = 2 as const;
 
+import type { AvailabilityFigures } from './figures';
+export type { AvailabilityFigures, DetectionKind, RequestFigures, SelfHealRestart, TimeFigures, WindowFigures } from './figures';
+/** The self-heal policy's delay bounds (core/supervisor/self-heal.ts). */
+export const MAX_SELF_HEAL_DELAY_MS = 600_000;
+
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
 import { BALANCE_POLICIES } from './modes';
@@ -101,6 +106,8 @@ export const panelCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link-fault'), from: nodeId, fault: linkFaultSchema }),
   z.object({ kind: z.literal('skew'), node: nodeId, skewMs: z.number().int().min(-3_600_000).max(3_600_000) }),
   z.object({ kind: z.literal('heal') }),
+  /** The self-heal policy: a crashed node is restarted after delayMs; null turns it off (the default). */
+  z.object({ kind: z.literal('self-heal'), delayMs: z.number().int().min(0).max(MAX_SELF_HEAL_DELAY_MS).nullable() }),
   // -- membership --
   /** Start a new node (a Paxos learner) and add it to the ring through the log; reply result.node. */
   z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
@@ -353,6 +360,8 @@ export interface ClusterInfo {
   readonly readyAtMs: number | null;
   readonly leaderAtMs: number | null;
   readonly error: string | null;
+  /** The self-heal policy's delay (a crashed node is restarted after it); absent or null: off. */
+  readonly selfHealMs?: number | null;
 }
 
 export interface RingDetail {
@@ -481,6 +490,8 @@ export interface WorkloadLive {
   readonly faultLine?: TimelineLine | null;
   /** Set once the live checker found a violation. */
   readonly liveViolation: string | null;
+  /** The availability figures so far (failure rate, MTTD, MTTR, availability of requests and time). */
+  readonly figures?: AvailabilityFigures;
 }
 
 /** One history operation (DESIGN.md format) with its panel time. */
@@ -505,6 +516,8 @@ export interface VerdictView {
   readonly stats?: Readonly<Record<string, number>>;
   /** Availability: fraction of ok ops overall and outside/inside faults. */
   readonly availability: { readonly overall: number | null; readonly baseline: number | null; readonly duringFaults: number | null };
+  /** The run's availability figures (core/protocol/figures.ts). */
+  readonly figures?: AvailabilityFigures;
   readonly notes: readonly string[];
   /** Set when the cluster could not run this workload (e.g. txn on a mode without 2PC). */
   readonly unsupported?: string;
@@ -576,6 +589,13 @@ export interface TimelineParams {
   /** skew: signed ms, e.g. "+200". */
   'fault.skew': { readonly node: string; readonly skew: string };
   'heal.all': Record<string, never>;
+  /** The self-heal policy turned on (delayMs) or off. */
+  'selfheal.on': { readonly delayMs: number };
+  'selfheal.off': Record<string, never>;
+  /** The policy restarts a crashed node (delayMs after its crash). */
+  'selfheal.restart': { readonly node: string; readonly delayMs: number };
+  /** detail: why. */
+  'selfheal.failed': { readonly node: string };
   'membership.adding': Record<string, never>;
   'membership.joined': { readonly node: string };
   'membership.leaving': { readonly node: string };
@@ -607,6 +627,7 @@ const TIMELINE_CODE_SET = {
   'node.state': 1, 'leader.elected': 1, 'leader.none': 1, 'suspicion.on': 1, 'suspicion.off': 1,
   'command.failed': 1, 'fault.kill': 1, 'fault.kill-leader': 1, 'fault.pause': 1, 'heal.restart': 1, 'heal.resume': 1,
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
+  'selfheal.on': 1, 'selfheal.off': 1, 'selfheal.restart': 1, 'selfheal.failed': 1,
   'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
   'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,

@@ -24,6 +24,7 @@ import { SupervisorHttpServer } from './http-server';
 import { LeaderTracker } from './leader-tracker';
 import type { NodeRuntime } from './node-runtime';
 import { PanelError, PanelWorkload } from './panel/panel-workload';
+import { SelfHeal, type SelfHealRestartEvent } from './self-heal';
 import { line } from './panel/timeline-line';
 
 export interface LabSettings {
@@ -43,6 +44,8 @@ export interface LabOptions extends Partial<LabSettings> {
   readonly entry?: string;
   /** The program and bundles nodes and the reaper run from (the desktop app passes its own). */
   readonly runtime?: NodeRuntime;
+  /** The self-heal policy's delay (core/supervisor/self-heal.ts); null or absent: off. */
+  readonly selfHealMs?: number | null;
 }
 
 type LabEvents = {
@@ -55,6 +58,8 @@ type LabEvents = {
   keys: [readonly string[]];
   /** A line for the timeline (workload phases, nemesis faults, lifecycle). */
   record: [TimelineKind, TimelineLine, string, string | undefined];
+  /** The self-heal policy brought a crashed node back (times on performance.now()). */
+  restarted: [SelfHealRestartEvent];
 };
 
 export class Lab extends EventEmitter<LabEvents> {
@@ -74,6 +79,9 @@ export class Lab extends EventEmitter<LabEvents> {
   private closed = false;
   /** attach(): the cluster belongs to the caller; close() leaves it running. */
   private readonly borrowed: boolean;
+  /** The self-heal policy's delay (null: off), kept across clusters, and the policy on the current one. */
+  private selfHealMs: number | null;
+  private selfHeal: SelfHeal | undefined;
 
   private constructor(
     private readonly options: LabOptions,
@@ -82,6 +90,7 @@ export class Lab extends EventEmitter<LabEvents> {
   ) {
     super();
     this.borrowed = borrowed !== undefined;
+    this.selfHealMs = options.selfHealMs ?? null;
     this.server = borrowed ? borrowed.cluster.server : new SupervisorHttpServer();
     this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
     this.info = this.blankInfo('stopped');
@@ -97,6 +106,8 @@ export class Lab extends EventEmitter<LabEvents> {
       timeScale: () => this.settings.timeScale,
       nowMs: () => this.nowMs(),
       dir: root.path,
+      statusEvents: () => this.current,
+      restarts: this,
       record: (kind, coded, text) => this.emit('record', kind, coded, text, undefined),
       onState: (s) => this.emit('workload', s),
       onSample: (s) => this.emit('sample', s),
@@ -122,6 +133,46 @@ export class Lab extends EventEmitter<LabEvents> {
   private adopt(cluster: Cluster): void {
     this.current = cluster;
     this.tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((x) => x.id));
+    this.applySelfHeal();
+  }
+
+  /** The self-heal policy's delay, or null when it is off. */
+  get selfHealDelayMs(): number | null {
+    return this.selfHealMs;
+  }
+
+  /**
+   * Turns the self-heal policy on (a crashed node restarts after delayMs) or off (null),
+   * for the current cluster and the ones started later. Turning it off cancels the
+   * restarts not yet due.
+   */
+  setSelfHeal(delayMs: number | null): ClusterInfo {
+    if (delayMs !== null && (!Number.isInteger(delayMs) || delayMs < 0)) throw new RangeError(`the self-heal delay must be a whole number of ms, got ${delayMs}`);
+    this.selfHealMs = delayMs;
+    this.applySelfHeal();
+    if (delayMs === null) this.emit('record', 'lifecycle', line('selfheal.off', {}), 'self-heal off: a crashed node stays down until restarted', undefined);
+    else this.emit('record', 'lifecycle', line('selfheal.on', { delayMs }), `self-heal on: a crashed node restarts after ${delayMs} ms`, undefined);
+    this.setInfo({ selfHealMs: delayMs });
+    return this.info;
+  }
+
+  /** Puts the policy on the current cluster as the setting says (none while no cluster runs). */
+  private applySelfHeal(): void {
+    const cluster = this.current;
+    if (this.selfHeal && (this.selfHealMs === null || cluster === undefined)) {
+      this.selfHeal.close();
+      this.selfHeal = undefined;
+    }
+    if (this.selfHealMs === null || cluster === undefined) return;
+    if (this.selfHeal) {
+      this.selfHeal.setDelay(this.selfHealMs);
+      return;
+    }
+    const policy = new SelfHeal(cluster, this.selfHealMs);
+    policy.on('restarting', ({ node, delayMs }) => this.emit('record', 'heal', line('selfheal.restart', { node, delayMs }), `self-heal: restart ${node} (${delayMs} ms after its crash)`, node));
+    policy.on('restarted', (e) => this.emit('restarted', e));
+    policy.on('failed', ({ node, message }) => this.emit('record', 'command-failed', line('selfheal.failed', { node }, message), `self-heal: the restart of ${node} failed: ${message}`, node));
+    this.selfHeal = policy;
   }
 
   private refuseIfBorrowed(): void {
@@ -150,7 +201,7 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   private blankInfo(state: ClusterInfo['state']): ClusterInfo {
-    return { state, generation: this.generation, ...this.settings, dataKept: this.dataKept, progress: [], startedAtMs: null, readyAtMs: null, leaderAtMs: null, error: null };
+    return { state, generation: this.generation, ...this.settings, dataKept: this.dataKept, progress: [], startedAtMs: null, readyAtMs: null, leaderAtMs: null, error: null, selfHealMs: this.selfHealMs };
   }
 
   private setInfo(patch: Partial<ClusterInfo>): void {
@@ -262,6 +313,7 @@ export class Lab extends EventEmitter<LabEvents> {
     this.tracker?.close();
     this.tracker = undefined;
     this.current = undefined;
+    this.applySelfHeal();
     this.emit('cluster', undefined);
     await cluster.stop();
     this.dataKept = true;
@@ -315,7 +367,10 @@ export class Lab extends EventEmitter<LabEvents> {
     await this.serial(async () => {
       this.closed = true;
       await this.workload.close();
-      if (this.borrowed) this.tracker?.close();
+      if (this.borrowed) {
+        this.tracker?.close();
+        this.selfHeal?.close();
+      }
       else await this.stopNow();
     });
     if (!this.borrowed) await this.server.close();
@@ -326,4 +381,3 @@ export class Lab extends EventEmitter<LabEvents> {
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

@@ -261,6 +261,10 @@ export class PanelApi {
     const txns = this.txns.take();
     if (txns) this.pending.push({ kind: 'txns', txns });
     if (this.ring.update(live, now)) this.pending.push({ kind: 'ring', ring: this.ring.detail(live) });
+    for (const s of this.ring.takeSplits()) {
+      const owners = s.owners.join(',');
+      this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `range from ${JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners}`);
+    }
     this.noteSuspicion(live);
   }
 
@@ -475,6 +479,9 @@ export class PanelApi {
         this.lab.requireCluster().heal();
         this.record('heal', line('heal.all', {}), 'heal all network and clock faults');
         return undefined;
+      case 'self-heal':
+        // The Lab says it on the timeline; the setting outlives the cluster (kept for the next start).
+        return { cluster: this.lab.setSelfHeal(command.delayMs) };
       case 'add-node': {
         const cluster = this.lab.requireCluster();
         this.record('membership', line('membership.adding', {}), 'adding a node (join through the log)');

@@ -152,7 +152,7 @@ describe('panel API v2', () => {
       { kind: 'kill', node: 'n1' }, { kind: 'kill-leader' }, { kind: 'restart', node: 'n1' }, { kind: 'pause', node: 'n1' },
       { kind: 'resume', node: 'n1' }, { kind: 'partition', shape: 'halves' }, { kind: 'isolate-leader' },
       { kind: 'cut', links: [{ from: 'n1', to: 'n2' }] }, { kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 1 } },
-      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
+      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'self-heal', delayMs: 500 }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
       { kind: 'workload-start', settings: { workload: 'register' } }, { kind: 'workload-stop' },
     ];
     // A command added to the protocol without an example here fails this test.
@@ -162,6 +162,29 @@ describe('panel API v2', () => {
     expect(lab.cluster!.ids.map((id) => lab.cluster!.view(id).lifecycle)).toEqual(['up', 'up', 'up']);
     expect(lab.cluster!.linkStates()).toEqual([]);
     expect(lab.workload.state.phase).not.toBe('running');
+    expect(lab.selfHealDelayMs).toBeNull();
+  }, 60_000);
+
+  it('turns self-heal on from the panel: a killed node comes back by itself, on the timeline; off again, a kill stays', async () => {
+    const s = await open(INSTRUCTOR);
+    const on = await s.must({ kind: 'self-heal', delayMs: 300 });
+    expect(on.ok && on.result?.cluster?.selfHealMs).toBe(300);
+    await s.must({ kind: 'kill', node: 'n2' });
+    await s.until('n2 back up by itself', (st) => (st.nodes.find((n) => n.id === 'n2')?.lifecycle === 'up' && st.timeline.some((e) => e.code === 'selfheal.restart') ? true : undefined), 30_000);
+    const restart = s.state()!.timeline.find((e) => e.code === 'selfheal.restart');
+    expect(restart).toMatchObject({ kind: 'heal', params: { node: 'n2', delayMs: 300 }, node: 'n2' });
+    expect(s.state()!.timeline.some((e) => e.code === 'selfheal.on')).toBe(true);
+    expect(s.state()!.cluster.selfHealMs).toBe(300);
+    await waitFor('n2 registered', () => (lab.cluster!.view('n2').connected ? true : undefined), 20_000);
+
+    const off = await s.must({ kind: 'self-heal', delayMs: null });
+    expect(off.ok && off.result?.cluster?.selfHealMs).toBeNull();
+    await s.must({ kind: 'kill', node: 'n3' });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(lab.cluster!.view('n3').lifecycle).toBe('killed');
+    expect(await s.command({ kind: 'self-heal', delayMs: -1 })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
+    await s.must({ kind: 'restart', node: 'n3' });
+    await waitFor('n3 registered', () => (lab.cluster!.view('n3').connected ? true : undefined), 20_000);
   }, 60_000);
 
   it('refuses wrong tokens, foreign origins and malformed frames', async () => {
@@ -256,6 +279,13 @@ describe('panel API v2', () => {
     expect(done.verdict).toMatchObject({ valid: true, model: expect.any(String) });
     expect(done.settings).toMatchObject({ workload: 'register', rate: 40, clients: 2, seed: 7, nemesis: [] });
     expect(done.historyOps).toBeGreaterThan(10);
+    // The availability figures: live while it ran, and in the verdict.
+    const figures = done.verdict!.figures!;
+    expect(figures.requests.ops).toBeGreaterThan(5);
+    expect(figures.requests.ok + figures.requests.refused + figures.requests.unavailable + figures.requests.unknown).toBe(figures.requests.ops);
+    expect(figures).toMatchObject({ faults: 0, windows: [], mttdMs: null });
+    const live = s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'workload' && c.workload.live?.figures ? [c.workload.live.figures] : []));
+    expect(live.length).toBeGreaterThan(0);
     const samples = s.messages.flatMap((m) => (m.type === 'changes' ? m.changes : [])).flatMap((c) => (c.kind === 'samples' ? c.workload : []));
     expect(samples.some((x) => x.okPerSec > 0 && x.latencyP50Ms !== null)).toBe(true);
     expect(s.state()!.timeline.some((e) => e.kind === 'verdict')).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { takeSelfHeal } from '../../core/cli/self-heal-arg';
 import { parseRunArgs } from '../../core/cli/commands/run';
+import { parseServeArgs } from '../../core/cli/commands/serve';
 import { DEFAULT_SELF_HEAL_DELAY_MS } from '../../core/supervisor/self-heal';
 
 describe('--self-heal [MS]', () => {
@@ -22,5 +23,11 @@ describe('--self-heal [MS]', () => {
     expect(parseRunArgs(['--workload', 'register'])).toMatchObject({ selfHealMs: null });
     expect(parseRunArgs(['--workload', 'register', '--self-heal', '750', '--time', '5'])).toMatchObject({ selfHealMs: 750, timeS: 5 });
     expect(parseRunArgs(['--workload', 'register', '--self-heal=x'])).toMatch(/--self-heal takes/);
+  });
+
+  it('reaches faultline serve (and up)', () => {
+    expect(parseServeArgs([])).toMatchObject({ selfHealMs: null });
+    expect(parseServeArgs(['--self-heal', '--nodes', '3'])).toMatchObject({ selfHealMs: DEFAULT_SELF_HEAL_DELAY_MS, nodes: 3 });
+    expect(parseServeArgs(['--self-heal=1500'])).toMatchObject({ selfHealMs: 1500 });
   });
 });

@@ -18,6 +18,7 @@ import { TXN_MODES, oneOf, type TxnMode } from '../../protocol/modes';
 import { PanelApi } from '../../supervisor/panel-api';
 import { NOT_BUILT_MESSAGE, servePanel } from '../../supervisor/panel/panel-server';
 import { healthLine } from '../health';
+import { SELF_HEAL_HELP, takeSelfHeal } from '../self-heal-arg';
 
 export const summary = 'start the lab: a local cluster (default 5 nodes) and its control panel in the browser';
 
@@ -25,7 +26,7 @@ export const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import
 
 export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos]
                        [--time-scale 1|3|10]
-                       [--data DIR] [--host ADDR] [--port N] [--quiet]
+                       [--data DIR] [--host ADDR] [--port N] [--quiet] [--self-heal [MS]]
 
 Starts the lab: serves the control panel on http://127.0.0.1:PORT, prints two links (the
 instructor's, which can press every button, and the viewer's, read-only), and starts a
@@ -43,7 +44,8 @@ Ctrl-C stops every node (no process is left behind, even if this one is killed).
   --host ADDR      also open the panel (page and its socket only) to the network at ADDR,
                    for learners' laptops; the nodes stay on 127.0.0.1
   --port N         panel port (default 0: a free one, printed in the links)
-  --quiet          print only the links`;
+  --quiet          print only the links
+${SELF_HEAL_HELP}; the panel's switch changes it`;
 
 interface ServeArgs {
   nodes: number;
@@ -54,9 +56,14 @@ interface ServeArgs {
   host: string | undefined;
   port: number;
   quiet: boolean;
+  /** The self-heal policy's delay; null: off. */
+  selfHealMs: number | null;
 }
 
-export function parseServeArgs(args: string[]): ServeArgs | string | 'help' {
+export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
+  const selfHeal = takeSelfHeal(allArgs);
+  if (typeof selfHeal === 'string') return selfHeal;
+  const args = selfHeal.args;
   let values;
   try {
     ({ values } = parseArgs({
@@ -87,7 +94,7 @@ export function parseServeArgs(args: string[]): ServeArgs | string | 'help' {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be 0..65535, got "${values.port}"`;
   if (values.host !== undefined && isIP(values.host) === 0) return `--host must be an IP address of this machine (e.g. 192.168.1.20, or 0.0.0.0 for all), got "${values.host}"`;
-  return { nodes, mode: values.mode as KvMode, txnMode, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true };
+  return { nodes, mode: values.mode as KvMode, txnMode, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true, selfHealMs: selfHeal.delayMs };
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -138,7 +145,7 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
   };
   let lab: Lab;
   try {
-    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, timeScale: a.timeScale, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
+    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, timeScale: a.timeScale, selfHealMs: a.selfHealMs, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
   } catch (e) {
     console.error(`faultline ${command}: cannot use the data folder: ${(e as Error).message}`);
     return 2;
@@ -178,6 +185,7 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
     console.log(red('  watch (viewer) or control (instructor) the lab. Share only the viewer link; the nodes stay on 127.0.0.1.'));
   }
   if (!existsSync(join(STATIC_DIR, 'index.html'))) console.log(`  note: ${NOT_BUILT_MESSAGE}`);
+  if (a.selfHealMs !== null) console.log(`Self-heal on: a crashed node restarts after ${a.selfHealMs} ms.`);
   console.log(`Starting ${a.nodes} nodes (data in ${lab.dataPath}) …`);
 
   let printed = 0;

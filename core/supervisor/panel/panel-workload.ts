@@ -13,6 +13,7 @@ import type { RunTarget } from '../workload/run-workload';
 import { runWorkload, type RunResult } from '../workload/run-workload';
 import { makeWorkload } from '../workload/make-workload';
 import type { Tally } from '../workload/availability';
+import type { RestartEvents, StatusEvents } from '../workload/detection';
 import type { HistoryOpView, ResourceWrite, TimelineKind, TimelineLine, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
 import { HistoryTail } from './history-tail';
 import type { ResourceFigures } from './lock-watch';
@@ -48,6 +49,10 @@ export interface PanelWorkloadDeps {
   onState(state: WorkloadState): void;
   onSample(sample: WorkloadSample): void;
   onKeys(keys: readonly string[]): void;
+  /** The cluster's status reports, for the figures' time to detect. */
+  statusEvents?(): StatusEvents | undefined;
+  /** Where self-heal restarts are announced, for the figures. */
+  readonly restarts?: RestartEvents;
 }
 
 const IDLE: WorkloadState = { phase: 'idle', run: 0, settings: null, startedAtMs: null, endedAtMs: null, live: null, verdict: null, error: null, historyOps: 0 };
@@ -137,6 +142,7 @@ export class PanelWorkload {
     // (the checker starts each key at null; values restart at 1) and its (client, seq) pairs
     // new (a repeated pair gets the earlier run's cached result).
     const tag = `w${run}`;
+    const statusEvents = this.deps.statusEvents?.();
     this.running = runWorkload(target, {
       workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale, keyPrefix: `${tag}.` }),
       runTag: tag,
@@ -151,9 +157,12 @@ export class PanelWorkload {
       leader: () => this.deps.leader(),
       record: (kind, text, coded) => this.deps.record(timelineKind(kind), coded, text),
       signal: abort.signal,
+      liveFigures: true,
+      ...(statusEvents ? { statusEvents } : {}),
+      ...(this.deps.restarts ? { selfHeal: this.deps.restarts } : {}),
       onProgress: (p) =>
         this.set({
-          live: { elapsedMs: p.elapsedMs, invoked: p.counts.invoked, ok: p.counts.ok, fail: p.counts.fail, info: p.counts.info, fault: p.fault ?? null, faultLine: p.faultLine ?? null, liveViolation: p.liveViolation ?? null },
+          live: { elapsedMs: p.elapsedMs, invoked: p.counts.invoked, ok: p.counts.ok, fail: p.counts.fail, info: p.counts.info, fault: p.fault ?? null, faultLine: p.faultLine ?? null, liveViolation: p.liveViolation ?? null, ...(p.figures ? { figures: p.figures } : {}) },
         }),
     })
       .then(
@@ -225,6 +234,7 @@ function verdictView(result: RunResult): VerdictView {
     evidenceOps: [],
     ...(v.stats ? { stats: v.stats } : {}),
     availability: { overall: share(result.availability.overall), baseline: share(result.availability.baseline), duringFaults: faults.length === 0 ? null : during.availability },
+    figures: result.figures,
     notes: result.notes,
     ...(result.unsupported !== undefined ? { unsupported: result.unsupported } : {}),
   };

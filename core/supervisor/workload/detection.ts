@@ -6,13 +6,19 @@
  * clock. Also collects the self-heal policy's restarts, converted to the same clock.
  */
 import { compareBallots, type Ballot } from '../../algorithms/paxos/types';
-import type { SelfHeal, SelfHealRestartEvent } from '../self-heal';
+import type { SelfHealRestartEvent } from '../self-heal';
 import type { DetectionSignal, HealRestart } from './figures';
 
 /** What the watch needs from a cluster (Cluster's 'status' event). */
 export interface StatusEvents {
   on(event: 'status', listener: (id: string, status: Record<string, unknown>) => void): unknown;
   off(event: 'status', listener: (id: string, status: Record<string, unknown>) => void): unknown;
+}
+
+/** Where self-heal restarts are announced (a SelfHeal, or the Lab that forwards its policy's). */
+export interface RestartEvents {
+  on(event: 'restarted', listener: (e: SelfHealRestartEvent) => void): unknown;
+  off(event: 'restarted', listener: (e: SelfHealRestartEvent) => void): unknown;
 }
 
 /** Keeps the watch bounded on a run of an hour with a flapping detector. */
@@ -34,7 +40,7 @@ export class DetectionWatch {
     private readonly source: StatusEvents | undefined,
     /** The run's clock (ms since it started). */
     private readonly nowMs: () => number,
-    private readonly selfHeal?: SelfHeal,
+    private readonly selfHeal?: RestartEvents,
     /** The self-heal policy's clock (performance.now by default). */
     private readonly policyNow: () => number = () => performance.now(),
   ) {

@@ -13,8 +13,7 @@ import { NodeLoad, type NodeLoadSummary } from '../node-load';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
 import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
 import type { AvailabilityFigures } from '../../protocol/figures';
-import type { SelfHeal } from '../self-heal';
-import { DetectionWatch, type StatusEvents } from './detection';
+import { DetectionWatch, type RestartEvents, type StatusEvents } from './detection';
 import { computeFigures } from './figures';
 import { HistoryRecorder, type HistoryCounts } from './history-recorder';
 import type { TimelineLine } from '../../protocol/panel';
@@ -82,7 +81,7 @@ export interface RunOptions {
   /** The nodes' status reports (the Cluster), for the figures' time to detect. */
   readonly statusEvents?: StatusEvents;
   /** The self-heal policy in force, whose restarts the figures count. */
-  readonly selfHeal?: SelfHeal;
+  readonly selfHeal?: RestartEvents;
   /** Compute the figures so far with each progress report (the panel shows them live). */
   readonly liveFigures?: boolean;
   /** Makes clients for tests; a ClusterClient per client by default. */
