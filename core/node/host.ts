@@ -318,7 +318,7 @@ export class NodeHost {
         .logEntries(from, Math.max(from, paxos.lastAcceptedSlot))
         .map((e) => ({ slot: e.slot, state: e.state, ...(e.ballot ? { ballot: e.ballot } : {}), summary: logValueSummary(e.value) })),
       locks: this.node.locks.snapshot().map(({ deadlineMs, ...rest }) => (deadlineMs === undefined ? rest : { ...rest, deadlineMs })),
-      txns: this.node.twopc.status(),
+      txns: this.node.txns.status(),
       ring: {
         epoch: this.node.membership.currentEpoch,
         members: this.node.membership.view().members.map((m) => ({ id: m.id, weight: m.weight ?? 1 })),

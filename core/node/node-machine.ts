@@ -17,7 +17,7 @@ import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
-import { DEFAULT_TWOPC_TIMING, DecisionService, restoreThreePcNode, restoreTwoPcNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord } from '../algorithms/twopc';
+import { DEFAULT_TWOPC_TIMING, DecisionService, restoreThreePcNode, restoreTwoPcNode, ShardedTxnNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord, type TwoPcStatus } from '../algorithms/twopc';
 import { unreachable } from '../algorithms/common/unreachable';
 import { DECISION_SERVICE, DecidingMachine, DecisionQueue } from './txn-decisions';
 import type { TxnMode } from '../protocol/modes';
@@ -74,7 +74,10 @@ export interface NodeMachine {
   readonly services: ServiceMux;
   readonly locks: LockService;
   readonly kv: KvService;
+  /** Classic, paxos and 3pc modes' transaction machine (throws in sharded mode: see txns). */
   readonly twopc: TwoPcNode;
+  /** The part that runs transactions, whichever the txn mode. */
+  readonly txns: { status(): TwoPcStatus };
 }
 
 export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Tagged[]): NodeMachine {
@@ -116,15 +119,39 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const ring = new HashRing();
   for (const m of config.members) ring.add(m);
   // 3pc: the same node with three-phase roles (participants decide without the coordinator).
-  const twopc = (txnMode === '3pc' ? restoreThreePcNode : restoreTwoPcNode)(
-    { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}) },
-    (byPart.get('twopc') ?? []) as TwoPcRecord[],
-  );
-  const parts = { paxos, repl, twopc };
+  // sharded: the twopc part hosts a Paxos group per shard it replicates (sharded-node.ts).
+  const sharded = txnMode === 'sharded' ? shardedTxnNode(config, (byPart.get('twopc') ?? []) as Tagged[]) : undefined;
+  const twopcNode = sharded
+    ? undefined
+    : (txnMode === '3pc' ? restoreThreePcNode : restoreTwoPcNode)(
+        { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}) },
+        (byPart.get('twopc') ?? []) as TwoPcRecord[],
+      );
+  const parts = { paxos, repl, twopc: (sharded ?? twopcNode)! };
   const machine = decisionLog
     ? new DecidingMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>, decisionLog.queue, decisionLog.service)
     : new MembershipSyncedMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>);
-  return { machine, membership, paxos, services, locks, kv, repl, twopc };
+  return {
+    machine,
+    membership,
+    paxos,
+    services,
+    locks,
+    kv,
+    repl,
+    txns: (sharded ?? twopcNode)!,
+    get twopc(): TwoPcNode {
+      if (twopcNode === undefined) throw new Error(`txn mode ${txnMode} runs no TwoPcNode (its transactions part is NodeMachine.txns)`);
+      return twopcNode;
+    },
+  };
+}
+
+function shardedTxnNode(config: NodeMachineConfig, records: readonly Tagged[]): ShardedTxnNode {
+  return new ShardedTxnNode(
+    { twopc: { id: config.id, ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming }, members: config.members, seed: config.seed, ...(config.paxosTiming ? { paxosTiming: config.paxosTiming } : {}) },
+    records,
+  );
 }
 
 /**
@@ -135,6 +162,7 @@ function txnDecisionLog(mode: TxnMode): { service: DecisionService; queue: Decis
   switch (mode) {
     case 'classic':
     case '3pc':
+    case 'sharded':
       return undefined;
     case 'paxos':
       return { service: new DecisionService(), queue: new DecisionQueue() };

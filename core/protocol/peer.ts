@@ -16,6 +16,7 @@ import { DEFAULT_MAX_FRAME_BYTES, decodeByKind, validateByKind } from './frame';
 import { paxosMsgSchemas } from './paxos';
 import { replMsgSchemas } from './replication';
 import { decisionForwardSchemas, twoPcMsgSchemas } from './twopc';
+import { shardedMsgSchemas } from './sharded';
 
 export const PEER_PROTOCOL_VERSION = 2;
 
@@ -26,7 +27,8 @@ export const serviceCommandSchema = z.object({ service: z.string().min(1).max(64
 export const PEER_PARTS: Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> = {
   paxos: paxosMsgSchemas(serviceCommandSchema),
   repl: replMsgSchemas,
-  twopc: twoPcMsgSchemas,
+  // The sharded txn mode's messages (all `shard-` types) ride in the same part.
+  twopc: { ...twoPcMsgSchemas, ...shardedMsgSchemas },
   'decision-forward': decisionForwardSchemas,
 };
 

@@ -6,3 +6,7 @@ export { LockTable } from './lock-table';
 export type { TwoPcReady } from './context';
 export { TwoPcPaxosNode, type TwoPcPaxosConfig, type TwoPcPaxosReady } from './paxos-node';
 export { transactionsView, type TxnView } from './cluster-view';
+export { ShardedTxnNode, type ShardedConfig, type ShardedReady } from './sharded-node';
+export { ShardMap, type ShardId } from './shard-map';
+export { ShardService, type ShardCommand, type ShardResult } from './shard-service';
+export type { ShardedMsg } from './sharded-types';

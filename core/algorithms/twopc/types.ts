@@ -23,9 +23,12 @@ import type { NodeId } from '../common/types';
  * - `paxos`: the decision is a value in a Paxos log every node runs (does not block);
  * - `3pc`: three-phase commit: participants decide without the coordinator by timeouts and
  *   a termination protocol among themselves (does not block on a crash; a partition can
- *   make the two sides decide differently).
+ *   make the two sides decide differently);
+ * - `sharded`: 2PC over Paxos-replicated shards (Spanner, CockroachDB): each participant is a
+ *   shard's Paxos group of 3 nodes, the decision is in a shard's log (does not block, and
+ *   losing one node stops no participant: sharded-node.ts).
  */
-export const TWOPC_MODES = ['classic', 'paxos', '3pc'] as const;
+export const TWOPC_MODES = ['classic', 'paxos', '3pc', 'sharded'] as const;
 export type TwoPcMode = (typeof TWOPC_MODES)[number];
 
 export type TxnId = string;

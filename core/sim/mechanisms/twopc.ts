@@ -40,6 +40,7 @@ import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
 import { wallNowMs } from '../wall-clock';
+import { scheduleNodeDown, shardedNode, shardedObservations } from './twopc-sharded';
 import { SPLIT_BRAIN_KEYS, SPLIT_BRAIN_SCENARIO, splitBrainNemesis } from './threepc-split-brain';
 
 export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
@@ -128,7 +129,9 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
       if (ev.kind === 'blocked') blocked.push({ txn: ev.txn, node: ev.node, waitingFor: ev.waitingFor });
     },
     factory: (id, durable, incarnation) =>
-      mode === 'paxos'
+      mode === 'sharded'
+        ? shardedNode(id, nodes, TIMING, PAXOS_TIMING, opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), durable as Tagged[])
+        : mode === 'paxos'
         ? new TwoPcPaxosNode({ twopc: config(id), members: nodes, seed: opts.seed * 131 + incarnation * 7 + nodes.indexOf(id), paxosTiming: PAXOS_TIMING }, durable as Tagged[])
         : mode === '3pc'
           ? restoreThreePcNode(config(id), durable as TwoPcRecord[])
@@ -160,7 +163,10 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
       history.complete(op, type, value);
       done(type);
     };
-    world.request(workload.pick(nodes), id, { kind: 'txn', id, ops }, (reply) => {
+    // node-down: a client whose node refuses the connection goes to another (as the real
+    // cluster client does), so the scenario measures the protocol, not clients stuck on a corpse.
+    const up = opts.scenario === 'node-down' ? nodes.filter((n) => world.status(n) === 'up') : nodes;
+    world.request(workload.pick(up), id, { kind: 'txn', id, ops }, (reply) => {
       if (reply.ok) {
         obs.replies.push({ txn: id, outcome: 'commit' });
         return finish('ok', reply.ops);
@@ -173,20 +179,21 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   };
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
-  const own = opts.scenario === 'coordinator-crash';
+  const own = opts.scenario === 'coordinator-crash' || opts.scenario === 'node-down';
   const shared = splitBrain
     ? splitBrainNemesis((id) => (world.machine(id) as TwoPcNode | undefined)?.status())
     : opts.scenario !== undefined && !own
       ? scenarioNemesis(opts.scenario)
       : {};
   const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
-  if (own) scheduleCoordinatorCrashes(world, nodes, streamPrng(opts.seed, 'scenario'), () => pool.finished);
+  if (opts.scenario === 'coordinator-crash') scheduleCoordinatorCrashes(world, nodes, streamPrng(opts.seed, 'scenario'), () => pool.finished);
+  if (opts.scenario === 'node-down') scheduleNodeDown(world, nodes, streamPrng(opts.seed, 'scenario'));
   drive({ world, pool, nemesis, maxSimulatedMs: opts.maxSimulatedMs ?? 60_000 + opts.ops * 200, drainMs: CLIENT_TIMEOUT_MS + 100, seed: opts.seed, opsTotal: opts.ops, onProgress });
   // Everything is healed now: let coordinators finish their logs and the in-doubt learn.
   world.run(world.now + SETTLE_MS);
 
   const inDoubtAtEnd: { txn: string; node: string }[] = [];
-  for (const id of nodes) {
+  for (const id of mode === 'sharded' ? [] : nodes) {
     const m = world.machine(id) as TwoPcNode | TwoPcPaxosNode | undefined;
     const status: TwoPcStatus | undefined = m?.status();
     for (const p of status?.participating ?? []) if (p.state === 'prepared' || p.state === 'pre-committed' || p.state === 'in-doubt') inDoubtAtEnd.push({ txn: p.txn, node: id });
@@ -196,7 +203,13 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   // the decision log applied on every live replica.
   // Outcomes and decisions are read from the disks, not from events: an event of a step
   // whose records a crash tore never took effect (nothing of that step left the node).
-  for (const id of nodes) {
+  if (mode === 'sharded') {
+    const seen = shardedObservations(world, nodes);
+    obs.outcomes.push(...seen.outcomes);
+    obs.decisions.push(...seen.decisions);
+    inDoubtAtEnd.push(...seen.inDoubtAtEnd);
+  }
+  for (const id of mode === 'sharded' ? [] : nodes) {
     const records = (world.durable(id) as (TwoPcRecord | Tagged)[]).flatMap((r) => ('part' in r ? (r.part === 'twopc' ? [r.body as TwoPcRecord] : []) : [r]));
     for (const r of records) if (r.type === 'outcome') obs.outcomes.push({ txn: r.txn, node: id, outcome: r.outcome });
     if (mode === 'classic' || mode === '3pc') {
@@ -217,7 +230,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
 }
 
 /** Scenarios of this mechanism (`--scenario`), besides the shared ones. */
-export const TWOPC_SCENARIOS = [SPLIT_BRAIN_SCENARIO, 'coordinator-crash'] as const;
+export const TWOPC_SCENARIOS = [SPLIT_BRAIN_SCENARIO, 'coordinator-crash', 'node-down'] as const;
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',

@@ -15,7 +15,7 @@ export const KV_MODES: Exhaustive<KvMode, typeof modes> = modes;
 
 /** How transactions decide (core/protocol/modes.ts TXN_MODES). */
 export type TxnMode = ClusterInfo['txnMode'];
-const txnModes = ['classic', 'paxos', '3pc'] as const;
+const txnModes = ['classic', 'paxos', '3pc', 'sharded'] as const;
 export const TXN_MODES: Exhaustive<TxnMode, typeof txnModes> = txnModes;
 
 const scales = [1, 3, 10] as const;
