@@ -1,9 +1,11 @@
 /**
- * Balancing on real node processes (issue 13), bounded (3 nodes, a few seconds each):
+ * Balancing on real node processes (issue 13), bounded (3-4 nodes, a few seconds each):
  *  - `faultline run --policy weighted --weights n2=2`: the weight-2 node gets about twice
  *    the requests of each other node, and verdict.json carries load per node;
  *  - a cluster started with weights: every node's membership (the ring's placement) has
- *    them, and with one node slowed, least-outstanding sends it far less than its 1/N.
+ *    them, and with one node slowed, least-outstanding sends it far less than its 1/N;
+ *  - a reweight through the log reaches every node, and every write acknowledged before
+ *    it reads back after the keys moved.
  * Every cluster is stopped (the CLI in its own finally, the other in afterAll).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import { RegisterWorkload } from '../../core/supervisor/workload/register';
 import { runWorkload } from '../../core/supervisor/workload/run-workload';
 import { withSlowNode } from '../../core/supervisor/workload/slow-node';
 import { ringStatusOf } from '../../core/supervisor/membership-ops';
+import { ClusterClient } from '../../core/supervisor/cluster-client';
+import { HashRing } from '../../core/algorithms/ring';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
 describe('faultline run --policy weighted (CLI)', () => {
@@ -52,20 +56,20 @@ describe('faultline run --policy weighted (CLI)', () => {
 describe('a weighted cluster and a slow node (real cluster)', () => {
   let t: TestCluster | undefined;
   beforeAll(async () => {
-    t = await startTestCluster('balance-it', { nodes: 3, nodeArgs: ['--mode', 'quorum'], weights: { n3: 3 } });
+    t = await startTestCluster('balance-it', { nodes: 4, nodeArgs: ['--mode', 'quorum'], weights: { n3: 3 } });
   }, 90_000);
   afterAll(() => stopTestCluster(t), 60_000);
 
   it('every node places keys with the weights it was started with', async () => {
     const { cluster } = t as TestCluster;
-    expect(cluster.endpoints().map((e) => [e.id, e.weight])).toEqual([['n1', 1], ['n2', 1], ['n3', 3]]);
+    expect(cluster.endpoints().map((e) => [e.id, e.weight])).toEqual([['n1', 1], ['n2', 1], ['n3', 3], ['n4', 1]]);
     const deadline = Date.now() + 20_000;
     let rings = cluster.ids.map((id) => ringStatusOf(cluster.view(id).status));
     while (rings.some((r) => r === undefined) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       rings = cluster.ids.map((id) => ringStatusOf(cluster.view(id).status));
     }
-    for (const ring of rings) expect(ring?.members).toEqual([{ id: 'n1', weight: 1 }, { id: 'n2', weight: 1 }, { id: 'n3', weight: 3 }]);
+    for (const ring of rings) expect(ring?.members).toEqual([{ id: 'n1', weight: 1 }, { id: 'n2', weight: 1 }, { id: 'n3', weight: 3 }, { id: 'n4', weight: 1 }]);
   }, 60_000);
 
   it('least-outstanding sends a slowed node far less than its 1/N of the requests', async () => {
@@ -83,8 +87,38 @@ describe('a weighted cluster and a slow node (real cluster)', () => {
     expect(result.verdict.valid).toBe(true);
     const sent = Object.values(result.load.perNode).reduce((s, l) => s + l.sent, 0);
     expect(sent).toBeGreaterThan(100);
-    // Round robin would send n2 a third; with a 300 ms delay on everything n2 sends, its
+    // Round robin would send n2 a quarter; with a 300 ms delay on everything n2 sends, its
     // requests stay in flight long after the others' have come back.
     expect((result.load.perNode.n2?.sent ?? 0) / sent).toBeLessThan(0.2);
+  }, 90_000);
+
+  it('a reweight reaches every node, and writes acknowledged before it read back after the move', async () => {
+    const { cluster } = t as TestCluster;
+    const client = new ClusterClient({ endpoints: () => cluster.endpoints(), token: cluster.token, client: 'reweight-it', policy: 'round-robin' });
+    try {
+      const keys = Array.from({ length: 40 }, (_, i) => `rw-${i}`);
+      // The same placement the nodes compute (3 replicas of 4 nodes): some of these keys
+      // change replica set with the reweight, so the read-back crosses a real move.
+      const ringWith = (w1: number): HashRing => {
+        const ring = new HashRing();
+        for (const [id, w] of [['n1', w1], ['n2', 1], ['n3', 3], ['n4', 1]] as const) ring.add(id, w);
+        return ring;
+      };
+      const moved = keys.filter((k) => ringWith(1).preferenceList(k, 3).sort().join() !== ringWith(4).preferenceList(k, 3).sort().join());
+      expect(moved.length).toBeGreaterThan(0);
+      for (const [i, key] of keys.entries()) {
+        const { reply } = await client.call({ type: 'kv', op: { f: 'write', key, value: i } }, key);
+        expect(reply.ok).toBe(true);
+      }
+      await cluster.reweight('n1', 4);
+      expect(cluster.endpoints().find((e) => e.id === 'n1')?.weight).toBe(4);
+      for (const id of cluster.ids) expect(ringStatusOf(cluster.view(id).status)?.members).toContainEqual({ id: 'n1', weight: 4 });
+      for (const [i, key] of keys.entries()) {
+        const { reply } = await client.call({ type: 'kv', op: { f: 'read', key } }, key);
+        expect(reply.ok && (reply.result as { value?: unknown }).value).toBe(i);
+      }
+    } finally {
+      client.close();
+    }
   }, 90_000);
 });
