@@ -27,6 +27,9 @@ import { makeWorkload } from '../../supervisor/workload/make-workload';
 import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
 import { KV_MODES, LINEARIZABLE_KV_MODES, TXN_MODES, type KvMode, type TxnMode } from '../../protocol/modes';
 
+import { demonstrationOutcome, resolveRunScenario } from '../run-demonstration';
+import { REAL_DEMONSTRATIONS, type RealDemonstration } from '../../supervisor/demos/index';
+
 export const summary = 'run a workload against a real local cluster under a seeded nemesis and check the history';
 
 const WORKLOADS = ['register', 'lock', 'txn'] as const;
@@ -41,6 +44,9 @@ const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,
                      [--policy random|round-robin|weighted|least-outstanding|ring] [--weights n2=2,...] [--slow-node n2=MS] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
                      [--self-heal [MS]]
+       faultline run --scenario ${REAL_DEMONSTRATIONS.map((d) => d.name).join('|')} [--seed N] [--out DIR]
+                     (a named demonstration: it fixes workload, mode and a scripted nemesis, and
+                     shows its anomaly every time, exit 1; protocol-bug scenarios are simulator only)
 
 Starts a cluster of node processes, drives the workload with K concurrent clients at a
 shared rate while the nemesis injects faults on a schedule drawn from the seed, then checks
@@ -101,6 +107,8 @@ promise linearizability — and is reported as such, but the exit status is stil
 4 the cluster did not start (nothing was checked).`;
 
 type Parsed = {
+  /** Set by --scenario NAME: its flags are already in the rest; its plan shapes the nemesis. */
+  demo?: RealDemonstration;
   workload: WorkloadName;
   faults: FaultKind[];
   timeS: number;
@@ -232,7 +240,14 @@ function progressLine(p: RunProgress): string {
   return `[${(p.elapsedMs / 1000).toFixed(0).padStart(3)}s] ops ok ${c.ok} fail ${c.fail} info ${c.info}  fault: ${p.fault ?? 'none'}${p.liveViolation ? `  LIVE CHECK: ${p.liveViolation}` : ''}`;
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(rawArgs: string[]): Promise<number> {
+  const scenario = resolveRunScenario(rawArgs);
+  if (scenario.kind === 'error') {
+    console.error(`faultline run: ${scenario.message}`);
+    return 2;
+  }
+  const args = scenario.kind === 'demo' ? scenario.args : rawArgs;
+  if (scenario.kind === 'demo') console.error(`faultline run --scenario ${scenario.demo.name}: ${scenario.demo.summary}\n  = faultline run ${scenario.args.join(' ')}`);
   const parsed = parseRunArgs(args);
   if (parsed === 'help') {
     console.log(help);
@@ -242,7 +257,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`faultline run: ${parsed}\n\n${help}`);
     return 2;
   }
-  const p = parsed;
+  const p: Parsed = scenario.kind === 'demo' ? { ...parsed, demo: scenario.demo } : parsed;
   const outDir = p.out !== undefined ? resolve(p.out) : await mkdtemp(join(tmpdir(), 'faultline-run-'));
   await mkdir(outDir, { recursive: true });
   if (p.workload !== 'txn' || p.txnModes.length === 1) return (await runOnce(p, outDir, p.txnModes[0])).code;
@@ -309,12 +324,14 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
       checkBudget: p.checkBudget,
       statusEvents: cluster,
       ...(selfHeal ? { selfHeal } : {}),
+      ...(p.demo?.plan ? { plan: p.demo.plan } : {}),
     });
     const text = formatReport(result, header);
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);
     await writeFile(join(outDir, 'report.txt'), `${text}\n`);
     console.log(text);
     console.log(`results: ${outDir} (history.jsonl, verdict.json, report.txt); replay the schedule with --seed ${p.seed}`);
+    if (p.demo) console.log(demonstrationOutcome(p.demo, result.verdict));
     const done = (code: number): Omit<ModeRun, 'mode'> => ({ code, result, interrupted: interrupt.signal.aborted, ...(workload instanceof TxnWorkload ? { txn: { ...workload.tally } } : {}) });
     if (result.unsupported !== undefined) return done(2);
     if (result.verdict.valid === 'unknown') return done(3);

@@ -1,0 +1,21 @@
+/**
+ * A named demonstration on real processes (`faultline run --scenario NAME`): the mode
+ * anomalies that real nodes show, not only the simulator. It fixes the workload, the mode,
+ * the workload's options and a scripted nemesis (a fault plan whose shape and timing force
+ * the anomaly), so it shows in 3 runs out of 3 in a short run. The run itself is an
+ * ordinary `faultline run` with those flags, plus the plan's shape, which no flag sets.
+ */
+import type { NemesisPlanOptions } from '../nemesis';
+
+export interface RealDemonstration {
+  /** The same name as its simulator demonstration. */
+  readonly name: string;
+  /** One line: what breaks on the real cluster and how the nemesis forces it. */
+  readonly summary: string;
+  /** The `faultline run` flags it fixes (workload, mode, nemesis, time, ...). */
+  readonly args: readonly string[];
+  /** The nemesis plan's shape and timing (runWorkload's `plan`), when it has faults. */
+  readonly plan?: Partial<Pick<NemesisPlanOptions, 'baselineMs' | 'tailMs' | 'faultMs' | 'quietMs' | 'shapes'>>;
+  /** The checker model that must report the violation (the run's verdict.model). */
+  readonly expectedModel: string;
+}
