@@ -12,7 +12,7 @@ import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
 import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
 import { DEFAULT_TWOPC_TIMING } from '../algorithms/twopc';
 import type { NodeEvent, ToNode } from '../protocol/control';
-import type { DropReason, NodeStatus } from '../protocol/panel';
+import type { DropReason, NodeRangesStatus, NodeStatus } from '../protocol/panel';
 import { CLIENT_LIMITS, ClientApi } from './client-api';
 import { DEFAULT_COMPACT_ABOVE_BYTES, NodeCompactor } from './compaction';
 import { NodeClock } from './clock';
@@ -22,6 +22,7 @@ import { SocketFreezer, isSocketTo } from './freezer';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
 import type { TxnMode } from '../protocol/modes';
+import type { PlacementKind, RangeTable } from '../algorithms/placement';
 import { MessageEventCap } from './message-event-cap';
 import { RequestStats } from './request-stats';
 import { Transport, type PeerAddress } from './transport';
@@ -40,6 +41,9 @@ export interface NodeHostOptions {
   /** Link keys known up front by peer id (standalone); the supervisor sends them with the peers. */
   readonly linkKeys?: Readonly<Record<string, string>>;
   readonly mode: KvMode;
+  /** How the ring replicas place keys (default hash); range: ordered ranges that split past splitKeys keys. */
+  readonly placement?: PlacementKind;
+  readonly splitKeys?: number;
   /** How transactions decide (default classic). */
   readonly txnMode?: TxnMode;
   readonly supervisorUrl?: string;
@@ -132,6 +136,8 @@ export class NodeHost {
         ...(options.learner === true ? { learner: true } : {}),
         mode: options.mode,
         ...(options.txnMode !== undefined ? { txnMode: options.txnMode } : {}),
+        ...(options.placement !== undefined ? { placement: options.placement } : {}),
+        ...(options.splitKeys !== undefined ? { splitKeys: options.splitKeys } : {}),
         seed: options.seed ?? hashSeed(options.id),
         ...(options.snapshotEverySlots !== undefined ? { snapshotEverySlots: options.snapshotEverySlots } : {}),
         ...(options.asyncCopyDelayMs !== undefined ? { asyncCopyDelayMs: options.asyncCopyDelayMs } : {}),
@@ -325,6 +331,7 @@ export class NodeHost {
         replMembers: [...this.node.repl.members()],
         pendingTransfers: this.node.repl.pendingTransfers(),
         learner: this.node.paxos.isLearner,
+        ...rangesStatus(this.node.repl.rangeTable()),
       },
       suspicion: Object.fromEntries(
         this.options.members
@@ -363,6 +370,12 @@ export class NodeHost {
 }
 
 /** Names of the locks that lock commands applied in this batch touched. */
+/** Range placement: the table this node's replicas place keys with, for the panel (at most 256 ranges). */
+function rangesStatus(table: RangeTable | null): { ranges?: NodeRangesStatus } {
+  if (table === null) return {};
+  return { ranges: { version: table.version, splits: table.splits, ranges: table.ranges.slice(0, 256).map((r) => ({ start: r.start, owners: [...r.owners] })) } };
+}
+
 function appliedLockNames(events: readonly Tagged[]): string[] {
   const names = new Set<string>();
   for (const ev of events) {

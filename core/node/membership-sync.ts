@@ -9,6 +9,7 @@ import { ComposedMachine, type ComposedReady, type Input, type NodeId, type Tagg
 import type { MembershipService } from '../algorithms/membership';
 import { normalRingWeights, sameRingWeights, type ReplicationNode } from '../algorithms/replication';
 import type { PaxosReplica } from '../algorithms/paxos';
+import type { RangePlacementService } from '../algorithms/placement';
 
 /** Request ids of these internal requests; no client waits for them, so their replies are dropped. */
 export const MEMBERSHIP_SYNC_PREFIX = 'membership-sync:';
@@ -16,6 +17,9 @@ export const MEMBERSHIP_SYNC_PREFIX = 'membership-sync:';
 export class MembershipSyncedMachine extends ComposedMachine {
   /** The membership epoch last compared with the ring (-1: not yet, e.g. before the replay of a restart). */
   private syncedEpoch = -1;
+  /** Range placement: the table on the log, and its version last compared with the replicas'. */
+  private ranges: RangePlacementService | undefined;
+  private syncedRanges = -1;
 
   constructor(
     id: NodeId,
@@ -27,23 +31,42 @@ export class MembershipSyncedMachine extends ComposedMachine {
     super(id, parts);
   }
 
+  /**
+   * Range placement: the replicas also follow the range table on the log (a split changes
+   * it without changing the members), and every split a leaseholder asks for (`split-wanted`,
+   * its own or a peer's) is handed to the table's service, whose leader proposes it.
+   */
+  followRanges(placement: RangePlacementService): void {
+    this.ranges = placement;
+  }
+
   override step(input: Input<Tagged, Tagged>): ComposedReady {
     const out = super.step(input);
+    if (this.ranges) {
+      for (const ev of out.events) {
+        const body = ev.body as { type?: unknown; at?: unknown };
+        if (ev.part === 'repl' && body.type === 'split-wanted' && typeof body.at === 'string') this.ranges.want(body.at);
+      }
+    }
     const epoch = this.membership.currentEpoch;
-    if (epoch === this.syncedEpoch) return out;
+    const rangesVersion = this.ranges?.table.version ?? -1;
+    if (epoch === this.syncedEpoch && rangesVersion === this.syncedRanges) return out;
     this.syncedEpoch = epoch;
+    this.syncedRanges = rangesVersion;
+    const ranges = this.ranges?.table;
+    const rangesDiffer = ranges !== undefined && this.repl.rangeTable()?.version !== ranges.version;
     const view = this.membership.view().members;
     const members = view.map((m) => m.id);
     // A reweight changes no member but moves keys all the same: weights are compared too.
     const weights = normalRingWeights(members, Object.fromEntries(view.map((m) => [m.id, m.weight])));
     if (typeof weights === 'string') throw new Error(`membership view: ${weights}`);
-    if (sameSet(members, this.repl.members()) && sameRingWeights(weights, this.repl.weights())) return out;
-    const id = `${MEMBERSHIP_SYNC_PREFIX}${epoch}`;
+    if (sameSet(members, this.repl.members()) && sameRingWeights(weights, this.repl.weights()) && !rangesDiffer) return out;
+    const id = `${MEMBERSHIP_SYNC_PREFIX}${epoch}${ranges ? `.${ranges.version}` : ''}`;
     // The cause before its effect: the chosen membership command (and the log before it)
     // is made durable in this batch, ahead of the ring change it causes, so a restart can
     // never find the new ring without the command that made it.
     for (const body of this.paxos.takeDeferredChosen()) out.persist.push({ part: 'paxos', body });
-    const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members, ...(Object.keys(weights).length > 0 ? { weights } : {}) } }, nowMs: input.nowMs });
+    const sync = super.step({ kind: 'request', request: { part: 'repl', body: { kind: 'membership', id, members, ...(Object.keys(weights).length > 0 ? { weights } : {}), ...(ranges ? { ranges } : {}) } }, nowMs: input.nowMs });
     out.persist.push(...sync.persist);
     out.send.push(...sync.send);
     out.events.push(...sync.events);

@@ -17,6 +17,8 @@ import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
 import { MembershipSyncedMachine } from './membership-sync';
+import { PLACEMENT_SERVICE, RangePlacementService, type PlacementKind } from '../algorithms/placement';
+import { REPLICATION_DEFAULTS } from '../algorithms/replication';
 import { DEFAULT_TWOPC_TIMING, DecisionService, restoreThreePcNode, restoreTwoPcNode, ShardedTxnNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord, type TwoPcStatus } from '../algorithms/twopc';
 import { unreachable } from '../algorithms/common/unreachable';
 import { DECISION_SERVICE, DecidingMachine, DecisionQueue } from './txn-decisions';
@@ -49,6 +51,10 @@ export interface NodeMachineConfig {
   /** This node joined after the start: a Paxos learner (it never votes) and a ring member once its join is applied. */
   readonly learner?: boolean;
   readonly mode: KvMode;
+  /** How the ring replicas place keys (node --placement; default hash): the same on every node. */
+  readonly placement?: PlacementKind;
+  /** Range placement: a range splits once its leaseholder stores more keys than this (node --split-keys). */
+  readonly splitKeys?: number;
   /** How transactions decide (node --txn-mode; default classic): the same on every node. */
   readonly txnMode?: TxnMode;
   readonly seed: number;
@@ -69,6 +75,8 @@ export const LAB_ASYNC_COPY_DELAY_MS = 500;
 export interface NodeMachine {
   readonly machine: ComposedMachine;
   readonly membership: MembershipService;
+  /** Range placement: the range table on the log (absent under hashing). */
+  readonly placement?: RangePlacementService;
   readonly repl: ReplicationNode;
   readonly paxos: PaxosReplica<ServiceCommand, unknown>;
   readonly services: ServiceMux;
@@ -87,7 +95,10 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const membership = new MembershipService({ initial: config.members.map((id) => ({ id, weight: config.weights?.[id] ?? 1 })) });
   const txnMode = config.txnMode ?? 'classic';
   const decisionLog = txnDecisionLog(txnMode);
-  const services = new ServiceMux({ locks, kv, raw: rawLog, membership, ...(decisionLog ? { [DECISION_SERVICE]: decisionLog.service } : {}) });
+  // Range placement: the table is a service on the log, and membership changes reach it in
+  // the same apply (followMembership), so every node reassigns ranges at the same position.
+  const placement = config.placement === 'range' ? new RangePlacementService(config.members, REPLICATION_DEFAULTS.replicationFactor) : undefined;
+  const services = new ServiceMux({ locks, kv, raw: rawLog, membership: placement ? placement.followMembership(membership) : membership, ...(placement ? { [PLACEMENT_SERVICE]: placement } : {}), ...(decisionLog ? { [DECISION_SERVICE]: decisionLog.service } : {}) });
   const paxos = new PaxosReplica<ServiceCommand, unknown>(
     {
       id: config.id,
@@ -107,6 +118,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
       members: config.members,
       ...(config.weights !== undefined ? { weights: config.weights } : {}),
       mode: config.mode === 'paxos' ? 'quorum' : config.mode,
+      ...(placement ? { placement: 'range' as const, ...(config.splitKeys !== undefined ? { splitKeys: config.splitKeys } : {}) } : {}),
       asyncCopyDelayMs: config.asyncCopyDelayMs ?? LAB_ASYNC_COPY_DELAY_MS,
     },
     (byPart.get('repl') ?? []) as ReplRecord[],
@@ -131,6 +143,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const machine = decisionLog
     ? new DecidingMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>, decisionLog.queue, decisionLog.service)
     : new MembershipSyncedMachine(config.id, parts, membership, repl, paxos as PaxosReplica<unknown, unknown>);
+  if (placement) machine.followRanges(placement);
   return {
     machine,
     membership,
@@ -144,6 +157,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
       if (twopcNode === undefined) throw new Error(`txn mode ${txnMode} runs no TwoPcNode (its transactions part is NodeMachine.txns)`);
       return twopcNode;
     },
+    ...(placement ? { placement } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos|...] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos|...] [--placement hash|range] [--split-keys N] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
  * Credentials come in the environment, never on the command line: the client token in
  * FAULTLINE_TOKEN, this node's supervisor secret in FAULTLINE_NODE_SECRET (with --supervisor;
  * the link keys then arrive over the control channel), or its link keys in
@@ -18,7 +18,7 @@ import { CREDENTIAL_ENV, parseLinkKeys } from './credentials';
 import { parseNodeWeights } from '../protocol/weights';
 import { KV_MODES, type KvMode } from './node-machine';
 import { NodeHost } from './host';
-import { TXN_MODES, oneOf } from '../protocol/modes';
+import { PLACEMENTS, TXN_MODES, oneOf } from '../protocol/modes';
 
 function fail(message: string): never {
   process.stderr.write(`faultline node: ${message}\n`);
@@ -35,6 +35,9 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
     'txn-mode': { type: 'string', default: 'classic' },
+    /** How the ring replicas place keys: hash (default) or range, with --split-keys N (default 64). */
+    placement: { type: 'string', default: 'hash' },
+    'split-keys': { type: 'string' },
     'async-copy-delay-ms': { type: 'string' },
     /** Ring weights of the founding members, `n2=2,n3=0.5` (the same on every node). */
     weights: { type: 'string' },
@@ -62,6 +65,9 @@ const learner = values.learner === true;
 if (!learner && !members.includes(values.id)) fail(`--members must include this node (${values.id}), got ${members.join(',')}`);
 if (learner && members.includes(values.id)) fail(`a --learner is not a founding member, but --members lists ${values.id}: ${members.join(',')}`);
 if (!KV_MODES.includes(values.mode as KvMode)) fail(`--mode must be one of ${KV_MODES.join(', ')}, got ${values.mode}`);
+const placement = oneOf(PLACEMENTS, values.placement) ?? fail(`--placement must be one of ${PLACEMENTS.join(', ')}, got ${values.placement}`);
+const splitKeysText = values['split-keys'];
+if (splitKeysText !== undefined && !(Number.isInteger(Number(splitKeysText)) && Number(splitKeysText) >= 1)) fail(`--split-keys must be a whole number >= 1, got ${splitKeysText}`);
 const txnMode = oneOf(TXN_MODES, values['txn-mode']) ?? fail(`--txn-mode must be one of ${TXN_MODES.join(', ')}, got ${values['txn-mode']}`);
 const weights = parseNodeWeights(values.weights ?? '', members);
 if (typeof weights === 'string') fail(`--weights: ${weights}`);
@@ -90,6 +96,8 @@ const host = await NodeHost.start({
   linkKeys,
   mode: values.mode as KvMode,
   txnMode,
+  ...(placement !== 'hash' ? { placement } : {}),
+  ...(splitKeysText !== undefined ? { splitKeys: Number(splitKeysText) } : {}),
   port,
   peers,
   ...(asyncCopyDelay !== undefined ? { asyncCopyDelayMs: Number(asyncCopyDelay) } : {}),

@@ -207,7 +207,17 @@ export interface NodeTxnStatus {
   readonly locks: Readonly<Record<string, string>>;
 }
 
+/** Range placement as one node holds it: the table's version, splits so far and its ranges (at most 256 shown). */
+export interface NodeRangesStatus {
+  readonly version: number;
+  readonly splits: number;
+  /** Each range's first key (the first is ''), its owners (leaseholder first); a range ends where the next starts. */
+  readonly ranges: readonly { readonly start: string; readonly owners: readonly string[] }[];
+}
+
 export interface NodeRingStatus {
+  /** Range placement only (node --placement range). */
+  readonly ranges?: NodeRangesStatus;
   readonly epoch: number;
   readonly members: readonly { readonly id: string; readonly weight: number }[];
   readonly replMembers: readonly string[];
@@ -379,6 +389,19 @@ export interface RingDetail {
   readonly moved: { readonly atMs: number; readonly fromEpoch: number; readonly toEpoch: number; readonly keys: readonly { readonly key: string; readonly from: string; readonly to: string }[] } | null;
   /** Keys still streaming to their new owners (summed over nodes). */
   readonly pendingTransfers: number;
+  /** Range placement only (`--placement range`): the ranges, their bounds and owners, and the splits seen. */
+  readonly ranges?: RangeDetail;
+}
+
+/** Range placement as the panel draws it (core/supervisor/panel/ring-watch.ts). */
+export interface RangeDetail {
+  /** The range table's version (+1 per split or reassignment, agreed through the Paxos log). */
+  readonly version: number;
+  readonly splits: number;
+  /** In key order: first key ('' = the start of the key space), end (null = the end), owners (leaseholder first), workload keys inside. */
+  readonly ranges: readonly { readonly start: string; readonly end: string | null; readonly owners: readonly string[]; readonly keys: number }[];
+  /** Splits seen since the panel's cluster started, oldest first (at most 50). */
+  readonly splitLog: readonly { readonly atMs: number; readonly at: string; readonly range: string; readonly owners: readonly string[] }[];
 }
 
 export interface ResourceWrite {
@@ -601,6 +624,8 @@ export interface TimelineParams {
   'membership.leaving': { readonly node: string };
   'membership.left-stopped': { readonly node: string };
   'membership.left-kept': { readonly node: string };
+  /** Range placement: the range starting at `range` ('' = the start) split at `at`; owners: the new range's, comma-separated. */
+  'placement.split': { readonly at: string; readonly range: string; readonly owners: string };
   // workloads and their nemesis
   /** faults: comma-separated NemesisFault values, '' for none. */
   'workload.start': { readonly workload: WorkloadKind; readonly clients: number; readonly rate: number; readonly seconds: number; readonly faults: string; readonly seed: number };
@@ -628,7 +653,7 @@ const TIMELINE_CODE_SET = {
   'command.failed': 1, 'fault.kill': 1, 'fault.kill-leader': 1, 'fault.pause': 1, 'heal.restart': 1, 'heal.resume': 1,
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
   'selfheal.on': 1, 'selfheal.off': 1, 'selfheal.restart': 1, 'selfheal.failed': 1,
-  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1,
+  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'placement.split': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
   'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,
 } satisfies Record<TimelineCode, 1>;

@@ -265,6 +265,10 @@ export class PanelApi {
       const owners = s.owners.join(',');
       this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `range from ${JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners}`);
     }
+    for (const s of this.ring.takeSplits()) {
+      const owners = s.owners.join(',');
+      this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `range from ${JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners}`);
+    }
     this.noteSuspicion(live);
   }
 

@@ -80,6 +80,9 @@ export const TID = {
   ringView: 'ring-view',
   ringChart: 'ring-chart',
   ringMoved: 'ring-moved',
+  /** Range placement: the list of ranges, and the splits seen. */
+  ringRanges: 'ring-ranges',
+  ringSplits: 'ring-splits',
   healthView: 'health-view',
   healthChart: 'health-chart',
   healthObserver: 'select-health-observer',

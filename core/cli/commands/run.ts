@@ -25,7 +25,8 @@ import { TxnWorkload } from '../../supervisor/workload/txn';
 import { formatModeComparison, worstExitCode, type ModeRun } from '../../supervisor/workload/mode-comparison';
 import { makeWorkload } from '../../supervisor/workload/make-workload';
 import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
-import { KV_MODES, LINEARIZABLE_KV_MODES, TXN_MODES, type KvMode, type TxnMode } from '../../protocol/modes';
+import { KV_MODES, LINEARIZABLE_KV_MODES, PLACEMENTS, TXN_MODES, oneOf, type KvMode, type Placement, type TxnMode } from '../../protocol/modes';
+import { newestRanges, rangeLines } from '../../supervisor/workload/range-lines';
 
 import { demonstrationOutcome, resolveRunScenario } from '../run-demonstration';
 import { REAL_DEMONSTRATIONS, type RealDemonstration } from '../../supervisor/demos/index';
@@ -43,6 +44,7 @@ const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy | txn: classic|paxos,...]
                      [--policy random|round-robin|weighted|least-outstanding|ring] [--weights n2=2,...] [--slow-node n2=MS] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
                      [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
+                     [--placement hash|range] [--split-keys N]
                      [--self-heal [MS]]
        faultline run --scenario ${REAL_DEMONSTRATIONS.map((d) => d.name).join('|')} [--seed N] [--out DIR]
                      (a named demonstration: it fixes workload, mode and a scripted nemesis, and
@@ -72,6 +74,10 @@ history.jsonl, verdict.json and report.txt to --out.
                   alone, paxos = the decision is a value in the nodes' Paxos log), or a
                   comma list (classic,paxos): each mode runs in turn on a fresh cluster with
                   the same seed and nemesis, then one comparison table is printed
+  --placement P   how the replicas place keys: ${PLACEMENTS.join(', ')} (default hash). range:
+                  ordered key ranges on N=3 nodes each; a range whose first owner stores
+                  more than --split-keys keys (default 64) splits at its median key through
+                  the Paxos log; the report lists the ranges and splits at the end
   --policy P      client load balancing: ${BALANCE_POLICIES.join(', ')} (default random).
                   weighted: smooth weighted round robin by node weight; least-outstanding:
                   the node with the fewest of the run's requests in flight (ties at random);
@@ -120,6 +126,9 @@ type Parsed = {
   /** txn workload: the transaction modes to run, in turn (one unless a comma list). */
   txnModes: TxnMode[];
   policy: BalancePolicy;
+  /** How the replicas place keys (--placement), and range placement's split threshold. */
+  placement: Placement;
+  splitKeys?: number;
   /** Node weights other than 1 (--weights). */
   weights: Record<string, number>;
   slowNode: SlowNode | undefined;
@@ -160,6 +169,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
         rate: { type: 'string', default: '200' },
         mode: { type: 'string' },
         policy: { type: 'string', default: 'random' },
+        placement: { type: 'string', default: 'hash' },
+        'split-keys': { type: 'string' },
         weights: { type: 'string' },
         'slow-node': { type: 'string' },
         'no-fencing': { type: 'boolean', default: false },
@@ -188,6 +199,11 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
       txnModes.push(m as TxnMode);
     }
   } else if (!(MODES as readonly string[]).includes(values.mode ?? 'quorum')) return `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`;
+  const placement = oneOf(PLACEMENTS, values.placement);
+  if (placement === undefined) return `--placement must be one of ${PLACEMENTS.join(', ')}, got "${values.placement}"`;
+  const splitKeys = values['split-keys'] === undefined ? undefined : intIn('split-keys', values['split-keys'], 1, 1_000_000);
+  if (typeof splitKeys === 'string') return splitKeys;
+  if (splitKeys !== undefined && placement !== 'range') return '--split-keys only applies to --placement range';
   if (!(BALANCE_POLICIES as readonly string[]).includes(values.policy!)) return `--policy must be one of ${BALANCE_POLICIES.join(', ')}, got "${values.policy}"`;
   const faults = parseFaultList(values.nemesis!);
   if (!faults.ok) return `--nemesis: ${faults.message}`;
@@ -221,6 +237,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
     mode: (values.workload === 'txn' ? 'quorum' : (values.mode ?? 'quorum')) as Mode,
     txnModes,
     policy: values.policy as BalancePolicy,
+    placement,
+    ...(splitKeys !== undefined ? { splitKeys } : {}),
     weights,
     slowNode,
     fencing: !values['no-fencing'],
@@ -292,7 +310,13 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   process.once('SIGINT', onSigint);
   let cluster: Cluster;
   try {
-    const nodeArgs = ['--mode', p.mode, ...(txnMode !== undefined ? ['--txn-mode', txnMode] : [])];
+    const nodeArgs = [
+      '--mode',
+      p.mode,
+      ...(txnMode !== undefined ? ['--txn-mode', txnMode] : []),
+      ...(p.placement !== 'hash' ? ['--placement', p.placement] : []),
+      ...(p.splitKeys !== undefined ? ['--split-keys', String(p.splitKeys)] : []),
+    ];
     cluster = await Cluster.start({ nodes: p.nodes, dataDir, nodeArgs, weights: p.weights });
   } catch (e) {
     process.off('SIGINT', onSigint);
@@ -326,7 +350,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
       ...(selfHeal ? { selfHeal } : {}),
       ...(p.demo?.plan ? { plan: p.demo.plan } : {}),
     });
-    const text = formatReport(result, header);
+    const text = [formatReport(result, header), ...rangeLines(newestRanges(cluster.views().map((v) => v.status)))].join('\n');
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);
     await writeFile(join(outDir, 'report.txt'), `${text}\n`);
     console.log(text);
