@@ -112,7 +112,7 @@ export class ShardCoordinator {
       return;
     }
     if (!msg.ok) {
-      this.abort(ctx, t, `shard ${msg.shard} refused the reads (a key is locked by a prepared transaction)`);
+      this.abort(ctx, t, `conflict: shard ${msg.shard} refused the reads (a key is locked by a prepared transaction)`);
       return;
     }
     t.answered.add(msg.shard);
@@ -126,7 +126,7 @@ export class ShardCoordinator {
     const t = this.txns.get(msg.txn);
     if (!t || t.phase !== 'preparing' || !t.shares.has(msg.shard)) return;
     if (msg.vote === 'no') {
-      this.abort(ctx, t, `shard ${msg.shard} voted no`);
+      this.abort(ctx, t, `conflict: shard ${msg.shard} voted no (a key it read changed, or is locked by a prepared transaction)`);
       return;
     }
     t.answered.add(msg.shard);
