@@ -2,11 +2,14 @@
  * Three-phase commit in the simulator. Without partitions (crashes, pauses, drops,
  * duplicates, clock skew, and messages always delayed and reordered) it must stay atomic
  * and serializable and never leave a participant waiting for its coordinator. With the
- * network split through a pre-commit round (scenario 3pc-split-brain) it must break
- * atomicity on every seed, and the atomicity checker must say so: that is the lesson.
+ * network split through a pre-commit round (demonstration 3pc-split-brain) it must break
+ * atomicity on every seed, and the atomicity checker must say so: that is the lesson. The
+ * same split through classic 2PC's commit round blocks instead, and stays atomic.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectedViolation, runDemonstration } from '../../core/sim/demonstrations/run';
+import { threePcSplitBrain } from '../../core/sim/demonstrations/threepc-split-brain';
 import { runTwoPc } from '../../core/sim/mechanisms/twopc';
 import { FAULT_KINDS } from '../../core/sim/timeline';
 import { blockedInCoordinatorCrashes } from './twopc-schedules';
@@ -39,21 +42,27 @@ describe('3PC under random fault schedules without partitions', () => {
   });
 });
 
-describe('scenario 3pc-split-brain', () => {
+describe('demonstration 3pc-split-brain', () => {
   it('breaks atomicity on every seed of a 20-seed sweep, caught by the atomicity checker with the two sides named', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const r = runTwoPc({ seed, faults: [...FAULT_KINDS], ops: 200, scenario: '3pc-split-brain', keepHistory: false });
-      const atomicity = r.verdicts.find((v) => v.model === 'txn-atomicity');
-      expect(atomicity?.valid, `seed ${seed}: ${r.replay}`).toBe(false);
+      const r = runDemonstration(threePcSplitBrain, { seed });
+      const atomicity = expectedViolation(threePcSplitBrain, r);
+      expect(atomicity, `seed ${seed}: ${r.replay}`).toBeDefined();
       const [first] = (atomicity?.evidence as { violations: { txn: string; committed: string[]; aborted: string[] }[] }).violations;
       expect(first?.committed.some((w) => w.startsWith('participant '))).toBe(true);
       expect(first?.aborted.some((w) => w.startsWith('participant '))).toBe(true);
       expect(r.faults.some((f) => f.kind === 'partition' && f.detail.startsWith('3pc-split-brain:'))).toBe(true);
-      expect(r.replay).toContain('--scenario 3pc-split-brain');
     }
   });
 
-  it('fixes its mode: asking for another one is an error', () => {
-    expect(() => runTwoPc({ seed: 1, faults: [], ops: 10, mode: 'classic', scenario: '3pc-split-brain' })).toThrow(/runs --mode 3pc/);
+  it('control: the same splits in classic 2PC stay atomic on every seed (the cut-off side blocks instead)', () => {
+    let blocked = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = runDemonstration(threePcSplitBrain, { seed, control: true });
+      expect(r.verdicts.filter((v) => v.valid !== true).map((v) => `${v.summary} -- ${r.replay}`)).toEqual([]);
+      expect(r.faults.some((f) => f.kind === 'partition' && f.detail.startsWith('3pc-split-brain:'))).toBe(true);
+      blocked += Number(r.verdicts.find((v) => v.model === 'txn-blocking')?.stats?.blocked ?? 0);
+    }
+    expect(blocked).toBeGreaterThan(0);
   });
 });

@@ -8,8 +8,9 @@ import { sloppyStaleRead } from './sloppy-stale-read';
 import { unfencedLock } from './unfenced-lock';
 import { forgetfulAcceptor } from './forgetful-acceptor';
 import { decideAlone } from './decide-alone';
+import { threePcSplitBrain } from './threepc-split-brain';
 
-export const DEMONSTRATIONS: readonly Demonstration[] = [asyncLoss, sloppyStaleRead, unfencedLock, forgetfulAcceptor, decideAlone];
+export const DEMONSTRATIONS: readonly Demonstration[] = [asyncLoss, sloppyStaleRead, unfencedLock, forgetfulAcceptor, decideAlone, threePcSplitBrain];
 
 export function demonstrationNames(): string[] {
   return DEMONSTRATIONS.map((d) => d.name);

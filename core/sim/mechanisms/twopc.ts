@@ -41,7 +41,6 @@ import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
 import { wallNowMs } from '../wall-clock';
 import { scheduleNodeDown, shardedNode, shardedObservations } from './twopc-sharded';
-import { SPLIT_BRAIN_KEYS, SPLIT_BRAIN_SCENARIO, splitBrainNemesis } from './threepc-split-brain';
 
 export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
 import { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
@@ -102,15 +101,10 @@ type TwoPcWorld = SimWorld<Msg, TwoPcRequest, Rec, TwoPcReply, TwoPcEvent>;
 
 export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
   const started = wallNowMs();
-  const splitBrain = opts.scenario === SPLIT_BRAIN_SCENARIO;
-  if (splitBrain && opts.mode !== undefined && opts.mode !== '3pc') throw new Error(`--scenario ${SPLIT_BRAIN_SCENARIO} runs --mode 3pc, not ${opts.mode}`);
-  const mode = opts.mode ?? (splitBrain ? '3pc' : 'classic');
+  const mode = opts.mode ?? 'classic';
   const nodes = nodeNames(opts.nodes ?? 5);
-  // The split-brain scenario fixes its faults: its script alone.
-  const faults = new Set<FaultKind>(splitBrain ? [] : opts.faults);
-  // The split-brain scenario wants transactions that append on several nodes and get to
-  // their pre-commit round: more keys, fewer lock conflicts.
-  const keys = Array.from({ length: opts.keys ?? (splitBrain ? SPLIT_BRAIN_KEYS : 6) }, (_, i) => `k${i + 1}`);
+  const faults = new Set<FaultKind>(opts.faults);
+  const keys = Array.from({ length: opts.keys ?? 6 }, (_, i) => `k${i + 1}`);
   const ring = new HashRing();
   for (const n of nodes) ring.add(n);
   const bugs = bugsFor(opts.twopcBug);
@@ -180,11 +174,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
   const own = opts.scenario === 'coordinator-crash' || opts.scenario === 'node-down';
-  const shared = splitBrain
-    ? splitBrainNemesis((id) => (world.machine(id) as TwoPcNode | undefined)?.status())
-    : opts.scenario !== undefined && !own
-      ? scenarioNemesis(opts.scenario)
-      : {};
+  const shared = opts.scenario !== undefined && !own ? scenarioNemesis(opts.scenario) : {};
   const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
   if (opts.scenario === 'coordinator-crash') scheduleCoordinatorCrashes(world, nodes, streamPrng(opts.seed, 'scenario'), () => pool.finished);
   if (opts.scenario === 'node-down') scheduleNodeDown(world, nodes, streamPrng(opts.seed, 'scenario'));
@@ -230,7 +220,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
 }
 
 /** Scenarios of this mechanism (`--scenario`), besides the shared ones. */
-export const TWOPC_SCENARIOS = [SPLIT_BRAIN_SCENARIO, 'coordinator-crash', 'node-down'] as const;
+export const TWOPC_SCENARIOS = ['coordinator-crash', 'node-down'] as const;
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',
