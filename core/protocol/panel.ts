@@ -23,8 +23,9 @@ export const PANEL_PROTOCOL_VERSION = 2 as const;
 
 import type { AvailabilityFigures } from './figures';
 export type { AvailabilityFigures, DetectionKind, RequestFigures, SelfHealRestart, TimeFigures, WindowFigures } from './figures';
-/** The self-heal policy's delay bounds (core/supervisor/self-heal.ts). */
+/** The self-heal policy's delay: its bound, and what it is when turned on without one (core/supervisor/self-heal.ts). */
 export const MAX_SELF_HEAL_DELAY_MS = 600_000;
+export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
 
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
@@ -106,8 +107,11 @@ export const panelCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link-fault'), from: nodeId, fault: linkFaultSchema }),
   z.object({ kind: z.literal('skew'), node: nodeId, skewMs: z.number().int().min(-3_600_000).max(3_600_000) }),
   z.object({ kind: z.literal('heal') }),
-  /** The self-heal policy: a crashed node is restarted after delayMs; null turns it off (the default). */
-  z.object({ kind: z.literal('self-heal'), delayMs: z.number().int().min(0).max(MAX_SELF_HEAL_DELAY_MS).nullable() }),
+  /**
+   * The self-heal policy (off by default): on, a crashed node is restarted after delayMs
+   * (default: the delay set before, else DEFAULT_SELF_HEAL_DELAY_MS); off, a kill stays.
+   */
+  z.object({ kind: z.literal('self-heal'), on: z.boolean(), delayMs: z.number().int().min(0).max(MAX_SELF_HEAL_DELAY_MS).optional() }),
   // -- membership --
   /** Start a new node (a Paxos learner) and add it to the ring through the log; reply result.node. */
   z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
@@ -485,7 +489,11 @@ export interface WorkloadSample {
   readonly infoPerSec: number;
   readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
-  /** ok / completed in this second (1 when nothing completed and nothing is pending). */
+  /**
+   * Answered / completed in this second: ok, or refused by design (a conflict abort, a stale
+   * token), which is the protocol answering, not an outage (1 when nothing completed and
+   * nothing is pending).
+   */
   readonly availability: number;
 }
 

@@ -14,6 +14,7 @@ import type { WebSocket } from 'ws';
 import { unreachable } from '../algorithms/common/unreachable';
 import { sameSecret } from '../node/credentials';
 import {
+  DEFAULT_SELF_HEAL_DELAY_MS,
   PANEL_PROTOCOL_VERSION,
   panelRequestSchema,
   type CommandResult,
@@ -485,7 +486,7 @@ export class PanelApi {
         return undefined;
       case 'self-heal':
         // The Lab says it on the timeline; the setting outlives the cluster (kept for the next start).
-        return { cluster: this.lab.setSelfHeal(command.delayMs) };
+        return { cluster: this.lab.setSelfHeal(command.on ? (command.delayMs ?? this.lab.selfHealDelayMs ?? DEFAULT_SELF_HEAL_DELAY_MS) : null) };
       case 'add-node': {
         const cluster = this.lab.requireCluster();
         this.record('membership', line('membership.adding', {}), 'adding a node (join through the log)');

@@ -8,13 +8,11 @@
  * on `now()`'s clock), which the Lab puts on the timeline and the figures count.
  */
 import { EventEmitter } from 'node:events';
-import { MAX_SELF_HEAL_DELAY_MS } from '../protocol/panel';
+import { DEFAULT_SELF_HEAL_DELAY_MS, MAX_SELF_HEAL_DELAY_MS } from '../protocol/panel';
 import type { NodeLifecycle } from './node-process';
 
-export { MAX_SELF_HEAL_DELAY_MS };
+export { DEFAULT_SELF_HEAL_DELAY_MS, MAX_SELF_HEAL_DELAY_MS };
 
-/** The delay when `--self-heal` is given without one. */
-export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
 
 /** What the policy needs from a cluster (Cluster has it). */
 export interface SelfHealTarget {

@@ -86,6 +86,8 @@ export const TID = {
   healthView: 'health-view',
   healthChart: 'health-chart',
   healthObserver: 'select-health-observer',
+  /** The Health view's table of CPU, memory and disk per node. */
+  healthResources: 'health-resources',
   messagesCanvas: 'messages-canvas',
   messagesLive: 'messages-live',
   messagesPause: 'btn-messages-pause',
@@ -95,6 +97,14 @@ export const TID = {
   messagesFilters: 'messages-filters',
   messagesHeartbeats: 'btn-messages-heartbeats',
   messagesNotDrawn: 'messages-not-drawn',
+  /** The availability figures (workload strip, verdict) and their parts. */
+  figures: 'availability-figures',
+  figuresRequests: 'figures-requests',
+  figuresTime: 'figures-time',
+  figuresMttd: 'figures-mttd',
+  figuresMttr: 'figures-mttr',
+  /** The cluster bar's self-heal switch. */
+  selfHeal: 'check-self-heal',
   verdictValid: 'verdict-valid',
   verdictEvidence: 'verdict-evidence',
 } as const;
@@ -102,6 +112,8 @@ export const TID = {
 export const NODE_ACTIONS = ['kill', 'restart', 'pause', 'resume', 'isolate', 'skew'] as const;
 export type NodeAction = (typeof NODE_ACTIONS)[number];
 
+/** `disk-n3`: a node's disk use (node detail and the Health view's table). */
+export const diskTestId = (node: string): string => `disk-${node}`;
 /** `node-n3`: the node's mark in the topology. */
 export const nodeTestId = (node: string): string => `node-${node}`;
 /** `node-state-n3`: its health word (up, isolated = cut off, paused, down, ...). */

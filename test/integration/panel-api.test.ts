@@ -152,7 +152,7 @@ describe('panel API v2', () => {
       { kind: 'kill', node: 'n1' }, { kind: 'kill-leader' }, { kind: 'restart', node: 'n1' }, { kind: 'pause', node: 'n1' },
       { kind: 'resume', node: 'n1' }, { kind: 'partition', shape: 'halves' }, { kind: 'isolate-leader' },
       { kind: 'cut', links: [{ from: 'n1', to: 'n2' }] }, { kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 1 } },
-      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'self-heal', delayMs: 500 }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
+      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'self-heal', on: true }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
       { kind: 'workload-start', settings: { workload: 'register' } }, { kind: 'workload-stop' },
     ];
     // A command added to the protocol without an example here fails this test.
@@ -167,7 +167,7 @@ describe('panel API v2', () => {
 
   it('turns self-heal on from the panel: a killed node comes back by itself, on the timeline; off again, a kill stays', async () => {
     const s = await open(INSTRUCTOR);
-    const on = await s.must({ kind: 'self-heal', delayMs: 300 });
+    const on = await s.must({ kind: 'self-heal', on: true, delayMs: 300 });
     expect(on.ok && on.result?.cluster?.selfHealMs).toBe(300);
     await s.must({ kind: 'kill', node: 'n2' });
     await s.until('n2 back up by itself', (st) => (st.nodes.find((n) => n.id === 'n2')?.lifecycle === 'up' && st.timeline.some((e) => e.code === 'selfheal.restart') ? true : undefined), 30_000);
@@ -177,12 +177,12 @@ describe('panel API v2', () => {
     expect(s.state()!.cluster.selfHealMs).toBe(300);
     await waitFor('n2 registered', () => (lab.cluster!.view('n2').connected ? true : undefined), 20_000);
 
-    const off = await s.must({ kind: 'self-heal', delayMs: null });
+    const off = await s.must({ kind: 'self-heal', on: false });
     expect(off.ok && off.result?.cluster?.selfHealMs).toBeNull();
     await s.must({ kind: 'kill', node: 'n3' });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(lab.cluster!.view('n3').lifecycle).toBe('killed');
-    expect(await s.command({ kind: 'self-heal', delayMs: -1 })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
+    expect(await s.command({ kind: 'self-heal', on: true, delayMs: -1 })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
     await s.must({ kind: 'restart', node: 'n3' });
     await waitFor('n3 registered', () => (lab.cluster!.view('n3').connected ? true : undefined), 20_000);
   }, 60_000);

@@ -8,6 +8,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { ResourceWrite, WorkloadSample } from '../../protocol/panel';
+import { outcomeClass } from '../workload/outcome';
 
 interface Line {
   process: number | string;
@@ -16,6 +17,7 @@ interface Line {
   key?: string;
   value?: unknown;
   time?: number;
+  error?: unknown;
 }
 
 export interface TailFigures {
@@ -48,6 +50,7 @@ export class HistoryTail {
     let ok = 0;
     let fail = 0;
     let info = 0;
+    let refused = 0;
     const writes: { resource: string; write: ResourceWrite }[] = [];
     const keys = new Set<string>();
     for (const op of lines) {
@@ -61,6 +64,7 @@ export class HistoryTail {
       if (op.type === 'ok') ok++;
       else if (op.type === 'fail') fail++;
       else info++;
+      if (outcomeClass(op.type, op.error) === 'refused') refused++;
       const started = this.invokedAt.get(proc);
       this.invokedAt.delete(proc);
       if (started !== undefined && op.time !== undefined) latencies.push((op.time - started) / NS_PER_MS);
@@ -82,7 +86,8 @@ export class HistoryTail {
         infoPerSec: info,
         latencyP50Ms: percentile(latencies, 0.5),
         latencyP99Ms: percentile(latencies, 0.99),
-        availability: done === 0 ? (this.invokedAt.size === 0 ? 1 : 0) : ok / done,
+        // A refusal by design (a conflict abort, a stale token) is an answer, not an outage.
+        availability: done === 0 ? (this.invokedAt.size === 0 ? 1 : 0) : (ok + refused) / done,
       },
       writes,
       keys: [...keys],

@@ -8,6 +8,12 @@ export function megabytes(bytes: number | null | undefined): string {
   return bytes === null || bytes === undefined ? '–' : (bytes / 1_048_576).toFixed(0);
 }
 
+/** A size in bytes as the panel prints it: KB below a MiB, MB (one decimal) above; use with common.unit.kb/mb. */
+export function sizeParts(bytes: number | null | undefined): { readonly unit: 'kb' | 'mb'; readonly v: string } {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return { unit: 'mb', v: '–' };
+  return bytes < 1_048_576 ? { unit: 'kb', v: (bytes / 1024).toFixed(0) } : { unit: 'mb', v: (bytes / 1_048_576).toFixed(1) };
+}
+
 /** Panel time (ms since the Lab started) as m:ss.s, the timeline's clock. */
 export function clock(ms: number): string {
   const total = Math.max(0, ms) / 1000;

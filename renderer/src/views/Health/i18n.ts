@@ -16,6 +16,7 @@ export default {
     events: 'Suspicions and recoveries',
     event: '{peer} {what}',
     noEvents: 'none in this window',
+    resources: 'Per node',
   },
   'zh-CN': {
     title: '健康',
@@ -32,5 +33,6 @@ export default {
     events: '怀疑与恢复',
     event: '{peer} {what}',
     noEvents: '此时间窗内没有',
+    resources: '各节点',
   },
 } satisfies ViewMessages;
