@@ -117,6 +117,8 @@ export const panelCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
   /** Take a node out of the ring through the log; a node added later is then stopped. */
   z.object({ kind: z.literal('remove-node'), node: nodeId }),
+  /** A ring member's weight through the log (w times the virtual nodes, so about w times the keys); keys move. */
+  z.object({ kind: z.literal('reweight'), node: nodeId, weight: z.number().positive().max(100) }),
   // -- workload --
   z.object({ kind: z.literal('workload-start'), settings: workloadSettingsSchema }),
   /** Ends the run: the nemesis heals, the history is checked, the verdict arrives as a workload change. */
@@ -632,6 +634,7 @@ export interface TimelineParams {
   'membership.leaving': { readonly node: string };
   'membership.left-stopped': { readonly node: string };
   'membership.left-kept': { readonly node: string };
+  'membership.reweighted': { readonly node: string; readonly weight: number };
   /** Range placement: the range starting at `range` ('' = the start) split at `at`; owners: the new range's, comma-separated. */
   'placement.split': { readonly at: string; readonly range: string; readonly owners: string };
   // workloads and their nemesis
@@ -661,7 +664,7 @@ const TIMELINE_CODE_SET = {
   'command.failed': 1, 'fault.kill': 1, 'fault.kill-leader': 1, 'fault.pause': 1, 'heal.restart': 1, 'heal.resume': 1,
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
   'selfheal.on': 1, 'selfheal.off': 1, 'selfheal.restart': 1, 'selfheal.failed': 1,
-  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'placement.split': 1,
+  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'membership.reweighted': 1, 'placement.split': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
   'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,
 } satisfies Record<TimelineCode, 1>;

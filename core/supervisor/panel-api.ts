@@ -495,6 +495,13 @@ export class PanelApi {
         this.record('membership', line('membership.joined', { node }), `${node} joined the ring; keys rebalanced`, node);
         return { node };
       }
+      case 'reweight': {
+        const cluster = this.lab.requireCluster();
+        await cluster.reweight(command.node, command.weight);
+        this.statusChanged = true;
+        this.record('membership', line('membership.reweighted', { node: command.node, weight: command.weight }), `${command.node} now weighs ${command.weight}; keys rebalanced`, command.node);
+        return { node: command.node };
+      }
       case 'remove-node': {
         const cluster = this.lab.requireCluster();
         this.record('membership', line('membership.leaving', { node: command.node }), `${command.node} leaving the ring (leave through the log)`, command.node);

@@ -36,6 +36,9 @@ export const TID = {
   workloadGcSigstop: 'check-gc-sigstop',
   workloadTtl: 'input-lease-ttl',
   workloadPolicy: 'select-balance-policy',
+  membership: 'ring-membership',
+  membershipAdd: 'btn-add-node',
+  membershipAddWeight: 'input-add-node-weight',
   workloadStart: 'btn-workload-start',
   workloadStop: 'btn-workload-stop',
   workloadPhase: 'workload-phase',
@@ -150,6 +153,8 @@ export const txnDecisionTestId = (txn: string): string => `txn-decision-${txn}`;
 /** `paxos-slot-12` (column header, data-chosen yes/no), `paxos-cell-n2-12`. */
 export const paxosSlotTestId = (slot: number): string => `paxos-slot-${slot}`;
 export const paxosCellTestId = (node: string, slot: number): string => `paxos-cell-${node}-${slot}`;
+/** `btn-reweight-n3`, `btn-remove-n3`, `input-weight-n3`: a ring member's controls. */
+export const membershipTestId = (what: 'reweight' | 'remove' | 'weight', node: string): string => `${what === 'weight' ? 'input' : 'btn'}-${what}-${node}`;
 /** `ring-load-n3`: a node's load bar. */
 export const ringLoadTestId = (node: string): string => `ring-load-${node}`;
 /** `filter-node-n3`, `filter-kind-paxos.accept`: the message diagram's filter chips. */

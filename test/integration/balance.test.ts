@@ -5,7 +5,8 @@
  *  - a cluster started with weights: every node's membership (the ring's placement) has
  *    them, and with one node slowed, least-outstanding sends it far less than its 1/N;
  *  - a reweight through the log reaches every node, and every write acknowledged before
- *    it reads back after the keys moved.
+ *    it reads back after the keys moved; the panel's reweight command does the same and
+ *    the ring detail shows the keys moving onto the heavier node.
  * Every cluster is stopped (the CLI in its own finally, the other in afterAll).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,10 @@ import { withSlowNode } from '../../core/supervisor/workload/slow-node';
 import { ringStatusOf } from '../../core/supervisor/membership-ops';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { HashRing } from '../../core/algorithms/ring';
+import { Lab } from '../../core/supervisor/lab';
+import { PanelApi } from '../../core/supervisor/panel-api';
+import { panelCommandSchema } from '../../core/protocol/panel';
+import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
 describe('faultline run --policy weighted (CLI)', () => {
@@ -119,6 +124,30 @@ describe('a weighted cluster and a slow node (real cluster)', () => {
       }
     } finally {
       client.close();
+    }
+  }, 90_000);
+
+  it('the panel command reweight does the same, says so on the timeline, and the ring detail shows keys moving onto the heavier node', async () => {
+    const { cluster } = t as TestCluster;
+    const lab = Lab.attach(cluster);
+    const panel = new PanelApi(lab, { instructorToken: 'instructor-token', allowedOrigins: [] });
+    try {
+      expect(await panel.execute({ kind: 'reweight', node: 'n2', weight: 3 })).toEqual({ node: 'n2' });
+      const ring = await waitFor('n2 at weight 3 in the ring detail, with moved keys', () => {
+        const r = panel.state().ring;
+        return r?.moved && r.members.some((m) => m.id === 'n2' && m.weight === 3) ? r : undefined;
+      }, 10_000);
+      expect(ring.moved!.keys.length).toBeGreaterThan(0);
+      // More weight only adds n2's virtual nodes: every key that moved moved onto n2.
+      expect(ring.moved!.keys.every((k) => k.to === 'n2' && k.from !== 'n2')).toBe(true);
+      expect(cluster.weightOf('n2')).toBe(3);
+      const texts = panel.state().timeline.filter((e) => e.kind === 'membership').map((e) => e.text);
+      expect(texts).toContain('n2 now weighs 3; keys rebalanced');
+      // The log accepts weights in (0, 100]; the panel's schema refuses others before they get there.
+      for (const weight of [0, -1, 101]) expect(panelCommandSchema.safeParse({ kind: 'reweight', node: 'n2', weight }).success).toBe(false);
+    } finally {
+      panel.close();
+      await lab.close();
     }
   }, 90_000);
 });

@@ -64,6 +64,7 @@ const en = lines({
   'membership.leaving': '{node} leaving the ring (leave through the log)',
   'membership.left-stopped': '{node} left the ring; its keys moved and its process stopped',
   'membership.left-kept': '{node} left the ring; its keys moved (a founding member keeps running as a Paxos acceptor and 2PC home)',
+  'membership.reweighted': '{node} now has weight {weight}; keys moved by weight',
   'workload.start': '{workload}: {clients} clients, {rate} ops/s, {seconds} s, faults: {faults}, seed {seed}',
   'workload.verdict': '{workload}: {valid} ({model})',
   'workload.failed': 'the workload failed',
@@ -117,6 +118,7 @@ const zh = lines({
   'membership.leaving': '{node} 正在离开环（通过日志离开）',
   'membership.left-stopped': '{node} 已离开环；它的键已迁移，进程已停止',
   'membership.left-kept': '{node} 已离开环；它的键已迁移（创始成员继续作为 Paxos 接受者和两阶段提交的归属节点运行）',
+  'membership.reweighted': '{node} 的权重现为 {weight}；键已按权重迁移',
   'workload.start': '{workload}：{clients} 个客户端，{rate} 次操作/秒，{seconds} 秒，故障：{faults}，种子 {seed}',
   'workload.verdict': '{workload}：{valid}（{model}）',
   'workload.failed': '负载运行失败',
@@ -151,6 +153,7 @@ const commandsEn = {
   'self-heal': 'self-heal',
   'add-node': 'add node',
   'remove-node': 'remove node',
+  reweight: 'set weight',
   'workload-start': 'start workload',
   'workload-stop': 'stop workload',
 } as const satisfies Record<PanelCommandKind, string>;
@@ -173,6 +176,7 @@ const commandsZh = {
   'self-heal': '自愈',
   'add-node': '添加节点',
   'remove-node': '移除节点',
+  reweight: '设置权重',
   'workload-start': '启动负载',
   'workload-stop': '停止负载',
 } as const satisfies Record<PanelCommandKind, string>;
