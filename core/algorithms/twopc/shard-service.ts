@@ -66,8 +66,8 @@ export class ShardService implements ReplicatedService<ShardCommand, ShardResult
   private decisions = new Map<TxnId, { outcome: Outcome; shards: ShardId[] }>();
   /** Local clock bookkeeping (not replicated): when this replica applied each PREPARE. */
   private readonly preparedAtMs = new Map<TxnId, number>();
-  /** Local, for the panel: the last outcomes applied here, oldest first. */
-  private readonly recentOutcomes: { txn: TxnId; outcome: Outcome }[] = [];
+  /** Local, for the panel: the last outcomes applied here to prepared transactions, oldest first. */
+  private readonly recentOutcomes: { txn: TxnId; outcome: Outcome; coord: ShardId }[] = [];
 
   constructor(readonly shard: ShardId) {}
 
@@ -128,6 +128,9 @@ export class ShardService implements ReplicatedService<ShardCommand, ShardResult
       }
       for (const k of rec.keys) if (this.locks.get(k) === txn) this.locks.delete(k);
       this.prepared.delete(txn);
+      this.preparedAtMs.delete(txn);
+      this.recentOutcomes.push({ txn, outcome, coord: rec.coord });
+      if (this.recentOutcomes.length > RECENT_OUTCOMES) this.recentOutcomes.shift();
     }
     this.outcomes.set(txn, outcome);
     return outcome;
@@ -135,10 +138,6 @@ export class ShardService implements ReplicatedService<ShardCommand, ShardResult
 
   afterApply(command: ShardCommand, result: ShardResult, _index: number, nowMs: number): void {
     if (result.op === 'prepare' && result.vote === 'yes' && !this.preparedAtMs.has(command.txn) && this.prepared.has(command.txn)) this.preparedAtMs.set(command.txn, nowMs);
-    if (result.op === 'outcome' && this.preparedAtMs.delete(command.txn)) {
-      this.recentOutcomes.push({ txn: command.txn, outcome: result.outcome });
-      if (this.recentOutcomes.length > RECENT_OUTCOMES) this.recentOutcomes.shift();
-    }
   }
 
   /** The leader's read for an execute: committed lists plus the transaction's own appends. */
@@ -204,7 +203,7 @@ export class ShardService implements ReplicatedService<ShardCommand, ShardResult
     return Object.fromEntries(this.locks);
   }
 
-  recent(): readonly { txn: TxnId; outcome: Outcome }[] {
+  recent(): readonly { txn: TxnId; outcome: Outcome; coord: ShardId }[] {
     return this.recentOutcomes;
   }
 

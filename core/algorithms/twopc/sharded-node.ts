@@ -330,15 +330,15 @@ export class ShardedTxnNode implements Machine<ShardedMsg, TwoPcRequest, Tagged,
 
   /** Transactions whose participant is a shard this node leads, and what it coordinates. */
   status(): TwoPcStatus & { shards: { shard: ShardId; members: readonly NodeId[]; leader: NodeId | undefined; paxos: PaxosStatus }[] } {
-    const participating: TwoPcStatus['participating'][number][] = [];
+    const participating: (TwoPcStatus['participating'][number] & { shard: ShardId })[] = [];
     const locks: Record<string, TxnId> = {};
     for (const [group, replica] of this.groups.entries()) {
       if (replica.status().role !== 'leader') continue;
       const service = this.services.get(group)!;
-      for (const t of service.recent()) participating.push({ txn: t.txn, coordinator: group, state: t.outcome === 'commit' ? 'committed' : 'aborted', locks: [] });
+      for (const t of service.recent()) participating.push({ txn: t.txn, coordinator: t.coord, state: t.outcome === 'commit' ? 'committed' : 'aborted', locks: [], shard: group });
       for (const { rec, sinceMs } of service.waiting()) {
         const inDoubt = sinceMs !== -Infinity && this.lastNowMs - sinceMs >= this.config.inDoubtAfterMs;
-        participating.push({ txn: rec.txn, coordinator: rec.coord, state: inDoubt ? 'in-doubt' : 'prepared', locks: [...rec.keys] });
+        participating.push({ txn: rec.txn, coordinator: rec.coord, state: inDoubt ? 'in-doubt' : 'prepared', locks: [...rec.keys], shard: group });
       }
       Object.assign(locks, service.lockSnapshot());
     }

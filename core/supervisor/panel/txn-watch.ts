@@ -18,6 +18,8 @@ interface TxnRecord {
   states: Record<string, ParticipantState>;
   heldKeys: Record<string, readonly string[]>;
   blockedOn: Record<string, string>;
+  /** Sharded mode: participant shard -> the node that reported it as its leader. */
+  leaders: Record<string, string>;
   timeline: { atMs: number; node: string; state: ParticipantState | CoordinatorPhase }[];
   firstSeenAtMs: number;
   lastChangeAtMs: number;
@@ -30,7 +32,7 @@ export class TxnWatch {
   private record(txn: string, nowMs: number): TxnRecord {
     let r = this.txns.get(txn);
     if (!r) {
-      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, blockedOn: {}, timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
+      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, blockedOn: {}, leaders: {}, timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
       this.txns.set(txn, r);
       if (this.txns.size > KEEP_TXNS) this.txns.delete(this.txns.keys().next().value as string);
     }
@@ -58,13 +60,16 @@ export class TxnWatch {
     for (const p of status.txns.participating) {
       const r = this.record(p.txn, nowMs);
       if (r.coordinator === null) r.coordinator = p.coordinator;
-      if (!r.participants.includes(node)) r.participants = [...r.participants, node].sort();
-      r.heldKeys[node] = p.locks;
-      if (p.blockedOn) r.blockedOn[node] = p.blockedOn;
-      else delete r.blockedOn[node];
-      if (r.states[node] !== p.state) {
-        r.states[node] = p.state;
-        this.mark(r, node, p.state, nowMs);
+      // Sharded mode: the participant is the shard group, whichever node leads it now.
+      const who = p.shard ?? node;
+      if (p.shard !== undefined) r.leaders[p.shard] = node;
+      if (!r.participants.includes(who)) r.participants = [...r.participants, who].sort();
+      r.heldKeys[who] = p.locks;
+      if (p.blockedOn) r.blockedOn[who] = p.blockedOn;
+      else delete r.blockedOn[who];
+      if (r.states[who] !== p.state) {
+        r.states[who] = p.state;
+        this.mark(r, who, p.state, nowMs);
       }
     }
   }
@@ -103,6 +108,7 @@ function view(r: TxnRecord): TxnView {
     blocked,
     heldKeys: Object.fromEntries(Object.entries(r.heldKeys).filter(([, keys]) => keys.length > 0)),
     timeline: [...r.timeline],
+    ...(Object.keys(r.leaders).length > 0 ? { leaders: { ...r.leaders } } : {}),
     firstSeenAtMs: r.firstSeenAtMs,
     lastChangeAtMs: r.lastChangeAtMs,
   };
