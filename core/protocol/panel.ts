@@ -23,8 +23,9 @@ export const PANEL_PROTOCOL_VERSION = 2 as const;
 
 import type { AvailabilityFigures } from './figures';
 export type { AvailabilityFigures, DetectionKind, RequestFigures, SelfHealRestart, TimeFigures, WindowFigures } from './figures';
-/** The self-heal policy's delay bounds (core/supervisor/self-heal.ts). */
+/** The self-heal policy's delay: its bound, and what it is when turned on without one (core/supervisor/self-heal.ts). */
 export const MAX_SELF_HEAL_DELAY_MS = 600_000;
+export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
 
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
@@ -106,13 +107,18 @@ export const panelCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('link-fault'), from: nodeId, fault: linkFaultSchema }),
   z.object({ kind: z.literal('skew'), node: nodeId, skewMs: z.number().int().min(-3_600_000).max(3_600_000) }),
   z.object({ kind: z.literal('heal') }),
-  /** The self-heal policy: a crashed node is restarted after delayMs; null turns it off (the default). */
-  z.object({ kind: z.literal('self-heal'), delayMs: z.number().int().min(0).max(MAX_SELF_HEAL_DELAY_MS).nullable() }),
+  /**
+   * The self-heal policy (off by default): on, a crashed node is restarted after delayMs
+   * (default: the delay set before, else DEFAULT_SELF_HEAL_DELAY_MS); off, a kill stays.
+   */
+  z.object({ kind: z.literal('self-heal'), on: z.boolean(), delayMs: z.number().int().min(0).max(MAX_SELF_HEAL_DELAY_MS).optional() }),
   // -- membership --
   /** Start a new node (a Paxos learner) and add it to the ring through the log; reply result.node. */
   z.object({ kind: z.literal('add-node'), weight: z.number().positive().max(100).optional() }),
   /** Take a node out of the ring through the log; a node added later is then stopped. */
   z.object({ kind: z.literal('remove-node'), node: nodeId }),
+  /** A ring member's weight through the log (w times the virtual nodes, so about w times the keys); keys move. */
+  z.object({ kind: z.literal('reweight'), node: nodeId, weight: z.number().positive().max(100) }),
   // -- workload --
   z.object({ kind: z.literal('workload-start'), settings: workloadSettingsSchema }),
   /** Ends the run: the nemesis heals, the history is checked, the verdict arrives as a workload change. */
@@ -489,7 +495,11 @@ export interface WorkloadSample {
   readonly infoPerSec: number;
   readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
-  /** ok / completed in this second (1 when nothing completed and nothing is pending). */
+  /**
+   * Answered / completed in this second: ok, or refused by design (a conflict abort, a stale
+   * token), which is the protocol answering, not an outage (1 when nothing completed and
+   * nothing is pending).
+   */
   readonly availability: number;
 }
 
@@ -628,6 +638,7 @@ export interface TimelineParams {
   'membership.leaving': { readonly node: string };
   'membership.left-stopped': { readonly node: string };
   'membership.left-kept': { readonly node: string };
+  'membership.reweighted': { readonly node: string; readonly weight: number };
   /** Range placement: the range starting at `range` ('' = the start) split at `at`; owners: the new range's, comma-separated. */
   'placement.split': { readonly at: string; readonly range: string; readonly owners: string };
   // workloads and their nemesis
@@ -657,7 +668,7 @@ const TIMELINE_CODE_SET = {
   'command.failed': 1, 'fault.kill': 1, 'fault.kill-leader': 1, 'fault.pause': 1, 'heal.restart': 1, 'heal.resume': 1,
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
   'selfheal.on': 1, 'selfheal.off': 1, 'selfheal.restart': 1, 'selfheal.failed': 1,
-  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'placement.split': 1,
+  'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'membership.reweighted': 1, 'placement.split': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
   'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,
 } satisfies Record<TimelineCode, 1>;
