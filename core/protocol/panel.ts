@@ -32,6 +32,8 @@ export { KV_MODES, type KvMode } from './modes';
 import { BALANCE_POLICIES } from './modes';
 export type { BalancePolicy } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
+import { PLACEMENTS, type Placement } from './modes';
+export { PLACEMENTS, type Placement } from './modes';
 export { TXN_MODES } from './modes';
 /** Multiplies heartbeat/election timeouts, detector interval and deviation, lease TTLs and client timeouts. */
 export const TIME_SCALES = [1, 3, 10] as const;
@@ -53,6 +55,8 @@ const clusterSettings = {
   mode: z.enum(KV_MODES).optional(),
   /** How transactions decide (node --txn-mode). */
   txnMode: z.enum(TXN_MODES).optional(),
+  /** How the ring replicas place keys (node --placement). */
+  placement: z.enum(PLACEMENTS).optional(),
   timeScale: z.union([z.literal(1), z.literal(3), z.literal(10)]).optional(),
 };
 
@@ -369,6 +373,8 @@ export interface ClusterInfo {
   readonly mode: KvMode;
   /** How the cluster's transactions decide. */
   readonly txnMode: ClusterTxnMode;
+  /** How the ring replicas place keys (absent from an older supervisor: hash). */
+  readonly placement?: Placement;
   readonly timeScale: TimeScale;
   /** Data was kept by a stop and cluster-resume may use it. */
   readonly dataKept: boolean;

@@ -16,7 +16,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionCuts, type Link } from '../algorithms/common/partitions';
-import type { TxnMode } from '../protocol/modes';
+import type { Placement, TxnMode } from '../protocol/modes';
 import type { ClusterInfo, KvMode, LineOf, ProgressCode, ProgressStep, TimeScale, TimelineKind, TimelineLine, WorkloadSample, WorkloadState } from '../protocol/panel';
 import { Cluster, type ClusterProgress } from './cluster';
 import { createDataDir, type DataDir } from './data-dir';
@@ -32,10 +32,12 @@ export interface LabSettings {
   readonly mode: KvMode;
   /** How transactions decide (node --txn-mode). */
   readonly txnMode: TxnMode;
+  /** How the ring replicas place keys (node --placement). */
+  readonly placement: Placement;
   readonly timeScale: TimeScale;
 }
 
-export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', timeScale: 1 };
+export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', placement: 'hash', timeScale: 1 };
 
 export interface LabOptions extends Partial<LabSettings> {
   /** A folder the user named (kept); a temp folder removed on close otherwise. */
@@ -92,7 +94,7 @@ export class Lab extends EventEmitter<LabEvents> {
     this.borrowed = borrowed !== undefined;
     this.selfHealMs = options.selfHealMs ?? null;
     this.server = borrowed ? borrowed.cluster.server : new SupervisorHttpServer();
-    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
+    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, placement: options.placement ?? DEFAULT_LAB_SETTINGS.placement, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
     this.info = this.blankInfo('stopped');
     if (borrowed) {
       this.settings = { ...this.settings, nodes: borrowed.nodes };
@@ -276,7 +278,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let cluster: Cluster;
     try {
       cluster = await Cluster.start(
-        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode, ...(s.placement !== 'hash' ? ['--placement', s.placement] : [])], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
         onProgress,
       );
     } catch (e) {

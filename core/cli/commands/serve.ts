@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { KV_MODES, MAX_NODES, MIN_NODES, TIME_SCALES, type KvMode, type ProgressStep, type TimeScale } from '../../protocol/panel';
 import { Lab } from '../../supervisor/lab';
-import { TXN_MODES, oneOf, type TxnMode } from '../../protocol/modes';
+import { PLACEMENTS, TXN_MODES, oneOf, type Placement, type TxnMode } from '../../protocol/modes';
 import { PanelApi } from '../../supervisor/panel-api';
 import { NOT_BUILT_MESSAGE, servePanel } from '../../supervisor/panel/panel-server';
 import { healthLine } from '../health';
@@ -25,7 +25,7 @@ export const summary = 'start the lab: a local cluster (default 5 nodes) and its
 export const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
 export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos]
-                       [--time-scale 1|3|10]
+                       [--placement hash|range] [--time-scale 1|3|10]
                        [--data DIR] [--host ADDR] [--port N] [--quiet] [--self-heal [MS]]
 
 Starts the lab: serves the control panel on http://127.0.0.1:PORT, prints two links (the
@@ -37,6 +37,8 @@ Ctrl-C stops every node (no process is left behind, even if this one is killed).
   --txn-mode T     how transactions decide (the txn workload): ${TXN_MODES.join(', ')} (default
                    classic). Its own flag, not --mode: a lab cluster serves key-value and
                    transaction workloads at once, so it has one mode of each
+  --placement P    how the ring replicas place keys: ${PLACEMENTS.join(', ')} (default hash; range:
+                   ordered key ranges that split as they fill, shown in the panel's Ring view)
   --time-scale X   slow the cluster down for a room to watch: ${TIME_SCALES.join(', ')} (default 1);
                    multiplies Paxos heartbeat and election timeouts, the failure detector,
                    and the workload's lease TTLs and client timeouts
@@ -51,6 +53,7 @@ interface ServeArgs {
   nodes: number;
   mode: KvMode;
   txnMode: TxnMode;
+  placement: Placement;
   timeScale: TimeScale;
   data: string | undefined;
   host: string | undefined;
@@ -72,6 +75,7 @@ export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
         nodes: { type: 'string', default: '5' },
         mode: { type: 'string', default: 'paxos' },
         'txn-mode': { type: 'string', default: 'classic' },
+        placement: { type: 'string', default: 'hash' },
         'time-scale': { type: 'string', default: '1' },
         data: { type: 'string' },
         host: { type: 'string' },
@@ -89,12 +93,14 @@ export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
   if (!(KV_MODES as readonly string[]).includes(values.mode!)) return `--mode must be one of ${KV_MODES.join(', ')}, got "${values.mode}"`;
   const txnMode = oneOf(TXN_MODES, values['txn-mode']);
   if (txnMode === undefined) return `--txn-mode must be one of ${TXN_MODES.join(', ')}, got "${values['txn-mode']}"`;
+  const placement = oneOf(PLACEMENTS, values.placement);
+  if (placement === undefined) return `--placement must be one of ${PLACEMENTS.join(', ')}, got "${values.placement}"`;
   const timeScale = Number(values['time-scale']);
   if (!(TIME_SCALES as readonly number[]).includes(timeScale)) return `--time-scale must be one of ${TIME_SCALES.join(', ')}, got "${values['time-scale']}"`;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be 0..65535, got "${values.port}"`;
   if (values.host !== undefined && isIP(values.host) === 0) return `--host must be an IP address of this machine (e.g. 192.168.1.20, or 0.0.0.0 for all), got "${values.host}"`;
-  return { nodes, mode: values.mode as KvMode, txnMode, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true, selfHealMs: selfHeal.delayMs };
+  return { nodes, mode: values.mode as KvMode, txnMode, placement, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true, selfHealMs: selfHeal.delayMs };
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -145,7 +151,7 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
   };
   let lab: Lab;
   try {
-    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, timeScale: a.timeScale, selfHealMs: a.selfHealMs, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
+    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, placement: a.placement, timeScale: a.timeScale, selfHealMs: a.selfHealMs, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
   } catch (e) {
     console.error(`faultline ${command}: cannot use the data folder: ${(e as Error).message}`);
     return 2;

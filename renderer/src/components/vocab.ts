@@ -18,6 +18,11 @@ export type TxnMode = ClusterInfo['txnMode'];
 const txnModes = ['classic', 'paxos', '3pc', 'sharded'] as const;
 export const TXN_MODES: Exhaustive<TxnMode, typeof txnModes> = txnModes;
 
+/** How the ring replicas place keys (core/protocol/modes.ts PLACEMENTS). */
+export type Placement = NonNullable<ClusterInfo['placement']>;
+const placements = ['hash', 'range'] as const;
+export const PLACEMENTS: Exhaustive<Placement, typeof placements> = placements;
+
 const scales = [1, 3, 10] as const;
 export const TIME_SCALES: Exhaustive<TimeScale, typeof scales> = scales;
 
