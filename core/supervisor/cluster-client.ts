@@ -70,8 +70,12 @@ export class ClusterClient {
     let last: CallResult = { reply: { type: 'reply', id: '', ok: false, code: 'UNAVAILABLE', message: 'no node is up' }, node: undefined };
     const redirects = this.options.maxRedirects ?? 4;
     for (let attempt = 0; attempt <= redirects && target !== undefined; attempt++) {
+      const connectStartedAt = performance.now();
       const conn = await this.connect(target);
       if (!conn) {
+        // Load per node counts it: the policy sent this request to a node it could not reach.
+        this.nodeLoad.sent(target);
+        this.nodeLoad.ended(target, false, performance.now() - connectStartedAt);
         if (this.leaderHint === target) this.leaderHint = undefined;
         last = { reply: { type: 'reply', id: '', ok: false, code: 'UNAVAILABLE', message: `cannot reach ${target}` }, node: target };
         // An unreachable node is certain not to have applied this attempt; try another.

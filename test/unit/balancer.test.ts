@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Balancer, type BalanceTarget } from '../../core/supervisor/balancer';
 import { NodeLoad } from '../../core/supervisor/node-load';
 import { BALANCE_POLICIES } from '../../core/protocol/modes';
+import { createServer } from 'node:net';
+import { ClusterClient } from '../../core/supervisor/cluster-client';
 
 const FIVE: BalanceTarget[] = ['n1', 'n2', 'n3', 'n4', 'n5'].map((id) => ({ id }));
 
@@ -121,5 +123,24 @@ describe('load per node', () => {
     expect(s.n2?.p99Ms).toBeGreaterThanOrEqual(99);
     expect(s.n2?.p99Ms).toBeLessThanOrEqual(101.1);
     expect(s.n10).toEqual({ sent: 3, ok: 0, failed: 0, p50Ms: null, p99Ms: null });
+  });
+});
+
+describe('a cluster client counts load per node', () => {
+  it('counts a request sent to a node it cannot reach as sent and failed there', async () => {
+    // A port nothing listens on any more: the connection is refused at once.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    const nodeLoad = new NodeLoad();
+    const client = new ClusterClient({ endpoints: () => [{ id: 'n1', port }], token: 't', client: 'c', nodeLoad, timeoutMs: 1_000, maxRedirects: 0 });
+    try {
+      const { reply } = await client.call({ type: 'kv', op: { f: 'read', key: 'k' } }, 'k');
+      expect(reply).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+      expect(nodeLoad.summary().n1).toMatchObject({ sent: 1, ok: 0, failed: 1 });
+    } finally {
+      client.close();
+    }
   });
 });
