@@ -25,6 +25,7 @@ const LONG_RUNNING: Record<string, string> = {
   'npx faultline serve --host 192.168.1.20': 'serves until Ctrl-C, on an address this machine need not have (test/integration/serve.test.ts)',
   'npx faultline run --workload register --nemesis kill,partition --time 30 --mode quorum': 'a 30 s real cluster (test/integration/run.test.ts)',
   'npx faultline run --workload txn --nemesis kill --time 20': 'a 20 s real cluster (transactions under kill -9: test/integration/guarantees.test.ts)',
+  'npx faultline run --workload txn --mode classic,sharded --nemesis kill --time 20 --seed 77': 'two 20 s real clusters (sharded under kill -9: test/integration/txn-sharded.test.ts)',
   'npx faultline run --scenario async-loss': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --scenario sloppy-stale-read': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --scenario unfenced-lock': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
