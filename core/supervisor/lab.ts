@@ -25,6 +25,7 @@ import { LeaderTracker } from './leader-tracker';
 import type { NodeRuntime } from './node-runtime';
 import { PanelError, PanelWorkload } from './panel/panel-workload';
 import { SelfHeal, type SelfHealRestartEvent } from './self-heal';
+import { ManualFaults } from './panel/manual-faults';
 import { line } from './panel/timeline-line';
 
 export interface LabSettings {
@@ -67,6 +68,9 @@ type LabEvents = {
 export class Lab extends EventEmitter<LabEvents> {
   /** The panel's time base: ms since the epoch at which the Lab started. */
   readonly epochMs = Date.now();
+  /** The faults made from the panel's buttons, as windows for a panel workload's figures. */
+  readonly manualFaults = new ManualFaults(() => this.nowMs());
+  private unwatchFaults: (() => void) | undefined;
   readonly server: SupervisorHttpServer;
   readonly workload: PanelWorkload;
   private settings: LabSettings;
@@ -109,6 +113,7 @@ export class Lab extends EventEmitter<LabEvents> {
       nowMs: () => this.nowMs(),
       dir: root.path,
       statusEvents: () => this.current,
+      manualWindows: (fromMs) => this.manualFaults.windowsSince(fromMs),
       restarts: this,
       record: (kind, coded, text) => this.emit('record', kind, coded, text, undefined),
       onState: (s) => this.emit('workload', s),
@@ -136,6 +141,26 @@ export class Lab extends EventEmitter<LabEvents> {
     this.current = cluster;
     this.tracker = new LeaderTracker(cluster, () => cluster.endpoints().map((x) => x.id));
     this.applySelfHeal();
+    this.watchHeals(cluster);
+  }
+
+  /** Closes the panel's fault windows as the cluster heals (whoever healed it). */
+  private watchHeals(cluster: Cluster): void {
+    this.unwatchFaults?.();
+    this.manualFaults.clear();
+    const onLifecycle = (id: string, state: string): void => {
+      if (state === 'up') this.manualFaults.nodeUp(id);
+    };
+    const onFaults = (): void => {
+      if (cluster.linkStates().length === 0 && cluster.ids.every((id) => cluster.skewOf(id) === 0)) this.manualFaults.networkHealed();
+    };
+    cluster.on('lifecycle', onLifecycle);
+    cluster.on('faults', onFaults);
+    this.unwatchFaults = () => {
+      cluster.off('lifecycle', onLifecycle);
+      cluster.off('faults', onFaults);
+      this.unwatchFaults = undefined;
+    };
   }
 
   /** The self-heal policy's delay, or null when it is off. */
@@ -316,6 +341,8 @@ export class Lab extends EventEmitter<LabEvents> {
     this.tracker = undefined;
     this.current = undefined;
     this.applySelfHeal();
+    this.unwatchFaults?.();
+    this.manualFaults.clear();
     this.emit('cluster', undefined);
     await cluster.stop();
     this.dataKept = true;

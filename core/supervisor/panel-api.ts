@@ -156,6 +156,8 @@ export class PanelApi {
     const entry: TimelineEntry = { atMs: Math.round(this.lab.nowMs()), kind, ...coded, text, ...(node === undefined ? {} : { node }) };
     this.timeline.push(entry);
     if (this.timeline.length > KEEP_TIMELINE) this.timeline.shift();
+    // A fault from a button opens a window for the figures of a panel workload.
+    if (kind === 'fault') this.lab.manualFaults.observe(coded, text);
     this.pending.push({ kind: 'timeline', entry });
     return entry;
   }

@@ -152,7 +152,7 @@ describe('panel API v2', () => {
       { kind: 'kill', node: 'n1' }, { kind: 'kill-leader' }, { kind: 'restart', node: 'n1' }, { kind: 'pause', node: 'n1' },
       { kind: 'resume', node: 'n1' }, { kind: 'partition', shape: 'halves' }, { kind: 'isolate-leader' },
       { kind: 'cut', links: [{ from: 'n1', to: 'n2' }] }, { kind: 'link-fault', from: 'n1', fault: { to: 'n2', drop: 1 } },
-      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'self-heal', on: true }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' },
+      { kind: 'skew', node: 'n1', skewMs: 500 }, { kind: 'heal' }, { kind: 'self-heal', on: true }, { kind: 'add-node' }, { kind: 'remove-node', node: 'n1' }, { kind: 'reweight', node: 'n1', weight: 2 },
       { kind: 'workload-start', settings: { workload: 'register' } }, { kind: 'workload-stop' },
     ];
     // A command added to the protocol without an example here fails this test.
@@ -186,6 +186,25 @@ describe('panel API v2', () => {
     await s.must({ kind: 'restart', node: 'n3' });
     await waitFor('n3 registered', () => (lab.cluster!.view('n3').connected ? true : undefined), 20_000);
   }, 60_000);
+
+  it('counts the faults made from the buttons during a panel workload in its figures', async () => {
+    const s = await open(INSTRUCTOR);
+    await s.must({ kind: 'workload-start', settings: { workload: 'register', rate: 40, clients: 2, durationS: 8, seed: 11 } });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await s.must({ kind: 'kill', node: 'n3' });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await s.must({ kind: 'restart', node: 'n3' });
+    const done = await s.until('a verdict', (st) => (st.workload.phase === 'done' ? st.workload : undefined), 60_000);
+    const figures = done.verdict!.figures!;
+    expect(figures.faults).toBe(1);
+    const [w] = figures.windows;
+    expect(w).toMatchObject({ kind: 'kill', nodes: ['n3'], text: 'kill -9 n3 (from the panel)' });
+    expect(w!.startMs).toBeGreaterThan(0);
+    expect(w!.healMs).toBeGreaterThan(w!.startMs);
+    // A 3-node paxos cluster keeps serving with one node down: requests went on being answered.
+    expect(w!.requests.ops).toBeGreaterThan(0);
+    expect(figures.faultsPerHour).toBeGreaterThan(0);
+  }, 90_000);
 
   it('refuses wrong tokens, foreign origins and malformed frames', async () => {
     expect(await raw('wrong')).toEqual({ status: 401 });

@@ -12,7 +12,7 @@ import { readFile, rm } from 'node:fs/promises';
 import type { RunTarget } from '../workload/run-workload';
 import { runWorkload, type RunResult } from '../workload/run-workload';
 import { makeWorkload } from '../workload/make-workload';
-import type { Tally } from '../workload/availability';
+import type { FaultWindow, Tally } from '../workload/availability';
 import type { RestartEvents, StatusEvents } from '../workload/detection';
 import type { HistoryOpView, ResourceWrite, TimelineKind, TimelineLine, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
 import { HistoryTail } from './history-tail';
@@ -53,6 +53,8 @@ export interface PanelWorkloadDeps {
   statusEvents?(): StatusEvents | undefined;
   /** Where self-heal restarts are announced, for the figures. */
   readonly restarts?: RestartEvents;
+  /** Faults made from the panel's buttons since `fromMs` (Lab time), as windows relative to it. */
+  manualWindows?(fromMs: number): FaultWindow[];
 }
 
 const IDLE: WorkloadState = { phase: 'idle', run: 0, settings: null, startedAtMs: null, endedAtMs: null, live: null, verdict: null, error: null, historyOps: 0 };
@@ -158,6 +160,8 @@ export class PanelWorkload {
       record: (kind, text, coded) => this.deps.record(timelineKind(kind), coded, text),
       signal: abort.signal,
       liveFigures: true,
+      // The run's clock starts with it: Lab time minus startedAtMs, to within a millisecond.
+      ...(this.deps.manualWindows ? { extraWindows: () => this.deps.manualWindows!(startedAtMs) } : {}),
       ...(statusEvents ? { statusEvents } : {}),
       ...(this.deps.restarts ? { selfHeal: this.deps.restarts } : {}),
       onProgress: (p) =>

@@ -11,7 +11,7 @@ import { Balancer } from '../balancer';
 import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
 import { NodeLoad, type NodeLoadSummary } from '../node-load';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
-import { computeAvailability, faultWindows, type AvailabilityReport } from './availability';
+import { computeAvailability, faultWindows, type AvailabilityReport, type FaultWindow } from './availability';
 import type { AvailabilityFigures } from '../../protocol/figures';
 import { DetectionWatch, type RestartEvents, type StatusEvents } from './detection';
 import { computeFigures } from './figures';
@@ -84,6 +84,8 @@ export interface RunOptions {
   readonly selfHeal?: RestartEvents;
   /** Compute the figures so far with each progress report (the panel shows them live). */
   readonly liveFigures?: boolean;
+  /** Fault windows besides the nemesis's (faults made from the panel's buttons), on the run's clock. */
+  readonly extraWindows?: () => readonly FaultWindow[];
   /** Makes clients for tests; a ClusterClient per client by default. */
   readonly makeCaller?: (name: string, index: number) => Caller & { close?(): void; load?: Map<string, number> };
 }
@@ -138,7 +140,7 @@ export async function runWorkload(target: RunTarget, options: RunOptions): Promi
   const nodeLoad = new NodeLoad();
   const detection = new DetectionWatch(options.statusEvents, nowMs, options.selfHeal);
   const figuresNow = (endMs: number): AvailabilityFigures =>
-    computeFigures({ history: recorder.ops, windows: faultWindows(nemesis.timeline), signals: detection.signals, restarts: detection.restarts, endMs });
+    computeFigures({ history: recorder.ops, windows: [...faultWindows(nemesis.timeline), ...(options.extraWindows?.() ?? [])], signals: detection.signals, restarts: detection.restarts, endMs });
 
   const callers = Array.from({ length: options.clients }, (_, i) => {
     const name = `${runTag}-c${i}`;
