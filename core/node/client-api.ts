@@ -155,7 +155,7 @@ export class ClientApi {
         request = propose('membership', req.op);
         break;
       case 'txn':
-        request = { part: 'twopc', body: { kind: 'txn', id: key, ops: req.ops } };
+        request = { part: 'twopc', body: { kind: 'txn', id: key, ops: req.ops, ...(req.ts !== undefined ? { ts: req.ts } : {}) } };
         break;
       default: {
         const never: never = req;

@@ -22,6 +22,7 @@ import { SocketFreezer, isSocketTo } from './freezer';
 import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
 import type { TxnMode } from '../protocol/modes';
+import type { LockPolicy } from '../algorithms/twopc/lock-table';
 import type { PlacementKind, RangeTable } from '../algorithms/placement';
 import { MessageEventCap } from './message-event-cap';
 import { RequestStats } from './request-stats';
@@ -46,6 +47,8 @@ export interface NodeHostOptions {
   readonly splitKeys?: number;
   /** How transactions decide (default classic). */
   readonly txnMode?: TxnMode;
+  /** What a 2PC participant does on a lock conflict (default no-wait). */
+  readonly lockPolicy?: LockPolicy;
   readonly supervisorUrl?: string;
   /** Peers known up front (without a supervisor). */
   readonly peers?: Readonly<Record<string, PeerAddress>>;
@@ -136,6 +139,7 @@ export class NodeHost {
         ...(options.learner === true ? { learner: true } : {}),
         mode: options.mode,
         ...(options.txnMode !== undefined ? { txnMode: options.txnMode } : {}),
+        ...(options.lockPolicy !== undefined ? { lockPolicy: options.lockPolicy } : {}),
         ...(options.placement !== undefined ? { placement: options.placement } : {}),
         ...(options.splitKeys !== undefined ? { splitKeys: options.splitKeys } : {}),
         seed: options.seed ?? hashSeed(options.id),

@@ -22,6 +22,7 @@ import { REPLICATION_DEFAULTS } from '../algorithms/replication';
 import { DEFAULT_TWOPC_TIMING, DecisionService, restoreThreePcNode, restoreTwoPcNode, ShardedTxnNode, type TwoPcConfig, type TwoPcNode, type TwoPcRecord, type TwoPcStatus } from '../algorithms/twopc';
 import { unreachable } from '../algorithms/common/unreachable';
 import { DECISION_SERVICE, DecidingMachine, DecisionQueue } from './txn-decisions';
+import type { LockPolicy } from '../algorithms/twopc/lock-table';
 import type { TxnMode } from '../protocol/modes';
 
 export { KV_MODES, type KvMode } from '../protocol/modes';
@@ -57,6 +58,8 @@ export interface NodeMachineConfig {
   readonly splitKeys?: number;
   /** How transactions decide (node --txn-mode; default classic): the same on every node. */
   readonly txnMode?: TxnMode;
+  /** What a 2PC participant does on a lock conflict (node --lock-policy; default no-wait). */
+  readonly lockPolicy?: LockPolicy;
   readonly seed: number;
   readonly paxosTiming?: Partial<Pick<PaxosConfig, 'heartbeatMs' | 'electionTimeoutMinMs' | 'electionTimeoutMaxMs'>>;
   /** 2PC timeouts (default DEFAULT_TWOPC_TIMING); the lab's time scale multiplies them. */
@@ -136,7 +139,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
   const twopcNode = sharded
     ? undefined
     : (txnMode === '3pc' ? restoreThreePcNode : restoreTwoPcNode)(
-        { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}) },
+        { id: config.id, home: (key) => ring.owner(key), ...DEFAULT_TWOPC_TIMING, ...config.twopcTiming, ...(decisionLog ? { decisions: decisionLog.queue } : {}), ...(config.lockPolicy ? { lockPolicy: config.lockPolicy } : {}) },
         (byPart.get('twopc') ?? []) as TwoPcRecord[],
       );
   const parts = { paxos, repl, twopc: (sharded ?? twopcNode)! };

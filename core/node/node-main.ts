@@ -1,7 +1,7 @@
 /**
  * The node process entry: `node --import tsx core/node/node-main.ts --id n1 --data DIR
  * --members n1,n2,n3 [--learner] [--supervisor ws://127.0.0.1:P/node] [--peers n2=PORT,...]
- * [--port 0] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos|...] [--placement hash|range] [--split-keys N] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
+ * [--port 0] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos|...] [--lock-policy no-wait|wait-die|wound-wait] [--placement hash|range] [--split-keys N] [--async-copy-delay-ms N] [--time-scale 1|3|10]`.
  * Credentials come in the environment, never on the command line: the client token in
  * FAULTLINE_TOKEN, this node's supervisor secret in FAULTLINE_NODE_SECRET (with --supervisor;
  * the link keys then arrive over the control channel), or its link keys in
@@ -18,6 +18,7 @@ import { CREDENTIAL_ENV, parseLinkKeys } from './credentials';
 import { parseNodeWeights } from '../protocol/weights';
 import { KV_MODES, type KvMode } from './node-machine';
 import { NodeHost } from './host';
+import { LOCK_POLICIES } from '../algorithms/twopc/lock-table';
 import { PLACEMENTS, TXN_MODES, oneOf } from '../protocol/modes';
 
 function fail(message: string): never {
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'paxos' },
     'txn-mode': { type: 'string', default: 'classic' },
+    'lock-policy': { type: 'string', default: 'no-wait' },
     /** How the ring replicas place keys: hash (default) or range, with --split-keys N (default 64). */
     placement: { type: 'string', default: 'hash' },
     'split-keys': { type: 'string' },
@@ -69,6 +71,7 @@ const placement = oneOf(PLACEMENTS, values.placement) ?? fail(`--placement must 
 const splitKeysText = values['split-keys'];
 if (splitKeysText !== undefined && !(Number.isInteger(Number(splitKeysText)) && Number(splitKeysText) >= 1)) fail(`--split-keys must be a whole number >= 1, got ${splitKeysText}`);
 const txnMode = oneOf(TXN_MODES, values['txn-mode']) ?? fail(`--txn-mode must be one of ${TXN_MODES.join(', ')}, got ${values['txn-mode']}`);
+const lockPolicy = oneOf(LOCK_POLICIES, values['lock-policy']) ?? fail(`--lock-policy must be one of ${LOCK_POLICIES.join(', ')}, got ${values['lock-policy']}`);
 const weights = parseNodeWeights(values.weights ?? '', members);
 if (typeof weights === 'string') fail(`--weights: ${weights}`);
 const port = Number(values.port);
@@ -96,6 +99,7 @@ const host = await NodeHost.start({
   linkKeys,
   mode: values.mode as KvMode,
   txnMode,
+  lockPolicy,
   ...(placement !== 'hash' ? { placement } : {}),
   ...(splitKeysText !== undefined ? { splitKeys: Number(splitKeysText) } : {}),
   port,

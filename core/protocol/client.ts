@@ -67,7 +67,8 @@ export const clientRequestSchemas = {
     wait: z.boolean().optional(),
     ...session,
   }),
-  txn: z.object({ type: z.literal('txn'), id: requestIdSchema, ops: z.array(microOpSchema).min(1).max(256), ...session }),
+  /** `ts`: the transaction's start timestamp (its age for wait-die/wound-wait; kept across retries). */
+  txn: z.object({ type: z.literal('txn'), id: requestIdSchema, ops: z.array(microOpSchema).min(1).max(256), ts: z.number().finite().optional(), ...session }),
   /**
    * A membership change through the Paxos log (the `membership` service): join (or
    * reweight) / leave of a ring member. Every node rebalances its ring replicas once it

@@ -21,6 +21,7 @@ export const twoPcMsgSchemas = {
     txn,
     participants: z.array(nodeIdSchema).max(256),
     ops: z.array(z.object({ at: z.number().int().min(0), op: microOp })).max(MAX_OPS),
+    ts: z.number().finite().optional(),
   }),
   executed: z.object({
     type: z.literal('executed'),

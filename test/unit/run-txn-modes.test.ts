@@ -8,6 +8,7 @@ import { parseRunArgs } from '../../core/cli/commands/run';
 import { formatModeComparison, worstExitCode } from '../../core/supervisor/workload/mode-comparison';
 import type { RunResult } from '../../core/supervisor/workload/run-workload';
 import { TXN_MODES } from '../../core/protocol/modes';
+import { DEFAULT_TXN_BACKOFF, backoffMs } from '../../core/supervisor/workload/txn';
 
 function parsed(args: string[]): Exclude<ReturnType<typeof parseRunArgs>, string> {
   const p = parseRunArgs(args);
@@ -63,5 +64,25 @@ describe('the mode comparison', () => {
     expect(worstExitCode([0, 3])).toBe(3);
     expect(worstExitCode([3, 1, 0])).toBe(1);
     expect(worstExitCode([4, 0])).toBe(4);
+  });
+});
+
+describe('lock policy and back-off options', () => {
+  it('--lock-policy goes with the txn workload; back-off is on by default unless no-wait', () => {
+    expect(parsed(['--workload', 'txn'])).toMatchObject({ lockPolicy: 'no-wait' });
+    expect(parsed(['--workload', 'txn']).backoff).toBeUndefined();
+    expect(parsed(['--workload', 'txn', '--lock-policy', 'wait-die'])).toMatchObject({ lockPolicy: 'wait-die', backoff: DEFAULT_TXN_BACKOFF });
+    expect(parsed(['--workload', 'txn', '--lock-policy', 'wound-wait', '--backoff', 'off']).backoff).toBeUndefined();
+    expect(parsed(['--workload', 'txn', '--backoff', 'on'])).toMatchObject({ lockPolicy: 'no-wait', backoff: DEFAULT_TXN_BACKOFF });
+    expect(parseRunArgs(['--workload', 'txn', '--lock-policy', 'wait'])).toBe('--lock-policy must be one of no-wait, wait-die, wound-wait, got "wait"');
+    expect(parseRunArgs(['--workload', 'register', '--lock-policy', 'wait-die'])).toBe('--lock-policy and --backoff only apply to --workload txn');
+  });
+
+  it('back-off is full jitter under a doubling ceiling, capped', () => {
+    const b = { baseMs: 10, capMs: 500 };
+    expect(backoffMs(b, 0, () => 0.999)).toBe(9);
+    expect(backoffMs(b, 3, () => 0.5)).toBe(40);
+    expect(backoffMs(b, 20, () => 0.999)).toBe(499);
+    expect(backoffMs(b, 5, () => 0)).toBe(0);
   });
 });

@@ -27,6 +27,8 @@ export interface CoordinatorTxn {
   /** Yes voters that acked the phase in progress (3PC's pre-commit, then the commit). */
   readonly acks: Set<NodeId>;
   readonly deadlineMs: number;
+  /** Start timestamp, sent with every execute (the transaction's age for the lock policy). */
+  readonly ts: number;
   nextRetryMs: number;
   /** False after a restart: nobody is waiting for the reply any more. */
   clientWaiting: boolean;
@@ -79,6 +81,7 @@ export class Coordinator {
         yes: [...participants],
         acks: new Set(),
         deadlineMs: Infinity,
+        ts: 0,
         nextRetryMs: -Infinity,
         clientWaiting: false,
       });
@@ -86,7 +89,7 @@ export class Coordinator {
     return c;
   }
 
-  begin(ctx: StepContext, txn: TxnId, ops: readonly TxnMicroOp[]): void {
+  begin(ctx: StepContext, txn: TxnId, ops: readonly TxnMicroOp[], ts?: number): void {
     if (this.txns.has(txn)) return; // a duplicated request: the first one is running
     if (this.begun.has(txn)) {
       // Classic presumed abort makes "no COMMIT record" a certain abort; in paxos mode a
@@ -121,11 +124,12 @@ export class Coordinator {
       yes: [],
       acks: new Set(),
       deadlineMs: ctx.nowMs + ctx.config.decideTimeoutMs,
+      ts: ts ?? ctx.nowMs,
       nextRetryMs: ctx.nowMs + ctx.config.retryMs,
       clientWaiting: true,
     };
     this.txns.set(txn, t);
-    for (const [node, share] of shares) ctx.send(node, { type: 'execute', txn, participants, ops: share });
+    for (const [node, share] of shares) ctx.send(node, { type: 'execute', txn, participants, ops: share, ts: t.ts });
   }
 
   onExecuted(ctx: StepContext, from: NodeId, msg: Extract<TwoPcMsg, { type: 'executed' }>): void {
@@ -290,7 +294,7 @@ export class Coordinator {
       switch (t.phase) {
         case 'executing':
           for (const [node, share] of t.shares) {
-            if (!t.executed.has(node)) ctx.send(node, { type: 'execute', txn: t.txn, participants: t.participants, ops: share });
+            if (!t.executed.has(node)) ctx.send(node, { type: 'execute', txn: t.txn, participants: t.participants, ops: share, ts: t.ts });
           }
           break;
         case 'preparing':

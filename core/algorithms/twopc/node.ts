@@ -95,9 +95,12 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
       send: (to, msg) => (to === this.id ? local.push(msg) : out.send.push({ to, msg })),
     };
     body(ctx);
+    // Locks moved: the lock policy grants, kills or wounds waiters (no-wait has none).
+    this.participant.settleWaits(ctx);
     for (let n = 0; local.length > 0; n++) {
       if (n >= MAX_LOCAL_DELIVERIES) throw new Error(`${this.id}: more than ${MAX_LOCAL_DELIVERIES} self-messages in one step`);
       this.handle(ctx, this.id, local.shift()!);
+      this.participant.settleWaits(ctx);
     }
     return out;
   }
@@ -108,7 +111,7 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
       ctx.out.replies.push({ id: req.id, ok: false, error: 'BAD_REQUEST', reason: problem });
       return;
     }
-    this.coordinator.begin(ctx, req.id, req.ops);
+    this.coordinator.begin(ctx, req.id, req.ops, req.ts);
   }
 
   private handle(ctx: StepContext, from: NodeId, msg: TwoPcMsg): void {

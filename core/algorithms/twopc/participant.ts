@@ -12,6 +12,12 @@ import type { StepContext } from './context';
 import { LockTable } from './lock-table';
 import type { Outcome, ParticipantState, RoutedOp, TerminationState, TwoPcMsg, TwoPcRecord, TxnId } from './types';
 
+/** An execute waiting in the lock queue (wait-die, wound-wait): carried out once granted. */
+interface PendingExecute {
+  readonly from: NodeId;
+  readonly msg: Extract<TwoPcMsg, { type: 'execute' }>;
+}
+
 /** How many finished transactions a participant keeps in its status view. */
 const RECENT_OUTCOMES = 20;
 
@@ -36,7 +42,7 @@ export class Participant {
   /** How many phases the protocol has: 3 in ThreePcParticipant. */
   readonly phases: 2 | 3 = 2;
   readonly store = new Map<string, unknown[]>();
-  readonly locks = new LockTable();
+  readonly locks = new LockTable<PendingExecute>();
   protected readonly txns = new Map<TxnId, ParticipantTxn>();
   /** Outcomes applied here (answers queries and duplicate decisions). */
   protected readonly finished = new Map<TxnId, Outcome>();
@@ -160,11 +166,22 @@ export class Participant {
       ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
       return;
     }
+    if (this.locks.isWaiting(msg.txn)) return; // a retransmission while it waits for its keys
     const keys = [...new Set(msg.ops.map((r) => r.op[1]))].sort();
-    if (!this.locks.tryLockAll(msg.txn, keys).ok) {
+    const asked = this.locks.request({ txn: msg.txn, ts: msg.ts ?? 0, keys }, ctx.config.lockPolicy ?? 'no-wait', ctx.nowMs, { from, msg });
+    if (asked.kind === 'refused') {
       ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
       return;
     }
+    if (asked.kind === 'waiting') {
+      this.wound(ctx, asked.wound);
+      return;
+    }
+    this.startWorking(ctx, from, msg, keys);
+  }
+
+  /** Locks held: do the reads, buffer the appends, answer the coordinator. */
+  private startWorking(ctx: StepContext, from: NodeId, msg: Extract<TwoPcMsg, { type: 'execute' }>, keys: readonly string[]): void {
     const { reads, appends } = this.execute(msg.ops);
     this.txns.set(msg.txn, {
       txn: msg.txn,
@@ -228,6 +245,8 @@ export class Participant {
 
   /** Applies a decision from the coordinator, a peer's answer, or the decision log. */
   learn(ctx: StepContext, txn: TxnId, outcome: Outcome): void {
+    // Still in the lock queue: only an abort can reach it, and it just leaves the queue.
+    if (this.locks.cancel(txn) !== undefined) return;
     const t = this.txns.get(txn);
     if (!t) return;
     if (t.state === 'working') {
@@ -295,8 +314,41 @@ export class Participant {
     this.setState(ctx, t.txn, 'aborted');
   }
 
+  /**
+   * After locks moved (TwoPcNode calls it after every input): the lock policy's grants,
+   * deaths and wounds. A wound drops a holder that has not voted (it will vote no); one
+   * that voted yes cannot abort, and the waiter waits for its outcome.
+   */
+  settleWaits(ctx: StepContext): void {
+    const policy = ctx.config.lockPolicy ?? 'no-wait';
+    if (policy === 'no-wait') return;
+    for (let round = 0; round < 1_000; round++) {
+      const s = this.locks.settle(policy);
+      for (const w of s.died) ctx.send(w.payload.from, { type: 'executed', txn: w.txn, ok: false });
+      for (const w of s.granted) this.startWorking(ctx, w.payload.from, w.payload.msg, w.keys);
+      if (!this.wound(ctx, s.wound) && s.granted.length === 0) return;
+    }
+  }
+
+  /** wound-wait: the holders an older transaction wounds abort here, unless they voted yes. True if any did. */
+  private wound(ctx: StepContext, txns: readonly TxnId[]): boolean {
+    let any = false;
+    for (const txn of txns) {
+      const t = this.txns.get(txn);
+      if (t?.state !== 'working') continue;
+      this.dropWorking(ctx, t);
+      any = true;
+    }
+    return any;
+  }
+
   tick(ctx: StepContext): void {
     const { nowMs, config } = ctx;
+    // A waiter's wait is bounded by the transaction's timeout: then it is refused.
+    for (const w of this.locks.waitedTooLong(nowMs, config.decideTimeoutMs)) {
+      this.locks.cancel(w.txn);
+      ctx.send(w.payload.from, { type: 'executed', txn: w.txn, ok: false });
+    }
     for (const t of [...this.txns.values()]) {
       if (t.state === 'working') {
         if (nowMs - t.sinceMs >= config.workingTimeoutMs) this.dropWorking(ctx, t);

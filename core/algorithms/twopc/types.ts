@@ -16,6 +16,7 @@
  * so a participant that lost its coordinator can decide with its peers (threepc-termination.ts).
  */
 import type { NodeId } from '../common/types';
+import type { LockPolicy } from './lock-table';
 
 /**
  * How a transaction's outcome is decided (the same on every node of a cluster):
@@ -56,7 +57,8 @@ export interface RoutedOp {
 }
 
 export type TwoPcMsg =
-  | { readonly type: 'execute'; readonly txn: TxnId; readonly participants: readonly NodeId[]; readonly ops: readonly RoutedOp[] }
+  /** `ts`: the transaction's start timestamp, its age for wait-die and wound-wait (LockPolicy). */
+  | { readonly type: 'execute'; readonly txn: TxnId; readonly participants: readonly NodeId[]; readonly ops: readonly RoutedOp[]; readonly ts?: number }
   /**
    * `reads`: position in the transaction -> list seen; absent when refused. `known`: the
    * refusal is because this participant already committed this transaction id (a
@@ -120,7 +122,8 @@ export type TwoPcRecord =
       readonly committed: readonly TxnId[];
     };
 
-export type TwoPcRequest = { readonly kind: 'txn'; readonly id: TxnId; readonly ops: readonly TxnMicroOp[] };
+/** `ts`: the start timestamp the client gives (kept across its retries); the coordinator's clock by default. */
+export type TwoPcRequest = { readonly kind: 'txn'; readonly id: TxnId; readonly ops: readonly TxnMicroOp[]; readonly ts?: number };
 
 export type TwoPcError =
   /** Certainly no effect: a lock conflict, a no vote, a timeout before any decision. */
@@ -173,6 +176,8 @@ export interface TwoPcConfig {
    * this port (a Paxos log); the node then learns outcomes through `learn`.
    */
   readonly decisions?: DecisionPort;
+  /** What a participant does on a lock conflict (default no-wait); see lock-table.ts. */
+  readonly lockPolicy?: LockPolicy;
   /**
    * Deliberate bugs for negative controls and teaching; never set outside them. The
    * atomicity and transaction checkers must catch each under some fault schedule.

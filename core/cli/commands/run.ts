@@ -21,7 +21,8 @@ import { LeaderTracker } from '../../supervisor/leader-tracker';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
-import { TxnWorkload } from '../../supervisor/workload/txn';
+import { DEFAULT_TXN_BACKOFF, TxnWorkload, type BackoffOptions } from '../../supervisor/workload/txn';
+import { LOCK_POLICIES, type LockPolicy } from '../../algorithms/twopc/lock-table';
 import { formatModeComparison, worstExitCode, type ModeRun } from '../../supervisor/workload/mode-comparison';
 import { makeWorkload } from '../../supervisor/workload/make-workload';
 import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
@@ -43,7 +44,7 @@ type Mode = KvMode;
 const help = `usage: faultline run --workload register|lock|txn [--nemesis kill,pause,partition,...] [--time 30]
                      [--nodes 5] [--clients 8] [--rate 200] [--mode quorum|paxos|async|sloppy | txn: classic|paxos,...]
                      [--policy random|round-robin|weighted|least-outstanding|ring] [--weights n2=2,...] [--slow-node n2=MS] [--no-fencing] [--gc-pause MS] [--gc-sigstop]
-                     [--ttl MS] [--consistency MODEL] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
+                     [--ttl MS] [--consistency MODEL] [--lock-policy P] [--backoff on|off|auto] [--timeout S] [--max-memory MB] [--out DIR] [--seed N]
                      [--placement hash|range] [--split-keys N]
                      [--self-heal [MS]]
        faultline run --scenario ${REAL_DEMONSTRATIONS.map((d) => d.name).join('|')} [--seed N] [--out DIR]
@@ -74,6 +75,14 @@ history.jsonl, verdict.json and report.txt to --out.
                   alone, paxos = the decision is a value in the nodes' Paxos log), or a
                   comma list (classic,paxos): each mode runs in turn on a fresh cluster with
                   the same seed and nemesis, then one comparison table is printed
+  --lock-policy P txn workload: what a participant does when a transaction finds a key
+                  locked: ${LOCK_POLICIES.join(', ')} (default no-wait: abort at once; wait-die:
+                  an older transaction waits, a younger one aborts; wound-wait: an older one
+                  aborts a younger holder that has not voted yet, a younger one waits; age =
+                  the transaction's start, kept across the client's retries)
+  --backoff B     txn workload: on (after an abort a client waits a random time, up to
+                  ${DEFAULT_TXN_BACKOFF.baseMs} ms doubling per abort in a row, at most ${DEFAULT_TXN_BACKOFF.capMs} ms, before its next
+                  transaction), off (retry at once) or auto (default: on unless no-wait)
   --placement P   how the replicas place keys: ${PLACEMENTS.join(', ')} (default hash). range:
                   ordered key ranges on N=3 nodes each; a range whose first owner stores
                   more than --split-keys keys (default 64) splits at its median key through
@@ -125,6 +134,10 @@ type Parsed = {
   mode: Mode;
   /** txn workload: the transaction modes to run, in turn (one unless a comma list). */
   txnModes: TxnMode[];
+  /** txn workload: what participants do on a lock conflict (node --lock-policy). */
+  lockPolicy: LockPolicy;
+  /** txn workload: the clients' back-off after an abort (undefined: retry at once). */
+  backoff?: BackoffOptions;
   policy: BalancePolicy;
   /** How the replicas place keys (--placement), and range placement's split threshold. */
   placement: Placement;
@@ -182,6 +195,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
         timeout: { type: 'string' },
         'max-memory': { type: 'string' },
         consistency: { type: 'string' },
+        'lock-policy': { type: 'string', default: 'no-wait' },
+        backoff: { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -225,6 +240,11 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
   if (values.workload !== 'lock' && (values['no-fencing'] || gcPauseMs !== 0 || values['gc-sigstop'])) return '--no-fencing, --gc-pause and --gc-sigstop only apply to --workload lock';
   const consistency = values.consistency;
   if (consistency !== undefined && values.workload !== 'txn') return '--consistency only applies to --workload txn';
+  const lockPolicy = LOCK_POLICIES.find((x) => x === values['lock-policy']);
+  if (lockPolicy === undefined) return `--lock-policy must be one of ${LOCK_POLICIES.join(', ')}, got "${values['lock-policy']}"`;
+  if (!['on', 'off', 'auto'].includes(values.backoff!)) return `--backoff must be on, off or auto, got "${values.backoff}"`;
+  if (values.workload !== 'txn' && (lockPolicy !== 'no-wait' || values.backoff !== 'auto')) return '--lock-policy and --backoff only apply to --workload txn';
+  const backoff = values.backoff === 'on' || (values.backoff === 'auto' && lockPolicy !== 'no-wait');
   if (consistency !== undefined && !isConsistencyModel(consistency)) return `--consistency must be one of ${CONSISTENCY_MODELS.join(', ')}, got "${consistency}"`;
   if (values['gc-sigstop'] && gcPauseMs === 0) return '--gc-sigstop needs --gc-pause MS (how long the client process stays stopped)';
   return {
@@ -236,6 +256,8 @@ export function parseRunArgs(allArgs: string[]): Parsed | string | 'help' {
     rate: rate as number,
     mode: (values.workload === 'txn' ? 'quorum' : (values.mode ?? 'quorum')) as Mode,
     txnModes,
+    lockPolicy: lockPolicy as LockPolicy,
+    ...(backoff ? { backoff: DEFAULT_TXN_BACKOFF } : {}),
     policy: values.policy as BalancePolicy,
     placement,
     ...(splitKeys !== undefined ? { splitKeys } : {}),
@@ -298,7 +320,7 @@ export async function run(rawArgs: string[]): Promise<number> {
 async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined): Promise<Omit<ModeRun, 'mode'>> {
   const data = await createDataDir(undefined, 'faultline-data-');
   const dataDir = data.path;
-  const shownMode = txnMode ?? p.mode;
+  const shownMode = txnMode === undefined ? p.mode : `${txnMode}, lock policy ${p.lockPolicy}, back-off ${p.backoff ? 'on' : 'off'}`;
   console.error(`faultline run: ${p.workload} workload, ${p.nodes} nodes, mode ${shownMode}, nemesis ${p.faults.join(',') || 'none'}, seed ${p.seed}; results in ${outDir}`);
 
   // Ctrl-C ends the run early but still heals, checks, reports and stops every node.
@@ -313,7 +335,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
     const nodeArgs = [
       '--mode',
       p.mode,
-      ...(txnMode !== undefined ? ['--txn-mode', txnMode] : []),
+      ...(txnMode !== undefined ? ['--txn-mode', txnMode, '--lock-policy', p.lockPolicy] : []),
       ...(p.placement !== 'hash' ? ['--placement', p.placement] : []),
       ...(p.splitKeys !== undefined ? ['--split-keys', String(p.splitKeys)] : []),
     ];

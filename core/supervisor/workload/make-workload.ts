@@ -5,7 +5,7 @@
 import { unreachable } from '../../algorithms/common/unreachable';
 import { LockWorkload } from './lock';
 import { RegisterWorkload } from './register';
-import { TxnWorkload } from './txn';
+import { TxnWorkload, type BackoffOptions } from './txn';
 import type { Workload } from './types';
 import type { ConsistencyModel } from '../../check/txn-models';
 
@@ -20,6 +20,8 @@ export interface WorkloadChoice {
   readonly keyPrefix?: string;
   /** txn: the consistency model to check (default strict-serializable). */
   readonly consistency?: ConsistencyModel;
+  /** txn: the clients' back-off after an abort (absent: retry at once). */
+  readonly backoff?: BackoffOptions;
 }
 
 export function makeWorkload(c: WorkloadChoice): Workload {
@@ -29,7 +31,7 @@ export function makeWorkload(c: WorkloadChoice): Workload {
     case 'lock':
       return new LockWorkload({ fencing: c.fencing, gcPauseMs: c.gcPauseMs, gcSigstop: c.gcSigstop, ttlMs: c.ttlMs, locks: Math.max(1, Math.floor(c.clients / 4)) });
     case 'txn':
-      return new TxnWorkload({ ...(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix }), ...(c.consistency === undefined ? {} : { consistency: c.consistency }) });
+      return new TxnWorkload({ ...(c.keyPrefix === undefined ? {} : { keyPrefix: c.keyPrefix }), ...(c.consistency === undefined ? {} : { consistency: c.consistency }), ...(c.backoff ? { backoff: c.backoff } : {}) });
     default:
       return unreachable(c.workload, 'workload');
   }

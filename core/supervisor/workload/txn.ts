@@ -12,7 +12,7 @@ import type { HistoryOp } from '../../check/history';
 import type { CheckBudget, Verdict } from '../../check/verdict';
 import { unknownVerdict } from '../../check/verdict';
 import { interpretReply } from './outcome';
-import { afterInfo, type ClientContext, type Workload } from './types';
+import { afterInfo, sleep, type ClientContext, type Workload } from './types';
 
 export interface TxnWorkloadOptions {
   readonly keys?: number;
@@ -25,6 +25,26 @@ export interface TxnWorkloadOptions {
   readonly consistency?: ConsistencyModel;
   /** Put before every key (default none): as the register workload's keyPrefix, for a cluster earlier runs wrote to. */
   readonly keyPrefix?: string;
+  /**
+   * After a conflict abort, wait before the next attempt: exponential back-off with full
+   * jitter drawn from the client's seeded PRNG (default off: retry at once, as no-wait
+   * clients did). The next attempt keeps the aborted one's start timestamp, so under
+   * wait-die and wound-wait a transaction that keeps losing gets older and wins in the end.
+   */
+  readonly backoff?: BackoffOptions;
+}
+
+export interface BackoffOptions {
+  /** The first wait's ceiling; doubled per consecutive conflict abort. */
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+export const DEFAULT_TXN_BACKOFF: BackoffOptions = { baseMs: 10, capMs: 500 };
+
+/** Full jitter (AWS architecture blog): a uniform wait in [0, min(cap, base * 2^attempt)). */
+export function backoffMs(b: BackoffOptions, attempt: number, random: () => number): number {
+  return Math.floor(random() * Math.min(b.capMs, b.baseMs * 2 ** Math.min(attempt, 30)));
 }
 
 type MicroOp = ['append', string, number] | ['r', string, null];
@@ -69,13 +89,24 @@ export class TxnWorkload implements Workload {
   }
 
   async runClient(ctx: ClientContext): Promise<void> {
+    /** Consecutive conflict aborts, and the start timestamp they keep (wait-die/wound-wait age). */
+    let conflicts = 0;
+    let startedMs: number | undefined;
     while (!ctx.stopped() && this.unsupported === undefined) {
       await ctx.limiter.take();
       if (ctx.stopped() || this.unsupported !== undefined) return;
       const ops = this.nextTxn(ctx);
+      startedMs ??= Date.now();
       const handle = ctx.recorder.invoke(ctx.process, 'txn', undefined, ops);
-      const r = interpretReply((await ctx.caller.call({ type: 'txn', ops }, ops[0]?.[1])).reply);
+      const r = interpretReply((await ctx.caller.call({ type: 'txn', ops, ts: startedMs }, ops[0]?.[1])).reply);
       this.count(r);
+      if (r.type === 'fail' && r.code === 'ABORTED') {
+        conflicts++;
+        if (this.options.backoff) await sleep(backoffMs(this.options.backoff, conflicts - 1, () => ctx.prng.next()));
+      } else {
+        conflicts = 0;
+        startedMs = undefined;
+      }
       if (r.type === 'ok') {
         const filled = filledOps(r.result);
         if (filled) ctx.recorder.complete(handle, 'ok', { value: filled });
