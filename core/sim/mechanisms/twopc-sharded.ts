@@ -8,6 +8,7 @@ import type { Tagged } from '../../algorithms/common/compose';
 import type { NodeId } from '../../algorithms/common/types';
 import { ShardedTxnNode, type TwoPcConfig } from '../../algorithms/twopc';
 import type { TxnOutcome } from '../../check/txn-atomicity';
+import type { Verdict } from '../../check/verdict';
 import type { SimHistoryOp } from '../history';
 import type { streamPrng } from '../seeds';
 import type { SimWorld } from '../world';
@@ -86,4 +87,21 @@ export function scheduleNodeDown(world: SimWorld<any, any, any, any, any>, nodes
 export function commitsPerSecond(history: readonly SimHistoryOp[], fromMs: number, toMs: number): number {
   const ok = history.filter((op) => op.type === 'ok' && op.time >= fromMs * 1e6 && op.time < toMs * 1e6).length;
   return ok / ((toMs - fromMs) / 1000);
+}
+
+/**
+ * Not a safety check: what the node-down scenario is for. Committed transactions per
+ * second before the crash and while the node is down, in virtual time (so a seed gives
+ * the same figures on any machine).
+ */
+export function nodeDownVerdict(mode: string, history: readonly SimHistoryOp[]): Verdict {
+  const before = commitsPerSecond(history, 0, NODE_DOWN_AT_MS);
+  const during = commitsPerSecond(history, NODE_DOWN_AT_MS, NODE_DOWN_AT_MS + NODE_DOWN_FOR_MS);
+  const share = before > 0 ? Math.round((100 * during) / before) : 0;
+  return {
+    valid: true,
+    model: 'txn-node-down',
+    summary: `${mode} mode with one node down for ${NODE_DOWN_FOR_MS / 1000} s: ${during.toFixed(1)} commits/s while it was down, ${before.toFixed(1)} before (${share}%).`,
+    stats: { commitsPerSecBefore: before, commitsPerSecDown: during },
+  };
 }
