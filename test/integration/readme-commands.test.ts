@@ -21,6 +21,7 @@ const RUN_HERE = new Set(['check', 'sim']);
 
 /** README commands not run here, each with why; their arguments are still parsed below. */
 const LONG_RUNNING: Record<string, string> = {
+  'npx faultline run --workload register --time 20 --placement range --split-keys 2': 'a 20 s real cluster (test/integration/range-placement.test.ts: ranges split during the run, linearizable)',
   'npx faultline serve --nodes 5 --mode paxos --time-scale 3 --data ./lab-data': 'serves until Ctrl-C (test/integration/serve.test.ts, up-data-dir.test.ts)',
   'npx faultline serve --host 192.168.1.20': 'serves until Ctrl-C, on an address this machine need not have (test/integration/serve.test.ts)',
   'npx faultline run --workload register --nemesis kill,partition --time 30 --mode quorum': 'a 30 s real cluster (test/integration/run.test.ts)',
