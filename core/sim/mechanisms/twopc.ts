@@ -43,7 +43,7 @@ import { wallNowMs } from '../wall-clock';
 import { nodeDownVerdict, scheduleNodeDown, shardedNode, shardedObservations } from './twopc-sharded';
 
 export { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
-import { TWOPC_MODES, type TwoPcMode } from '../../algorithms/twopc';
+import { LOCK_POLICIES, TWOPC_MODES, type LockPolicy, type TwoPcMode } from '../../algorithms/twopc';
 
 /**
  * Every mode runs strict two-phase locking (locks held from execution to the decision), so
@@ -61,6 +61,8 @@ export interface TwoPcSimOptions extends SimOptions {
   keys?: number;
   /** A deliberate defect (negative control): the checkers must catch it. */
   twopcBug?: TwoPcBug;
+  /** What participants do on a lock conflict (default no-wait). */
+  lockPolicy?: LockPolicy;
 }
 
 export const TWOPC_BUGS = {
@@ -108,7 +110,7 @@ export function runTwoPc(opts: TwoPcSimOptions, onProgress?: (p: SimProgress) =>
   const ring = new HashRing();
   for (const n of nodes) ring.add(n);
   const bugs = bugsFor(opts.twopcBug);
-  const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING, ...(bugs ? { bugs } : {}) });
+  const config = (id: NodeId): TwoPcConfig => ({ id, home: (key) => ring.owner(key), ...TIMING, ...(bugs ? { bugs } : {}), ...(opts.lockPolicy ? { lockPolicy: opts.lockPolicy } : {}) });
 
   const obs = { outcomes: [] as { txn: string; node: string; outcome: TxnOutcome }[], decisions: [] as { txn: string; node: string; outcome: TxnOutcome }[], replies: [] as { txn: string; outcome: TxnOutcome }[] };
   const blocked: { txn: string; node: string; waitingFor: string }[] = [];
@@ -236,6 +238,14 @@ export const twopcMechanism: SimMechanism = {
       parse(text) {
         if (!isConsistencyModel(text)) throw new Error(`--consistency must be one of ${CONSISTENCY_MODELS.join(', ')}, got "${text}"`);
         return text;
+      },
+    },
+    'lock-policy': {
+      summary: `what a participant does on a lock conflict: ${LOCK_POLICIES.join(', ')} (default no-wait: abort at once; wait-die: an older transaction waits, a younger dies; wound-wait: an older one wounds a younger holder that has not voted, a younger one waits)`,
+      parse(text) {
+        const p = LOCK_POLICIES.find((x) => x === text);
+        if (!p) throw new Error(`--lock-policy must be one of ${LOCK_POLICIES.join(', ')}, got "${text}"`);
+        return p;
       },
     },
     keys: {
