@@ -3,12 +3,15 @@
  * cluster placing keys by range, with keys written until ranges split through the Paxos
  * log; then a fourth node joins. The join reassigns WHOLE ranges, only onto the newcomer:
  * exactly the keys of the ranges that gained it move, every node ends with the same
- * table, and every key reads back its value.
+ * table, and every key reads back its value. The panel (attached before any key is
+ * written) lists the ranges and puts each split it sees on the timeline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRangesStatus } from '../../core/protocol/panel';
 import { Cluster } from '../../core/supervisor/cluster';
 import { ClusterClient } from '../../core/supervisor/cluster-client';
+import { Lab } from '../../core/supervisor/lab';
+import { PanelApi } from '../../core/supervisor/panel-api';
 import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
@@ -18,6 +21,8 @@ let cluster: Cluster;
 let t: TestCluster | undefined;
 let client: ClusterClient;
 let moved = new Set<string>();
+let lab: Lab | undefined;
+let panel: PanelApi | undefined;
 
 const rangesOf = (id: string): NodeRangesStatus | undefined => (cluster.view(id).status?.['ring'] as { ranges?: NodeRangesStatus } | undefined)?.ranges;
 const leader = (): string | undefined =>
@@ -46,10 +51,14 @@ beforeAll(async () => {
   });
   client = new ClusterClient({ endpoints: () => cluster.endpoints(), token: cluster.token, client: 'range-it', timeoutMs: 2_000 });
   await waitFor('a leader', leader, 20_000);
+  lab = Lab.attach(cluster);
+  panel = new PanelApi(lab, { instructorToken: 'instructor-token', allowedOrigins: [] });
   for (const key of KEYS) await call({ f: 'write', key, value: `v-${key}` });
 }, 90_000);
 
 afterAll(async () => {
+  panel?.close();
+  await lab?.close();
   client?.close();
   await stopTestCluster(t);
 });
@@ -64,6 +73,21 @@ describe('range placement on real processes', () => {
     }, 20_000, 100);
     expect(settled.ranges.length).toBe(settled.splits + 1);
     for (const r of settled.ranges) expect([...r.owners].sort()).toEqual(['n1', 'n2', 'n3']);
+  }, 30_000);
+
+  it('the panel lists the ranges with their owners and keys, and puts splits on the timeline', async () => {
+    const ring = await waitFor('ranges in the panel', () => {
+      const r = panel!.state().ring;
+      return r?.ranges && r.ranges.splits >= 3 ? r : undefined;
+    }, 10_000, 100);
+    const ranges = ring.ranges!;
+    expect(ranges.ranges[0]?.start).toBe('');
+    expect(ranges.ranges.at(-1)?.end).toBeNull();
+    expect(ranges.ranges.reduce((n, r) => n + r.keys, 0)).toBe(ring.keys.length);
+    const lines = panel!.state().timeline.filter((e) => e.code === 'placement.split');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(ranges.splits);
+    expect(lines[0]?.text).toMatch(/split at "key-\d\d"/);
   }, 30_000);
 
   it('a join moves whole ranges onto the newcomer only, and every key reads back', async () => {
