@@ -95,6 +95,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   const keyCount = opts.keys ?? 3;
   const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
   const placement = opts.placement ?? 'hash';
+  if (opts.splitKeys !== undefined && placement !== 'range') throw new Error('--split-keys only applies to --placement range');
   const splitKeys = opts.splitKeys ?? SIM_SPLIT_KEYS;
   const config = (id: NodeId): ReplicationConfig => ({
     id,
