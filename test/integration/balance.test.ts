@@ -45,7 +45,8 @@ describe('faultline run --policy weighted (CLI)', () => {
     expect(verdict.load.policy).toBe('weighted');
     expect(verdict.load.weights).toEqual({ n1: 1, n2: 2, n3: 1 });
     const { n1, n2, n3 } = verdict.load.perNode as Record<'n1' | 'n2' | 'n3', NodeLoadSummary>;
-    expect(n1.sent + n2.sent + n3.sent).toBeGreaterThan(100);
+    // Smooth weighted round robin gives the ratio exactly whatever the count (the machine may be slow).
+    expect(Math.min(n1.sent, n3.sent)).toBeGreaterThanOrEqual(10);
     for (const other of [n1, n3]) {
       expect(n2.sent / other.sent).toBeGreaterThan(1.7);
       expect(n2.sent / other.sent).toBeLessThan(2.3);
@@ -132,11 +133,13 @@ describe('a weighted cluster and a slow node (real cluster)', () => {
     const lab = Lab.attach(cluster);
     const panel = new PanelApi(lab, { instructorToken: 'instructor-token', allowedOrigins: [] });
     try {
+      // The panel must have seen the ring before the change to tell which keys moved.
+      await waitFor('the ring in the panel, n2 at weight 1', () => (panel.state().ring?.members.some((m) => m.id === 'n2' && m.weight === 1) ? true : undefined), 20_000);
       expect(await panel.execute({ kind: 'reweight', node: 'n2', weight: 3 })).toEqual({ node: 'n2' });
       const ring = await waitFor('n2 at weight 3 in the ring detail, with moved keys', () => {
         const r = panel.state().ring;
         return r?.moved && r.members.some((m) => m.id === 'n2' && m.weight === 3) ? r : undefined;
-      }, 10_000);
+      }, 20_000);
       expect(ring.moved!.keys.length).toBeGreaterThan(0);
       // More weight only adds n2's virtual nodes: every key that moved moved onto n2.
       expect(ring.moved!.keys.every((k) => k.to === 'n2' && k.from !== 'n2')).toBe(true);
