@@ -453,6 +453,12 @@ export interface TxnView {
   readonly timeline: readonly { readonly atMs: number; readonly node: string; readonly state: ParticipantState | CoordinatorPhase }[];
   /** Txn mode sharded: participants are shard groups (s0, s1, ...); the node last seen leading each. */
   readonly leaders?: Readonly<Record<string, string>>;
+  /**
+   * Who decides: the coordinator alone (classic 2PC, 3PC) or a Paxos log (txn modes paxos and
+   * sharded: the first decision the log orders wins, so an in-doubt participant that proposes
+   * abort is resolving, not blocked).
+   */
+  readonly decidedBy: 'coordinator' | 'log';
   readonly firstSeenAtMs: number;
   readonly lastChangeAtMs: number;
 }

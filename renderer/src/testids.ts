@@ -151,6 +151,8 @@ export const lockLeaseTestId = (lock: string): string => `lock-lease-${lock}`;
 export const txnRowTestId = (txn: string): string => `txn-row-${txn}`;
 export const txnStateTestId = (txn: string, node: string): string => `txn-state-${txn}-${node}`;
 export const txnDecisionTestId = (txn: string): string => `txn-decision-${txn}`;
+/** Who decided: data-by = coordinator | log. */
+export const txnDecidedByTestId = (txn: string): string => `txn-decided-by-${txn}`;
 /** `paxos-slot-12` (column header, data-chosen yes/no), `paxos-cell-n2-12`. */
 export const paxosSlotTestId = (slot: number): string => `paxos-slot-${slot}`;
 export const paxosCellTestId = (node: string, slot: number): string => `paxos-cell-${node}-${slot}`;

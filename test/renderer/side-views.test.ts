@@ -16,6 +16,7 @@ import {
   paxosSlotTestId,
   ringLoadTestId,
   TID,
+  txnDecidedByTestId,
   txnRowTestId,
   txnStateTestId,
 } from '../../renderer/src/testids';
@@ -112,6 +113,7 @@ describe('Transactions view', () => {
     decision: null,
     heldKeys: { n2: ['k1'], n3: ['k7'] },
     timeline: [{ atMs: 1_000, node: 'n2', state: 'prepared' }, { atMs: 2_000, node: 'n2', state: 'in-doubt' }],
+    decidedBy: 'coordinator',
     firstSeenAtMs: 900,
   };
   const stuck: TxnView = { ...base, txn: 't1', states: { n2: 'in-doubt', n3: 'prepared' }, blocked: true, lastChangeAtMs: 2_000 };
@@ -130,6 +132,17 @@ describe('Transactions view', () => {
     expect(w.find(sel(txnStateTestId('t2', 'n3'))).text()).toContain('committed');
     expect(w.find(sel(TID.txnBlocked)).text()).toContain('k1, k7');
     expect(w.find(sel(txnRowTestId('t1'))).text()).toContain('BLOCKED');
+    expect(w.find(sel(txnDecidedByTestId('t2'))).text()).toBe('(by the coordinator)');
+  });
+
+  it('says when the decision comes from the Paxos log (txn mode paxos)', () => {
+    const pinia = freshPinia();
+    useClusterStore().txns = [{ ...done, decision: 'abort', phase: null, states: { n2: 'aborted', n3: 'aborted' }, decidedBy: 'log' }];
+    const w = mountView(TransactionsView, pinia);
+    unmount = () => w.unmount();
+    const by = w.find(sel(txnDecidedByTestId('t2')));
+    expect(by.attributes('data-by')).toBe('log');
+    expect(by.text()).toBe('(from the Paxos log)');
   });
 });
 

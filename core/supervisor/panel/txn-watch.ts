@@ -5,6 +5,22 @@
  * transactions stay listed (the last KEEP_TXNS), so a room can read what happened.
  */
 import type { CoordinatorPhase, NodeStatus, ParticipantState, TxnView, TxnVote } from '../../protocol/panel';
+import type { TxnMode } from '../../protocol/modes';
+import { unreachable } from '../../algorithms/common/unreachable';
+
+/** Who decides a transaction in each txn mode. */
+function decider(mode: TxnMode): TxnView['decidedBy'] {
+  switch (mode) {
+    case 'classic':
+    case '3pc':
+      return 'coordinator';
+    case 'paxos':
+    case 'sharded':
+      return 'log';
+    default:
+      return unreachable(mode, 'txn mode');
+  }
+}
 
 const KEEP_TXNS = 100;
 const KEEP_TIMELINE = 40;
@@ -20,6 +36,7 @@ interface TxnRecord {
   blockedOn: Record<string, string>;
   /** Sharded mode: participant shard -> the node that reported it as its leader. */
   leaders: Record<string, string>;
+  decidedBy: 'coordinator' | 'log';
   timeline: { atMs: number; node: string; state: ParticipantState | CoordinatorPhase }[];
   firstSeenAtMs: number;
   lastChangeAtMs: number;
@@ -32,7 +49,7 @@ export class TxnWatch {
   private record(txn: string, nowMs: number): TxnRecord {
     let r = this.txns.get(txn);
     if (!r) {
-      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, blockedOn: {}, leaders: {}, timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
+      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, blockedOn: {}, leaders: {}, decidedBy: 'coordinator', timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
       this.txns.set(txn, r);
       if (this.txns.size > KEEP_TXNS) this.txns.delete(this.txns.keys().next().value as string);
     }
@@ -47,8 +64,10 @@ export class TxnWatch {
 
   /** Folds one node's report in. */
   observe(node: string, status: NodeStatus, nowMs: number): void {
+    const decidedBy = decider(status.txns.mode);
     for (const c of status.txns.coordinating) {
       const r = this.record(c.txn, nowMs);
+      r.decidedBy = decidedBy;
       r.coordinator = node;
       r.participants = [...c.participants];
       r.votes = { ...c.votes };
@@ -59,6 +78,7 @@ export class TxnWatch {
     }
     for (const p of status.txns.participating) {
       const r = this.record(p.txn, nowMs);
+      r.decidedBy = decidedBy;
       if (r.coordinator === null) r.coordinator = p.coordinator;
       // Sharded mode: the participant is the shard group, whichever node leads it now.
       const who = p.shard ?? node;
@@ -96,7 +116,8 @@ export class TxnWatch {
 function view(r: TxnRecord): TxnView {
   const states = Object.values(r.states);
   const decision = states.includes('committed') || r.phase === 'committing' ? 'commit' : states.includes('aborted') || r.phase === 'aborting' ? 'abort' : null;
-  const blocked = states.includes('in-doubt') || Object.keys(r.blockedOn).length > 0;
+  // In doubt under a decision log is not blocked: the participant asks the log and adopts its answer.
+  const blocked = (states.includes('in-doubt') && r.decidedBy === 'coordinator') || Object.keys(r.blockedOn).length > 0;
   return {
     txn: r.txn,
     coordinator: r.coordinator,
@@ -109,6 +130,7 @@ function view(r: TxnRecord): TxnView {
     heldKeys: Object.fromEntries(Object.entries(r.heldKeys).filter(([, keys]) => keys.length > 0)),
     timeline: [...r.timeline],
     ...(Object.keys(r.leaders).length > 0 ? { leaders: { ...r.leaders } } : {}),
+    decidedBy: r.decidedBy,
     firstSeenAtMs: r.firstSeenAtMs,
     lastChangeAtMs: r.lastChangeAtMs,
   };

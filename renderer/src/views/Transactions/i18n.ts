@@ -12,6 +12,11 @@ export default {
     decision: 'Decision',
     decisionHint: 'Commit only if every participant voted yes; otherwise abort',
     undecided: 'undecided',
+    decidedBy: { coordinator: 'by the coordinator', log: 'from the Paxos log' },
+    decidedByHint: {
+      coordinator: 'The coordinator decides alone: a participant that voted yes and lost it must wait for it (blocking)',
+      log: 'The decision is a value in a Paxos log: an in-doubt participant proposes abort and adopts whatever the log chose first, so a dead coordinator blocks nobody',
+    },
     blocked: 'BLOCKED',
     participant: 'Participant',
     shardLed: '{shard} · led by {node}',
@@ -48,6 +53,11 @@ export default {
     decision: '决定',
     decisionHint: '只有所有参与者都投赞成票才提交；否则中止',
     undecided: '未决定',
+    decidedBy: { coordinator: '由协调者决定', log: '来自 Paxos 日志' },
+    decidedByHint: {
+      coordinator: '协调者独自决定：投了赞成票又失去协调者的参与者只能等待它（阻塞）',
+      log: '决定是 Paxos 日志中的一个值：不确定的参与者提议中止，并采纳日志先选定的结果，因此协调者失效不会阻塞任何人',
+    },
     blocked: '已阻塞',
     participant: '参与者',
     shardLed: '{shard} · 领导者 {node}',
