@@ -6,7 +6,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { openPanelSocket, type PanelSocket } from '../../core/bench/browser/panel-socket';
 import { useE2ELab } from './support/lab-fixture';
-import { TID, linkTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, partitionTestId, tabTestId } from '../../renderer/src/testids';
+import { TID, diskTestId, linkTestId, nodeButtonTestId, nodeStateTestId, nodeTestId, partitionTestId, tabTestId } from '../../renderer/src/testids';
 import { screenshot } from './support/artifacts';
 import { freshCluster, readyCluster } from './support/cluster';
 import { describeE2E } from './support/e2e';
@@ -51,6 +51,33 @@ describeE2E('the panel: start, kill the leader, partition (5 real nodes)', () =>
     await seeOnScreen('the kill on the timeline', () => panel.byId(TID.timeline).innerText(), (t) => t.includes(old));
     await screenshot(panel.page, 'kill-leader-en');
     expect(await pageProblems(panel)).toEqual([]);
+  });
+
+  it('self-heal from the bar brings a killed node back, a workload shows its availability figures, and Health shows each node\'s disk', async () => {
+    await freshCluster(sock, { mode: 'paxos' });
+    try {
+      await panel.byId(TID.selfHeal).check();
+      await sock.until('self-heal on', (s) => (s.cluster.selfHealMs != null ? true : undefined), 10_000);
+      await panel.byId(TID.workloadStart).click();
+      await seeOnScreen('workload running', () => attr(panel, TID.workloadPhase, 'data-phase'), (v) => v === 'running');
+      await panel.byId(nodeTestId('n2')).click();
+      await panel.byId(nodeButtonTestId('kill', 'n2')).click();
+      await panel.byId(TID.nodeDetailClose).click();
+      await seeOnScreen('n2 down', () => health('n2'), (v) => v === 'down', 10_000);
+      // Nobody presses restart: the policy brings it back, and the timeline says so.
+      await seeOnScreen('n2 back by itself', () => health('n2'), (v) => v === 'up', 60_000);
+      await seeOnScreen('the restart on the timeline', () => panel.byId(TID.timeline).innerText(), (t) => t.includes('self-heal restarts n2'));
+      await seeOnScreen('live figures with the kill', () => panel.byId(TID.figuresMttd).innerText(), (t) => /\(\d+ of 1\)/.test(t), 20_000);
+      await screenshot(panel.page, 'self-heal-figures-en');
+      await panel.byId(TID.workloadStop).click();
+      await seeOnScreen('a verdict', () => attr(panel, TID.workloadPhase, 'data-phase'), (v) => v === 'done', 90_000);
+      await panel.byId(tabTestId('health')).click();
+      for (const n of NODES) await seeOnScreen(`${n} disk`, () => panel.byId(diskTestId(n)).innerText(), (t) => /^\d+(\.\d)? (KB|MB)$/.test(t.trim()), 10_000);
+      await screenshot(panel.page, 'health-disk-en');
+      expect(await pageProblems(panel)).toEqual([]);
+    } finally {
+      await sock.command({ kind: 'self-heal', on: false });
+    }
   });
 
   it('a minority partition shows the cut and the majority keeps committing', async () => {

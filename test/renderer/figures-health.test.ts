@@ -64,6 +64,17 @@ describe('availability figures', () => {
     expect(text).toContain('noticed after 300 ms (a new leader)');
   });
 
+  it('fit the workload strip in two short lines, the breakdown in the hover', () => {
+    const { wrapper } = mountPanel(AvailabilityFigures, { props: { figures, compact: true } });
+    unmount = () => wrapper.unmount();
+    expect(wrapper.findAll('p')).toHaveLength(2);
+    const req = wrapper.find(sel(TID.figuresRequests));
+    expect(req.text()).toBe('Requests answered 95.0 %');
+    expect(req.attributes('title')).toContain('refused by design 35.0 %: ABORTED 350');
+    expect(wrapper.find(sel(TID.figuresMttd)).text()).toMatch(/^MTTD 450 ms\s*\(2 of 2\)$/);
+    expect(wrapper.find(sel(TID.figuresMttr)).text()).toMatch(/^MTTR 300 ms\s*\(1 of 2\)$/);
+  });
+
   it('say it in Chinese too', () => {
     const { wrapper } = mountPanel(AvailabilityFigures, { props: { figures, detailed: true }, language: 'zh-CN' });
     unmount = () => wrapper.unmount();
