@@ -12,8 +12,9 @@ import type { TxnId } from './types';
  * Age is the transaction's start timestamp (carried in the transaction, kept across the
  * client's retries so an old transaction gets older, never starves); ties by id.
  */
-export const LOCK_POLICIES = ['no-wait', 'wait-die', 'wound-wait'] as const;
-export type LockPolicy = (typeof LOCK_POLICIES)[number];
+// The list lives with the other transaction vocabulary (types.ts imports nothing from here).
+export { LOCK_POLICIES, type LockPolicy } from './types';
+import type { LockPolicy } from './types';
 
 /** A transaction's claim on keys: its age and what it asked for. */
 export interface LockRequest {

@@ -16,7 +16,6 @@
  * so a participant that lost its coordinator can decide with its peers (threepc-termination.ts).
  */
 import type { NodeId } from '../common/types';
-import type { LockPolicy } from './lock-table';
 
 /**
  * How a transaction's outcome is decided (the same on every node of a cluster):
@@ -31,6 +30,10 @@ import type { LockPolicy } from './lock-table';
  */
 export const TWOPC_MODES = ['classic', 'paxos', '3pc', 'sharded'] as const;
 export type TwoPcMode = (typeof TWOPC_MODES)[number];
+
+/** What a participant does on a lock conflict (lock-table.ts says how each one works). */
+export const LOCK_POLICIES = ['no-wait', 'wait-die', 'wound-wait'] as const;
+export type LockPolicy = (typeof LOCK_POLICIES)[number];
 
 export type TxnId = string;
 
