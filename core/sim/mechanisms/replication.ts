@@ -6,7 +6,9 @@
  * `quorum` mode must pass under every fault. `async` and `sloppy` must be caught: the
  * `failover` scenario repeatedly takes a key's first replica away right after it
  * acknowledged writes, which is exactly where async loses acknowledged writes and where a
- * sloppy quorum's stand-ins leave the home replicas stale.
+ * sloppy quorum's stand-ins leave the home replicas stale. `semi-sync` is judged by
+ * "acknowledged write lost" (semi-sync.ts) instead of the register checker, and its
+ * `semi-sync-loss` scenario loses a write its primary acknowledged alone on every seed.
  */
 import type { NodeId } from '../../algorithms/common/types';
 import { HashRing } from '../../algorithms/ring';
@@ -37,6 +39,7 @@ import { buildReport, drive } from '../run-loop';
 import { streamPrng } from '../seeds';
 import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
+import { ackResult, findLostWrites, lostWritesVerdict, SemiSyncLoss } from './semi-sync';
 import { wallNowMs } from '../wall-clock';
 
 export type ReplicationWorld = SimWorld<ReplMsg, ReplRequest, ReplRecord, ReplReply, ReplEvent>;
@@ -67,7 +70,7 @@ const SIM_SPLIT_KEYS = 2;
 const TABLE_RESEND_MS = 300;
 
 /** This mechanism's own named schedule (`--scenario failover`); the shared ones of core/sim/scenarios work too. */
-export const REPLICATION_SCENARIOS = ['failover'] as const;
+export const REPLICATION_SCENARIOS = ['failover', 'semi-sync-loss'] as const;
 
 function sharedScenario(name: string): Partial<NemesisOptions> {
   if (!(name in SCENARIOS)) {
@@ -76,7 +79,7 @@ function sharedScenario(name: string): Partial<NemesisOptions> {
   return scenarioNemesis(name);
 }
 
-const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40 } as const;
+const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40, semiSyncTimeoutMs: 200 } as const;
 /** The client gives up a little after the coordinator would have answered TIMEOUT. */
 const CLIENT_TIMEOUT_MS = 900;
 
@@ -89,7 +92,11 @@ export function parseReplicationMode(text: string | undefined): ReplicationMode 
 
 export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: SimProgress) => void): SimReport {
   const started = wallNowMs();
-  const mode = opts.mode ?? 'quorum';
+  // The semi-sync-loss scenario is about semi-sync: it fixes the mode.
+  if (opts.scenario === 'semi-sync-loss' && opts.mode !== undefined && opts.mode !== 'semi-sync') {
+    throw new Error(`--scenario semi-sync-loss runs --mode semi-sync, got --mode ${opts.mode}`);
+  }
+  const mode = opts.scenario === 'semi-sync-loss' ? 'semi-sync' : (opts.mode ?? 'quorum');
   const nodes = nodeNames(opts.nodes ?? 5);
   const faults = new Set<FaultKind>(opts.faults);
   const keyCount = opts.keys ?? 3;
@@ -108,6 +115,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     ...(opts.writeQuorum !== undefined ? { writeQuorum: opts.writeQuorum } : {}),
   });
 
+  const semiSyncLoss = opts.scenario === 'semi-sync-loss' ? new SemiSyncLoss(keys) : undefined;
   const world: ReplicationWorld = new SimWorld({
     seed: opts.seed,
     nodes,
@@ -117,6 +125,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     cloneMessages: opts.copies !== false,
     factory: (id, durable) => new ReplicationNode(config(id), durable),
     onEvent: (node, event) => {
+      semiSyncLoss?.observe(node, event);
       if (event.type === 'split-wanted') ranges?.onSplitWanted(node, event.at);
     },
   });
@@ -134,16 +143,17 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     const value = isWrite ? nextValue++ : null;
     const op = history.invoke(process, isWrite ? 'write' : 'read', key, value);
     let finished = false;
-    const finish = (type: OpEnd, read?: unknown): void => {
+    const finish = (type: OpEnd, read?: unknown, result?: unknown): void => {
       if (finished) return;
       finished = true;
       world.cancel(id);
-      history.complete(op, type, isWrite ? value : read);
+      history.complete(op, type, isWrite ? value : read, result);
       done(type);
     };
     const req: ReplRequest = isWrite ? { kind: 'write', id, key, value } : { kind: 'read', id, key };
     world.request(coordinator, id, req, (reply) => {
-      if (reply.ok) return finish('ok', reply.value ?? null);
+      // semi-sync's judge compares versions (semi-sync.ts): the history keeps them.
+      if (reply.ok) return finish('ok', reply.value ?? null, mode === 'semi-sync' ? ackResult(reply) : undefined);
       // `fail` is certain (nothing was written); `unknown` may still take effect.
       finish(reply.outcome === 'fail' || !isWrite ? 'fail' : 'info');
     });
@@ -153,7 +163,12 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   };
 
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
-  const shared = opts.scenario === undefined || opts.scenario === 'failover' ? {} : sharedScenario(opts.scenario);
+  const shared =
+    semiSyncLoss !== undefined
+      ? semiSyncLoss.scenario().nemesis
+      : opts.scenario === undefined || opts.scenario === 'failover'
+        ? {}
+        : sharedScenario(opts.scenario);
   const nemesis = new Nemesis(world, streamPrng(opts.seed, 'nemesis'), { faults, ...shared });
   if (opts.scenario === 'failover') scheduleFailover(world, nodes, keys, streamPrng(opts.seed, 'scenario'), () => pool.finished, ranges);
   ranges?.resendUntil(() => pool.finished);
@@ -170,7 +185,9 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
 
   const ops = history.ops;
   const verdicts: Verdict[] = [];
-  if (opts.skipChecks !== true) {
+  if (opts.skipChecks !== true && mode === 'semi-sync') {
+    verdicts.push(lostWritesVerdict(findLostWrites(ops)));
+  } else if (opts.skipChecks !== true) {
     verdicts.push(checkRegister(ops, registerBudget()));
     const stale = findStaleReads(ops);
     if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));

@@ -1,0 +1,285 @@
+/**
+ * Semi-synchronous replication in the simulator: its judge and its failure scenario.
+ *
+ * The judge is "acknowledged write lost", not the register checker. Semi-sync reads take
+ * the newest of N-1 replicas without writing back, so two overlapping reads can disagree
+ * (not linearizable, and semi-sync never promised it); and under last-writer-wins a write
+ * a fallen-back primary acknowledged alone on one side of a partition may carry a higher
+ * version than a later synchronous write on the other side, which then never shows: a
+ * value-based judge would blame the synchronous write for what the fallback did. So the
+ * judge works on VERSIONS, which the replies carry (history `result.version`), and on the
+ * real-time order of acknowledgements:
+ *
+ *   a write W is lost when a read that began after W was acknowledged returned a version
+ *   below W's (or nothing at all), or the value of a write acknowledged before W began
+ *   (which carried a higher version than W: W was silently overwritten by an older write).
+ *
+ * Each lost write is marked by how it was acknowledged: `alone` (the primary had fallen
+ * back, no backup had it) or synchronously (a backup had it durably). Semi-sync promises
+ * the second never happens while at most one of a key's replicas is away; the first is
+ * the mode's known failure, which the `semi-sync-loss` scenario shows on every seed.
+ */
+import { compareVersions, formatVersion, type ReplEvent, type ReplReply, type Version } from '../../algorithms/replication';
+import type { NodeId } from '../../algorithms/common/types';
+import { HashRing } from '../../algorithms/ring';
+import { canonicalJson } from '../../check/canonical';
+import { invalidVerdict, validVerdict, type Verdict } from '../../check/verdict';
+import type { SimHistoryOp } from '../history';
+import type { ScriptContext } from '../nemesis';
+import type { Scenario } from '../scenarios';
+
+/** What a semi-sync run records in the history's `result` of an ok read or write. */
+export interface AckResult {
+  readonly version: Version | null;
+  /** A write its primary acknowledged alone (fallback). */
+  readonly alone?: true;
+}
+
+export function ackResult(reply: Extract<ReplReply, { ok: true }>): AckResult {
+  return { version: reply.version ?? null, ...(reply.alone ? { alone: reply.alone } : {}) };
+}
+
+export interface LostWrite {
+  readonly key: string;
+  readonly write: { process: number | string; value: unknown; version: string; alone: boolean; okAtNs: number };
+  readonly read: { process: number | string; value: unknown; version: string | null; invokedAtNs: number };
+}
+
+export interface LostWrites {
+  /** Up to `limit` examples, synchronously acknowledged ones first. */
+  readonly examples: LostWrite[];
+  /** Reads that missed a write acknowledged synchronously before they began. */
+  readonly syncLost: number;
+  /** Reads that missed only writes acknowledged alone (fallback). */
+  readonly aloneLost: number;
+  /**
+   * Reads that missed only synchronously acknowledged writes overwritten by an older write
+   * that was acknowledged alone with a higher version (a primary in fallback on the other
+   * side of a split): the fallback's doing, counted apart.
+   */
+  readonly syncOverwrittenByAlone: number;
+  readonly readsChecked: number;
+  readonly syncWrites: number;
+  readonly aloneWrites: number;
+}
+
+interface Done {
+  process: number | string;
+  f: string;
+  key: string;
+  value: unknown;
+  invokedAtNs: number;
+  okAtNs: number;
+  version: Version | null;
+  alone: boolean;
+}
+
+function asAck(result: unknown): AckResult | undefined {
+  if (typeof result !== 'object' || result === null || !('version' in result)) return undefined;
+  return result as AckResult;
+}
+
+/** Finds reads that returned a version below a write acknowledged before they began. */
+export function findLostWrites(ops: readonly SimHistoryOp[], limit = 5): LostWrites {
+  const open = new Map<string, SimHistoryOp>();
+  const writesByKey = new Map<string, Done[]>();
+  const reads: Done[] = [];
+  for (const op of ops) {
+    const who = String(op.process);
+    if (op.type === 'invoke') {
+      open.set(who, op);
+      continue;
+    }
+    const inv = open.get(who);
+    open.delete(who);
+    const ack = asAck(op.result);
+    if (!inv || op.type !== 'ok' || op.key === undefined || !ack) continue;
+    const d: Done = { process: op.process, f: op.f, key: op.key, value: op.value, invokedAtNs: inv.time, okAtNs: op.time, version: ack.version, alone: ack.alone === true };
+    if (op.f === 'read') reads.push(d);
+    else if (op.f === 'write' && d.version) {
+      const list = writesByKey.get(d.key) ?? [];
+      list.push(d);
+      writesByKey.set(d.key, list);
+    }
+  }
+  const all = [...writesByKey.values()].flat();
+  // Values are unique per write: the write whose value a read returned.
+  const byValue = new Map(all.map((w) => [`${w.key}\u0000${canonicalJson(w.value)}`, w]));
+  const found = { sync: [] as LostWrite[], alone: [] as LostWrite[] };
+  let syncLost = 0;
+  let aloneLost = 0;
+  let syncOverwrittenByAlone = 0;
+  for (const read of reads) {
+    let missedSync: Done | undefined;
+    let missedAlone: Done | undefined;
+    let overwritten: Done | undefined;
+    const returned = byValue.get(`${read.key}\u0000${canonicalJson(read.value)}`);
+    for (const w of writesByKey.get(read.key) ?? []) {
+      if (w.okAtNs >= read.invokedAtNs || !w.version) continue;
+      const lowerVersion = !read.version || compareVersions(read.version, w.version) < 0;
+      // Or the value of a write acknowledged before this one began (it carried a higher version).
+      const olderValue = returned !== undefined && returned !== w && returned.okAtNs < w.invokedAtNs;
+      if (!lowerVersion && !olderValue) continue;
+      if (w.alone) missedAlone ??= w;
+      else if (!lowerVersion && returned?.alone === true) overwritten ??= w;
+      else missedSync ??= w;
+    }
+    const missed = missedSync ?? missedAlone ?? overwritten;
+    if (!missed) continue;
+    if (missedSync) syncLost++;
+    else if (missedAlone) aloneLost++;
+    else syncOverwrittenByAlone++;
+    const list = missedSync ? found.sync : found.alone;
+    if (list.length < limit) {
+      list.push({
+        key: read.key,
+        write: { process: missed.process, value: missed.value, version: formatVersion(missed.version as Version), alone: missed.alone, okAtNs: missed.okAtNs },
+        read: { process: read.process, value: read.value, version: read.version ? formatVersion(read.version) : null, invokedAtNs: read.invokedAtNs },
+      });
+    }
+  }
+  return {
+    examples: [...found.sync, ...found.alone].slice(0, limit),
+    syncLost,
+    aloneLost,
+    syncOverwrittenByAlone,
+    readsChecked: reads.length,
+    syncWrites: all.filter((w) => !w.alone).length,
+    aloneWrites: all.filter((w) => w.alone).length,
+  };
+}
+
+export const LOST_WRITE_MODEL = 'acknowledged write lost';
+
+export function lostWritesVerdict(found: LostWrites): Verdict {
+  const stats = {
+    readsChecked: found.readsChecked,
+    syncWrites: found.syncWrites,
+    aloneWrites: found.aloneWrites,
+    syncLost: found.syncLost,
+    aloneLost: found.aloneLost,
+    syncOverwrittenByAlone: found.syncOverwrittenByAlone,
+  };
+  const first = found.examples[0];
+  if (!first) {
+    return validVerdict(
+      LOST_WRITE_MODEL,
+      `No read missed an acknowledged write: ${found.readsChecked} reads each returned a version at least as new as every write acknowledged before they began (${found.syncWrites} writes acknowledged with a backup, ${found.aloneWrites} by a primary alone).`,
+      stats,
+    );
+  }
+  const how = first.write.alone
+    ? 'acknowledged by its primary ALONE (semi-sync had fallen back: no backup had it)'
+    : 'acknowledged SYNCHRONOUSLY (a backup had it durably)';
+  return invalidVerdict(
+    LOST_WRITE_MODEL,
+    `${found.syncLost + found.aloneLost + found.syncOverwrittenByAlone} read(s) missed a write acknowledged before they began (${found.syncLost} of them a synchronously acknowledged write, ${found.aloneLost} only writes acknowledged alone, ${found.syncOverwrittenByAlone} a synchronous write overwritten by an older one acknowledged alone): ` +
+      `on ${first.key}, write ${JSON.stringify(first.write.value)} (version ${first.write.version}) was ${how}, then a read returned ${JSON.stringify(first.read.value)} (version ${first.read.version ?? 'none'}).`,
+    found.examples,
+    stats,
+  );
+}
+
+/**
+ * How many writes of the key the primary acknowledges alone before it dies. More than one:
+ * the backups' next writes get versions above what they hold, so the lost writes stay
+ * visibly missing (a read returns a lower version) only until the backups have taken as
+ * many writes as the primary acknowledged alone; a few give the readers time to notice.
+ */
+const ALONE_WRITES = 2;
+
+/** The longest the scenario keeps a key's backups away waiting for its primary to acknowledge alone (virtual ms). */
+const MAX_AWAY_MS = 3000;
+
+/**
+ * `semi-sync-loss`: again and again, take one key's two backups down: the primary's copies
+ * are lost and no ack comes, so after the semi-sync timeout it falls back and acknowledges
+ * writes alone. (Down, the backups take no writes as stand-in primaries, and no read of
+ * the key gets the N-1 answers it needs, so none copies the primary's writes to them by
+ * read repair.) Once the primary has stored and acknowledged a few writes of that key
+ * alone (it had switched OFF), it crashes, and the backups come back
+ * right after, too late for the copies it had not got through: they serve the
+ * key without that write, and the next read misses an acknowledged write. The primary
+ * comes back after a while (its own disk still has the write) and the next round picks a
+ * key. (Backups that were only paused would, once resumed, first run the client requests
+ * queued while they stood still, and a write among them could supersede the lost one
+ * before any read noticed; down, they lose those requests as a crashed process does.)
+ *
+ * It watches the nodes' events (semi-sync-off/on, stored) to strike at the right step, so
+ * the mechanism passes them on through `observe`.
+ */
+export class SemiSyncLoss {
+  /** The round in progress until its primary is struck. */
+  private armed:
+    | { primary: NodeId; key: string; backups: NodeId[]; round: number; off: boolean; alone: number }
+    | undefined;
+  private rounds = 0;
+  private world: ScriptContext['world'] | undefined;
+  private strikeNow: ((why: string) => void) | undefined;
+
+  constructor(private readonly keys: readonly string[]) {}
+
+  scenario(): Scenario {
+    return {
+      summary:
+        "semi-sync: a key's backups go down until its primary falls back and acknowledges writes alone; then the primary crashes as the backups come back, and they serve the key without those writes (an acknowledged write is lost on every seed)",
+      nemesis: { faults: new Set(), script: (ctx) => this.run(ctx) },
+    };
+  }
+
+  /** A node's replication event (the mechanism's world onEvent). */
+  observe(node: NodeId, event: ReplEvent): void {
+    const a = this.armed;
+    if (!a || node !== a.primary) return;
+    if (event.type === 'semi-sync-on') a.off = false;
+    if (event.type === 'semi-sync-off') a.off = true;
+    // A write stored while OFF is acknowledged in the same step, before any read could see
+    // it. (Not the writes released by the switch itself: they waited, visible to reads,
+    // and a read that saw one may still finish once the backups are back and repair them.)
+    const storedAlone = event.type === 'stored' && a.off && event.hintFor === undefined && event.key === a.key;
+    if (storedAlone && ++a.alone === ALONE_WRITES) this.world?.after(0, () => this.strikeNow?.(`right after acknowledging ${ALONE_WRITES} writes of ${a.key} alone`));
+  }
+
+  private run(ctx: ScriptContext): void {
+    const w = ctx.world;
+    this.world = w;
+    const ring = new HashRing();
+    for (const n of w.nodeIds) ring.add(n);
+    const strike = (round: number, why: string): void => {
+      const a = this.armed;
+      if (!a || a.round !== round) return;
+      this.armed = undefined;
+      w.crash(a.primary);
+      w.timeline.record(w.now, 'crash', `semi-sync-loss: primary ${a.primary} crashed ${why}`);
+      // The backups come back once the copies it had in flight are surely gone (a message to
+      // a node that is down is lost; one arriving after its restart would land).
+      const inFlightMs = w.network.config.maxDelayMs + w.network.config.longDelayMs;
+      w.after(inFlightMs, () => {
+        for (const b of a.backups) if (w.status(b) === 'down') w.restart(b);
+      });
+      w.after(800 + ctx.prng.next() * 400, () => {
+        w.restart(a.primary);
+        w.after(200 + ctx.prng.next() * 200, round_);
+      });
+    };
+    const round_ = (): void => {
+      if (ctx.stopped()) return;
+      const key = ctx.prng.pick([...this.keys]);
+      const [primary, ...backups] = ring.preferenceList(key, 3) as [NodeId, ...NodeId[]];
+      for (const b of backups) w.crash(b);
+      w.timeline.record(w.now, 'crash', `semi-sync-loss: ${key}'s backups ${backups.join(',')} down; its primary ${primary} gets no ack`);
+      const round = ++this.rounds;
+      this.armed = { primary, key, backups, round, off: false, alone: 0 };
+      this.strikeNow = (why) => strike(round, why);
+      // Few clients may reach the primary while its backups are down: wait on until it
+      // acknowledged at least one write alone.
+      const deadline = (): void => {
+        if (this.armed?.round !== round) return;
+        if (this.armed.alone === 0 && !ctx.stopped()) return void w.after(MAX_AWAY_MS, deadline);
+        strike(round, `after acknowledging ${this.armed.alone} write(s) of ${key} alone`);
+      };
+      w.after(MAX_AWAY_MS, deadline);
+    };
+    w.after(100 + ctx.prng.next() * 200, round_);
+  }
+}
