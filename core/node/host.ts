@@ -11,6 +11,7 @@ import { InvariantViolation, type Input, type Ready, type Tagged } from '../algo
 import { PHI_DEFAULTS, PhiAccrualDetector } from '../algorithms/detector';
 import { DEFAULT_PAXOS_TIMING } from '../algorithms/paxos';
 import { DEFAULT_TWOPC_TIMING } from '../algorithms/twopc';
+import { REPLICATION_DEFAULTS } from '../algorithms/replication';
 import type { NodeEvent, ToNode } from '../protocol/control';
 import type { DropReason, NodeRangesStatus, NodeStatus } from '../protocol/panel';
 import { CLIENT_LIMITS, ClientApi } from './client-api';
@@ -19,7 +20,7 @@ import { NodeClock } from './clock';
 import { ControlLink } from './control-link';
 import { DurableLog, type LogRepair } from './durable-log';
 import { SocketFreezer, isSocketTo } from './freezer';
-import { buildNodeMachine, type KvMode, type NodeMachine } from './node-machine';
+import { buildNodeMachine, type KvMode, type NodeMachine, type ReplicationTiming } from './node-machine';
 import { logValueSummary, messageFacts } from './panel-facts';
 import type { TxnMode } from '../protocol/modes';
 import type { LockPolicy } from '../algorithms/twopc/lock-table';
@@ -148,6 +149,9 @@ export class NodeHost {
         ...(options.weights !== undefined ? { weights: options.weights } : {}),
         ...(options.timeScale !== undefined && options.timeScale !== 1
           ? { paxosTiming: scaledPaxosTiming(options.timeScale), twopcTiming: scaledTwoPcTiming(options.timeScale) }
+          : {}),
+        ...(options.timeScale !== undefined && options.timeScale !== 1 && options.mode === 'semi-sync'
+          ? { replicationTiming: scaledSemiSyncTiming(options.timeScale) }
           : {}),
       },
       opened.records,
@@ -397,6 +401,17 @@ function scaledPaxosTiming(scale: number): { heartbeatMs: number; electionTimeou
     heartbeatMs: DEFAULT_PAXOS_TIMING.heartbeatMs * scale,
     electionTimeoutMinMs: DEFAULT_PAXOS_TIMING.electionTimeoutMinMs * scale,
     electionTimeoutMaxMs: DEFAULT_PAXOS_TIMING.electionTimeoutMaxMs * scale,
+  };
+}
+
+/**
+ * A slowed lab slows semi-sync's fallback too, so a room sees the primary wait for a backup;
+ * the request timeout grows with it, or the coordinator would give up before the fallback.
+ */
+function scaledSemiSyncTiming(scale: number): ReplicationTiming {
+  return {
+    semiSyncTimeoutMs: REPLICATION_DEFAULTS.semiSyncTimeoutMs * scale,
+    opTimeoutMs: REPLICATION_DEFAULTS.opTimeoutMs * scale,
   };
 }
 

@@ -12,7 +12,7 @@ import { ComposedMachine, ServiceMux, recordsByPart, type NodeId, type Replicate
 import { KvService } from '../algorithms/kv';
 import { LockService } from '../algorithms/locks';
 import { DEFAULT_PAXOS_TIMING, PaxosReplica, type PaxosRecord, type PaxosConfig } from '../algorithms/paxos';
-import { restoreReplicationNode, type ReplicationMode, type ReplicationNode, type ReplRecord } from '../algorithms/replication';
+import { restoreReplicationNode, type ReplicationConfig, type ReplicationMode, type ReplicationNode, type ReplRecord } from '../algorithms/replication';
 import type { ServiceCommand } from '../algorithms/common/compose';
 import { MembershipService } from '../algorithms/membership';
 import { HashRing } from '../algorithms/ring';
@@ -71,9 +71,14 @@ export interface NodeMachineConfig {
    * default leaves a visible window in which a killed primary loses acknowledged writes.
    */
   readonly asyncCopyDelayMs?: number;
+  /** Replication timeouts (default the algorithm's); the lab's time scale multiplies semi-sync's. */
+  readonly replicationTiming?: ReplicationTiming;
 }
 
 export const LAB_ASYNC_COPY_DELAY_MS = 500;
+
+/** Replication timeouts a slowed lab stretches (semi-sync: the fallback timeout and, above it, the request's). */
+export type ReplicationTiming = Partial<Pick<ReplicationConfig, 'semiSyncTimeoutMs' | 'opTimeoutMs'>>;
 
 export interface NodeMachine {
   readonly machine: ComposedMachine;
@@ -123,6 +128,7 @@ export function buildNodeMachine(config: NodeMachineConfig, durable: readonly Ta
       mode: config.mode === 'paxos' ? 'quorum' : config.mode,
       ...(placement ? { placement: 'range' as const, ...(config.splitKeys !== undefined ? { splitKeys: config.splitKeys } : {}) } : {}),
       asyncCopyDelayMs: config.asyncCopyDelayMs ?? LAB_ASYNC_COPY_DELAY_MS,
+      ...config.replicationTiming,
     },
     (byPart.get('repl') ?? []) as ReplRecord[],
   );
