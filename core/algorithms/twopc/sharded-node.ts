@@ -320,6 +320,22 @@ export class ShardedTxnNode implements Machine<ShardedMsg, TwoPcRequest, Tagged,
     for (const rep of r.replies) this.onPaxosReply(rep.body as PaxosReply<ShardResult>);
   }
 
+  /**
+   * Records that rebuild every group hosted here, to replace all this part persisted
+   * (node-level log compaction): each group's own durableSnapshot (promise, snapshot of its
+   * ShardService and sessions, the log above it), tagged with the group. Undefined when any
+   * group cannot snapshot now: then nothing is compacted.
+   */
+  durableSnapshot(): Tagged[] | undefined {
+    const out: Tagged[] = [];
+    for (const [group, replica] of this.groups.entries()) {
+      const records = replica.durableSnapshot();
+      if (records === undefined) return undefined;
+      for (const body of records) out.push({ part: group, body });
+    }
+    return out;
+  }
+
   // -------------------------------------------------------------------------------------
   // Views
 
