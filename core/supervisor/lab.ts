@@ -38,6 +38,13 @@ export interface LabSettings {
   readonly timeScale: TimeScale;
 }
 
+/**
+ * Range placement in the lab splits a range past this many keys (run's default is 64): a
+ * panel workload writes a few keys and moves on to fresh ones every few hundred
+ * operations, so with 4 a room sees ranges split within a minute of a register workload.
+ */
+export const LAB_SPLIT_KEYS = 4;
+
 export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', placement: 'hash', timeScale: 1 };
 
 export interface LabOptions extends Partial<LabSettings> {
@@ -303,7 +310,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let cluster: Cluster;
     try {
       cluster = await Cluster.start(
-        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode, ...(s.placement !== 'hash' ? ['--placement', s.placement] : [])], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode, ...(s.placement !== 'hash' ? ['--placement', s.placement, '--split-keys', String(LAB_SPLIT_KEYS)] : [])], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
         onProgress,
       );
     } catch (e) {

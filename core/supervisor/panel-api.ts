@@ -266,11 +266,7 @@ export class PanelApi {
     if (this.ring.update(live, now)) this.pending.push({ kind: 'ring', ring: this.ring.detail(live) });
     for (const s of this.ring.takeSplits()) {
       const owners = s.owners.join(',');
-      this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `range from ${JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners}`);
-    }
-    for (const s of this.ring.takeSplits()) {
-      const owners = s.owners.join(',');
-      this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `range from ${JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners}`);
+      this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `the range from ${s.range === '' ? 'the start' : JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners} (no key moved)`);
     }
     this.noteSuspicion(live);
   }

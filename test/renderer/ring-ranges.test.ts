@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RingDetail } from '../../core/protocol/panel';
 import { useClusterStore } from '../../renderer/src/stores/cluster';
-import { TID } from '../../renderer/src/testids';
+import { ringLoadTestId, TID } from '../../renderer/src/testids';
 import RingView from '../../renderer/src/views/Ring/RingView.vue';
 import { freshPinia, mountView } from './support/panel-fixtures';
 
@@ -67,6 +67,9 @@ describe('Ring view, range placement', () => {
     const splits = w.find(sel(TID.ringSplits)).findAll('li').map((li) => li.text());
     expect(splits[0]).toContain('split at k2');
     expect(splits[1]).toContain('split at k5');
+    // Under ranges a node's share is the ranges it leads, not a share of the hash ring.
+    expect(w.find(sel(ringLoadTestId('n2'))).text()).toContain('leaseholder of 1 ranges');
+    expect(w.find(sel(ringLoadTestId('n1'))).text()).not.toContain('% of the ring');
   });
 
   it('says it in Chinese', () => {
