@@ -9,8 +9,9 @@ import { unfencedLock } from './unfenced-lock';
 import { forgetfulAcceptor } from './forgetful-acceptor';
 import { decideAlone } from './decide-alone';
 import { threePcSplitBrain } from './threepc-split-brain';
+import { semiSyncLoss } from './semi-sync-loss';
 
-export const DEMONSTRATIONS: readonly Demonstration[] = [asyncLoss, sloppyStaleRead, unfencedLock, forgetfulAcceptor, decideAlone, threePcSplitBrain];
+export const DEMONSTRATIONS: readonly Demonstration[] = [asyncLoss, sloppyStaleRead, unfencedLock, forgetfulAcceptor, decideAlone, threePcSplitBrain, semiSyncLoss];
 
 export function demonstrationNames(): string[] {
   return DEMONSTRATIONS.map((d) => d.name);

@@ -56,6 +56,8 @@ export interface ReplicationSimOptions extends SimOptions {
   keys?: number;
   /** Benchmarks: skip the checkers (the report then has no verdicts). */
   skipChecks?: boolean;
+  /** semi-sync: the primary's fallback timeout (default 200 here; semi-sync-loss's control sets it past every request). */
+  semiSyncTimeoutMs?: number;
   /** How keys are placed (default `hash`). */
   placement?: PlacementKind;
   /** Range placement: a range splits past this many keys (default 2 here, so a few registers split). */
@@ -113,6 +115,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     ...(opts.replicationFactor !== undefined ? { replicationFactor: opts.replicationFactor } : {}),
     ...(opts.readQuorum !== undefined ? { readQuorum: opts.readQuorum } : {}),
     ...(opts.writeQuorum !== undefined ? { writeQuorum: opts.writeQuorum } : {}),
+    ...(opts.semiSyncTimeoutMs !== undefined ? { semiSyncTimeoutMs: opts.semiSyncTimeoutMs } : {}),
   });
 
   const semiSyncLoss = opts.scenario === 'semi-sync-loss' ? new SemiSyncLoss(keys) : undefined;

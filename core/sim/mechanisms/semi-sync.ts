@@ -188,6 +188,9 @@ export function lostWritesVerdict(found: LostWrites): Verdict {
  */
 const ALONE_WRITES = 2;
 
+/** How many times the scenario waits MAX_AWAY_MS for a first write acknowledged alone. */
+const MAX_WAITS = 3;
+
 /** The longest the scenario keeps a key's backups away waiting for its primary to acknowledge alone (virtual ms). */
 const MAX_AWAY_MS = 3000;
 
@@ -272,10 +275,11 @@ export class SemiSyncLoss {
       this.armed = { primary, key, backups, round, off: false, alone: 0 };
       this.strikeNow = (why) => strike(round, why);
       // Few clients may reach the primary while its backups are down: wait on until it
-      // acknowledged at least one write alone.
+      // acknowledged a write alone (a primary that never falls back is struck all the same).
+      let waits = 0;
       const deadline = (): void => {
         if (this.armed?.round !== round) return;
-        if (this.armed.alone === 0 && !ctx.stopped()) return void w.after(MAX_AWAY_MS, deadline);
+        if (this.armed.alone === 0 && ++waits < MAX_WAITS && !ctx.stopped()) return void w.after(MAX_AWAY_MS, deadline);
         strike(round, `after acknowledging ${this.armed.alone} write(s) of ${key} alone`);
       };
       w.after(MAX_AWAY_MS, deadline);
