@@ -24,6 +24,8 @@ const LONG_RUNNING: Record<string, string> = {
   'npx faultline run --workload register --time 20 --placement range --split-keys 2': 'a 20 s real cluster (test/integration/range-placement.test.ts: ranges split during the run, linearizable)',
   'npx faultline serve --nodes 5 --mode paxos --time-scale 3 --data ./lab-data': 'serves until Ctrl-C (test/integration/serve.test.ts, up-data-dir.test.ts)',
   'npx faultline serve --host 192.168.1.20': 'serves until Ctrl-C, on an address this machine need not have (test/integration/serve.test.ts)',
+  'npx faultline serve --self-heal 2000': 'serves until Ctrl-C (self-heal from the panel: test/integration/panel-api.test.ts; the policy: self-heal.test.ts)',
+  'npx faultline run --workload register --nemesis kill --time 30 --self-heal 1000': 'a 30 s real cluster (the policy on real processes: test/integration/self-heal.test.ts)',
   'npx faultline run --workload register --nemesis kill,partition --time 30 --mode quorum': 'a 30 s real cluster (test/integration/run.test.ts)',
   'npx faultline run --workload txn --nemesis kill --time 20': 'a 20 s real cluster (transactions under kill -9: test/integration/guarantees.test.ts)',
   'npx faultline run --workload txn --mode classic,sharded --nemesis kill --time 20 --seed 77': 'two 20 s real clusters (sharded under kill -9: test/integration/txn-sharded.test.ts)',
