@@ -18,6 +18,9 @@ export const LINEARIZABLE_KV_MODES: readonly KvMode[] = ['paxos', 'quorum'];
 export const TXN_MODES = TWOPC_MODES;
 export type TxnMode = TwoPcMode;
 
+/** What a 2PC participant does on a lock conflict (`run --lock-policy`, node --lock-policy, the panel). */
+export { LOCK_POLICIES, type LockPolicy } from '../algorithms/twopc/lock-table';
+
 /**
  * Client load balancing (`run --policy`; core/supervisor/balancer.ts): `weighted` is smooth
  * weighted round robin by node weight, `least-outstanding` picks the node with the fewest

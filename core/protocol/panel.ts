@@ -32,6 +32,7 @@ export { KV_MODES, type KvMode } from './modes';
 import { BALANCE_POLICIES } from './modes';
 export type { BalancePolicy } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
+import { LOCK_POLICIES, type LockPolicy } from './modes';
 import { PLACEMENTS, type Placement } from './modes';
 export { PLACEMENTS, type Placement } from './modes';
 export { TXN_MODES } from './modes';
@@ -55,6 +56,8 @@ const clusterSettings = {
   mode: z.enum(KV_MODES).optional(),
   /** How transactions decide (node --txn-mode). */
   txnMode: z.enum(TXN_MODES).optional(),
+  /** What a 2PC participant does on a lock conflict (node --lock-policy). */
+  lockPolicy: z.enum(LOCK_POLICIES).optional(),
   /** How the ring replicas place keys (node --placement). */
   placement: z.enum(PLACEMENTS).optional(),
   timeScale: z.union([z.literal(1), z.literal(3), z.literal(10)]).optional(),
@@ -373,6 +376,7 @@ export interface ClusterInfo {
   readonly mode: KvMode;
   /** How the cluster's transactions decide. */
   readonly txnMode: ClusterTxnMode;
+  readonly lockPolicy: LockPolicy;
   /** How the ring replicas place keys (absent from an older supervisor: hash). */
   readonly placement?: Placement;
   readonly timeScale: TimeScale;

@@ -16,7 +16,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionCuts, type Link } from '../algorithms/common/partitions';
-import type { Placement, TxnMode } from '../protocol/modes';
+import type { LockPolicy, Placement, TxnMode } from '../protocol/modes';
+import { DEFAULT_TXN_BACKOFF } from './workload/txn';
 import type { ClusterInfo, KvMode, LineOf, ProgressCode, ProgressStep, TimeScale, TimelineKind, TimelineLine, WorkloadSample, WorkloadState } from '../protocol/panel';
 import { Cluster, type ClusterProgress } from './cluster';
 import { createDataDir, type DataDir } from './data-dir';
@@ -33,6 +34,8 @@ export interface LabSettings {
   readonly mode: KvMode;
   /** How transactions decide (node --txn-mode). */
   readonly txnMode: TxnMode;
+  /** What a 2PC participant does on a lock conflict (node --lock-policy). */
+  readonly lockPolicy: LockPolicy;
   /** How the ring replicas place keys (node --placement). */
   readonly placement: Placement;
   readonly timeScale: TimeScale;
@@ -45,7 +48,7 @@ export interface LabSettings {
  */
 export const LAB_SPLIT_KEYS = 4;
 
-export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', placement: 'hash', timeScale: 1 };
+export const DEFAULT_LAB_SETTINGS: LabSettings = { nodes: 5, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', placement: 'hash', timeScale: 1 };
 
 export interface LabOptions extends Partial<LabSettings> {
   /** A folder the user named (kept); a temp folder removed on close otherwise. */
@@ -105,7 +108,7 @@ export class Lab extends EventEmitter<LabEvents> {
     this.borrowed = borrowed !== undefined;
     this.selfHealMs = options.selfHealMs ?? null;
     this.server = borrowed ? borrowed.cluster.server : new SupervisorHttpServer();
-    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, placement: options.placement ?? DEFAULT_LAB_SETTINGS.placement, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
+    this.settings = { nodes: options.nodes ?? DEFAULT_LAB_SETTINGS.nodes, mode: options.mode ?? DEFAULT_LAB_SETTINGS.mode, txnMode: options.txnMode ?? DEFAULT_LAB_SETTINGS.txnMode, lockPolicy: options.lockPolicy ?? DEFAULT_LAB_SETTINGS.lockPolicy, placement: options.placement ?? DEFAULT_LAB_SETTINGS.placement, timeScale: options.timeScale ?? DEFAULT_LAB_SETTINGS.timeScale };
     this.info = this.blankInfo('stopped');
     if (borrowed) {
       this.settings = { ...this.settings, nodes: borrowed.nodes };
@@ -117,6 +120,8 @@ export class Lab extends EventEmitter<LabEvents> {
       target: () => (this.info.state === 'running' ? this.current : undefined),
       leader: () => this.leader(),
       timeScale: () => this.settings.timeScale,
+      // Clients of a waiting lock policy back off after an abort, as `faultline run` does.
+      txnBackoff: () => (this.settings.lockPolicy === 'no-wait' ? undefined : DEFAULT_TXN_BACKOFF),
       nowMs: () => this.nowMs(),
       dir: root.path,
       statusEvents: () => this.current,
@@ -310,7 +315,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let cluster: Cluster;
     try {
       cluster = await Cluster.start(
-        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode, ...(s.placement !== 'hash' ? ['--placement', s.placement, '--split-keys', String(LAB_SPLIT_KEYS)] : [])], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
+        { nodes: s.nodes, dataDir: dir, nodeArgs: ['--mode', s.mode, '--txn-mode', s.txnMode, '--lock-policy', s.lockPolicy, ...(s.placement !== 'hash' ? ['--placement', s.placement, '--split-keys', String(LAB_SPLIT_KEYS)] : [])], timeScale: s.timeScale, ...(this.options.entry ? { entry: this.options.entry } : {}), ...(this.options.runtime ? { runtime: this.options.runtime } : {}) },
         onProgress,
       );
     } catch (e) {

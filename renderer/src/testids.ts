@@ -20,6 +20,7 @@ export const TID = {
   nodeCount: 'select-node-count',
   mode: 'select-mode',
   txnMode: 'select-txn-mode',
+  lockPolicy: 'select-lock-policy',
   placement: 'select-placement',
   timeScale: 'select-time-scale',
   langSwitch: 'lang-switch',

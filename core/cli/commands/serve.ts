@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { KV_MODES, MAX_NODES, MIN_NODES, TIME_SCALES, type KvMode, type ProgressStep, type TimeScale } from '../../protocol/panel';
 import { Lab } from '../../supervisor/lab';
-import { PLACEMENTS, TXN_MODES, oneOf, type Placement, type TxnMode } from '../../protocol/modes';
+import { LOCK_POLICIES, PLACEMENTS, TXN_MODES, oneOf, type LockPolicy, type Placement, type TxnMode } from '../../protocol/modes';
 import { PanelApi } from '../../supervisor/panel-api';
 import { NOT_BUILT_MESSAGE, servePanel } from '../../supervisor/panel/panel-server';
 import { healthLine } from '../health';
@@ -24,7 +24,7 @@ export const summary = 'start the lab: a local cluster (default 5 nodes) and its
 
 export const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
-export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos]
+export const help = `usage: faultline serve [--nodes 5] [--mode paxos|quorum|async|sloppy] [--txn-mode classic|paxos] [--lock-policy P]
                        [--placement hash|range] [--time-scale 1|3|10]
                        [--data DIR] [--host ADDR] [--port N] [--quiet] [--self-heal [MS]]
 
@@ -34,6 +34,8 @@ cluster of node processes. Open a link in a browser; nothing else is opened for 
 Ctrl-C stops every node (no process is left behind, even if this one is killed).
   --nodes N        founding nodes, ${MIN_NODES}..${MAX_NODES} (default 5)
   --mode M         how nodes serve key-value requests: ${KV_MODES.join(', ')} (default paxos)
+  --lock-policy P  what a transaction participant does on a lock conflict: ${LOCK_POLICIES.join(', ')}
+                   (default no-wait); with wait-die or wound-wait the panel's txn clients back off
   --txn-mode T     how transactions decide (the txn workload): ${TXN_MODES.join(', ')} (default
                    classic). Its own flag, not --mode: a lab cluster serves key-value and
                    transaction workloads at once, so it has one mode of each
@@ -53,6 +55,7 @@ interface ServeArgs {
   nodes: number;
   mode: KvMode;
   txnMode: TxnMode;
+  lockPolicy: LockPolicy;
   placement: Placement;
   timeScale: TimeScale;
   data: string | undefined;
@@ -75,6 +78,7 @@ export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
         nodes: { type: 'string', default: '5' },
         mode: { type: 'string', default: 'paxos' },
         'txn-mode': { type: 'string', default: 'classic' },
+        'lock-policy': { type: 'string', default: 'no-wait' },
         placement: { type: 'string', default: 'hash' },
         'time-scale': { type: 'string', default: '1' },
         data: { type: 'string' },
@@ -93,6 +97,8 @@ export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
   if (!(KV_MODES as readonly string[]).includes(values.mode!)) return `--mode must be one of ${KV_MODES.join(', ')}, got "${values.mode}"`;
   const txnMode = oneOf(TXN_MODES, values['txn-mode']);
   if (txnMode === undefined) return `--txn-mode must be one of ${TXN_MODES.join(', ')}, got "${values['txn-mode']}"`;
+  const lockPolicy = oneOf(LOCK_POLICIES, values['lock-policy']);
+  if (lockPolicy === undefined) return `--lock-policy must be one of ${LOCK_POLICIES.join(', ')}, got "${values['lock-policy']}"`;
   const placement = oneOf(PLACEMENTS, values.placement);
   if (placement === undefined) return `--placement must be one of ${PLACEMENTS.join(', ')}, got "${values.placement}"`;
   const timeScale = Number(values['time-scale']);
@@ -100,7 +106,7 @@ export function parseServeArgs(allArgs: string[]): ServeArgs | string | 'help' {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be 0..65535, got "${values.port}"`;
   if (values.host !== undefined && isIP(values.host) === 0) return `--host must be an IP address of this machine (e.g. 192.168.1.20, or 0.0.0.0 for all), got "${values.host}"`;
-  return { nodes, mode: values.mode as KvMode, txnMode, placement, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true, selfHealMs: selfHeal.delayMs };
+  return { nodes, mode: values.mode as KvMode, txnMode, lockPolicy, placement, timeScale: timeScale as TimeScale, data: values.data, host: values.host, port, quiet: values.quiet === true, selfHealMs: selfHeal.delayMs };
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -151,7 +157,7 @@ export async function run(args: string[], command = 'serve'): Promise<number> {
   };
   let lab: Lab;
   try {
-    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, placement: a.placement, timeScale: a.timeScale, selfHealMs: a.selfHealMs, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
+    lab = await Lab.create({ nodes: a.nodes, mode: a.mode, txnMode: a.txnMode, lockPolicy: a.lockPolicy, placement: a.placement, timeScale: a.timeScale, selfHealMs: a.selfHealMs, ...(a.data !== undefined ? { dataDir: a.data } : {}) });
   } catch (e) {
     console.error(`faultline ${command}: cannot use the data folder: ${(e as Error).message}`);
     return 2;

@@ -12,6 +12,9 @@ import { readFile, rm } from 'node:fs/promises';
 import type { RunTarget } from '../workload/run-workload';
 import { runWorkload, type RunResult } from '../workload/run-workload';
 import { makeWorkload } from '../workload/make-workload';
+import type { BackoffOptions } from '../workload/txn';
+
+const backoffOf = (b: BackoffOptions | undefined): { backoff?: BackoffOptions } => (b ? { backoff: b } : {});
 import type { FaultWindow, Tally } from '../workload/availability';
 import type { RestartEvents, StatusEvents } from '../workload/detection';
 import type { HistoryOpView, ResourceWrite, TimelineKind, TimelineLine, VerdictView, WorkloadSample, WorkloadSettings, WorkloadState } from '../../protocol/panel';
@@ -41,6 +44,8 @@ export interface PanelWorkloadDeps {
   target(): RunTarget | undefined;
   leader(): string | undefined;
   timeScale(): number;
+  /** The txn workload's back-off after an abort (undefined: retry at once). */
+  txnBackoff?(): BackoffOptions | undefined;
   nowMs(): number;
   /** Folder for history files (the Lab's data folder). */
   readonly dir: string;
@@ -146,7 +151,7 @@ export class PanelWorkload {
     const tag = `w${run}`;
     const statusEvents = this.deps.statusEvents?.();
     this.running = runWorkload(target, {
-      workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale, keyPrefix: `${tag}.` }),
+      workload: makeWorkload({ ...settings, ttlMs: settings.ttlMs * scale, keyPrefix: `${tag}.`, ...backoffOf(this.deps.txnBackoff?.()) }),
       runTag: tag,
       clients: settings.clients,
       rate: settings.rate,

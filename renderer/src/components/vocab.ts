@@ -18,6 +18,11 @@ export type TxnMode = ClusterInfo['txnMode'];
 const txnModes = ['classic', 'paxos', '3pc', 'sharded'] as const;
 export const TXN_MODES: Exhaustive<TxnMode, typeof txnModes> = txnModes;
 
+/** What a 2PC participant does on a lock conflict (core/protocol/modes.ts LOCK_POLICIES). */
+export type LockPolicy = ClusterInfo['lockPolicy'];
+const lockPolicies = ['no-wait', 'wait-die', 'wound-wait'] as const;
+export const LOCK_POLICIES: Exhaustive<LockPolicy, typeof lockPolicies> = lockPolicies;
+
 /** How the ring replicas place keys (core/protocol/modes.ts PLACEMENTS). */
 export type Placement = NonNullable<ClusterInfo['placement']>;
 const placements = ['hash', 'range'] as const;

@@ -12,7 +12,7 @@ import type { ClusterInfo, LeaderSummary, LinkState, LockView, PanelNode, PanelS
 export const TIMELINE_CAPACITY = 500;
 
 const emptyCluster: ClusterInfo = {
-  state: 'stopped', generation: 0, nodes: 0, mode: 'paxos', txnMode: 'classic', timeScale: 1, dataKept: false,
+  state: 'stopped', generation: 0, nodes: 0, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', timeScale: 1, dataKept: false,
   progress: [], startedAtMs: null, readyAtMs: null, leaderAtMs: null, error: null,
 };
 const emptyLeader: LeaderSummary = { node: null, ballot: null, followers: [], sinceMs: null, elections: 0, history: [] };

@@ -48,7 +48,7 @@ export function panelState(ids: readonly string[] = ['n1', 'n2', 'n3'], over: Pa
   return {
     protocol: 2,
     cluster: {
-      state: 'running', generation: 1, nodes: ids.length, mode: 'paxos', txnMode: 'classic', timeScale: 1, dataKept: false,
+      state: 'running', generation: 1, nodes: ids.length, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', timeScale: 1, dataKept: false,
       progress: [], startedAtMs: 0, readyAtMs: 500, leaderAtMs: 800, error: null,
     },
     nodes: ids.map((id) => panelNode(id)),

@@ -20,13 +20,15 @@ describe('cluster bar', () => {
     const { wrapper, sent } = mountPanel(ClusterBar, { state: panelState() });
     unmount = () => wrapper.unmount();
     await wrapper.find(sel(TID.start)).trigger('click');
-    expect(sent).toEqual([{ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', placement: 'hash', timeScale: 1 }]);
+    expect(sent).toEqual([{ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', placement: 'hash', timeScale: 1 }]);
     await wrapper.find(sel(TID.timeScale)).setValue('10');
-    expect(sent[1]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', placement: 'hash', timeScale: 10 });
+    expect(sent[1]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', placement: 'hash', timeScale: 10 });
     await wrapper.find(sel(TID.placement)).setValue('range');
-    expect(sent[2]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', placement: 'range', timeScale: 10 });
+    expect(sent[2]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', lockPolicy: 'no-wait', placement: 'range', timeScale: 10 });
+    await wrapper.find(sel(TID.lockPolicy)).setValue('wound-wait');
+    expect(sent[3]).toEqual({ kind: 'cluster-start', nodes: 3, mode: 'paxos', txnMode: 'classic', lockPolicy: 'wound-wait', placement: 'range', timeScale: 10 });
     await wrapper.find(sel(TID.stop)).trigger('click');
-    expect(sent[3]).toEqual({ kind: 'cluster-stop' });
+    expect(sent[4]).toEqual({ kind: 'cluster-stop' });
   });
 
   it('a viewer sees every control disabled except language and theme', () => {

@@ -24,6 +24,13 @@ export default {
     },
     txnMode: 'Transactions',
     txnModeHint: 'How a transaction’s outcome is decided; changing it restarts the cluster',
+    lockPolicy: 'Lock conflicts',
+    lockPolicyHint: 'What a transaction participant does when a key is locked by another transaction; changing it restarts the cluster',
+    lockPolicies: {
+      'no-wait': 'No-wait (abort at once)',
+      'wait-die': 'Wait-die (older waits)',
+      'wound-wait': 'Wound-wait (older wounds)',
+    },
     txnModes: {
       classic: '2PC (coordinator decides)',
       paxos: '2PC, decision in Paxos',
@@ -125,6 +132,13 @@ export default {
     },
     txnMode: '事务',
     txnModeHint: '事务结果如何决定；更改会重启集群',
+    lockPolicy: '锁冲突',
+    lockPolicyHint: '键被其他事务锁住时，事务参与者如何处理；更改会重启集群',
+    lockPolicies: {
+      'no-wait': '不等待（立即中止）',
+      'wait-die': '等待-死亡（较老者等待）',
+      'wound-wait': '伤害-等待（较老者伤害较新者）',
+    },
     txnModes: {
       classic: '两阶段提交（协调者决定）',
       paxos: '两阶段提交（决定写入 Paxos 日志）',
