@@ -7,14 +7,10 @@
  * Latencies go into a log-bucketed histogram (about 2% wide buckets from 10 µs to ~28 h),
  * so memory stays fixed however long a run lasts and a percentile is within one bucket.
  */
-export interface NodeLoadSummary {
-  readonly sent: number;
-  readonly ok: number;
-  readonly failed: number;
-  /** Latency percentiles of the attempts that ended, in ms (null: none ended). */
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-}
+import type { NodeLoadSummary } from '../protocol/panel';
+
+/** Declared once with the panel protocol, which carries it to the panel's verdict. */
+export type { NodeLoadSummary };
 
 const MIN_MS = 0.01;
 const GROWTH = 1.02;

@@ -41,6 +41,7 @@ export const TID = {
   membership: 'ring-membership',
   membershipAdd: 'btn-add-node',
   membershipAddWeight: 'input-add-node-weight',
+  verdictLoad: 'verdict-load',
   workloadStart: 'btn-workload-start',
   workloadStop: 'btn-workload-stop',
   workloadPhase: 'workload-phase',

@@ -23,7 +23,7 @@ import { ClusterClient } from '../../core/supervisor/cluster-client';
 import { HashRing } from '../../core/algorithms/ring';
 import { Lab } from '../../core/supervisor/lab';
 import { PanelApi } from '../../core/supervisor/panel-api';
-import { panelCommandSchema } from '../../core/protocol/panel';
+import { panelCommandSchema, workloadSettingsSchema } from '../../core/protocol/panel';
 import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
 
@@ -152,6 +152,14 @@ describe('a weighted cluster and a slow node (real cluster)', () => {
       expect(texts).toContain('n2 now weighs 3; keys rebalanced');
       // The log accepts weights in (0, 100]; the panel's schema refuses others before they get there.
       for (const weight of [0, -1, 101]) expect(panelCommandSchema.safeParse({ kind: 'reweight', node: 'n2', weight }).success).toBe(false);
+      // A panel workload runs with the policy it was given, and its verdict carries load per node.
+      lab.workload.start(workloadSettingsSchema.parse({ workload: 'register', rate: 40, clients: 4, durationS: 2, seed: 5, policy: 'round-robin' }));
+      const state = await waitFor('the panel workload verdict', () => (lab.workload.state.phase === 'done' ? lab.workload.state : undefined), 30_000);
+      expect(state.verdict?.load?.policy).toBe('round-robin');
+      const sent = Object.values(state.verdict?.load?.perNode ?? {}).map((l) => l.sent);
+      expect(sent.length).toBe(4);
+      // Round robin over the run's shared balancer: the counts differ by one at most.
+      expect(Math.max(...sent) - Math.min(...sent)).toBeLessThanOrEqual(1);
     } finally {
       panel.close();
       await lab.close();

@@ -244,6 +244,7 @@ function verdictView(result: RunResult): VerdictView {
     ...(v.stats ? { stats: v.stats } : {}),
     availability: { overall: share(result.availability.overall), baseline: share(result.availability.baseline), duringFaults: faults.length === 0 ? null : during.availability },
     figures: result.figures,
+    load: { policy: result.load.policy, perNode: result.load.perNode },
     notes: result.notes,
     ...(result.unsupported !== undefined ? { unsupported: result.unsupported } : {}),
   };
