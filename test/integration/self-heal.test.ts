@@ -4,6 +4,7 @@
  * that restarts the same node meanwhile waits for it instead of failing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../core/supervisor/lab';
 import { SelfHeal, type SelfHealRestartEvent } from '../../core/supervisor/self-heal';
 import { waitFor } from '../support/wait';
 import { startTestCluster, stopTestCluster, type TestCluster } from '../support/test-cluster';
@@ -85,4 +86,27 @@ describe('self-heal', () => {
     expect(() => new SelfHeal(t!.cluster, -1)).toThrow(/from 0 to/);
     expect(() => new SelfHeal(t!.cluster, 1.5)).toThrow(/integer/);
   });
+});
+
+describe('self-heal in the Lab (faultline serve --self-heal)', () => {
+  it('starts with the policy on when created with a delay, keeps it across a reset, and says each restart on the timeline', async () => {
+    const lab = await Lab.create({ nodes: 3, mode: 'paxos', selfHealMs: 300 });
+    const lines: string[] = [];
+    lab.on('record', (_kind, coded) => lines.push(coded.code));
+    try {
+      const info = await lab.start();
+      expect(info.selfHealMs).toBe(300);
+      process.kill(lab.cluster!.view('n1').pid!, 'SIGKILL');
+      await waitFor('n1 seen down', () => (lab.cluster!.view('n1').lifecycle === 'exited' ? true : undefined), 10_000);
+      await waitFor('n1 back by itself', () => (lab.cluster!.view('n1').lifecycle === 'up' && lab.cluster!.view('n1').connected ? true : undefined), 30_000);
+      expect(lines).toContain('selfheal.restart');
+      const again = await lab.reset();
+      expect(again.selfHealMs).toBe(300);
+      lab.setSelfHeal(null);
+      expect(lab.clusterInfo.selfHealMs).toBeNull();
+      expect(lines).toContain('selfheal.off');
+    } finally {
+      await lab.close();
+    }
+  }, 90_000);
 });
