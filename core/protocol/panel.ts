@@ -29,7 +29,7 @@ export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
 
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
-import { BALANCE_POLICIES, type BalancePolicy } from './modes';
+import { BALANCE_POLICIES } from './modes';
 export type { BalancePolicy } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
 import { LOCK_POLICIES, type LockPolicy } from './modes';
@@ -558,19 +558,6 @@ export interface HistoryOpView {
   readonly atMs: number;
 }
 
-/**
- * One node's load as a run's clients saw it: requests sent, answered ok, failed (an error,
- * redirect, timeout or unreachable node), and the latency of every attempt that ended.
- */
-export interface NodeLoadSummary {
-  readonly sent: number;
-  readonly ok: number;
-  readonly failed: number;
-  /** Latency percentiles of the attempts that ended, in ms (null: none ended). */
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-}
-
 export interface VerdictView {
   readonly valid: true | false | 'unknown';
   readonly model: string;
@@ -584,8 +571,6 @@ export interface VerdictView {
   readonly availability: { readonly overall: number | null; readonly baseline: number | null; readonly duringFaults: number | null };
   /** The run's availability figures (core/protocol/figures.ts). */
   readonly figures?: AvailabilityFigures;
-  /** Load per node as the run's clients saw it, under its balancing policy (faultline run's table). */
-  readonly load?: { readonly policy: BalancePolicy; readonly perNode: Readonly<Record<string, NodeLoadSummary>> };
   readonly notes: readonly string[];
   /** Set when the cluster could not run this workload (e.g. txn on a mode without 2PC). */
   readonly unsupported?: string;
@@ -606,7 +591,7 @@ export interface WorkloadState {
 }
 
 /** One line of the timeline under everything. */
-export type TimelineKind = 'lifecycle' | 'fault' | 'heal' | 'membership' | 'leader' | 'workload' | 'check' | 'verdict' | 'command-failed' | 'suspicion';
+export type TimelineKind = 'lifecycle' | 'fault' | 'heal' | 'membership' | 'leader' | 'workload' | 'check' | 'verdict' | 'command-failed' | 'suspicion' | 'replication';
 
 /**
  * Every line the supervisor says to the panel (timeline entries, progress steps), as a
@@ -672,6 +657,10 @@ export interface TimelineParams {
   'membership.reweighted': { readonly node: string; readonly weight: number };
   /** Range placement: the range starting at `range` ('' = the start) split at `at`; owners: the new range's, comma-separated. */
   'placement.split': { readonly at: string; readonly range: string; readonly owners: string };
+  /** semi-sync: `node`, a primary, got no backup ack for `key` in time and acknowledges writes alone (async). */
+  'replication.semi-sync-off': { readonly node: string; readonly key: string };
+  /** semi-sync: `backup` caught up with everything `node` acknowledged alone; acks wait for a backup again. */
+  'replication.semi-sync-on': { readonly node: string; readonly backup: string };
   // workloads and their nemesis
   /** faults: comma-separated NemesisFault values, '' for none. */
   'workload.start': { readonly workload: WorkloadKind; readonly clients: number; readonly rate: number; readonly seconds: number; readonly faults: string; readonly seed: number };
@@ -700,6 +689,7 @@ const TIMELINE_CODE_SET = {
   'fault.partition': 1, 'fault.isolate-leader': 1, 'fault.cut': 1, 'fault.cut-none': 1, 'fault.link': 1, 'fault.link-cleared': 1, 'fault.skew': 1, 'heal.all': 1,
   'selfheal.on': 1, 'selfheal.off': 1, 'selfheal.restart': 1, 'selfheal.failed': 1,
   'membership.adding': 1, 'membership.joined': 1, 'membership.leaving': 1, 'membership.left-stopped': 1, 'membership.left-kept': 1, 'membership.reweighted': 1, 'placement.split': 1,
+  'replication.semi-sync-off': 1, 'replication.semi-sync-on': 1,
   'workload.start': 1, 'workload.verdict': 1, 'workload.failed': 1, 'check.live': 1,
   'nemesis.fault': 1, 'nemesis.skipped': 1, 'nemesis.heal': 1, 'nemesis.heal-all': 1, 'nemesis.error': 1,
 } satisfies Record<TimelineCode, 1>;

@@ -204,7 +204,10 @@ export class PanelApi {
       this.pending.push({ kind: 'links', links });
       for (const id of cluster.ids) this.dirtyNodes.add(id);
     };
-    const onEvents = (id: string, events: Parameters<MessageFeed['add']>[1]): void => this.messages.add(id, events);
+    const onEvents = (id: string, events: Parameters<MessageFeed['add']>[1]): void => {
+      this.messages.add(id, events);
+      this.noteSemiSync(id, events);
+    };
     cluster.on('status', onStatus);
     cluster.on('lifecycle', onLifecycle);
     cluster.on('faults', onFaults);
@@ -269,6 +272,20 @@ export class PanelApi {
       this.record('membership', line('placement.split', { at: s.at, range: s.range, owners }), `the range from ${s.range === '' ? 'the start' : JSON.stringify(s.range)} split at ${JSON.stringify(s.at)}; the new range is on ${owners} (no key moved)`);
     }
     this.noteSuspicion(live);
+  }
+
+  /** A semi-sync primary switching to acknowledging alone (fallback) and back: one timeline line each. */
+  private noteSemiSync(id: string, events: Parameters<MessageFeed['add']>[1]): void {
+    for (const e of events) {
+      const d = (e.detail ?? {}) as { key?: unknown; caughtUp?: unknown };
+      if (e.kind === 'repl.semi-sync-off') {
+        const key = String(d.key);
+        this.record('replication', line('replication.semi-sync-off', { node: id, key }), `${id}: no backup acknowledged ${key} in time; semi-sync off, acknowledging writes alone`, id);
+      } else if (e.kind === 'repl.semi-sync-on') {
+        const backup = String(d.caughtUp);
+        this.record('replication', line('replication.semi-sync-on', { node: id, backup }), `${id}: ${backup} caught up; semi-sync on, acknowledgements wait for a backup again`, id);
+      }
+    }
   }
 
   /** One timeline line when a node becomes suspected by some peer, and one when none suspects it any more. */

@@ -16,6 +16,7 @@ export default {
       verdict: 'verdict',
       'command-failed': 'failed',
       suspicion: 'suspicion',
+      replication: 'replication',
     },
   },
   'zh-CN': {
@@ -33,6 +34,7 @@ export default {
       verdict: '裁决',
       'command-failed': '失败',
       suspicion: '怀疑',
+      replication: '复制',
     },
   },
 } satisfies ViewMessages;
