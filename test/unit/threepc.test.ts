@@ -81,6 +81,32 @@ describe('three-phase commit: the phases', () => {
   });
 });
 
+describe('duplicates after a read-only vote', () => {
+  it('an execute re-sent by a slow coordinator and arriving after the read-only vote does not bring the transaction back', () => {
+    const c = new ThreePcCluster();
+    c.submit('n4', 't1', [['append', 'a', 1], ['r', 'b', null]]);
+    // The coordinator re-sends execute while the first answer is on its way; the copy to n2
+    // is overtaken by the prepare (a slow link reorders them).
+    c.deliver(holdType('executed'));
+    c.advance(110, (m) => (msgType(m) === 'executed' || (msgType(m) === 'execute' && m.to === 'n2') ? 'hold' : 'deliver'));
+    const late = c.queue.filter((m) => msgType(m) === 'execute' && m.to === 'n2');
+    expect(late).toHaveLength(1);
+    c.queue = c.queue.filter((m) => !late.includes(m));
+    c.deliver();
+    expect(c.recordTypes('n2')).toEqual([]); // it voted read-only
+    c.queue.push(...late);
+    c.deliver();
+    expect(c.reply('t1')).toMatchObject({ ok: true });
+    // n2 voted read-only and forgot t1: the late copy takes no lock and starts no work, so a
+    // terminating peer would hear 'unknown' from it, never 'aborted'.
+    expect(c.node('n2').status().locks).toEqual({});
+    expect(c.stateOf('n2', 't1')).toBeUndefined();
+    const n2 = c.node('n2');
+    c.absorb('n2', n2.step({ kind: 'message', from: 'n1', msg: { type: 'state-request', txn: 't1' }, nowMs: c.nowMs }));
+    expect(c.queue.map((m) => m.msg)).toContainEqual({ type: 'state-report', txn: 't1', state: 'unknown' });
+  });
+});
+
 describe('three-phase commit: deciding without the coordinator (no blocking)', () => {
   it('coordinator dies after the votes, before any pre-commit: every participant is uncertain, they elect n1, and it aborts (TR3)', () => {
     const c = new ThreePcCluster();

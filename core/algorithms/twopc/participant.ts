@@ -48,6 +48,12 @@ export class Participant {
   protected readonly finished = new Map<TxnId, Outcome>();
   /** Transactions it will never vote yes for. */
   protected readonly refused = new Set<TxnId>();
+  /**
+   * Read-only votes given here (memory only: a read-only vote leaves no record). A copy of
+   * the execute that a slow link delivers after the vote must not start the transaction
+   * again: its locks would block others, and a terminating peer would hear it abort.
+   */
+  private readonly votedReadOnly = new Set<TxnId>();
   /** The last few outcomes applied here, oldest first (the panel shows them a while). */
   private readonly recentOutcomes: { txn: TxnId; coordinator: NodeId; outcome: Outcome }[] = [];
 
@@ -162,7 +168,7 @@ export class Participant {
       ctx.send(from, { type: 'executed', txn: msg.txn, ok: false, known: 'commit' });
       return;
     }
-    if (this.refused.has(msg.txn) || this.finished.has(msg.txn)) {
+    if (this.refused.has(msg.txn) || this.finished.has(msg.txn) || this.votedReadOnly.has(msg.txn)) {
       ctx.send(from, { type: 'executed', txn: msg.txn, ok: false });
       return;
     }
@@ -229,6 +235,7 @@ export class Participant {
       // held everywhere (execute came first), so letting go now keeps it serializable.
       this.locks.releaseAll(txn, t.keys);
       this.txns.delete(txn);
+      this.votedReadOnly.add(txn);
       this.setState(ctx, txn, 'committed');
       ctx.send(from, { type: 'vote', txn, vote: 'read-only' });
       return;
