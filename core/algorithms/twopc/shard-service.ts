@@ -80,6 +80,11 @@ export class ShardService implements ReplicatedService<ShardCommand, ShardResult
         if (earlier) return { op: 'decide', txn: command.txn, ...earlier };
         const decision = { outcome: command.outcome, shards: [...command.shards] };
         this.decisions.set(command.txn, decision);
+        // The deciding shard is one of the transaction's shards: it applies the outcome to
+        // its own data in the same entry (one consensus round fewer holding its locks; a
+        // single-shard transaction is then done). Commit is decided only after its yes, so
+        // the transaction is prepared here.
+        if (command.shards.includes(this.shard)) this.finish(command.txn, command.outcome);
         return { op: 'decide', txn: command.txn, ...decision };
       }
       case 'outcome':

@@ -197,7 +197,7 @@ export class ShardedTxnNode implements Machine<ShardedMsg, TwoPcRequest, Tagged,
       case 'shard-decide': {
         if (!this.leadsOrRedirect(from, msg.txn, msg.shard)) return;
         const known = this.services.get(msg.shard)!.decision(msg.txn);
-        if (known) this.decided(msg.txn, known.outcome, known.shards, [from]);
+        if (known) this.decided(msg.shard, msg.txn, known.outcome, known.shards, [from]);
         else this.propose(msg.shard, { op: 'decide', txn: msg.txn, outcome: msg.outcome, shards: msg.shards }, from);
         return;
       }
@@ -273,7 +273,7 @@ export class ShardedTxnNode implements Machine<ShardedMsg, TwoPcRequest, Tagged,
         for (const to of p.replyTo) this.send(to, { type: 'shard-vote', txn: r.txn, shard: p.group, vote: r.vote });
         return;
       case 'decide':
-        this.decided(r.txn, r.outcome, r.shards, [...p.replyTo]);
+        this.decided(p.group, r.txn, r.outcome, r.shards, [...p.replyTo]);
         return;
       case 'outcome':
         this.out.events.push({ kind: 'outcome', txn: r.txn, node: p.group, outcome: r.outcome });
@@ -284,9 +284,10 @@ export class ShardedTxnNode implements Machine<ShardedMsg, TwoPcRequest, Tagged,
   }
 
   /** The deciding shard's log holds `outcome`: tell who asked, and every shard to apply it. */
-  private decided(txn: TxnId, outcome: Outcome, shards: readonly ShardId[], askers: readonly NodeId[]): void {
+  private decided(deciding: ShardId, txn: TxnId, outcome: Outcome, shards: readonly ShardId[], askers: readonly NodeId[]): void {
     for (const to of askers) this.send(to, { type: 'shard-decided', txn, outcome });
-    for (const shard of shards) this.send(this.leaderOf(shard), { type: 'shard-outcome', txn, shard, outcome });
+    // The deciding shard applied the outcome in its DECIDE entry (ShardService.apply).
+    for (const shard of shards) if (shard !== deciding) this.send(this.leaderOf(shard), { type: 'shard-outcome', txn, shard, outcome });
   }
 
   /**
