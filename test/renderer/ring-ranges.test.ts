@@ -68,7 +68,7 @@ describe('Ring view, range placement', () => {
     expect(splits[0]).toContain('split at k2');
     expect(splits[1]).toContain('split at k5');
     // Under ranges a node's share is the ranges it leads, not a share of the hash ring.
-    expect(w.find(sel(ringLoadTestId('n2'))).text()).toContain('leaseholder of 1 ranges');
+    expect(w.find(sel(ringLoadTestId('n2'))).text()).toContain('ranges as leaseholder: 1');
     expect(w.find(sel(ringLoadTestId('n1'))).text()).not.toContain('% of the ring');
   });
 

@@ -33,7 +33,7 @@ export default {
     splits: 'Splits',
     splitLine: 'split at {at} (the range from {range}); the new range is on {owners}',
     splitsNone: 'No split yet: a range splits once it holds more keys than the threshold.',
-    leases: 'leaseholder of {n} ranges',
+    leases: 'ranges as leaseholder: {n}',
   },
   'zh-CN': {
     title: '哈希环',
@@ -67,6 +67,6 @@ export default {
     splits: '分裂',
     splitLine: '在 {at} 处分裂（从 {range} 开始的区间）；新区间位于 {owners}',
     splitsNone: '还没有分裂：区间中的键超过阈值时才会分裂。',
-    leases: '{n} 个区间的租约持有者',
+    leases: '作为租约持有者的区间：{n}',
   },
 } satisfies ViewMessages;
