@@ -7,9 +7,10 @@ import { asyncLossReal } from './async-loss';
 import { sloppyStaleReadReal } from './sloppy-stale-read';
 import { unfencedLockReal } from './unfenced-lock';
 import { semiSyncLossReal } from './semi-sync-loss';
+import { threePcSplitBrainReal } from './threepc-split-brain';
 import type { RealDemonstration } from './types';
 
-export const REAL_DEMONSTRATIONS: readonly RealDemonstration[] = [asyncLossReal, sloppyStaleReadReal, unfencedLockReal, semiSyncLossReal];
+export const REAL_DEMONSTRATIONS: readonly RealDemonstration[] = [asyncLossReal, sloppyStaleReadReal, unfencedLockReal, semiSyncLossReal, threePcSplitBrainReal];
 
 export function findRealDemonstration(name: string): RealDemonstration | undefined {
   return REAL_DEMONSTRATIONS.find((d) => d.name === name);

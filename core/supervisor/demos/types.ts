@@ -5,7 +5,18 @@
  * the anomaly), so it shows in 3 runs out of 3 in a short run. The run itself is an
  * ordinary `faultline run` with those flags, plus the plan's shape, which no flag sets.
  */
+import type { Link } from '../../algorithms/common/partitions';
+import type { NodeEvent } from '../../protocol/control';
 import type { NemesisPlanOptions } from '../nemesis';
+
+/** What a demonstration's script may use of the cluster: the nodes' events and link cuts. */
+export interface DemoScriptTarget {
+  onEvents(listener: (node: string, events: readonly NodeEvent[]) => void): void;
+  /** Cuts exactly these directed links (none: heals the cuts; link delays stay). */
+  cutLinks(links: readonly Link[]): void;
+  /** A line on the run's stderr. */
+  say(line: string): void;
+}
 
 export interface RealDemonstration {
   /** The same name as its simulator demonstration. */
@@ -16,6 +27,11 @@ export interface RealDemonstration {
   readonly args: readonly string[];
   /** The nemesis plan's shape and timing (runWorkload's `plan`), when it has faults. */
   readonly plan?: Partial<Pick<NemesisPlanOptions, 'baselineMs' | 'tailMs' | 'faultMs' | 'quietMs' | 'shapes'>>;
+  /**
+   * A nemesis that reacts to what the nodes report, for a moment no timed plan can hit;
+   * started before the workload, and its returned stop() called (it heals) after it.
+   */
+  readonly script?: (target: DemoScriptTarget) => () => void;
   /** The checker model that must report the violation (the run's verdict.model). */
   readonly expectedModel: string;
 }
