@@ -28,6 +28,8 @@ interface CoordTxn {
   readonly reads: Map<number, readonly unknown[]>;
   readonly seen: Map<ShardId, readonly (readonly [string, number])[]>;
   readonly answered: Set<ShardId>;
+  /** Shards that voted yes (the panel's votes). */
+  readonly yes: Set<ShardId>;
   readonly deadlineMs: number;
   nextRetryMs: number;
   /** Why it is aborting (told to the client once the log holds the abort). */
@@ -74,6 +76,7 @@ export class ShardCoordinator {
       reads: new Map(),
       seen: new Map(),
       answered: new Set(),
+      yes: new Set(),
       deadlineMs: ctx.nowMs + ctx.config.decideTimeoutMs,
       nextRetryMs: ctx.nowMs + ctx.config.retryMs,
       reason: '',
@@ -130,6 +133,7 @@ export class ShardCoordinator {
       return;
     }
     t.answered.add(msg.shard);
+    t.yes.add(msg.shard);
     if (t.answered.size < t.shards.length) return;
     this.enter(ctx, t, 'deciding');
   }
@@ -201,12 +205,7 @@ export class ShardCoordinator {
     }
   }
 
-  view(): { txn: TxnId; phase: Phase; shards: readonly ShardId[]; answered: readonly ShardId[] }[] {
-    return [...this.txns.values()].map((t) => ({ txn: t.txn, phase: t.phase, shards: t.shards, answered: [...t.answered] }));
-  }
-
-  /** Transactions this node is running (the panel). */
-  running(): number {
-    return this.txns.size;
+  view(): { txn: TxnId; phase: Phase; shards: readonly ShardId[]; yes: readonly ShardId[] }[] {
+    return [...this.txns.values()].map((t) => ({ txn: t.txn, phase: t.phase, shards: t.shards, yes: [...t.yes] }));
   }
 }
