@@ -105,6 +105,21 @@ describe('duplicates after a read-only vote', () => {
     c.absorb('n2', n2.step({ kind: 'message', from: 'n1', msg: { type: 'state-request', txn: 't1' }, nowMs: c.nowMs }));
     expect(c.queue.map((m) => m.msg)).toContainEqual({ type: 'state-report', txn: 't1', state: 'unknown' });
   });
+
+  it('a copy of the prepare after the read-only vote gets the same vote, not a refusal that peers would hear as an abort', () => {
+    const c = new ThreePcCluster();
+    c.submit('n4', 't1', [['append', 'a', 1], ['r', 'b', null]]);
+    c.deliver(holdType('pre-commit-ack'));
+    const n2 = c.node('n2');
+    c.absorb('n2', n2.step({ kind: 'message', from: 'n4', msg: { type: 'prepare', txn: 't1' }, nowMs: c.nowMs }));
+    c.absorb('n2', n2.step({ kind: 'message', from: 'n1', msg: { type: 'state-request', txn: 't1' }, nowMs: c.nowMs }));
+    const fromN2 = c.queue.filter((m) => m.from === 'n2').map((m) => m.msg);
+    expect(fromN2).toEqual([
+      { type: 'vote', txn: 't1', vote: 'read-only' },
+      { type: 'state-report', txn: 't1', state: 'unknown' },
+    ]);
+    expect(c.recordTypes('n2')).toEqual([]);
+  });
 });
 
 describe('three-phase commit: deciding without the coordinator (no blocking)', () => {

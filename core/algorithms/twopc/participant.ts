@@ -224,6 +224,11 @@ export class Participant {
       ctx.send(from, { type: 'vote', txn, vote: 'yes' });
       return;
     }
+    if (this.votedReadOnly.has(txn)) {
+      // A copy of the prepare: the same answer, not a refusal a polling peer would take for an abort.
+      ctx.send(from, { type: 'vote', txn, vote: 'read-only' });
+      return;
+    }
     if (!t) {
       // Never executed here, or dropped: it can never vote yes for it now.
       this.refuse(ctx, txn);
