@@ -119,6 +119,8 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   });
 
   const semiSyncLoss = opts.scenario === 'semi-sync-loss' ? new SemiSyncLoss(keys) : undefined;
+  /** semi-sync: how often a primary switched to acknowledging alone, and back. */
+  const switches = { off: 0, on: 0 };
   const world: ReplicationWorld = new SimWorld({
     seed: opts.seed,
     nodes,
@@ -129,6 +131,8 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     factory: (id, durable) => new ReplicationNode(config(id), durable),
     onEvent: (node, event) => {
       semiSyncLoss?.observe(node, event);
+      if (event.type === 'semi-sync-off') switches.off++;
+      if (event.type === 'semi-sync-on') switches.on++;
       if (event.type === 'split-wanted') ranges?.onSplitWanted(node, event.at);
     },
   });
@@ -198,6 +202,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   const report = buildReport('replication', opts, world, pool, history, verdicts, started);
   report.replay += replicationFlags(opts, mode);
   const notes = [...(ranges?.notes() ?? [])];
+  if (mode === 'semi-sync') notes.push(`semi-sync: a primary fell back to acknowledging alone ${switches.off} time(s) and switched back ${switches.on} time(s)`);
   if (opts.comparePlacement !== undefined) {
     for (const pattern of ['sequential', 'uniform'] as const) {
       notes.push(
