@@ -25,8 +25,7 @@ import { HashRing } from '../../algorithms/ring';
 import { canonicalJson } from '../../check/canonical';
 import { invalidVerdict, validVerdict, type Verdict } from '../../check/verdict';
 import type { SimHistoryOp } from '../history';
-import type { ScriptContext } from '../nemesis';
-import type { Scenario } from '../scenarios';
+import type { NemesisOptions, ScriptContext } from '../nemesis';
 
 /** What a semi-sync run records in the history's `result` of an ok read or write. */
 export interface AckResult {
@@ -222,7 +221,8 @@ export class SemiSyncLoss {
 
   constructor(private readonly keys: readonly string[]) {}
 
-  scenario(): Scenario {
+  /** A scenario like those of core/sim/scenarios (not imported: the demonstrations registry imports this file). */
+  scenario(): { readonly summary: string; readonly nemesis: Partial<NemesisOptions> } {
     return {
       summary:
         "semi-sync: a key's backups go down until its primary falls back and acknowledges writes alone; then the primary crashes as the backups come back, and they serve the key without those writes (an acknowledged write is lost on every seed)",
