@@ -29,7 +29,7 @@ export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
 
 import { KV_MODES, type KvMode, type TxnMode } from './modes';
 export { KV_MODES, type KvMode } from './modes';
-import { BALANCE_POLICIES } from './modes';
+import { BALANCE_POLICIES, type BalancePolicy } from './modes';
 export type { BalancePolicy } from './modes';
 import { TXN_MODES, type TxnMode as ClusterTxnMode } from './modes';
 import { LOCK_POLICIES, type LockPolicy } from './modes';
@@ -558,6 +558,19 @@ export interface HistoryOpView {
   readonly atMs: number;
 }
 
+/**
+ * One node's load as a run's clients saw it: requests sent, answered ok, failed (an error,
+ * redirect, timeout or unreachable node), and the latency of every attempt that ended.
+ */
+export interface NodeLoadSummary {
+  readonly sent: number;
+  readonly ok: number;
+  readonly failed: number;
+  /** Latency percentiles of the attempts that ended, in ms (null: none ended). */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
 export interface VerdictView {
   readonly valid: true | false | 'unknown';
   readonly model: string;
@@ -571,6 +584,8 @@ export interface VerdictView {
   readonly availability: { readonly overall: number | null; readonly baseline: number | null; readonly duringFaults: number | null };
   /** The run's availability figures (core/protocol/figures.ts). */
   readonly figures?: AvailabilityFigures;
+  /** Load per node as the run's clients saw it, under its balancing policy (faultline run's table). */
+  readonly load?: { readonly policy: BalancePolicy; readonly perNode: Readonly<Record<string, NodeLoadSummary>> };
   readonly notes: readonly string[];
   /** Set when the cluster could not run this workload (e.g. txn on a mode without 2PC). */
   readonly unsupported?: string;
