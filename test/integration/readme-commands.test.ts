@@ -29,6 +29,8 @@ const LONG_RUNNING: Record<string, string> = {
   'npx faultline run --workload register --nemesis kill,partition --time 30 --mode quorum': 'a 30 s real cluster (test/integration/run.test.ts)',
   'npx faultline run --workload txn --nemesis kill --time 20': 'a 20 s real cluster (transactions under kill -9: test/integration/guarantees.test.ts)',
   'npx faultline run --workload txn --mode classic,sharded --nemesis kill --time 20 --seed 77': 'two 20 s real clusters (sharded under kill -9: test/integration/txn-sharded.test.ts)',
+  'npx faultline run --workload txn --mode classic,paxos,3pc,sharded --nemesis kill,partition,delay --time 30 --seed 5150': 'four 30 s real clusters (the comparison table: test/unit/run-txn-modes.test.ts; paxos mode on real nodes: test/integration/txn-coordinator-kill.test.ts)',
+  'npx faultline run --workload txn --nemesis all --time 90 --seed 5150 --lock-policy wound-wait': 'a 90 s real cluster (the lock rules: test/unit/twopc-lock-policies.test.ts; measured in docs/TRANSACTIONS.md)',
   'npx faultline run --scenario async-loss': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --scenario sloppy-stale-read': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --scenario unfenced-lock': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',

@@ -18,6 +18,7 @@ import { SelfHeal } from '../../supervisor/self-heal';
 import { SELF_HEAL_HELP, takeSelfHeal } from '../self-heal-arg';
 import { createDataDir } from '../../supervisor/data-dir';
 import { LeaderTracker } from '../../supervisor/leader-tracker';
+import { withAtomicity } from '../../supervisor/workload/txn-atomicity';
 import { FAULT_KINDS, parseFaultList, type FaultKind } from '../../supervisor/nemesis';
 import { formatReport, reportJson, verdictWord, type ReportHeader } from '../../supervisor/workload/report';
 import { runWorkload, type RunProgress } from '../../supervisor/workload/run-workload';
@@ -357,7 +358,9 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   const workload = makeWorkload(p);
   try {
     if (p.slowNode) console.error(`faultline run: ${p.slowNode.node} is slow: every message it sends its peers leaves ${p.slowNode.delayMs} ms late`);
-    const result = await runWorkload(p.slowNode ? withSlowNode(cluster, p.slowNode) : cluster, {
+    // A demonstration's script strikes at moments the nodes report (demos/types.ts).
+    const stopScript = p.demo?.script?.({ onEvents: (listener) => cluster.on('events', listener), cutLinks: (links) => cluster.cutLinks(links), say: (line) => console.error(line) });
+    const ran = await runWorkload(p.slowNode ? withSlowNode(cluster, p.slowNode) : cluster, {
       signal: interrupt.signal,
       workload,
       clients: p.clients,
@@ -374,6 +377,9 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
       ...(selfHeal ? { selfHeal } : {}),
       ...(p.demo?.plan ? { plan: p.demo.plan } : {}),
     });
+    stopScript?.();
+    // Transactions: atomicity too, from what every node made durable (txn-atomicity.ts).
+    const result = workload instanceof TxnWorkload ? await withAtomicity(ran, cluster) : ran;
     const text = [formatReport(result, header), ...rangeLines(newestRanges(cluster.views().map((v) => v.status)))].join('\n');
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);
     await writeFile(join(outDir, 'report.txt'), `${text}\n`);
