@@ -248,7 +248,8 @@ export class Transport {
     for (const delay of delays) {
       if (delay <= 0) sent = this.sendNow(link, text) || sent;
       else {
-        this.later(delay, () => this.sendNow(link, text));
+        // A link cut while the frame waits loses it, as a cable pulled under a packet in flight.
+        this.later(delay, () => (this.faults.rule('out', to).cut === true ? void this.stats.faultDropped++ : this.sendNow(link, text)));
         sent = true;
       }
     }

@@ -258,6 +258,20 @@ describe('transport', () => {
     expect(delayed).not.toEqual([...delayed].sort((x, y) => x - y)); // jitter + reorder changed the order
   });
 
+  it('a frame held back by a delay is lost if the link is cut before it leaves', async () => {
+    const [a, b] = await pair();
+    a.t.faults.set('out', 'n2', { delayMs: 300 });
+    a.t.send('n2', 'paxos', hb(1));
+    a.t.faults.set('out', 'n2', { delayMs: 300, cut: true });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(b.got).toEqual([]);
+    expect(a.t.stats.faultDropped).toBe(1);
+    a.t.faults.set('out', 'n2', {});
+    a.t.send('n2', 'paxos', hb(2));
+    await until(() => b.got.length === 1, 'delivery after the heal');
+    expect(b.got[0]?.body).toEqual(hb(2));
+  });
+
   it('reconnects after the peer restarts on the same port', async () => {
     const [a, b] = await pair();
     const port = b.t.port;
