@@ -6,9 +6,11 @@
  *    participants' timeout, and without a partition 3PC stays atomic with it), and nearly
  *    every transaction is coordinated by n1 (weighted policy, n1 weight 100). n1's own
  *    participant pre-commits the moment the votes are in, while the pre-commit to the
- *    others is still 300 ms away;
- *  - the script watches the nodes' events, and when n1 reports a participant of its own
- *    pre-committed, it splits the cluster in halves (n1 n2 | n3 n4 n5) for 2 s. The
+ *    others is still 300 ms away (a link cut meanwhile loses it: core/node/transport.ts);
+ *  - the script watches the nodes' events: when n1 reports its own participant
+ *    pre-committed for a transaction a node of the other half voted yes for (prepared),
+ *    n1's pre-commit to that node is still on its way (events are flushed every 100 ms).
+ *    The script then splits the cluster in halves (n1 n2 | n3 n4 n5) for 2 s: the
  *    pre-commit on its way to the other half is cut off at the receiver.
  * n1's side holds a pre-committed participant and commits by the termination rules; the
  * other half holds only uncertain ones and aborts. The atomicity check over the nodes'
@@ -22,7 +24,7 @@ import type { DemoScriptTarget, RealDemonstration } from './types';
 const COORDINATOR = 'n1';
 const SIDE_A = ['n1', 'n2'];
 const SIDE_B = ['n3', 'n4', 'n5'];
-/** Long enough for both sides to time out, poll and decide (300 ms + 4 polls of 100 ms, with margin). */
+/** Long enough for both sides to time out, poll and decide (300 ms + 5 rounds of 100 ms, with margin). */
 const SPLIT_MS = 2_000;
 const CALM_MS = 1_000;
 
@@ -33,8 +35,8 @@ function participantState(kind: string, detail: unknown): { txn: string; node: s
   return { txn: d.txn, node: d.node, state: d.state };
 }
 
-/** The pre-commit to the other half is 300 ms on its way; strike only while it surely is. */
-const STRIKE_WITHIN_MS = 150;
+/** n1's pre-commit event reaches the supervisor within a flush (100 ms); the pre-commit needs 300 ms. */
+const STRIKE_WITHIN_MS = 100;
 
 function splitDuringPreCommit(target: DemoScriptTarget): () => void {
   let armed = true;
@@ -47,8 +49,8 @@ function splitDuringPreCommit(target: DemoScriptTarget): () => void {
     }, ms);
     timers.add(t);
   };
-  // A transaction qualifies once n1 pre-committed it AND a node of the other half voted yes
-  // for it (prepared): the two events come from different nodes, in either order.
+  // A transaction qualifies once n1's participant pre-committed it and a node of the other
+  // half voted yes for it: the two events come from different nodes, in either order.
   const preCommittedAt = new Map<string, number>();
   const votedAcross = new Set<string>();
   const strike = (txn: string): void => {
