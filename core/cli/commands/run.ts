@@ -359,7 +359,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
   try {
     if (p.slowNode) console.error(`faultline run: ${p.slowNode.node} is slow: every message it sends its peers leaves ${p.slowNode.delayMs} ms late`);
     // A demonstration's script strikes at moments the nodes report (demos/types.ts).
-    const stopScript = p.demo?.script?.({ onEvents: (listener) => cluster.on('events', listener), cutLinks: (links) => cluster.cutLinks(links), say: (line) => console.error(line) });
+    const stopScript = p.demo?.script?.({ onEvents: (listener) => cluster.on('events', listener), cutLinks: (links) => cluster.cutLinks(links), say: (line) => console.error(line), kill: (id) => cluster.kill(id), restart: (id) => cluster.restart(id) });
     const ran = await runWorkload(p.slowNode ? withSlowNode(cluster, p.slowNode) : cluster, {
       signal: interrupt.signal,
       workload,

@@ -16,6 +16,10 @@ export interface DemoScriptTarget {
   cutLinks(links: readonly Link[]): void;
   /** A line on the run's stderr. */
   say(line: string): void;
+  /** SIGKILL a node (a crash: what it had not sent dies with it). */
+  kill(node: string): Promise<void>;
+  /** Start a killed node again from its data. */
+  restart(node: string): Promise<void>;
 }
 
 export interface RealDemonstration {
