@@ -5,7 +5,9 @@
  *    coordinator is down (blocking), and finish the same way once it restarts from its disk;
  *  - paxos: the decision is a value in the nodes' Paxos log; an in-doubt participant
  *    proposes abort, the log orders one decision, and both participants adopt it while
- *    the coordinator is still down (non-blocking).
+ *    the coordinator is still down (non-blocking);
+ *  - 3pc: the participants, uncertain (no pre-commit came), poll each other, elect the
+ *    lower id and abort together while the coordinator is still down (non-blocking).
  * How the moment is made: every message the coordinator sends is delayed 2 s, so its
  * decision (classic) or its commit proposal (paxos) is still in its outbound queue when it
  * is killed, right after both participants voted yes (their votes are not delayed).
@@ -24,11 +26,16 @@ function keyHomedOn(ring: HashRing, node: string): string {
   throw new Error(`no key homed on ${node}`);
 }
 
-describe.each(['classic', 'paxos'] as const)('txn mode %s: the coordinator killed after the votes', (mode) => {
+describe.each(['classic', 'paxos', '3pc'] as const)('txn mode %s: the coordinator killed after the votes', (mode) => {
   let t: TestCluster | undefined;
   afterEach(() => stopTestCluster(t), 60_000);
 
-  it(mode === 'classic' ? 'blocks: participants stay in doubt until the coordinator is back' : 'does not block: participants adopt the log\u2019s decision while the coordinator is down', async () => {
+  const title = {
+    classic: 'blocks: participants stay in doubt until the coordinator is back',
+    paxos: 'does not block: participants adopt the log\u2019s decision while the coordinator is down',
+    '3pc': 'does not block: the participants decide among themselves (termination protocol) while the coordinator is down',
+  }[mode];
+  it(title, async () => {
     t = await startTestCluster(`txn-kill-${mode}`, { nodes: 3, nodeArgs: ['--mode', 'quorum', '--txn-mode', mode], timeScale: 10 });
     const { cluster, tracker } = t;
     const leader = await waitFor('a Paxos leader', () => tracker.leader(), 40_000, 200);

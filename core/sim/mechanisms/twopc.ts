@@ -226,9 +226,9 @@ export const TWOPC_SCENARIOS = ['coordinator-crash', 'node-down'] as const;
 
 export const twopcMechanism: SimMechanism = {
   name: 'twopc',
-  summary: 'list-append transactions by two-phase commit (--mode classic|paxos); checks atomicity and serializability',
+  summary: `list-append transactions by two-phase commit (--mode ${TWOPC_MODES.join('|')}; 3pc is three-phase commit); checks atomicity and serializability`,
   flags: {
-    mode: { summary: `decision: ${TWOPC_MODES.join(', ')} (default classic; paxos decides through a Paxos log and does not block)`, parse: (text) => parseTwoPcMode(text) },
+    mode: { summary: `decision: ${TWOPC_MODES.join(', ')} (default classic; paxos decides through a Paxos log and does not block; 3pc lets participants decide without the coordinator, safe without partitions)`, parse: (text) => parseTwoPcMode(text) },
     'twopc-bug': {
       summary: `a deliberate defect (negative control): ${Object.entries(TWOPC_BUGS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
       parse: (text) => parseTwoPcBug(text),
