@@ -215,6 +215,8 @@ export interface NodeTxnStatus {
     readonly state: ParticipantState;
     readonly locks: readonly string[];
     readonly blockedOn?: string;
+    /** Queued for these keys by the lock policy (wait-die, wound-wait); no lock held yet. */
+    readonly waitingFor?: readonly string[];
     /** Txn mode sharded: the participant is this shard's Paxos group, and this node leads it. */
     readonly shard?: string;
   }[];
@@ -454,6 +456,8 @@ export interface TxnView {
   readonly blocked: boolean;
   /** Keys each participant holds locked for it. */
   readonly heldKeys: Readonly<Record<string, readonly string[]>>;
+  /** Keys a participant's lock queue makes it wait for (wait-die, wound-wait). */
+  readonly waitingKeys?: Readonly<Record<string, readonly string[]>>;
   readonly timeline: readonly { readonly atMs: number; readonly node: string; readonly state: ParticipantState | CoordinatorPhase }[];
   /** Txn mode sharded: participants are shard groups (s0, s1, ...); the node last seen leading each. */
   readonly leaders?: Readonly<Record<string, string>>;

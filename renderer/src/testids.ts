@@ -153,6 +153,8 @@ export const lockLeaseTestId = (lock: string): string => `lock-lease-${lock}`;
 export const txnRowTestId = (txn: string): string => `txn-row-${txn}`;
 export const txnStateTestId = (txn: string, node: string): string => `txn-state-${txn}-${node}`;
 export const txnDecisionTestId = (txn: string): string => `txn-decision-${txn}`;
+/** A participant queued for keys by the lock policy. */
+export const txnWaitingTestId = (txn: string, node: string): string => `txn-waiting-${txn}-${node}`;
 /** Who decided: data-by = coordinator | log. */
 export const txnDecidedByTestId = (txn: string): string => `txn-decided-by-${txn}`;
 /** `paxos-slot-12` (column header, data-chosen yes/no), `paxos-cell-n2-12`. */

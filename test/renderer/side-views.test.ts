@@ -18,6 +18,7 @@ import {
   TID,
   txnDecidedByTestId,
   txnRowTestId,
+  txnWaitingTestId,
   txnStateTestId,
 } from '../../renderer/src/testids';
 import LocksView from '../../renderer/src/views/Locks/LocksView.vue';
@@ -133,6 +134,14 @@ describe('Transactions view', () => {
     expect(w.find(sel(TID.txnBlocked)).text()).toContain('k1, k7');
     expect(w.find(sel(txnRowTestId('t1'))).text()).toContain('BLOCKED');
     expect(w.find(sel(txnDecidedByTestId('t2'))).text()).toBe('(by the coordinator)');
+  });
+
+  it('shows a participant queued for a key by the lock policy', () => {
+    const pinia = freshPinia();
+    useClusterStore().txns = [{ ...stuck, txn: 't3', states: { n2: 'working', n3: 'prepared' }, blocked: false, heldKeys: { n3: ['k7'] }, waitingKeys: { n2: ['k1'] } }];
+    const w = mountView(TransactionsView, pinia);
+    unmount = () => w.unmount();
+    expect(w.find(sel(txnWaitingTestId('t3', 'n2'))).text()).toBe('⏳ waits for k1');
   });
 
   it('says when the decision comes from the Paxos log (txn mode paxos)', () => {

@@ -102,6 +102,8 @@ describe('lock policies through 2PC', () => {
     c.deliver((m) => (msgType(m) === 'prepare' && m.from === 'n1' ? 'hold' : 'deliver'));
     expect(c.reply('t-old')).toBeUndefined(); // waiting in n2's queue
     expect(c.node('n2').status().locks).toEqual({ b: 't-young' });
+    // The panel sees the waiter: executing, nothing held, queued for b.
+    expect(c.node('n2').status().participating).toContainEqual({ txn: 't-old', coordinator: 'n3', state: 'working', locks: [], waitingFor: ['b'] });
     c.deliver(); // t-young prepares, commits, releases b; t-old gets it
     expect(c.reply('t-young')).toMatchObject({ ok: true });
     expect(c.reply('t-old')).toMatchObject({ ok: true });

@@ -22,3 +22,15 @@ describe('TxnWatch: who decides', () => {
     expect(w.snapshot()[0]).toMatchObject({ txn: 't1', decidedBy: by, blocked });
   });
 });
+
+describe('TxnWatch: lock waits', () => {
+  it('shows the keys a participant is queued for, and nothing once it holds them', () => {
+    const w = new TxnWatch();
+    const report = (p: NodeTxnStatus['participating'][number]): NodeStatus => ({ txns: { id: 'n2', mode: 'classic', locks: {}, coordinating: [], participating: [p] } }) as unknown as NodeStatus;
+    w.observe('n2', report({ txn: 't1', coordinator: 'n1', state: 'working', locks: [], waitingFor: ['b'] }), 1);
+    expect(w.snapshot()[0]?.waitingKeys).toEqual({ n2: ['b'] });
+    w.observe('n2', report({ txn: 't1', coordinator: 'n1', state: 'working', locks: ['b'] }), 2);
+    expect(w.snapshot()[0]).toMatchObject({ heldKeys: { n2: ['b'] } });
+    expect(w.snapshot()[0]?.waitingKeys).toBeUndefined();
+  });
+});

@@ -152,9 +152,9 @@ export class LockTable<T = unknown> {
     return Object.fromEntries(this.holders);
   }
 
-  /** The queue, oldest first: who waits for which keys (the panel). */
-  waiting(): { txn: TxnId; keys: readonly string[]; sinceMs: number }[] {
-    return this.waiters.map((w) => ({ txn: w.txn, keys: w.keys, sinceMs: w.sinceMs }));
+  /** The queue, oldest first: who waits for which keys (the panel), with each one's payload. */
+  waiting(): { txn: TxnId; keys: readonly string[]; sinceMs: number; payload: T }[] {
+    return this.waiters.map((w) => ({ txn: w.txn, keys: w.keys, sinceMs: w.sinceMs, payload: w.payload }));
   }
 
   private grant(txn: TxnId, ts: number, keys: readonly string[]): void {

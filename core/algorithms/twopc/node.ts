@@ -184,6 +184,8 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
       participating: [
         // Recently finished first (committed/aborted, no locks), then the open ones.
         ...this.participant.recent().map((t) => ({ txn: t.txn, coordinator: t.coordinator, state: t.outcome === 'commit' ? ('committed' as const) : ('aborted' as const), locks: [] })),
+        // Queued for their keys (wait-die, wound-wait): executing, nothing held yet.
+        ...this.participant.waiting().map((t) => ({ txn: t.txn, coordinator: t.coordinator, state: 'working' as const, locks: [], waitingFor: t.keys })),
         ...this.participant.active().map((t) => {
           const v = this.participant.view(t.txn, nowMs, this.config.inDoubtAfterMs)!;
           return { txn: t.txn, coordinator: t.coordinator, state: v.state, locks: this.participant.locks.heldBy(t.txn), ...(v.blockedOn ? { blockedOn: v.blockedOn } : {}) };

@@ -430,6 +430,11 @@ export class Participant {
     return this.recentOutcomes;
   }
 
+  /** Executes queued for their keys (wait-die, wound-wait), oldest first (the panel). */
+  waiting(): { txn: TxnId; coordinator: NodeId; keys: readonly string[] }[] {
+    return this.locks.waiting().map((w) => ({ txn: w.txn, coordinator: w.payload.from, keys: w.keys }));
+  }
+
   active(): { txn: TxnId; coordinator: NodeId; keys: readonly string[] }[] {
     return [...this.txns.values()].map((t) => ({ txn: t.txn, coordinator: t.coordinator, keys: t.keys }));
   }

@@ -225,6 +225,8 @@ export interface TwoPcStatus {
     readonly state: ParticipantState;
     readonly locks: readonly string[];
     readonly blockedOn?: NodeId;
+    /** Queued for these keys by the lock policy (state working, no lock held yet). */
+    readonly waitingFor?: readonly string[];
   }[];
   /** key -> txn holding its lock. */
   readonly locks: Readonly<Record<string, TxnId>>;

@@ -33,6 +33,7 @@ interface TxnRecord {
   votes: Record<string, TxnVote>;
   states: Record<string, ParticipantState>;
   heldKeys: Record<string, readonly string[]>;
+  waitingKeys: Record<string, readonly string[]>;
   blockedOn: Record<string, string>;
   /** Sharded mode: participant shard -> the node that reported it as its leader. */
   leaders: Record<string, string>;
@@ -49,7 +50,7 @@ export class TxnWatch {
   private record(txn: string, nowMs: number): TxnRecord {
     let r = this.txns.get(txn);
     if (!r) {
-      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, blockedOn: {}, leaders: {}, decidedBy: 'coordinator', timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
+      r = { txn, coordinator: null, participants: [], phase: null, votes: {}, states: {}, heldKeys: {}, waitingKeys: {}, blockedOn: {}, leaders: {}, decidedBy: 'coordinator', timeline: [], firstSeenAtMs: nowMs, lastChangeAtMs: nowMs };
       this.txns.set(txn, r);
       if (this.txns.size > KEEP_TXNS) this.txns.delete(this.txns.keys().next().value as string);
     }
@@ -85,6 +86,7 @@ export class TxnWatch {
       if (p.shard !== undefined) r.leaders[p.shard] = node;
       if (!r.participants.includes(who)) r.participants = [...r.participants, who].sort();
       r.heldKeys[who] = p.locks;
+      r.waitingKeys[who] = p.waitingFor ?? [];
       if (p.blockedOn) r.blockedOn[who] = p.blockedOn;
       else delete r.blockedOn[who];
       if (r.states[who] !== p.state) {
@@ -113,6 +115,11 @@ export class TxnWatch {
   }
 }
 
+function waitingOf(keys: Record<string, readonly string[]>): { waitingKeys?: Record<string, readonly string[]> } {
+  const waiting = Object.entries(keys).filter(([, k]) => k.length > 0);
+  return waiting.length > 0 ? { waitingKeys: Object.fromEntries(waiting) } : {};
+}
+
 function view(r: TxnRecord): TxnView {
   const states = Object.values(r.states);
   const decision = states.includes('committed') || r.phase === 'committing' ? 'commit' : states.includes('aborted') || r.phase === 'aborting' ? 'abort' : null;
@@ -128,6 +135,7 @@ function view(r: TxnRecord): TxnView {
     decision,
     blocked,
     heldKeys: Object.fromEntries(Object.entries(r.heldKeys).filter(([, keys]) => keys.length > 0)),
+    ...waitingOf(r.waitingKeys),
     timeline: [...r.timeline],
     ...(Object.keys(r.leaders).length > 0 ? { leaders: { ...r.leaders } } : {}),
     decidedBy: r.decidedBy,

@@ -12,6 +12,8 @@ export default {
     decision: 'Decision',
     decisionHint: 'Commit only if every participant voted yes; otherwise abort',
     undecided: 'undecided',
+    waitsFor: 'waits for {keys}',
+    waitsForHint: 'Queued by the lock policy (wait-die: it is older than the holder; wound-wait: it is younger, or the holder already voted yes); it gets the keys when the holder finishes, or gives up at the transaction timeout',
     decidedBy: { coordinator: 'by the coordinator', log: 'from the Paxos log' },
     decidedByHint: {
       coordinator: 'The coordinator decides alone: a participant that voted yes and lost it must wait for it (blocking)',
@@ -53,6 +55,8 @@ export default {
     decision: '决定',
     decisionHint: '只有所有参与者都投赞成票才提交；否则中止',
     undecided: '未决定',
+    waitsFor: '等待 {keys}',
+    waitsForHint: '由锁策略排队（等待-死亡：它比持有者更老；伤害-等待：它更年轻，或持有者已投赞成票）；持有者结束后获得这些键，或在事务超时后放弃',
     decidedBy: { coordinator: '由协调者决定', log: '来自 Paxos 日志' },
     decidedByHint: {
       coordinator: '协调者独自决定：投了赞成票又失去协调者的参与者只能等待它（阻塞）',
