@@ -3,8 +3,8 @@
  * For the keys it is a home replica of, it is its own primary: no backup acks its copies,
  * so after the semi-sync timeout it falls back and acknowledges the writes it receives
  * alone. The moment it reports that (repl.semi-sync-off), the script lets it acknowledge
- * alone for a second, then kills it (SIGKILL: the copies it had not got through die with
- * it) and heals the cut; n1 comes back 2 s later. The other nodes serve those keys from
+ * alone for 2.5 s, then kills it (SIGKILL: the copies it had not got through die with it)
+ * and heals the cut; n1 comes back 1.5 s later. The other nodes serve those keys from
  * the two other home replicas, which never had the writes n1 acknowledged alone: their
  * reads miss them, and the register checker finds the stale read. Twice per run.
  */
@@ -17,9 +17,9 @@ const PEERS = ['n2', 'n3', 'n4', 'n5'];
 /** Quiet start, as the timed plans have. */
 const BASELINE_MS = 1_500;
 /** How long n1 acknowledges alone before it dies. */
-const ALONE_MS = 1_000;
-const DOWN_MS = 2_000;
-const CALM_MS = 1_500;
+const ALONE_MS = 2_500;
+const DOWN_MS = 1_500;
+const CALM_MS = 1_000;
 /** If n1 never reports the fallback (no write reached it), it dies after this all the same. */
 const MAX_CUT_MS = 4_000;
 const ROUNDS = 2;
@@ -75,7 +75,7 @@ function cutOffThenKill(target: DemoScriptTarget): () => void {
 export const semiSyncLossReal: RealDemonstration = {
   name: 'semi-sync-loss',
   summary: 'semi-sync mode: n1, cut off from its peers, falls back and acknowledges writes alone, then is killed; the other nodes serve those keys without them',
-  args: ['--workload', 'register', '--mode', 'semi-sync', '--time', '12'],
+  args: ['--workload', 'register', '--mode', 'semi-sync', '--time', '16'],
   script: cutOffThenKill,
   expectedModel: 'register',
 };
