@@ -451,7 +451,8 @@ export interface TxnView {
   readonly phase: CoordinatorPhase | null;
   readonly votes: Readonly<Record<string, TxnVote>>;
   readonly states: Readonly<Record<string, ParticipantState>>;
-  readonly decision: 'commit' | 'abort' | null;
+  /** `split`: one participant committed and another aborted (atomicity broken: 3PC under a partition). */
+  readonly decision: 'commit' | 'abort' | 'split' | null;
   /** Some participant is in doubt or blocked on another. */
   readonly blocked: boolean;
   /** Keys each participant holds locked for it. */

@@ -122,7 +122,14 @@ function waitingOf(keys: Record<string, readonly string[]>): { waitingKeys?: Rec
 
 function view(r: TxnRecord): TxnView {
   const states = Object.values(r.states);
-  const decision = states.includes('committed') || r.phase === 'committing' ? 'commit' : states.includes('aborted') || r.phase === 'aborting' ? 'abort' : null;
+  const decision =
+    states.includes('committed') && states.includes('aborted')
+      ? 'split'
+      : states.includes('committed') || r.phase === 'committing'
+        ? 'commit'
+        : states.includes('aborted') || r.phase === 'aborting'
+          ? 'abort'
+          : null;
   // In doubt under a decision log is not blocked: the participant asks the log and adopts its answer.
   const blocked = (states.includes('in-doubt') && r.decidedBy === 'coordinator') || Object.keys(r.blockedOn).length > 0;
   return {
