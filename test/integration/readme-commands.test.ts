@@ -36,7 +36,7 @@ const LONG_RUNNING: Record<string, string> = {
   'npx faultline run --scenario unfenced-lock': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --scenario 3pc-split-brain': 'a 24 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3)',
   'npx faultline run --workload txn --mode 3pc --nemesis kill --time 20': 'a 20 s real cluster (test/integration/txn-3pc.test.ts: 3pc under kill -9, atomic and strict-serializable)',
-  'npx faultline run --scenario semi-sync-loss': 'a 12 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3; the fallback itself: test/integration/semi-sync.test.ts)',
+  'npx faultline run --scenario semi-sync-loss': 'a 16 s real cluster (test/integration/demonstrations-real.test.ts: caught in 3 runs of 3; the fallback itself: test/integration/semi-sync.test.ts)',
   'npx faultline run --workload lock --gc-pause 3000 --gc-sigstop --time 20': 'a 20 s real cluster (test/integration/run.test.ts: SIGSTOP past the lease)',
   'npx faultline run --workload lock --gc-pause 3000 --gc-sigstop --no-fencing --time 20': 'a 20 s real cluster (test/integration/run.test.ts: SIGSTOP past the lease)',
   'npx faultline run --workload register --time 20 --policy weighted --weights n2=2': 'a 20 s real cluster (test/integration/balance.test.ts: weighted sends n2 twice the requests)',
