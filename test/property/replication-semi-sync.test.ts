@@ -37,6 +37,8 @@ describe('semi-sync replication in the simulator', () => {
     for (let seed = 1; seed <= 300; seed++) reports.push(runReplication({ seed, faults: ALL_FAULTS, ops: 150, mode: 'semi-sync', keepHistory: false }));
     const syncLost = reports.filter((r) => stat(r, 'syncLost') > 0).map((r) => `${r.verdicts[0]?.summary}\n  replay: ${r.replay}`);
     expect(syncLost).toEqual([]);
+    // No run stopped on a broken invariant (the semi-sync primary's included).
+    expect(reports.flatMap((r) => r.verdicts.filter((v) => v.model === 'invariant').map((v) => `${v.summary}\n  replay: ${r.replay}`))).toEqual([]);
     // Not vacuous: writes were acknowledged both ways, and faults cost operations.
     expect(reports.reduce((n, r) => n + stat(r, 'syncWrites'), 0)).toBeGreaterThan(300 * 40);
     expect(reports.reduce((n, r) => n + stat(r, 'aloneWrites'), 0)).toBeGreaterThan(0);
@@ -48,6 +50,7 @@ describe('semi-sync replication in the simulator', () => {
     for (let seed = 1; seed <= 25; seed++) {
       const r = runReplication({ seed, faults: [], ops: 200, scenario: 'semi-sync-loss' });
       expect(r.replay).toContain('--mode semi-sync');
+      expect(r.verdicts.some((v) => v.model === 'invariant')).toBe(false);
       const verdict = r.verdicts.find((v) => v.model === LOST_WRITE_MODEL);
       expect(verdict?.valid, `seed ${seed}: ${verdict?.summary}`).toBe(false);
       expect(stat(r, 'aloneLost')).toBeGreaterThan(0);

@@ -146,6 +146,8 @@ export class SemiSyncPrimary {
 
   private ackAlone(rid: string, coordinator: NodeId, key: string, write: Versioned, r: ReplReady): void {
     const version = write.version;
+    // Alone only when switched OFF, or when the key has no backup at all (N = 1).
+    invariant(this.off || this.host.backupsOf(key).length === 0, () => `semi-sync primary acknowledged ${key} alone while ON`);
     const before = this.ahead.get(key);
     if (!before || compareVersions(version, before) > 0) this.ahead.set(key, version);
     if (!this.off) {
@@ -159,6 +161,9 @@ export class SemiSyncPrimary {
   }
 
   private ack(rid: string, coordinator: NodeId, key: string, version: Version, alone: boolean, r: ReplReady): void {
+    // The primary acknowledges only a version its own replica holds (its record is durable first).
+    const held = this.host.stored(key);
+    invariant(held !== null && compareVersions(held.version, version) >= 0, () => `semi-sync primary acknowledged ${key} at ${JSON.stringify(version)} holding ${JSON.stringify(held?.version)}`);
     this.acked.set(rid, { key, version, alone });
     if (this.acked.size > REMEMBERED_ACKS) {
       const oldest = this.acked.keys().next().value;
