@@ -181,6 +181,21 @@ describe('three-phase commit: deciding without the coordinator (no blocking)', (
   });
 });
 
+describe('three-phase commit: log compaction', () => {
+  it('a compacted log keeps a pre-committed participant pre-committed, and its committed data', () => {
+    const c = new ThreePcCluster();
+    c.submit('n4', 't0', [['append', 'a', 7]]);
+    c.deliver();
+    c.submit('n4', 't1', [['append', 'a', 1]]);
+    c.deliver(holdType('pre-commit-ack'));
+    const snapshot = c.node('n1').durableSnapshot();
+    expect(snapshot?.map((r) => r.type)).toEqual(['compacted', 'prepared', 'pre-committed']);
+    const restored = restoreThreePcNode(classicConfig('n1'), snapshot!);
+    expect(restored.participantState('t1')?.state).toBe('pre-committed');
+    expect(restored.data('a')).toEqual([7]);
+  });
+});
+
 describe('three-phase commit: the timeout rules, and what a partition does with them', () => {
   it('cut off from everyone, an uncertain participant aborts by timeout and a pre-committed one commits', () => {
     const c = new ThreePcCluster();
