@@ -22,7 +22,7 @@ afterEach(() => {
 
 const requests = (ops: number, ok: number, refused: number, unavailable: number) => ({
   ops, ok, refused, unavailable, unknown: ops - ok - refused - unavailable,
-  availability: (ok + refused) / ops, okShare: ok / ops, refusedCodes: refused > 0 ? { ABORTED: refused } : {},
+  availability: (ok + refused) / ops, okShare: ok / ops, refusedCodes: (refused > 0 ? { ABORTED: refused } : {}) as Record<string, number>,
 });
 const time = (active: number, answered: number) => ({ bucketMs: 1_000, active, answered, availability: answered / active });
 

@@ -30,7 +30,7 @@ describe('lease countdown', () => {
 
 describe('transaction order', () => {
   const txn = (id: string, blocked: boolean, at: number, keys: string[] = []): TxnView => ({
-    txn: id, coordinator: 'n1', participants: ['n2'], phase: null, votes: {}, states: {}, decision: null, blocked,
+    txn: id, coordinator: 'n1', participants: ['n2'], phase: null, votes: {}, states: {}, decision: null, decidedBy: 'coordinator', blocked,
     heldKeys: { n2: keys }, timeline: [], firstSeenAtMs: 0, lastChangeAtMs: at,
   });
   it('puts blocked transactions first, then the latest, and counts what it leaves out', () => {
