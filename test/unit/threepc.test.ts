@@ -76,7 +76,7 @@ describe('three-phase commit: the phases', () => {
     c.submit('n4', 't1', [['append', 'a', 1], ['r', 'b', null]]);
     c.deliver();
     expect(c.reply('t1')).toMatchObject({ ok: true });
-    expect(c.recordTypes('n2')).toEqual([]);
+    expect(c.recordTypes('n2')).toEqual(['read-only']);
     expect(c.recordTypes('n1')).toEqual(['prepared', 'pre-committed', 'outcome']);
   });
 });
@@ -93,7 +93,7 @@ describe('duplicates after a read-only vote', () => {
     expect(late).toHaveLength(1);
     c.queue = c.queue.filter((m) => !late.includes(m));
     c.deliver();
-    expect(c.recordTypes('n2')).toEqual([]); // it voted read-only
+    expect(c.recordTypes('n2')).toEqual(['read-only']); // it voted read-only, and logged only that
     c.queue.push(...late);
     c.deliver();
     expect(c.reply('t1')).toMatchObject({ ok: true });
@@ -118,7 +118,7 @@ describe('duplicates after a read-only vote', () => {
       { type: 'vote', txn: 't1', vote: 'read-only' },
       { type: 'state-report', txn: 't1', state: 'unknown' },
     ]);
-    expect(c.recordTypes('n2')).toEqual([]);
+    expect(c.recordTypes('n2')).toEqual(['read-only']);
   });
 });
 

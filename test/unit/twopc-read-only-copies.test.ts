@@ -7,8 +7,9 @@
  * refuse it (a 'refused' record, then "abort" too). The in-doubt yes voter took that abort
  * while its coordinator had logged COMMIT: atomicity broken, and the node-log check of a
  * real run (supervisor/workload/txn-atomicity.ts) says INVALID. Fixed in the participant
- * (225c06b, b9e5fd3, found on 3PC runs); these tests pin the classic path, judged the way
- * a real run judges it: from the nodes' log files.
+ * (225c06b, b9e5fd3, found on 3PC runs) for copies before a restart, and by logging the
+ * read-only vote for copies after one; these tests pin the classic path, judged the way a
+ * real run judges it: from the nodes' log files.
  */
 import { mkdtemp, rm, writeFile, mkdir, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,11 +70,11 @@ describe('classic 2PC: copies reaching a read-only voter do not make an in-doubt
     it(`${name}: the yes voter stays in doubt, commits when the coordinator returns, and the node logs judge it atomic`, async () => {
       const c = commitThenCoordinatorDies(copies);
       // n2 told n1 it does not know (before the fix: "abort", and n1 aborted), holds no
-      // lock for t1 and logged nothing for it.
+      // lock for t1 and logged only its vote.
       expect(c.outcomes('t1')).toEqual({});
       expect(c.node('n1').status().participating).toMatchObject([{ txn: 't1', state: 'in-doubt' }]);
       expect(c.node('n2').status().locks).toEqual({});
-      expect(c.recordTypes('n2')).toEqual([]);
+      expect(c.recordTypes('n2')).toEqual(['read-only']);
       expect(c.events.some((e) => e.kind === 'blocked' && e.node === 'n1' && e.txn === 't1')).toBe(true);
       c.restart('n3');
       c.advance(500);
@@ -96,17 +97,14 @@ describe('classic 2PC: copies reaching a read-only voter do not make an in-doubt
   });
 });
 
-describe('classic 2PC: what is still open (a known hole, not fixed here)', () => {
-  // A read-only vote lives in memory only (it leaves no record, by design: no fsync for a
-  // reader). A participant that restarts after voting read-only has forgotten it; a late
-  // copy of the execute (it starts the transaction again) or of the prepare (it refuses it,
-  // durably) then makes it answer an in-doubt peer "abort", and the peer aborts what its
-  // coordinator committed. On real nodes a copy must outlive the participant's restart
-  // (seconds), which the coordinator's re-sends cannot (it stops once the vote arrived);
-  // safety should not rest on that. `it.fails`: turns red once the hole is closed (for
-  // instance by persisting read-only votes), and then becomes a plain test.
+describe('classic 2PC: the read-only vote survives a restart', () => {
+  // A read-only vote used to live in memory only: a participant that restarted after
+  // voting read-only had forgotten it, and a late copy of the execute (it started the
+  // transaction again) or of the prepare (it refused it, durably) made it answer an
+  // in-doubt peer "abort": the peer aborted what its coordinator committed. Now the vote
+  // is logged ('read-only') before it is sent.
   for (const kind of ['execute', 'prepare'] as const) {
-    it.fails(`a copy of the ${kind} reaching the read-only voter after its restart makes the in-doubt yes voter abort`, () => {
+    it(`a copy of the ${kind} reaching the read-only voter after its restart does not make the in-doubt yes voter abort`, async () => {
       const c = new TwoPcCluster();
       c.submit('n3', 't1', [['append', 'a', 1], ['r', 'b', null]]);
       const execute = c.queue.find((m) => m.to === 'n2' && msgType(m) === 'execute')!.msg as TwoPcMsg;
@@ -120,6 +118,12 @@ describe('classic 2PC: what is still open (a known hole, not fixed here)', () =>
       c.crash('n3');
       c.advance(2_000);
       expect(c.outcomes('t1')).toEqual({});
+      expect(c.node('n2').status().locks).toEqual({});
+      expect(c.recordTypes('n2')).toEqual(['read-only']);
+      c.restart('n3');
+      c.advance(500);
+      expect(c.outcomes('t1')).toEqual({ n1: 'commit' });
+      expect((await clusterAtomicity(await writeLogs(c))).valid).toBe(true);
     });
   }
 });

@@ -53,7 +53,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     c.deliver((m) => (msgType(m) === 'vote' && m.from === 'n2' ? 'hold' : 'deliver'));
     expect(c.queue.map((m) => m.msg)).toEqual([{ type: 'vote', txn: 't1', vote: 'read-only' }]);
     expect(c.node('n2').status().locks).toEqual({});
-    expect((c.durable.get('n2') as { txn: string }[]).filter((r) => r.txn === 't1')).toEqual([]);
+    expect((c.durable.get('n2') as { txn: string }[]).filter((r) => r.txn === 't1')).toEqual([{ type: 'read-only', txn: 't1' }]); // the vote only: no outcome, no locks
     c.deliver();
     expect(c.reply('t1')).toMatchObject({ ok: true, ops: [['append', 'a', 1], ['r', 'b', [7]]] });
     expect(c.outcomes('t1')).toEqual({ n1: 'commit' });

@@ -50,7 +50,7 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
     const p = this.participant.durableState();
     const c = this.coordinator.durableState();
     return [
-      { type: 'compacted', store: p.store, finished: p.finished, refused: p.refused, begun: c.begun, committed: c.committed },
+      { type: 'compacted', store: p.store, finished: p.finished, refused: p.refused, readOnly: p.readOnly, begun: c.begun, committed: c.committed },
       ...p.open,
       ...c.open,
     ];

@@ -49,9 +49,10 @@ export class Participant {
   /** Transactions it will never vote yes for. */
   protected readonly refused = new Set<TxnId>();
   /**
-   * Read-only votes given here (memory only: a read-only vote leaves no record). A copy of
-   * the execute that a slow link delivers after the vote must not start the transaction
-   * again: its locks would block others, and a terminating peer would hear it abort.
+   * Read-only votes given here (durable: a 'read-only' record before the vote). A copy of
+   * the execute or prepare that a slow link delivers after the vote, even after a restart,
+   * must not start or refuse the transaction again: its locks would block others, and an
+   * in-doubt or terminating peer would hear it abort.
    */
   private readonly votedReadOnly = new Set<TxnId>();
   /** The last few outcomes applied here, oldest first (the panel shows them a while). */
@@ -83,10 +84,14 @@ export class Participant {
         case 'refused':
           p.refused.add(r.txn);
           break;
+        case 'read-only':
+          p.votedReadOnly.add(r.txn);
+          break;
         case 'compacted':
           for (const [key, values] of r.store) p.store.set(key, [...values]);
           for (const [txn, outcome] of r.finished) p.finished.set(txn, outcome);
           for (const txn of r.refused) p.refused.add(txn);
+          for (const txn of r.readOnly ?? []) p.votedReadOnly.add(txn);
           break;
         case 'begin':
         case 'commit':
@@ -130,6 +135,7 @@ export class Participant {
     store: [string, unknown[]][];
     finished: [TxnId, Outcome][];
     refused: TxnId[];
+    readOnly: TxnId[];
     open: TwoPcRecord[];
   } {
     const open: TwoPcRecord[] = [];
@@ -141,6 +147,7 @@ export class Participant {
       store: [...this.store].map(([key, values]) => [key, [...values]]),
       finished: [...this.finished],
       refused: [...this.refused],
+      readOnly: [...this.votedReadOnly],
       open,
     };
   }
@@ -241,6 +248,7 @@ export class Participant {
       this.locks.releaseAll(txn, t.keys);
       this.txns.delete(txn);
       this.votedReadOnly.add(txn);
+      ctx.out.persist.push({ type: 'read-only', txn });
       this.setState(ctx, txn, 'committed');
       ctx.send(from, { type: 'vote', txn, vote: 'read-only' });
       return;

@@ -99,6 +99,13 @@ export type TwoPcRecord =
   | { readonly type: 'outcome'; readonly txn: TxnId; readonly outcome: Outcome }
   /** Participant: it aborted without voting yes (timeout, or told a terminating peer so). */
   | { readonly type: 'refused'; readonly txn: TxnId }
+  /**
+   * Participant, BEFORE a read-only vote. Without it a participant that restarts has
+   * forgotten the vote, and a late copy of the execute or prepare starts or refuses the
+   * transaction anew: an in-doubt peer asking then hears "abort" for a transaction its
+   * coordinator may have committed (test/unit/twopc-read-only-copies.test.ts).
+   */
+  | { readonly type: 'read-only'; readonly txn: TxnId }
   /** 3PC participant, BEFORE acking a pre-commit: after a crash it is still committable. */
   | { readonly type: 'pre-committed'; readonly txn: TxnId }
   /** Coordinator, BEFORE the first commit message: the decision and whom to tell. */
@@ -121,6 +128,8 @@ export type TwoPcRecord =
       readonly store: readonly (readonly [string, readonly unknown[]])[];
       readonly finished: readonly (readonly [TxnId, Outcome])[];
       readonly refused: readonly TxnId[];
+      /** Read-only votes given (absent in logs compacted before read-only votes were recorded). */
+      readonly readOnly?: readonly TxnId[];
       readonly begun: readonly TxnId[];
       readonly committed: readonly TxnId[];
     };
