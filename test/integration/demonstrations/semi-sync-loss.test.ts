@@ -1,0 +1,4 @@
+/** `faultline run --scenario semi-sync-loss` caught in 3 runs of 3 on real processes (test/support/real-demonstration.ts). */
+import { describeRealDemonstration } from '../../support/real-demonstration';
+
+describeRealDemonstration('semi-sync-loss');
