@@ -37,23 +37,73 @@ function owners(p: Placement, key: string, n = 3): string {
 }
 
 describe('range map', () => {
-  it('starts as one range over every key, on the first N members', () => {
-    const t = initialRangeTable(['n3', 'n1', 'n2', 'n5', 'n4'], 3);
+  it('a 3-member cluster starts as one range on every member', () => {
+    const t = initialRangeTable(['n3', 'n1', 'n2'], 3);
     expect(t.ranges).toEqual([{ start: '', owners: ['n1', 'n2', 'n3'] }]);
+    expect(new RangeMap(t).owner('zzz')).toBe('n1');
+  });
+
+  it('a 5-member founding table is pre-split so that every member leads one range and holds three, with no keys', () => {
+    const t = initialRangeTable(['n3', 'n1', 'n2', 'n5', 'n4'], 3);
+    expect(t.ranges).toEqual([
+      { start: '', owners: ['n1', 'n2', 'n3'] },
+      { start: '7', owners: ['n4', 'n5', 'n1'] },
+      { start: 'e', owners: ['n2', 'n3', 'n4'] },
+      { start: 'l', owners: ['n5', 'n1', 'n2'] },
+      { start: 's', owners: ['n3', 'n4', 'n5'] },
+    ]);
+    expect(t.splits).toBe(0);
+    expect(t.version).toBe(0);
+    expect([...rangeLoad(t).values()]).toEqual([3, 3, 3, 3, 3]);
+    expect(t.ranges.map((r) => r.owners[0]).sort()).toEqual(FIVE);
+    // Neighbouring ranges together hold every member (2N >= 5).
+    for (let i = 0; i + 1 < t.ranges.length; i++) expect(new Set([...(t.ranges[i]?.owners ?? []), ...(t.ranges[i + 1]?.owners ?? [])]).size).toBe(5);
     const map = new RangeMap(t);
     expect(map.owner('')).toBe('n1');
-    expect(map.preferenceList('zzz', 5)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+    expect(map.owner('key1')).toBe('n2');
+    expect(map.preferenceList('zzz', 5)).toEqual(['n3', 'n4', 'n5', 'n1', 'n2']);
+  });
+
+  it('every founding table leads and holds on every member, whatever the cluster size', () => {
+    for (let m = 1; m <= 40; m++) {
+      const ids = Array.from({ length: m }, (_, i) => `n${String(i + 1).padStart(2, '0')}`);
+      const t = initialRangeTable(ids, 3);
+      expect(new RangeMap(t).ranges().every((r, i) => i === 0 || (r.start > (t.ranges[i - 1]?.start ?? '') && r.start !== ''))).toBe(true);
+      for (const r of t.ranges) expect(new Set(r.owners).size).toBe(Math.min(3, m));
+      if (m > 3) {
+        expect(t.ranges.map((r) => r.owners[0]).sort()).toEqual(ids);
+        expect([...rangeLoad(t).values()].every((c) => c === 3)).toBe(true);
+      }
+    }
+  });
+
+  it('splits keep every member holding and leading ranges, and every node computes the same table', () => {
+    let a = initialRangeTable(FIVE, 3);
+    let b = initialRangeTable([...FIVE].reverse(), 3);
+    const sets = (t: RangeTable, key: string): string => [...new RangeMap(t).preferenceList(key, 3)].sort().join();
+    for (const at of KEYS.filter((_, i) => i % 100 === 50)) {
+      const next = splitRange(a, at);
+      for (const k of KEYS) expect(sets(next, k)).toBe(sets(a, k));
+      a = next;
+      b = splitRange(b, at);
+    }
+    expect(a).toEqual(b);
+    expect(a.splits).toBe(20);
+    for (const [, held] of rangeLoad(a)) expect(held).toBeGreaterThanOrEqual(3);
+    expect(new Set(a.ranges.map((r) => r.owners[0])).size).toBe(5);
   });
 
   it('a split cuts one range, keeps every key on the same replica set, and applies once', () => {
     const t0 = initialRangeTable(FIVE, 3);
-    const t1 = splitRange(t0, 'key01000');
-    expect(t1.ranges.map((r) => r.start)).toEqual(['', 'key01000']);
+    const t1 = splitRange(t0, '3');
+    expect(t1.ranges.map((r) => r.start)).toEqual(['', '3', '7', 'e', 'l', 's']);
     expect(t1.splits).toBe(1);
     expect(t1.version).toBe(1);
     // The right half's leaseholder rotates; the set is the same.
     expect(t1.ranges[1]?.owners).toEqual(['n2', 'n3', 'n1']);
-    expect(splitRange(t1, 'key01000')).toBe(t1);
+    // The next split of the same replica set hands the lease to the one leading fewest (n3).
+    expect(splitRange(t1, '5').ranges[2]?.owners).toEqual(['n3', 'n1', 'n2']);
+    expect(splitRange(t1, '3')).toBe(t1);
     const before = new RangeMap(t0);
     const after = new RangeMap(splitEvenly(t1, KEYS, 8));
     expect(placementMoves(before, after, KEYS, 3).moved).toBe(0);
@@ -61,7 +111,7 @@ describe('range map', () => {
   });
 
   it('finds the range of a key by its bounds', () => {
-    const t = splitRange(splitRange(initialRangeTable(FIVE, 3), 'm'), 'c');
+    const t = splitRange(splitRange(initialRangeTable(['n1', 'n2', 'n3'], 3), 'm'), 'c');
     const map = new RangeMap(t);
     expect(rangeIndex(t, '')).toBe(0);
     expect(rangeIndex(t, 'b')).toBe(0);
@@ -76,7 +126,7 @@ describe('range map', () => {
     const t = splitEvenly(initialRangeTable(FIVE, 3), KEYS, 12);
     const joined = reassignRanges(t, [...FIVE, 'n6']);
     const load = rangeLoad(joined);
-    expect(load.get('n6')).toBe(Math.floor((12 * 3) / 6));
+    expect(load.get('n6')).toBe(Math.floor((t.ranges.length * 3) / 6));
     for (let i = 0; i < t.ranges.length; i++) {
       const was = t.ranges[i]?.owners ?? [];
       const now = joined.ranges[i]?.owners ?? [];

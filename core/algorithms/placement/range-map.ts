@@ -8,6 +8,8 @@
  * the same order on every node (through the Paxos log in the real cluster, by the
  * simulator's one configuration sequence in `faultline sim`), so every node holds the same
  * table at the same position:
+ * - `initialRangeTable` pre-splits the empty key space into one range per member (when
+ *   there are more members than N), replica sets rotated, so every member leads and holds.
  * - `splitRange` cuts one range in two. Both halves keep the parent's replica SET (only
  *   the right half's leaseholder rotates), so a split moves no data and cannot make a
  *   quorum read miss a write: it is a metadata change, as a CockroachDB split is.
@@ -40,13 +42,71 @@ export interface RangeTable {
   readonly splits: number;
 }
 
-/** The founding table: one range over the whole key space, on the first members by id. */
+/**
+ * Characters founding boundaries are spread over: keys are usually written in digits and
+ * lowercase letters, so cutting this alphabet evenly spreads them without seeing one.
+ */
+const BOUNDARY_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The founding table. When there are no more members than N, one range over the whole key
+ * space, on every member. With more members, the key space is pre-split (as HBase and
+ * CockroachDB pre-split a new table) into one range per member at boundaries that need no
+ * keys (`foundingBoundaries`), so nothing moves, and each range's replicas are a run of N
+ * members in id order starting at a different member (`foundingStarts`): every member
+ * leads one range and holds N, and neighbouring ranges sit on different nodes (two of them
+ * cover every member when 2N >= members). A split keeps its range's replica set, so these
+ * are the replica sets every key ever has until a membership change.
+ */
 export function initialRangeTable(members: readonly NodeId[], replicationFactor: number): RangeTable {
   if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
     throw new Error(`replicationFactor must be a positive integer, got ${replicationFactor}`);
   }
   const sorted = sortedUnique(members);
-  return { ranges: [{ start: '', owners: sorted.slice(0, replicationFactor) }], members: sorted, replicationFactor, version: 0, splits: 0 };
+  const m = sorted.length;
+  if (m <= replicationFactor) return { ranges: [{ start: '', owners: sorted }], members: sorted, replicationFactor, version: 0, splits: 0 };
+  const starts = foundingStarts(m, replicationFactor);
+  const bounds = ['', ...foundingBoundaries(m)];
+  const ranges = bounds.map((start, i) => ({
+    start,
+    owners: Array.from({ length: replicationFactor }, (_, j) => sorted[((starts[i] as number) + j) % m] as NodeId),
+  }));
+  return { ranges, members: sorted, replicationFactor, version: 0, splits: 0 };
+}
+
+/**
+ * `parts - 1` increasing non-empty boundaries cutting BOUNDARY_ALPHABET (as the first
+ * characters of a key, more characters when there are more parts than letters) evenly.
+ */
+export function foundingBoundaries(parts: number): string[] {
+  const base = BOUNDARY_ALPHABET.length;
+  let digits = 1;
+  while (base ** digits < parts) digits++;
+  const out: string[] = [];
+  for (let i = 1; i < parts; i++) {
+    let x = Math.floor((base ** digits * i) / parts);
+    let s = '';
+    for (let d = 0; d < digits; d++) {
+      s = (BOUNDARY_ALPHABET[x % base] as string) + s;
+      x = Math.floor(x / base);
+    }
+    out.push(s.replace(/0+$/, '') || '0');
+  }
+  return out;
+}
+
+/**
+ * Where each founding range's run of N replicas starts, a permutation of 0..m-1 (so every
+ * member leads once and holds N ranges): consecutive ranges start N apart, and when that
+ * cycle closes early (N and m share a factor g) the next cycle starts one further on.
+ */
+function foundingStarts(m: number, n: number): number[] {
+  const cycle = m / gcd(m, n);
+  return Array.from({ length: m }, (_, i) => (i * n + Math.floor(i / cycle)) % m);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** Index of the range holding `key` (binary search over the starts). */
@@ -65,15 +125,24 @@ export function rangeIndex(table: RangeTable, key: string): number {
 /**
  * The table with the range holding `at` cut at `at`. The same table (unchanged) when `at`
  * already starts a range: proposals of one split may arrive twice. The right half keeps
- * the parent's owners with the next one as leaseholder, so leaseholder load spreads over
- * the replicas while no key changes replica set.
+ * the parent's owners (no key changes replica set, so no data moves), rotated to start at
+ * the one leading the fewest ranges (ties: the next after the parent's leaseholder), so
+ * leases spread over the replicas. A pure function of the table: the same on every node.
  */
 export function splitRange(table: RangeTable, at: string): RangeTable {
   if (typeof at !== 'string' || at === '') throw new Error(`a split point must be a non-empty string, got ${JSON.stringify(at)}`);
   const i = rangeIndex(table, at);
   const parent = table.ranges[i] as KeyRange;
   if (parent.start === at) return table;
-  const owners = parent.owners.length > 1 ? [...parent.owners.slice(1), parent.owners[0] as NodeId] : [...parent.owners];
+  const leases = new Map<NodeId, number>();
+  for (const r of table.ranges) if (r.owners[0] !== undefined) leases.set(r.owners[0], (leases.get(r.owners[0]) ?? 0) + 1);
+  const p = parent.owners;
+  let first = p.length > 1 ? 1 : 0;
+  for (let k = 1; k <= p.length; k++) {
+    const j = k % p.length;
+    if ((leases.get(p[j] as NodeId) ?? 0) < (leases.get(p[first] as NodeId) ?? 0)) first = j;
+  }
+  const owners = [...p.slice(first), ...p.slice(0, first)];
   const ranges = [...table.ranges.slice(0, i + 1), { start: at, owners }, ...table.ranges.slice(i + 1)];
   return { ...table, ranges, version: table.version + 1, splits: table.splits + 1 };
 }
