@@ -28,7 +28,7 @@ import { formatModeComparison, worstExitCode, type ModeRun } from '../../supervi
 import { makeWorkload } from '../../supervisor/workload/make-workload';
 import { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from '../../check/txn-models';
 import { KV_MODES, LINEARIZABLE_KV_MODES, PLACEMENTS, TXN_MODES, oneOf, type KvMode, type Placement, type TxnMode } from '../../protocol/modes';
-import { historyKeys, newestRanges, rangeLines } from '../../supervisor/workload/range-lines';
+import { newestRanges, rangeLines, writtenKeys } from '../../supervisor/workload/range-lines';
 
 import { demonstrationOutcome, resolveRunScenario } from '../run-demonstration';
 import { REAL_DEMONSTRATIONS, type RealDemonstration } from '../../supervisor/demos/index';
@@ -381,7 +381,7 @@ async function runOnce(p: Parsed, outDir: string, txnMode: TxnMode | undefined):
     // Transactions: atomicity too, from what every node made durable (txn-atomicity.ts).
     const result = workload instanceof TxnWorkload ? await withAtomicity(ran, cluster) : ran;
     const ranges = newestRanges(cluster.views().map((v) => v.status));
-    const text = [formatReport(result, header), ...rangeLines(ranges, 12, ranges ? await historyKeys(join(outDir, 'history.jsonl')) : undefined)].join('\n');
+    const text = [formatReport(result, header), ...rangeLines(ranges, 12, ranges ? await writtenKeys(join(outDir, 'history.jsonl')) : undefined)].join('\n');
     await writeFile(join(outDir, 'verdict.json'), `${JSON.stringify(reportJson(result, header), null, 2)}\n`);
     await writeFile(join(outDir, 'report.txt'), `${text}\n`);
     console.log(text);

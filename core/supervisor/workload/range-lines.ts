@@ -18,16 +18,30 @@ export function newestRanges(statuses: Iterable<Record<string, unknown> | undefi
   return newest;
 }
 
-/** The distinct keys a run's history (history.jsonl) touched, in key order. */
-export async function historyKeys(file: string): Promise<string[]> {
+/**
+ * The distinct keys a run's history (history.jsonl) wrote to (a write, cas or append whose
+ * outcome was ok or unknown: only those can be stored on a node), in key order.
+ */
+export async function writtenKeys(file: string): Promise<string[]> {
   const keys = new Set<string>();
-  for (const op of parseHistory(await readFile(file, 'utf8'))) if (typeof op.key === 'string') keys.add(op.key);
+  const pending = new Map<unknown, string>();
+  for (const op of parseHistory(await readFile(file, 'utf8'))) {
+    if (op.type === 'invoke') {
+      if (op.f !== 'read' && typeof op.key === 'string') pending.set(op.process, op.key);
+      continue;
+    }
+    const key = pending.get(op.process);
+    pending.delete(op.process);
+    if (key !== undefined && op.type !== 'fail') keys.add(key);
+  }
+  for (const key of pending.values()) keys.add(key);
   return [...keys].sort();
 }
 
 /**
- * The ranges as report lines; with the run's `keys`, also how many of them each node holds
- * as a replica and leads as leaseholder under the final table (so a node holding nothing shows).
+ * The ranges as report lines: how many ranges each node holds and leads; with the run's
+ * written `keys`, also how many of them each node holds as a replica and leads as
+ * leaseholder under the final table (so a node storing nothing shows).
  */
 export function rangeLines(ranges: NodeRangesStatus | undefined, limit = 12, keys?: readonly string[]): string[] {
   if (!ranges) return [];
@@ -37,8 +51,19 @@ export function rangeLines(ranges: NodeRangesStatus | undefined, limit = 12, key
     `ranges (placement range): ${ranges.splits} split(s), ${ranges.ranges.length} range(s), table version ${ranges.version}`,
     ...list.slice(0, limit).map((l) => `  ${l}`),
     ...(list.length > limit ? [`  ... ${list.length - limit} more`] : []),
+    `  ranges per node: as a replica ${perNode(rangesHeld(ranges, false))}; as leaseholder ${perNode(rangesHeld(ranges, true))}`,
     ...(keys ? keysPerNode(ranges, keys) : []),
   ];
+}
+
+function rangesHeld(ranges: NodeRangesStatus, leaseholderOnly: boolean): Map<string, number> {
+  const count = new Map<string, number>([...new Set(ranges.ranges.flatMap((r) => r.owners))].sort().map((m) => [m, 0]));
+  for (const r of ranges.ranges) for (const o of leaseholderOnly ? r.owners.slice(0, 1) : r.owners) count.set(o, (count.get(o) ?? 0) + 1);
+  return count;
+}
+
+function perNode(m: Map<string, number>): string {
+  return [...m].map(([n, k]) => `${n}=${k}`).join(' ');
 }
 
 function keysPerNode(ranges: NodeRangesStatus, keys: readonly string[]): string[] {
@@ -51,6 +76,5 @@ function keysPerNode(ranges: NodeRangesStatus, keys: readonly string[]): string[
     for (const o of owners) held.set(o, (held.get(o) ?? 0) + 1);
     if (owners[0] !== undefined) led.set(owners[0], (led.get(owners[0]) ?? 0) + 1);
   }
-  const show = (m: Map<string, number>): string => [...m].map(([n, k]) => `${n}=${k}`).join(' ');
-  return [`  the run's ${keys.length} keys per node under this table: as a replica ${show(held)}; as leaseholder ${show(led)}`];
+  return [`  the ${keys.length} keys the run wrote, per node under this table: as a replica ${perNode(held)}; as leaseholder ${perNode(led)}`];
 }
