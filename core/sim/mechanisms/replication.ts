@@ -84,6 +84,8 @@ function sharedScenario(name: string): Partial<NemesisOptions> {
 const NODE_TIMING = { opTimeoutMs: 600, retryMs: 60, heartbeatMs: 30, asyncCopyDelayMs: 40, semiSyncTimeoutMs: 200 } as const;
 /** The client gives up a little after the coordinator would have answered TIMEOUT. */
 const CLIENT_TIMEOUT_MS = 900;
+/** The history's process for the reads the semi-sync-loss scenario issues itself (not a pool client). */
+const OBSERVER_PROCESS = -1;
 
 export function parseReplicationMode(text: string | undefined): ReplicationMode {
   if (text === undefined) return 'quorum';
@@ -144,8 +146,13 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
 
   const runOne = (process: number, _slot: number, done: (end: OpEnd) => void): void => {
     const key = workload.pick(keys);
-    const isWrite = workload.chance(0.5);
+    // semi-sync-loss holds writes to the key it struck until a read has seen it (semi-sync.ts).
+    const isWrite = workload.chance(0.5) && semiSyncLoss?.holds(key) !== true;
     const coordinator = workload.pick(nodes);
+    issue(process, key, isWrite, coordinator, done);
+  };
+
+  const issue = (process: number, key: string, isWrite: boolean, coordinator: NodeId, done: (end: OpEnd) => void): void => {
     const id = `c${process}/${++requestSeq}`;
     const value = isWrite ? nextValue++ : null;
     const op = history.invoke(process, isWrite ? 'write' : 'read', key, value);
@@ -169,6 +176,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     world.after(CLIENT_TIMEOUT_MS, () => finish(isWrite ? 'info' : 'fail'));
   };
 
+  semiSyncLoss?.attachReader((key, coordinator, done) => issue(OBSERVER_PROCESS, key, false, coordinator, done));
   const pool = new ClientPool(world, streamPrng(opts.seed, 'clients'), { processes: opts.clients ?? 4, totalOps: opts.ops, thinkMs: [0, 20] }, runOne);
   const shared =
     semiSyncLoss !== undefined

@@ -26,6 +26,7 @@ import { canonicalJson } from '../../check/canonical';
 import { invalidVerdict, validVerdict, type Verdict } from '../../check/verdict';
 import type { SimHistoryOp } from '../history';
 import type { NemesisOptions, ScriptContext } from '../nemesis';
+import type { OpEnd } from '../client-pool';
 
 /** What a semi-sync run records in the history's `result` of an ok read or write. */
 export interface AckResult {
@@ -187,6 +188,12 @@ export function lostWritesVerdict(found: LostWrites): Verdict {
  */
 const ALONE_WRITES = 2;
 
+/** The scenario's own read of the struck key: a client read the mechanism records (process OBSERVER_PROCESS). */
+export type ObserverRead = (key: string, coordinator: NodeId, done: (end: OpEnd) => void) => void;
+
+/** How long the scenario waits before it reads the struck key again after a failed read (virtual ms). */
+const OBSERVER_RETRY_MS = 20;
+
 /** How many times the scenario waits MAX_AWAY_MS for a first write acknowledged alone. */
 const MAX_WAITS = 3;
 
@@ -201,14 +208,21 @@ const MAX_AWAY_MS = 3000;
  * read repair.) Once the primary has stored and acknowledged a few writes of that key
  * alone (it had switched OFF), it crashes, and the backups come back
  * right after, too late for the copies it had not got through: they serve the
- * key without that write, and the next read misses an acknowledged write. The primary
- * comes back after a while (its own disk still has the write) and the next round picks a
- * key. (Backups that were only paused would, once resumed, first run the client requests
+ * key without that write. From the crash the clients' writes of that key are held (turned
+ * into reads), and the scenario reads the key itself through a returning backup: the read
+ * misses an acknowledged write. Then clients may write the key again. The primary comes
+ * back after a while (its own disk still has the write) and the next round picks a key.
+ * (Without the hold and the read, seed 1024 showed nothing in 4 rounds and 18 writes
+ * acknowledged alone: every client read of the struck key while its primary was down
+ * failed, and what followed hid the loss: four writes through a backup standing in as
+ * primary, counting versions on from its older copy, overtook the lost ones; or the old
+ * primary came back with them on disk and wrote above them.) (Backups that were only paused would, once resumed, first run the client requests
  * queued while they stood still, and a write among them could supersede the lost one
  * before any read noticed; down, they lose those requests as a crashed process does.)
  *
  * It watches the nodes' events (semi-sync-off/on, stored) to strike at the right step, so
- * the mechanism passes them on through `observe`.
+ * the mechanism passes them on through `observe`; the mechanism asks `holds` before a
+ * client writes and gives it a reader (`attachReader`) that records its reads as process -1.
  */
 export class SemiSyncLoss {
   /** The round in progress until its primary is struck. */
@@ -218,8 +232,27 @@ export class SemiSyncLoss {
   private rounds = 0;
   private world: ScriptContext['world'] | undefined;
   private strikeNow: ((why: string) => void) | undefined;
+  /** The struck key, from the primary's crash until a read has come back from its returning backups. */
+  private held: string | undefined;
+  private reader: ObserverRead | undefined;
 
   constructor(private readonly keys: readonly string[]) {}
+
+  /** How the scenario reads a key itself, through a coordinator it picks (the mechanism records it in the history). */
+  attachReader(read: ObserverRead): void {
+    this.reader = read;
+  }
+
+  /**
+   * Whether clients must not write `key` now. From the strike until a read has seen the
+   * returning backups, the clients' writes of the struck key are turned into reads: a write
+   * through a backup standing in as primary would take a version above the lost ones (it
+   * counts on from the backup's older copy: a few such writes overtake them) before any
+   * read looked, and the loss would never show (seed 1024: four writes, no read).
+   */
+  holds(key: string): boolean {
+    return this.held === key;
+  }
 
   /** A scenario like those of core/sim/scenarios (not imported: the demonstrations registry imports this file). */
   scenario(): { readonly summary: string; readonly nemesis: Partial<NemesisOptions> } {
@@ -253,16 +286,33 @@ export class SemiSyncLoss {
       if (!a || a.round !== round) return;
       this.armed = undefined;
       w.crash(a.primary);
+      this.held = a.key;
       w.timeline.record(w.now, 'crash', `semi-sync-loss: primary ${a.primary} crashed ${why}`);
       // The backups come back once the copies it had in flight are surely gone (a message to
-      // a node that is down is lost; one arriving after its restart would land).
+      // a node that is down is lost; one arriving after its restart would land), and so are
+      // the acknowledgements (the read below begins after every write acknowledged alone).
       const inFlightMs = w.network.config.maxDelayMs + w.network.config.longDelayMs;
       w.after(inFlightMs, () => {
         for (const b of a.backups) if (w.status(b) === 'down') w.restart(b);
+        w.timeline.record(w.now, 'restart', `semi-sync-loss: ${a.key}'s backups ${a.backups.join(',')} back; a read of ${a.key} through ${a.backups[0]} before any write`);
+        lookAt(a.key, a.backups[0] as NodeId);
       });
       w.after(800 + ctx.prng.next() * 400, () => {
+        // The old primary returns with the lost writes on its disk: no longer a loss to look for.
+        if (this.held === a.key) this.held = undefined;
         w.restart(a.primary);
         w.after(200 + ctx.prng.next() * 200, round_);
+      });
+    };
+    // Reads `key` through `coordinator` (a returning backup: the old primary is down, so
+    // the read's N-1 answers come from the backups) until one succeeds, then lets clients
+    // write the key again. Semi-sync reads write nothing back: the read changes nothing.
+    const lookAt = (key: string, coordinator: NodeId): void => {
+      if (this.held !== key || !this.reader) return;
+      this.reader(key, coordinator, (end) => {
+        if (end === 'ok') {
+          if (this.held === key) this.held = undefined;
+        } else w.after(OBSERVER_RETRY_MS, () => lookAt(key, coordinator));
       });
     };
     const round_ = (): void => {
