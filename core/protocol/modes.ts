@@ -22,12 +22,12 @@ export type TxnMode = TwoPcMode;
 export { LOCK_POLICIES, type LockPolicy } from '../algorithms/twopc/lock-table';
 
 /**
- * Client load balancing (`run --policy`; core/supervisor/balancer.ts): `weighted` is smooth
- * weighted round robin by node weight, `least-outstanding` picks the node with the fewest
- * of the run's requests in flight, `ring` the key's owner.
+ * Client load balancing (`run --policy`, `sim --mechanism replication --policy`;
+ * core/algorithms/balance/balancer.ts): `weighted` is smooth weighted round robin by node
+ * weight, `least-outstanding` picks the node with the fewest of the run's requests in
+ * flight, `ring` the key's owner.
  */
-export const BALANCE_POLICIES = ['random', 'round-robin', 'weighted', 'least-outstanding', 'ring'] as const;
-export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
+export { BALANCE_POLICIES, type BalancePolicy } from '../algorithms/balance/types';
 
 /** How keys are placed on nodes (`--placement`): consistent hashing on the ring, or ordered ranges that split. */
 export const PLACEMENTS = PLACEMENT_KINDS;

@@ -4,7 +4,7 @@
  * retried command is applied at most once), and counts load per node (node-load.ts:
  * sent, ok, failed, latency) so policies can be compared.
  */
-import { Balancer } from './balancer';
+import { Balancer } from '../algorithms/balance';
 import { NodeClient, type ReplyFrame } from './node-client';
 import { NodeLoad } from './node-load';
 import type { ClientRequest } from '../protocol/client';

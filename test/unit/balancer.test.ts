@@ -1,9 +1,9 @@
 /**
- * The client balancing policies (core/supervisor/balancer.ts) over seeded sequences, and
+ * The client balancing policies (core/algorithms/balance/balancer.ts) over seeded sequences, and
  * load per node (core/supervisor/node-load.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { Balancer, type BalanceTarget } from '../../core/supervisor/balancer';
+import { Balancer, type BalanceTarget } from '../../core/algorithms/balance';
 import { NodeLoad } from '../../core/supervisor/node-load';
 import { BALANCE_POLICIES } from '../../core/protocol/modes';
 import { createServer } from 'node:net';

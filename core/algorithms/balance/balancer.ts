@@ -1,5 +1,6 @@
 /**
- * Which node a client sends its next request to (`faultline run --policy`). One Balancer
+ * Which node a client sends its next request to (`faultline run --policy` on real nodes,
+ * `faultline sim --mechanism replication --policy` in the simulator: core/sim/sim-balance.ts). One Balancer
  * may be shared by many workers of one client application (a run's K workload clients):
  * round-robin and weighted then rotate over the whole run's requests, and least-outstanding
  * counts the run's requests in flight, the way a proxy-side balancer (Envoy, gRPC's
@@ -18,10 +19,10 @@
  *   least-outstanding  the node with the fewest requests in flight; ties broken by the PRNG.
  *   ring               the owner of the request's key on a ring of the endpoints (by weight).
  */
-import { Prng } from '../algorithms/common/prng';
-import { unreachable } from '../algorithms/common/unreachable';
-import { HashRing } from '../algorithms/ring';
-import type { BalancePolicy } from '../protocol/modes';
+import { Prng } from '../common/prng';
+import { unreachable } from '../common/unreachable';
+import { HashRing } from '../ring';
+import type { BalancePolicy } from './types';
 
 export interface BalanceTarget {
   readonly id: string;

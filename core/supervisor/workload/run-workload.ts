@@ -7,7 +7,7 @@
  */
 import { Prng } from '../../algorithms/common/prng';
 import type { CheckBudget, Verdict } from '../../check/verdict';
-import { Balancer } from '../balancer';
+import { Balancer } from '../../algorithms/balance';
 import { ClusterClient, type BalancePolicy, type Endpoint } from '../cluster-client';
 import { NodeLoad, type NodeLoadSummary } from '../node-load';
 import { Nemesis, planNemesis, type FaultKind, type FaultTarget, type NemesisPeriod, type NemesisPlanOptions, type TimelineEvent } from '../nemesis';
