@@ -41,11 +41,12 @@ import type { FaultKind } from '../timeline';
 import { SimWorld } from '../world';
 import { ackResult, findLostWrites, lostWritesVerdict, SemiSyncLoss } from './semi-sync';
 import { wallNowMs } from '../wall-clock';
+import { BALANCE_FLAGS, balanceReplayFlags, ringWeightsConfig, simBalance, type BalanceSimOptions } from '../sim-balance';
 
 export type ReplicationWorld = SimWorld<ReplMsg, ReplRequest, ReplRecord, ReplReply, ReplEvent>;
 
 /** What a replication run needs beyond the common SimOptions. */
-export interface ReplicationSimOptions extends SimOptions {
+export interface ReplicationSimOptions extends SimOptions, BalanceSimOptions {
   /** Default `quorum`. */
   mode?: ReplicationMode;
   replicationFactor?: number;
@@ -102,6 +103,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
   }
   const mode = opts.scenario === 'semi-sync-loss' ? 'semi-sync' : (opts.mode ?? 'quorum');
   const nodes = nodeNames(opts.nodes ?? 5);
+  const balance = simBalance(opts, nodes);
   const faults = new Set<FaultKind>(opts.faults);
   const keyCount = opts.keys ?? 3;
   const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
@@ -114,6 +116,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     mode,
     ...(placement === 'range' ? { placement, splitKeys } : {}),
     ...NODE_TIMING,
+    ...ringWeightsConfig(balance),
     ...(opts.replicationFactor !== undefined ? { replicationFactor: opts.replicationFactor } : {}),
     ...(opts.readQuorum !== undefined ? { readQuorum: opts.readQuorum } : {}),
     ...(opts.writeQuorum !== undefined ? { writeQuorum: opts.writeQuorum } : {}),
@@ -148,8 +151,8 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     const key = workload.pick(keys);
     // semi-sync-loss holds writes to the key it struck until a read has seen it (semi-sync.ts).
     const isWrite = workload.chance(0.5) && semiSyncLoss?.holds(key) !== true;
-    const coordinator = workload.pick(nodes);
-    issue(process, key, isWrite, coordinator, done);
+    const coordinator = balance !== undefined ? balance.choose(key) : workload.pick(nodes);
+    issue(process, key, isWrite, coordinator, balance !== undefined ? balance.track(coordinator, done) : done);
   };
 
   const issue = (process: number, key: string, isWrite: boolean, coordinator: NodeId, done: (end: OpEnd) => void): void => {
@@ -208,8 +211,8 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
     if (stale.length > 0) verdicts.push(staleReadVerdict(mode, stale));
   }
   const report = buildReport('replication', opts, world, pool, history, verdicts, started);
-  report.replay += replicationFlags(opts, mode);
-  const notes = [...(ranges?.notes() ?? [])];
+  report.replay += replicationFlags(opts, mode) + balanceReplayFlags(opts);
+  const notes = [...(ranges?.notes() ?? []), ...(balance?.notes() ?? [])];
   if (mode === 'semi-sync') notes.push(`semi-sync: a primary fell back to acknowledging alone ${switches.off} time(s) and switched back ${switches.on} time(s)`);
   if (opts.comparePlacement !== undefined) {
     for (const pattern of ['sequential', 'uniform'] as const) {
@@ -446,6 +449,7 @@ export const replicationMechanism: SimMechanism = {
     },
     'split-keys': { ...positiveInteger('split-keys'), summary: `range placement: a range splits past this many keys (default ${SIM_SPLIT_KEYS} in the simulator)` },
     'compare-placement': { ...positiveInteger('compare-placement'), summary: 'also print hash vs range placement over this many sequential and uniform keys: keys per node, max/mean, keys moved on a join' },
+    ...BALANCE_FLAGS,
   },
   run: (opts, onProgress) => runReplication(opts, onProgress),
 };
