@@ -30,6 +30,8 @@ export const DEFAULT_NETWORK: NetworkConfig = {
 export class SimNetwork {
   config: NetworkConfig;
   private readonly cuts = new Set<string>();
+  /** Extra delay (ms) per link, for the whole run (`--slow-node`; heals leave it). */
+  private readonly slowLinks = new Map<string, number>();
   /** Fault counters, for reports. */
   dropped = 0;
   duplicated = 0;
@@ -49,6 +51,11 @@ export class SimNetwork {
 
   isCut(from: NodeId, to: NodeId): boolean {
     return this.cuts.size > 0 && this.cuts.has(linkKey(from, to));
+  }
+
+  /** Every message from `node` to one of `peers` arrives `delayMs` later, until the run ends. */
+  slowDown(node: NodeId, peers: readonly NodeId[], delayMs: number): void {
+    for (const p of peers) if (p !== node) this.slowLinks.set(linkKey(node, p), delayMs);
   }
 
   healAll(): void {
@@ -74,10 +81,11 @@ export class SimNetwork {
       this.dropped++;
       return [];
     }
-    const first = this.delay();
+    const slow = this.slowLinks.size > 0 ? (this.slowLinks.get(linkKey(from, to)) ?? 0) : 0;
+    const first = this.delay() + slow;
     if (c.duplicateProbability > 0 && this.prng.chance(c.duplicateProbability)) {
       this.duplicated++;
-      return [first, this.delay()];
+      return [first, this.delay() + slow];
     }
     return [first];
   }

@@ -9,10 +9,16 @@
  * Node weights drive the weighted (and ring) policy and are also handed to every
  * simulated replica as its ring weights, as `faultline run --weights` hands them to real
  * nodes: a node of weight 2 then holds about twice the keys as well.
+ *
+ * `--slow-node n2=200` delays every message n2 sends to a peer for the whole run (as
+ * `faultline run --slow-node` does on real nodes), so the requests it coordinates are slow:
+ * round robin keeps sending it 1/N of them, least-outstanding fewer.
  */
 import { Balancer, BALANCE_POLICIES, type BalancePolicy, type BalanceTarget } from '../algorithms/balance';
 import type { NodeId } from '../algorithms/common/types';
+import { parseSlowNode, type SlowNode } from '../protocol/slow-node';
 import { parseNodeWeights } from '../protocol/weights';
+import type { SimNetwork } from './network';
 import type { SimFlag } from './report';
 import { streamSeed } from './seeds';
 
@@ -22,6 +28,8 @@ export interface BalanceSimOptions {
   policy?: BalancePolicy;
   /** `id=weight,...` (the `--weights` text; checked against the run's nodes). */
   weights?: string;
+  /** `id=ms` (the `--slow-node` text; checked against the run's nodes). */
+  slowNode?: string;
 }
 
 export const BALANCE_FLAGS: Readonly<Record<string, SimFlag>> = {
@@ -37,6 +45,10 @@ export const BALANCE_FLAGS: Readonly<Record<string, SimFlag>> = {
     summary: 'node weights, id=weight pairs (n2=2,n3=0.5; others 1): the weighted and ring policies and the replicas\' ring use them',
     parse: (text) => text,
   },
+  'slow-node': {
+    summary: 'id=ms: every message that node sends to a peer arrives ms later, for the whole run (compare --policy round-robin with least-outstanding)',
+    parse: (text) => text,
+  },
 };
 
 export class SimBalance {
@@ -50,6 +62,7 @@ export class SimBalance {
     seed: number,
     private readonly nodes: readonly NodeId[],
     readonly weights: Readonly<Record<NodeId, number>>,
+    readonly slow: SlowNode | undefined,
   ) {
     this.balancer = new Balancer(policy, streamSeed(seed, 'balance'));
     this.targets = nodes.map((id) => ({ id, weight: weights[id] ?? 1 }));
@@ -76,6 +89,11 @@ export class SimBalance {
     };
   }
 
+  /** Slows the --slow-node's messages to its peers on `network` (once, before the run). */
+  slowDown(network: SimNetwork): void {
+    if (this.slow !== undefined) network.slowDown(this.slow.node, this.nodes, this.slow.delayMs);
+  }
+
   /** Requests sent to each node so far. */
   requestsPerNode(): ReadonlyMap<NodeId, number> {
     return this.sent;
@@ -84,16 +102,22 @@ export class SimBalance {
   notes(): string[] {
     const weights = Object.entries(this.weights).map(([id, w]) => `${id}=${w}`);
     const counts = this.nodes.map((n) => `${n} ${this.sent.get(n) ?? 0}`).join(', ');
-    return [`requests per node (--policy ${this.policy}${weights.length > 0 ? `, --weights ${weights.join(',')}` : ''}): ${counts}`];
+    const slow = this.slow !== undefined ? `, --slow-node ${this.slow.node}=${this.slow.delayMs}` : '';
+    return [`requests per node (--policy ${this.policy}${weights.length > 0 ? `, --weights ${weights.join(',')}` : ''}${slow}): ${counts}`];
   }
 }
 
-/** The run's balancer when `--policy` or `--weights` was given (weights alone: random policy over weighted replicas); throws on bad weights. */
+/**
+ * The run's balancer when `--policy`, `--weights` or `--slow-node` was given (without
+ * --policy: random, from the balancer's own stream); throws on bad weights or slow node.
+ */
 export function simBalance(opts: BalanceSimOptions & { seed: number }, nodes: readonly NodeId[]): SimBalance | undefined {
-  if (opts.policy === undefined && opts.weights === undefined) return undefined;
+  if (opts.policy === undefined && opts.weights === undefined && opts.slowNode === undefined) return undefined;
   const weights = parseNodeWeights(opts.weights ?? '', nodes);
   if (typeof weights === 'string') throw new Error(`--weights: ${weights}`);
-  return new SimBalance(opts.policy ?? 'random', opts.seed, nodes, weights);
+  const slow = opts.slowNode === undefined ? undefined : parseSlowNode(opts.slowNode, nodes);
+  if (typeof slow === 'string') throw new Error(slow);
+  return new SimBalance(opts.policy ?? 'random', opts.seed, nodes, weights, slow);
 }
 
 /** The replica config fields the weights set (none when every weight is 1). */
@@ -103,5 +127,9 @@ export function ringWeightsConfig(balance: SimBalance | undefined): { weights?: 
 
 /** These flags for the replay command line. */
 export function balanceReplayFlags(opts: BalanceSimOptions): string {
-  return (opts.policy !== undefined ? ` --policy ${opts.policy}` : '') + (opts.weights !== undefined ? ` --weights ${opts.weights}` : '');
+  return (
+    (opts.policy !== undefined ? ` --policy ${opts.policy}` : '') +
+    (opts.weights !== undefined ? ` --weights ${opts.weights}` : '') +
+    (opts.slowNode !== undefined ? ` --slow-node ${opts.slowNode}` : '')
+  );
 }

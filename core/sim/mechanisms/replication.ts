@@ -141,6 +141,7 @@ export function runReplication(opts: ReplicationSimOptions, onProgress?: (p: Sim
       if (event.type === 'split-wanted') ranges?.onSplitWanted(node, event.at);
     },
   });
+  balance?.slowDown(world.network);
   const ranges = placement === 'range' ? new RangeSequence(world, nodes, initialRangeTable(nodes, opts.replicationFactor ?? 3)) : undefined;
   const history = new HistoryRecorder(() => world.now);
   const workload = streamPrng(opts.seed, 'workload');
