@@ -6,6 +6,7 @@
  * by --slow-node than round robin sends it; the same seed gives the same counts.
  */
 import { describe, expect, it } from 'vitest';
+import { ReplicationNode } from '../../core/algorithms/replication';
 import { BALANCE_POLICIES, type BalancePolicy } from '../../core/protocol/modes';
 import { runReplication, type ReplicationSimOptions } from '../../core/sim/mechanisms/replication';
 import { FAULT_KINDS } from '../../core/sim/timeline';
@@ -61,6 +62,15 @@ describe('sim replication --policy', () => {
       const rr = requestsPerNode(run(seed, { policy: 'round-robin', slowNode }));
       for (const n of NODES.filter((x) => x !== 'n2')) expect(least.n2, `seed ${seed}`).toBeLessThan(least[n] as number);
       expect(least.n2 as number, `seed ${seed}`).toBeLessThan(rr.n2 as number);
+    }
+  });
+
+  it('ring sends each key to its first replica on the weighted replicas\' ring, and nowhere else', () => {
+    const replica = new ReplicationNode({ id: 'n1', members: NODES, mode: 'quorum', weights: { n2: 2 } });
+    const owners = new Set(['k1', 'k2', 'k3'].map((k) => replica.replicasOf(k)[0]));
+    for (const seed of SEEDS.slice(0, 3)) {
+      const counts = requestsPerNode(run(seed, { policy: 'ring', weights: 'n2=2' }));
+      expect(new Set(NODES.filter((n) => (counts[n] as number) > 0))).toEqual(owners);
     }
   });
 
