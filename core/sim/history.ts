@@ -18,6 +18,35 @@ export interface SimHistoryOp {
   [extra: string]: unknown;
 }
 
+/** A keyed operation that completed ok, with the times of its invocation and completion. */
+export interface CompletedOp {
+  readonly process: number;
+  readonly f: string;
+  readonly key: string;
+  /** The completion's value (what a read returned; a write's value). */
+  readonly value: unknown;
+  readonly result: unknown;
+  readonly invokedAtNs: number;
+  readonly okAtNs: number;
+}
+
+/** Pairs each ok completion of a keyed operation with its invocation (by process), in completion order. */
+export function completedOps(ops: readonly SimHistoryOp[]): CompletedOp[] {
+  const open = new Map<number, SimHistoryOp>();
+  const done: CompletedOp[] = [];
+  for (const op of ops) {
+    if (op.type === 'invoke') {
+      open.set(op.process, op);
+      continue;
+    }
+    const inv = open.get(op.process);
+    open.delete(op.process);
+    if (!inv || op.type !== 'ok' || op.key === undefined) continue;
+    done.push({ process: op.process, f: op.f, key: op.key, value: op.value, result: op.result, invokedAtNs: inv.time, okAtNs: op.time });
+  }
+  return done;
+}
+
 export interface PendingOp {
   readonly process: number;
   readonly f: string;

@@ -30,7 +30,7 @@ import { checkRegister } from '../../check/register';
 import type { Verdict } from '../../check/verdict';
 import { registerBudget } from '../check-budget';
 import { ClientPool, type OpEnd } from '../client-pool';
-import { HistoryRecorder, type SimHistoryOp } from '../history';
+import { HistoryRecorder, completedOps, type SimHistoryOp } from '../history';
 import { Nemesis, baselineNetwork, type NemesisOptions } from '../nemesis';
 import { SCENARIOS, scenarioNames, scenarioNemesis } from '../scenarios';
 import { nodeNames } from '../paxos-harness';
@@ -285,27 +285,7 @@ export interface StaleRead {
  * before the newer write was invoked, or is the initial null while a write was acknowledged.)
  */
 export function findStaleReads(ops: readonly SimHistoryOp[], limit = 5): StaleRead[] {
-  interface Done {
-    process: number | string;
-    f: string;
-    key: string;
-    value: unknown;
-    invokedAtNs: number;
-    okAtNs: number;
-  }
-  const open = new Map<string, SimHistoryOp>();
-  const done: Done[] = [];
-  for (const op of ops) {
-    const who = String(op.process);
-    if (op.type === 'invoke') {
-      open.set(who, op);
-      continue;
-    }
-    const inv = open.get(who);
-    open.delete(who);
-    if (!inv || op.type !== 'ok' || op.key === undefined) continue;
-    done.push({ process: op.process, f: op.f, key: op.key, value: op.value, invokedAtNs: inv.time, okAtNs: op.time });
-  }
+  const done = completedOps(ops);
   const writes = done.filter((d) => d.f === 'write');
   const writeOf = new Map(writes.map((w) => [`${w.key}\u0000${canonicalJson(w.value)}`, w]));
   const found: StaleRead[] = [];

@@ -24,7 +24,7 @@ import type { NodeId } from '../../algorithms/common/types';
 import { HashRing } from '../../algorithms/ring';
 import { canonicalJson } from '../../check/canonical';
 import { invalidVerdict, validVerdict, type Verdict } from '../../check/verdict';
-import type { SimHistoryOp } from '../history';
+import { completedOps, type SimHistoryOp } from '../history';
 import type { NemesisOptions, ScriptContext } from '../nemesis';
 import type { OpEnd } from '../client-pool';
 
@@ -81,20 +81,12 @@ function asAck(result: unknown): AckResult | undefined {
 
 /** Finds reads that returned a version below a write acknowledged before they began. */
 export function findLostWrites(ops: readonly SimHistoryOp[], limit = 5): LostWrites {
-  const open = new Map<string, SimHistoryOp>();
   const writesByKey = new Map<string, Done[]>();
   const reads: Done[] = [];
-  for (const op of ops) {
-    const who = String(op.process);
-    if (op.type === 'invoke') {
-      open.set(who, op);
-      continue;
-    }
-    const inv = open.get(who);
-    open.delete(who);
+  for (const op of completedOps(ops)) {
     const ack = asAck(op.result);
-    if (!inv || op.type !== 'ok' || op.key === undefined || !ack) continue;
-    const d: Done = { process: op.process, f: op.f, key: op.key, value: op.value, invokedAtNs: inv.time, okAtNs: op.time, version: ack.version, alone: ack.alone === true };
+    if (!ack) continue;
+    const d: Done = { process: op.process, f: op.f, key: op.key, value: op.value, invokedAtNs: op.invokedAtNs, okAtNs: op.okAtNs, version: ack.version, alone: ack.alone === true };
     if (op.f === 'read') reads.push(d);
     else if (op.f === 'write' && d.version) {
       const list = writesByKey.get(d.key) ?? [];
