@@ -9,6 +9,8 @@
  * keyword spellings (":invoke", ":ok") are accepted alongside the plain ones.
  */
 
+import { scanHistoryLine } from './json-line';
+
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 
 export interface HistoryOp {
@@ -110,9 +112,8 @@ function adopt(raw: unknown, index: number, line: number): HistoryOp {
  * and the same f, and a process never has two invokes pending at once.
  */
 export function validatePairing(ops: readonly HistoryOp[]): void {
-  // The same walk as pairOperations, without building an Operation per invoke (parsing
-  // validates, and the checker pairs again for itself).
-  walkPairs(ops, undefined);
+  // Pairing is the check, and the checker that reads this history next reuses the pairs.
+  pairOperations(ops);
 }
 
 /** True when text[from, end) is only spaces, tabs and carriage returns (or empty). */
@@ -137,24 +138,33 @@ export function parseHistory(text: string): HistoryOp[] {
     const from = start;
     start = end + 1;
     if (blank(text, from, end)) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text.slice(from, end));
-    } catch (e) {
-      // Other whitespace JSON does not allow (a byte-order mark, no-break spaces) is trimmed
-      // as before; only then is the line bad.
-      const trimmed = text.slice(from, end).trim();
-      if (trimmed === '') continue;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch {
-        throw new HistoryError(line, `not valid JSON (${(e as Error).message})`);
-      }
+    // Nearly every line is in the fast scanner's subset; the rest go to JSON.parse.
+    let raw: unknown = scanHistoryLine(text, from, end);
+    if (raw === undefined) {
+      raw = parseLine(text, from, end, line);
+      if (raw === undefined) continue;
     }
     ops.push(adopt(raw, ops.length, line));
   }
   validatePairing(ops);
   return ops;
+}
+
+/** One line by JSON.parse: its value, undefined for a line of whitespace only, or a HistoryError. */
+function parseLine(text: string, from: number, end: number, line: number): unknown {
+  try {
+    return JSON.parse(text.slice(from, end));
+  } catch (e) {
+    // Other whitespace JSON does not allow (a byte-order mark, no-break spaces) is trimmed
+    // as before; only then is the line bad.
+    const trimmed = text.slice(from, end).trim();
+    if (trimmed === '') return undefined;
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      throw new HistoryError(line, `not valid JSON (${(e as Error).message})`);
+    }
+  }
 }
 
 /** An invoke with its completion: the unit the checkers reason about. */
@@ -174,52 +184,75 @@ export interface Operation {
 /**
  * Pairs invokes with completions, enforcing the pairing rule (throws HistoryError).
  * Processes 3 and "3" are different clients (a Map keeps them apart).
+ *
+ * The pairing of an array is remembered (weakly) and handed out again while the array
+ * still holds the same ops in the same order: parsing pairs once to validate, and the
+ * checker, the figures and the evidence views pair the same history again. Each caller
+ * gets its own array; the Operation records are shared and nobody writes to them.
  */
 export function pairOperations(ops: readonly HistoryOp[]): Operation[] {
+  const cached = pairings.get(ops);
+  if (cached !== undefined && sameOps(cached.ops, ops)) return cached.operations.slice();
   const result: Operation[] = [];
   walkPairs(ops, result);
-  return result;
+  pairings.set(ops, { ops: ops.slice(), operations: result });
+  return result.slice();
 }
 
-/**
- * The pairing rule, enforced in one walk; with `result`, each invoke becomes an Operation
- * there (and its completion is recorded on it), without, only the rule is checked.
- */
-function walkPairs(ops: readonly HistoryOp[], result: Operation[] | undefined): void {
-  // Per process, the pending invoke: its position in `ops`, or its Operation's id in `result`.
-  const pending = new Map<number | string, number>();
-  const invokeOf = (at: number): HistoryOp => (result ? (result[at] as Operation).invoke : (ops[at] as HistoryOp));
+const pairings = new WeakMap<readonly HistoryOp[], { ops: readonly HistoryOp[]; operations: Operation[] }>();
+
+function sameOps(a: readonly HistoryOp[], b: readonly HistoryOp[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The pairing rule, enforced in one walk that makes each invoke an Operation in `result`. */
+function walkPairs(ops: readonly HistoryOp[], result: Operation[]): void {
+  // Per process, the id of its pending Operation. Small non-negative integer processes
+  // (nearly every history's) index an array, others a Map; -1 in the array is "none
+  // pending". Processes 3 and "3" stay apart.
+  const pendingByNumber: number[] = [];
+  const pendingByName = new Map<number | string, number>();
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i] as HistoryOp;
-    const at = pending.get(op.process);
+    const process = op.process;
+    const small = typeof process === 'number' && process >= 0 && process < SMALL_PROCESSES && Number.isInteger(process);
+    let at: number | undefined;
+    if (small) {
+      const slot = pendingByNumber[process] ?? -1;
+      at = slot < 0 ? undefined : slot;
+    } else at = pendingByName.get(process);
     if (op.type === 'invoke') {
       if (at !== undefined) {
-        const open = invokeOf(at);
+        const open = (result[at] as Operation).invoke;
         throw new HistoryError(
           lineOf(op),
           `process ${JSON.stringify(op.process)} invokes ${op.f} while its ${open.f} from line ${lineOf(open)} is still pending (one operation at a time per process)`,
         );
       }
-      if (result) {
-        pending.set(op.process, result.length);
-        result.push({ id: result.length, process: op.process, f: op.f, key: op.key, invoke: op, complete: undefined, outcome: 'unknown' });
-      } else {
-        pending.set(op.process, i);
-      }
+      const id = result.length;
+      result.push({ id, process, f: op.f, key: op.key, invoke: op, complete: undefined, outcome: 'unknown' });
+      if (small) {
+        // Filled up to the slot first: the array stays packed (a hole would make it a dictionary).
+        while (pendingByNumber.length < process) pendingByNumber.push(-1);
+        pendingByNumber[process] = id;
+      } else pendingByName.set(process, id);
     } else {
       if (at === undefined) {
         throw new HistoryError(lineOf(op), `"${op.type}" completion from process ${JSON.stringify(op.process)} with no pending invoke from that process`);
       }
-      const open = invokeOf(at);
-      if (open.f !== op.f) {
-        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(open)}) has f "${open.f}"`);
+      const operation = result[at] as Operation;
+      if (operation.f !== op.f) {
+        throw new HistoryError(lineOf(op), `"${op.type}" completion has f "${op.f}" but the pending invoke (line ${lineOf(operation.invoke)}) has f "${operation.f}"`);
       }
-      pending.delete(op.process);
-      if (result) {
-        const operation = result[at] as Operation;
-        operation.complete = op;
-        operation.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
-      }
+      if (small) pendingByNumber[process] = -1;
+      else pendingByName.delete(process);
+      operation.complete = op;
+      operation.outcome = op.type === 'ok' ? 'ok' : op.type === 'fail' ? 'fail' : 'unknown';
     }
   }
 }
+
+/** Processes below this (integers) are tracked in an array while pairing; others in a Map. */
+const SMALL_PROCESSES = 1 << 16;

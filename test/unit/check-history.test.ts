@@ -89,3 +89,52 @@ describe('canonicalJson', () => {
     expect(canonicalJson(undefined)).toBe('null');
   });
 });
+
+describe('pairOperations reuses the pairing of an unchanged history only', () => {
+  const text = ['{"process":0,"type":"invoke","f":"write","key":"k","value":1}', '{"process":0,"type":"ok","f":"write","key":"k","value":1}', '{"process":1,"type":"invoke","f":"read","key":"k"}'].join('\n');
+
+  it('hands out the same records in a fresh array each time', () => {
+    const ops = parseHistory(text);
+    const a = pairOperations(ops);
+    const b = pairOperations(ops);
+    expect(a).not.toBe(b);
+    expect(a).toEqual(b);
+    expect(a[0]).toBe(b[0]);
+    a.pop(); // one caller's array is its own
+    expect(pairOperations(ops)).toHaveLength(2);
+  });
+
+  it('pairs again when the array changed: an op added, or one replaced', () => {
+    const ops = parseHistory(text);
+    expect(pairOperations(ops)[1]?.outcome).toBe('unknown');
+    ops.push({ index: 3, process: 1, type: 'ok', f: 'read', key: 'k', value: 1 });
+    expect(pairOperations(ops)[1]?.outcome).toBe('ok');
+    ops[3] = { index: 3, process: 1, type: 'fail', f: 'read', key: 'k' };
+    expect(pairOperations(ops)[1]?.outcome).toBe('fail');
+    ops[3] = { index: 3, process: 2, type: 'ok', f: 'read', key: 'k' };
+    expect(() => pairOperations(ops)).toThrow(HistoryError);
+  });
+
+  it('keeps processes 3 and "3" apart, and large or fractional process ids work', () => {
+    const lines = [
+      { process: 3, type: 'invoke', f: 'read', key: 'k' },
+      { process: '3', type: 'invoke', f: 'write', key: 'k', value: 1 },
+      { process: 1e9, type: 'invoke', f: 'write', key: 'k', value: 2 },
+      { process: 2.5, type: 'invoke', f: 'write', key: 'k', value: 3 },
+      { process: -1, type: 'invoke', f: 'write', key: 'k', value: 4 },
+      { process: 3, type: 'ok', f: 'read', key: 'k', value: null },
+      { process: '3', type: 'ok', f: 'write', key: 'k', value: 1 },
+      { process: 1e9, type: 'ok', f: 'write', key: 'k', value: 2 },
+      { process: 2.5, type: 'ok', f: 'write', key: 'k', value: 3 },
+      { process: -1, type: 'ok', f: 'write', key: 'k', value: 4 },
+    ];
+    const pairs = pairOperations(parseHistory(lines.map((l) => JSON.stringify(l)).join('\n')));
+    expect(pairs.map((p) => [p.process, p.f, p.outcome])).toEqual([
+      [3, 'read', 'ok'],
+      ['3', 'write', 'ok'],
+      [1e9, 'write', 'ok'],
+      [2.5, 'write', 'ok'],
+      [-1, 'write', 'ok'],
+    ]);
+  });
+});
