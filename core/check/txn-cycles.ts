@@ -46,6 +46,8 @@ export interface IncompleteSearch {
 export interface CycleSearchResult {
   readonly cycles: { name: string; edges: DepEdge[] }[];
   readonly incomplete: IncompleteSearch[];
+  /** Transactions in the largest strongly connected component searched (0: no cycle anywhere). */
+  readonly largestComponent: number;
 }
 
 /** Steps one (component, class) search may take before it is recorded as incomplete. */
@@ -76,6 +78,7 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
   const cycles: { name: string; edges: DepEdge[] }[] = [];
   const incomplete: IncompleteSearch[] = [];
   const seen = new Set<string>();
+  let largestComponent = 0;
   const emit = (edges: DepEdge[]): void => {
     const sig = signature(edges);
     if (seen.has(sig)) return;
@@ -114,6 +117,7 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
     for (const [cycleClass, start, allowed] of simple) {
       if (!want(cycleClass)) continue;
       for (const component of stronglyConnected(graph, allowed)) {
+        largestComponent = Math.max(largestComponent, component.length);
         const within = new Set(component);
         const e = internal(within, start)[0];
         if (!e) continue;
@@ -170,6 +174,7 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
       return false;
     };
     for (const component of stronglyConnected(graph, all)) {
+      largestComponent = Math.max(largestComponent, component.length);
       const within = new Set(component);
       const rws = internal(within, 'rw');
       if (rws.length === 0) continue; // no anti-dependency: a G0/G1c component
@@ -177,5 +182,5 @@ export function searchCycles(graph: DepGraph, orders: readonly OrderKind[], want
       unfinished = [];
     }
   }
-  return { cycles, incomplete };
+  return { cycles, incomplete, largestComponent };
 }

@@ -232,6 +232,7 @@ function analyse(txns: Txn[], consistency: ConsistencyModel, budget: SearchBudge
     keys: appends.size,
     edges: graph.edgeCount,
     searchSteps: budget.used,
+    largestComponent: search.largestComponent,
   };
   for (const [type, n] of a.findings.counts) stats[type] = n;
   return verdictOf(a, undecided, stats);
