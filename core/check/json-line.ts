@@ -1,7 +1,7 @@
 /**
  * The fast path for the lines of a JSONL history (docs/HISTORY-FORMAT.md). Nearly every
  * line, Faultline's own and other tools', is one flat object of the format's own fields
- * (process, type, f, key, value, result, time) whose values are numbers, strings, true,
+ * (process, type, f, key, value, result, time, error) whose values are numbers, strings, true,
  * false, null or arrays of those. This scanner reads such a line straight into one object
  * of one fixed shape, and returns undefined for anything else, which the caller then
  * hands to JSON.parse (as it also does for malformed lines, so the error message is
@@ -30,6 +30,8 @@ export interface ScannedLine {
   value: unknown;
   result: unknown;
   time: unknown;
+  /** Why a fail or info ended so (Jepsen's :error; Faultline writes the error code). */
+  error: unknown;
   /** Filled in by the caller (present from the start so the shape never changes). */
   index: number;
   line: number;
@@ -177,6 +179,7 @@ const KEY = 4;
 const VALUE = 5;
 const RESULT = 6;
 const TIME = 7;
+const ERROR = 8;
 
 /** Whether the line holds `name` then a closing quote at `at` (compared in place, no call). */
 function nameAt(text: string, at: number, end: number, name: string): boolean {
@@ -201,12 +204,14 @@ function fieldAt(text: string, at: number, end: number): number {
       return nameAt(text, at, end, 'value') ? VALUE : 0;
     case 114: // r
       return nameAt(text, at, end, 'result') ? RESULT : 0;
+    case 101: // e
+      return nameAt(text, at, end, 'error') ? ERROR : 0;
     default:
       return 0;
   }
 }
 
-const FIELD_LENGTH = [0, 7, 4, 1, 3, 5, 6, 4];
+const FIELD_LENGTH = [0, 7, 4, 1, 3, 5, 6, 4, 5];
 
 /**
  * The op in text[from, end) when it is in the fast path's subset (see the top of this
@@ -219,7 +224,7 @@ export function scanHistoryLine(text: string, from: number, end: number): Scanne
   let p = skipSpace(text, from, end);
   if ((p < end ? text.charCodeAt(p) : -1) !== 123) return undefined;
   // Fields gather in locals and become one object at the end: one allocation, one shape.
-  let process: unknown, type: unknown, f: unknown, key: unknown, value: unknown, result: unknown, time: unknown;
+  let process: unknown, type: unknown, f: unknown, key: unknown, value: unknown, result: unknown, time: unknown, error: unknown;
   p = skipSpace(text, p + 1, end);
   if ((p < end ? text.charCodeAt(p) : -1) === 125) p++;
   else {
@@ -253,8 +258,11 @@ export function scanHistoryLine(text: string, from: number, end: number): Scanne
         case RESULT:
           result = v;
           break;
-        default:
+        case TIME:
           time = v;
+          break;
+        default:
+          error = v;
       }
       p = skipSpace(text, pos, end);
       const c = p < end ? text.charCodeAt(p) : -1;
@@ -264,5 +272,5 @@ export function scanHistoryLine(text: string, from: number, end: number): Scanne
       return undefined;
     }
   }
-  return skipSpace(text, p, end) === end ? { process, type, f, key, value, result, time, index: 0, line: 0 } : undefined;
+  return skipSpace(text, p, end) === end ? { process, type, f, key, value, result, time, error, index: 0, line: 0 } : undefined;
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHistory } from '../../core/check/history';
 import { scanHistoryLine, type ScannedLine } from '../../core/check/json-line';
 
-const FIELDS = ['process', 'type', 'f', 'key', 'value', 'result', 'time'] as const;
+const FIELDS = ['process', 'type', 'f', 'key', 'value', 'result', 'time', 'error'] as const;
 
 /** What JSON.parse makes of a line, in the scanner's terms (absent fields undefined). */
 function viaJsonParse(text: string): Record<string, unknown> | undefined {
@@ -42,7 +42,7 @@ const plainValue = fc.letrec((tie) => ({
 /** Any JSON value at all, with escapes, floats, big numbers and nested objects. */
 const anyValue = fc.jsonValue({ maxDepth: 3 });
 
-const fieldName = fc.oneof(fc.constantFrom(...FIELDS), fc.constantFrom('index', '__proto__', 'proc', 'types', 'k', 'error', 'f2'), fc.string({ maxLength: 8 }));
+const fieldName = fc.oneof(fc.constantFrom(...FIELDS), fc.constantFrom('index', '__proto__', 'proc', 'types', 'k', 'err', 'errors', 'f2'), fc.string({ maxLength: 8 }));
 
 /** A line as other tools might print it: spaces around tokens, fields in any order. */
 function printLine(entries: [string, unknown][], spaced: boolean): string {
