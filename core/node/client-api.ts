@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Tagged } from '../algorithms/common';
+import type { AbortCause } from '../algorithms/twopc/types';
 import { CLIENT_MAX_FRAME_BYTES, decodeClientRequest, type ClientReply, type ClientRequest } from '../protocol/client';
 import { CLOSE_CODES, PRE_AUTH_MAX_BYTES, type GuardedSocket } from './guarded-socket';
 import { sameSecret } from './credentials';
@@ -259,11 +260,11 @@ function toClientReply(id: string, part: string, body: unknown): Reply {
     return { type: 'reply', id, ok: false, code: r.outcome === 'unknown' ? 'TIMEOUT' : 'ABORTED', message: r.message ?? r.code ?? 'failed' };
   }
   if (part === 'twopc') {
-    const r = body as { ok: boolean; ops?: unknown; error?: string; reason?: string };
+    const r = body as { ok: boolean; ops?: unknown; error?: string; reason?: string; cause?: AbortCause };
     if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, ops: r.ops } };
     // ABORTED: certainly no effect. DUPLICATE: the id already ran and may have committed.
     const code = r.error === 'ABORTED' ? 'ABORTED' : r.error === 'BAD_REQUEST' ? 'INVALID_ARGUMENT' : 'TIMEOUT';
-    return { type: 'reply', id, ok: false, code, message: r.reason ?? r.error ?? 'failed' };
+    return { type: 'reply', id, ok: false, code, message: r.reason ?? r.error ?? 'failed', ...(code === 'ABORTED' && r.cause !== undefined ? { cause: r.cause } : {}) };
   }
   return { type: 'reply', id, ok: false, code: 'INTERNAL', message: `reply from unknown part ${part}` };
 }

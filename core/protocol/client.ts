@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { KvCommand } from '../algorithms/kv/types';
 import type { LockCommand } from '../algorithms/locks/types';
 import type { MembershipCommand } from '../algorithms/membership/types';
+import { ABORT_CAUSES, type AbortCause } from '../algorithms/twopc/types';
 import { keySchema, nodeIdSchema, requestIdSchema } from './common';
 import type { Decoded, ProtocolErrorCode } from './errors';
 import { DEFAULT_MAX_FRAME_BYTES, decodeByKind } from './frame';
@@ -126,6 +127,8 @@ export const clientReplySchemas = {
       message: z.string().max(4096),
       /** With NOT_LEADER: where to retry. */
       leader: nodeIdSchema.optional(),
+      /** With ABORTED (transactions): why, for the availability figures (AbortCause). */
+      cause: z.enum(ABORT_CAUSES).optional(),
     }),
   ]),
   /** A frame that could not be decoded; `id` when the frame got far enough to have one. */
@@ -135,7 +138,7 @@ export const clientReplySchemas = {
 export type ClientReply =
   | { readonly type: 'welcome'; readonly node: string }
   | { readonly type: 'reply'; readonly id: string; readonly ok: true; readonly result: unknown; readonly slot?: number }
-  | { readonly type: 'reply'; readonly id: string; readonly ok: false; readonly code: ClientErrorCode; readonly message: string; readonly leader?: string }
+  | { readonly type: 'reply'; readonly id: string; readonly ok: false; readonly code: ClientErrorCode; readonly message: string; readonly leader?: string; readonly cause?: AbortCause }
   | { readonly type: 'error'; readonly code: ProtocolErrorCode; readonly message: string; readonly id?: string };
 
 /** The largest client frame a node reads after the hello (values are bounded well below). */

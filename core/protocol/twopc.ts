@@ -3,7 +3,7 @@
  * `twopc` part of a node.
  */
 import { z } from 'zod';
-import type { TwoPcMsg } from '../algorithms/twopc/types';
+import { ABORT_CAUSES, type TwoPcMsg } from '../algorithms/twopc/types';
 import { keySchema, nodeIdSchema } from './common';
 import type { Covers, Expect, SchemaOutput } from './schema-checks';
 
@@ -30,7 +30,7 @@ export const twoPcMsgSchemas = {
     reads: z.array(z.tuple([z.number().int().min(0), z.array(z.unknown())])).max(MAX_OPS).optional(),
   }),
   prepare: z.object({ type: z.literal('prepare'), txn }),
-  vote: z.object({ type: z.literal('vote'), txn, vote: z.enum(['yes', 'no', 'read-only']) }),
+  vote: z.object({ type: z.literal('vote'), txn, vote: z.enum(['yes', 'no', 'read-only']), cause: z.enum(ABORT_CAUSES).optional() }),
   decision: z.object({ type: z.literal('decision'), txn, outcome }),
   ack: z.object({ type: z.literal('ack'), txn }),
   query: z.object({ type: z.literal('query'), txn, coordinator: nodeIdSchema }),

@@ -20,6 +20,11 @@ describe('outcomeClass', () => {
   it('keeps refusals by design apart from unavailability', () => {
     expect(outcomeClass('ok', undefined)).toBe('ok');
     expect(outcomeClass('fail', 'ABORTED')).toBe('refused');
+    expect(outcomeClass('fail', 'ABORTED', 'conflict')).toBe('refused');
+    expect(outcomeClass('fail', 'ABORTED', 'refused')).toBe('refused');
+    // Aborted because part of the cluster did not answer: unavailability, not design.
+    expect(outcomeClass('fail', 'ABORTED', 'failure')).toBe('unavailable');
+    expect(outcomeClass('fail', 'STALE_FENCING_TOKEN', 'failure')).toBe('refused');
     expect(outcomeClass('fail', 'STALE_FENCING_TOKEN')).toBe('refused');
     expect(outcomeClass('fail', 'GAVE_UP_WAITING')).toBe('refused');
     expect(outcomeClass('info', 'TIMEOUT')).toBe('unavailable');

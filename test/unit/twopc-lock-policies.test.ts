@@ -93,7 +93,7 @@ describe('lock policies through 2PC', () => {
     const c = youngHoldsB('no-wait');
     c.submitAt('n3', 't-old', [['append', 'b', 2]], 10);
     c.deliver((m) => (msgType(m) === 'prepare' && m.to === 'n2' && m.from === 'n1' ? 'hold' : 'deliver'));
-    expect(c.reply('t-old')).toMatchObject({ ok: false, error: 'ABORTED' });
+    expect(c.reply('t-old')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'conflict' });
   });
 
   it('wait-die: the older transaction waits for the younger one, then commits after it', () => {
@@ -116,7 +116,7 @@ describe('lock policies through 2PC', () => {
     c.deliver((m) => (msgType(m) === 'prepare' ? 'hold' : 'deliver'));
     c.submitAt('n3', 't-young', [['append', 'b', 2]], 20);
     c.deliver((m) => (msgType(m) === 'prepare' && m.from === 'n1' ? 'hold' : 'deliver'));
-    expect(c.reply('t-young')).toMatchObject({ ok: false, error: 'ABORTED' });
+    expect(c.reply('t-young')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'conflict' });
   });
 
   it('wound-wait: the older transaction wounds the younger holder (not yet voted) and commits', () => {
@@ -125,7 +125,9 @@ describe('lock policies through 2PC', () => {
     c.deliver((m) => (msgType(m) === 'prepare' && m.from === 'n1' ? 'hold' : 'deliver'));
     c.deliver(); // t-young's prepare finds it dropped: a no vote
     expect(c.reply('t-old')).toMatchObject({ ok: true });
-    expect(c.reply('t-young')).toMatchObject({ ok: false, error: 'ABORTED' });
+    // Its no vote says why: wounded (a conflict), not lost in a failure.
+    expect(c.reply('t-young')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'conflict' });
+    expect((c.reply('t-young') as { reason: string }).reason).toMatch(/wounded/);
     expect(c.node('n2').data('b')).toEqual([2]);
   });
 

@@ -65,7 +65,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     c.deliver((m) => (msgType(m) === 'prepare' ? 'hold' : 'deliver'));
     c.submit('n3', 't2', [['append', 'b', 2], ['append', 'c', 2]]);
     c.deliver((m) => (msgType(m) === 'prepare' && (m.msg as { txn: string }).txn === 't1' ? 'hold' : 'deliver'));
-    expect(c.reply('t2')).toMatchObject({ ok: false, error: 'ABORTED' });
+    expect(c.reply('t2')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'conflict' });
     expect((c.reply('t2') as { reason: string }).reason).toContain('n2 could not lock');
     expect(c.node('n3').data('c')).toEqual([]);
     expect(c.node('n3').status().locks).toEqual({});
@@ -80,10 +80,23 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     // n3 never hears the prepare: it stays working; n2 votes yes.
     c.deliver((m) => (msgType(m) === 'prepare' && m.to === 'n3' ? 'drop' : 'deliver'));
     c.advance(1_100, (m) => (m.to === 'n3' && msgType(m) === 'prepare' ? 'drop' : 'deliver'));
-    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED' });
+    // A participant that did not answer: the cluster failed to do it, not a refusal by design.
+    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'failure' });
     expect(c.outcomes('t1')).toEqual({ n2: 'abort' });
     expect(c.node('n2').data('b')).toEqual([]);
     expect(c.node('n3').participantState('t1')?.state).toBe('aborted');
+  });
+
+  it('a participant that restarts before the prepare votes no, and the abort is a failure (not a conflict)', () => {
+    const c = new TwoPcCluster();
+    c.submit('n1', 't1', [['append', 'b', 1], ['append', 'c', 1]]);
+    c.deliver((m) => (msgType(m) === 'prepare' ? 'hold' : 'deliver')); // both executed, holding their locks
+    c.crash('n3');
+    c.restart('n3'); // its work on t1 was not durable: gone
+    c.advance(200); // the prepare (re-sent if the crash lost it) finds nothing to vote yes for
+    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED', cause: 'failure' });
+    expect((c.reply('t1') as { reason: string }).reason).toMatch(/n3 voted no \(it no longer holds the transaction\)/);
+    expect(c.outcomes('t1')).toEqual({ n2: 'abort' });
   });
 
   it('a participant that restarts after voting yes is in doubt, holds its locks, and commits when told', () => {
@@ -135,7 +148,7 @@ describe('two-phase commit, classic mode: scripted scenarios', () => {
     c.restart('n1'); // the 'begin' record survives the crash
     c.submit('n1', 't1', [['append', 'b', 1]]);
     c.deliver();
-    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED', reason: 't1 already ran here and did not commit' });
+    expect(c.reply('t1')).toMatchObject({ ok: false, error: 'ABORTED', reason: 't1 already ran here and did not commit', cause: 'refused' });
     expect(c.node('n2').data('b')).toEqual([0]);
   });
 

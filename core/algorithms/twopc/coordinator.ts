@@ -8,7 +8,7 @@
 import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { StepContext } from './context';
-import type { Outcome, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
+import type { AbortCause, Outcome, RoutedOp, TwoPcMsg, TwoPcRecord, TxnId, TxnMicroOp, Vote } from './types';
 
 type Phase = 'executing' | 'preparing' | 'deciding' | 'pre-committing' | 'committing';
 
@@ -97,7 +97,7 @@ export class Coordinator {
       const certainAbort = !this.committed.has(txn) && this.presumesAbort(ctx);
       ctx.out.replies.push(
         certainAbort
-          ? { id: txn, ok: false, error: 'ABORTED', reason: `${txn} already ran here and did not commit` }
+          ? { id: txn, ok: false, error: 'ABORTED', reason: `${txn} already ran here and did not commit`, cause: 'refused' }
           : { id: txn, ok: false, error: 'DUPLICATE', reason: `${txn} already ran here; it is not run twice` },
       );
       return;
@@ -140,11 +140,11 @@ export class Coordinator {
       // A re-run of a transaction that already committed: undo only this run's work.
       ctx.out.replies.push({ id: txn, ok: false, error: 'DUPLICATE', reason: `${from} already committed ${txn}` });
       t.clientWaiting = false;
-      this.abort(ctx, t, '', [...t.executed]);
+      this.abort(ctx, t, '', 'refused', [...t.executed]);
       return;
     }
     if (!ok) {
-      this.abort(ctx, t, `${from} could not lock the keys (held by another transaction)`);
+      this.abort(ctx, t, `${from} could not lock the keys (held by another transaction)`, 'conflict');
       return;
     }
     t.executed.add(from);
@@ -155,11 +155,11 @@ export class Coordinator {
     for (const node of t.participants) ctx.send(node, { type: 'prepare', txn });
   }
 
-  onVote(ctx: StepContext, from: NodeId, txn: TxnId, vote: Vote): void {
+  onVote(ctx: StepContext, from: NodeId, txn: TxnId, vote: Vote, cause: AbortCause = 'failure'): void {
     const t = this.txns.get(txn);
     if (!t || t.phase !== 'preparing' || !t.shares.has(from)) return;
     if (vote === 'no') {
-      this.abort(ctx, t, `${from} voted no`);
+      this.abort(ctx, t, cause === 'conflict' ? `${from} voted no (wounded by an older transaction)` : `${from} voted no (it no longer holds the transaction)`, cause);
       return;
     }
     t.votes.set(from, vote);
@@ -222,18 +222,18 @@ export class Coordinator {
   }
 
   /** Only before a commit was logged or proposed: then abort is certain and needs no record. */
-  protected abort(ctx: StepContext, t: CoordinatorTxn, reason: string, tell: readonly NodeId[] = t.participants): void {
+  protected abort(ctx: StepContext, t: CoordinatorTxn, reason: string, cause: AbortCause, tell: readonly NodeId[] = t.participants): void {
     ctx.out.events.push({ kind: 'decided', txn: t.txn, node: this.id, outcome: 'abort' });
     for (const node of tell) ctx.send(node, { type: 'decision', txn: t.txn, outcome: 'abort' });
-    this.reply(ctx, t, 'abort', reason);
+    this.reply(ctx, t, 'abort', reason, cause);
     this.txns.delete(t.txn);
   }
 
-  private reply(ctx: StepContext, t: CoordinatorTxn, outcome: Outcome, reason = ''): void {
+  private reply(ctx: StepContext, t: CoordinatorTxn, outcome: Outcome, reason = '', cause: AbortCause = 'failure'): void {
     if (!t.clientWaiting) return;
     t.clientWaiting = false;
     if (outcome === 'abort') {
-      ctx.out.replies.push({ id: t.txn, ok: false, error: 'ABORTED', reason });
+      ctx.out.replies.push({ id: t.txn, ok: false, error: 'ABORTED', reason, cause });
       return;
     }
     const ops = t.ops.map((op, at): TxnMicroOp => (op[0] === 'r' ? ['r', op[1], t.reads.get(at) ?? []] : op));
@@ -262,7 +262,7 @@ export class Coordinator {
       this.commit(ctx, t);
       return;
     }
-    if (outcome === 'abort') this.abort(ctx, t, 'the decision log chose abort (a participant gave up waiting)');
+    if (outcome === 'abort') this.abort(ctx, t, 'the decision log chose abort (a participant gave up waiting)', 'failure');
   }
 
   /**
@@ -274,7 +274,7 @@ export class Coordinator {
     if (!t) return 'abort';
     if (t.phase === 'committing') return 'commit';
     if (t.phase === 'deciding') throw new Error(`internal: classic query for ${txn} in paxos mode`);
-    this.abort(ctx, t, 'a participant asked before the decision, and the coordinator aborted');
+    this.abort(ctx, t, 'a participant asked before the decision, and the coordinator aborted', 'failure');
     return 'abort';
   }
 
@@ -286,7 +286,7 @@ export class Coordinator {
     const { nowMs, config } = ctx;
     for (const t of [...this.txns.values()]) {
       if ((t.phase === 'executing' || t.phase === 'preparing') && nowMs >= t.deadlineMs) {
-        this.abort(ctx, t, `no decision within ${config.decideTimeoutMs} ms (phase ${t.phase})`);
+        this.abort(ctx, t, `no decision within ${config.decideTimeoutMs} ms (phase ${t.phase})`, 'failure');
         continue;
       }
       if (nowMs < t.nextRetryMs) continue;

@@ -126,7 +126,7 @@ export class TwoPcNode implements Machine<TwoPcMsg, TwoPcRequest, TwoPcRecord, T
         this.participant.onPrepare(ctx, from, msg.txn);
         return;
       case 'vote':
-        this.coordinator.onVote(ctx, from, msg.txn, msg.vote);
+        this.coordinator.onVote(ctx, from, msg.txn, msg.vote, msg.cause);
         return;
       case 'decision':
         this.participant.onDecision(ctx, from, msg.txn, msg.outcome);

@@ -38,6 +38,9 @@ export interface ParticipantTxn {
   blockedReported: boolean;
 }
 
+/** Wounded transaction ids kept for their no votes' cause (a vote follows its wound within a round trip). */
+const MAX_WOUNDED_KEPT = 4096;
+
 export class Participant {
   /** How many phases the protocol has: 3 in ThreePcParticipant. */
   readonly phases: 2 | 3 = 2;
@@ -48,6 +51,12 @@ export class Participant {
   protected readonly finished = new Map<TxnId, Outcome>();
   /** Transactions it will never vote yes for. */
   protected readonly refused = new Set<TxnId>();
+  /**
+   * Transactions dropped here by a wound (wound-wait), so their no vote says conflict, not
+   * failure. Memory only (after a restart a no vote says failure, which a restart is), and
+   * bounded: the oldest are forgotten first.
+   */
+  private readonly wounded = new Set<TxnId>();
   /**
    * Read-only votes given here (durable: a 'read-only' record before the vote). A copy of
    * the execute or prepare that a slow link delivers after the vote, even after a restart,
@@ -239,7 +248,7 @@ export class Participant {
     if (!t) {
       // Never executed here, or dropped: it can never vote yes for it now.
       this.refuse(ctx, txn);
-      ctx.send(from, { type: 'vote', txn, vote: 'no' });
+      ctx.send(from, { type: 'vote', txn, vote: 'no', cause: this.wounded.has(txn) ? 'conflict' : 'failure' });
       return;
     }
     if (t.appends.length === 0) {
@@ -357,6 +366,8 @@ export class Participant {
       const t = this.txns.get(txn);
       if (t?.state !== 'working') continue;
       this.dropWorking(ctx, t);
+      this.wounded.add(txn);
+      if (this.wounded.size > MAX_WOUNDED_KEPT) this.wounded.delete(this.wounded.values().next().value as TxnId);
       any = true;
     }
     return any;

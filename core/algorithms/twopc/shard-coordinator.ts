@@ -13,7 +13,7 @@ import type { NodeId } from '../common/types';
 import { unreachable } from '../common/unreachable';
 import type { ShardId, ShardMap } from './shard-map';
 import type { ShardedMsg } from './sharded-types';
-import type { RoutedOp, TwoPcConfig, TwoPcEvent, TwoPcReply, TxnId, TxnMicroOp } from './types';
+import type { AbortCause, RoutedOp, TwoPcConfig, TwoPcEvent, TwoPcReply, TxnId, TxnMicroOp } from './types';
 
 type Phase = 'executing' | 'preparing' | 'deciding' | 'aborting';
 
@@ -34,6 +34,7 @@ interface CoordTxn {
   nextRetryMs: number;
   /** Why it is aborting (told to the client once the log holds the abort). */
   reason: string;
+  cause: AbortCause;
 }
 
 /** What the coordinator needs from the node hosting it during one step. */
@@ -80,6 +81,7 @@ export class ShardCoordinator {
       deadlineMs: ctx.nowMs + ctx.config.decideTimeoutMs,
       nextRetryMs: ctx.nowMs + ctx.config.retryMs,
       reason: '',
+      cause: 'failure',
     };
     this.txns.set(txn, t);
     for (const shard of shards) this.sendPhase(ctx, t, shard);
@@ -115,7 +117,7 @@ export class ShardCoordinator {
       return;
     }
     if (!msg.ok) {
-      this.abort(ctx, t, `conflict: shard ${msg.shard} refused the reads (a key is locked by a prepared transaction)`);
+      this.abort(ctx, t, `conflict: shard ${msg.shard} refused the reads (a key is locked by a prepared transaction)`, 'conflict');
       return;
     }
     t.answered.add(msg.shard);
@@ -129,7 +131,7 @@ export class ShardCoordinator {
     const t = this.txns.get(msg.txn);
     if (!t || t.phase !== 'preparing' || !t.shares.has(msg.shard)) return;
     if (msg.vote === 'no') {
-      this.abort(ctx, t, `conflict: shard ${msg.shard} voted no (a key it read changed, or is locked by a prepared transaction)`);
+      this.abort(ctx, t, `conflict: shard ${msg.shard} voted no (a key it read changed, or is locked by a prepared transaction)`, 'conflict');
       return;
     }
     t.answered.add(msg.shard);
@@ -144,7 +146,8 @@ export class ShardCoordinator {
     this.txns.delete(t.txn);
     ctx.event({ kind: 'decided', txn: t.txn, node: `${t.coord} (log)`, outcome: msg.outcome });
     if (msg.outcome === 'abort') {
-      ctx.reply({ id: t.txn, ok: false, error: 'ABORTED', reason: t.phase === 'aborting' ? t.reason : `the log of ${t.coord} chose abort (an in-doubt shard gave up waiting)` });
+      if (t.phase === 'aborting') ctx.reply({ id: t.txn, ok: false, error: 'ABORTED', reason: t.reason, cause: t.cause });
+      else ctx.reply({ id: t.txn, ok: false, error: 'ABORTED', reason: `the log of ${t.coord} chose abort (an in-doubt shard gave up waiting)`, cause: 'failure' });
       return;
     }
     if (t.phase === 'aborting') {
@@ -175,8 +178,9 @@ export class ShardCoordinator {
    * Before a commit was proposed here: asks the deciding shard's log for abort, and answers
    * the client with what the log holds (onDecided). Prepared shards learn it from there too.
    */
-  private abort(ctx: CoordinatorContext, t: CoordTxn, reason: string): void {
+  private abort(ctx: CoordinatorContext, t: CoordTxn, reason: string, cause: AbortCause): void {
     t.reason = reason;
+    t.cause = cause;
     t.phase = 'aborting';
     t.nextRetryMs = ctx.nowMs + ctx.config.retryMs;
     this.sendPhase(ctx, t, t.coord);
@@ -186,7 +190,7 @@ export class ShardCoordinator {
     const { nowMs, config } = ctx;
     for (const t of [...this.txns.values()]) {
       if ((t.phase === 'executing' || t.phase === 'preparing') && nowMs >= t.deadlineMs) {
-        this.abort(ctx, t, `no decision within ${config.decideTimeoutMs} ms (phase ${t.phase})`);
+        this.abort(ctx, t, `no decision within ${config.decideTimeoutMs} ms (phase ${t.phase})`, 'failure');
         continue;
       }
       if (nowMs >= t.deadlineMs + 2 * config.decideTimeoutMs) {

@@ -28,7 +28,7 @@ export class ThreePcCoordinator extends Coordinator {
     const t = this.txns.get(txn);
     if (!t || t.phase !== 'pre-committing' || !t.yes.includes(from)) return;
     if (!ok) {
-      this.abort(ctx, t, `${from} had already aborted: it lost touch with the coordinator and terminated with its peers`);
+      this.abort(ctx, t, `${from} had already aborted: it lost touch with the coordinator and terminated with its peers`, 'failure');
       return;
     }
     t.acks.add(from);

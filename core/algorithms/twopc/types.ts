@@ -69,7 +69,8 @@ export type TwoPcMsg =
    */
   | { readonly type: 'executed'; readonly txn: TxnId; readonly ok: boolean; readonly reads?: readonly (readonly [number, readonly unknown[]])[]; readonly known?: 'commit' }
   | { readonly type: 'prepare'; readonly txn: TxnId }
-  | { readonly type: 'vote'; readonly txn: TxnId; readonly vote: Vote }
+  /** `cause` with a no vote: wounded by an older transaction (conflict), or the transaction was lost here (failure). */
+  | { readonly type: 'vote'; readonly txn: TxnId; readonly vote: Vote; readonly cause?: AbortCause }
   | { readonly type: 'decision'; readonly txn: TxnId; readonly outcome: Outcome }
   | { readonly type: 'ack'; readonly txn: TxnId }
   /** Cooperative termination: an in-doubt participant asks what the receiver knows. */
@@ -149,9 +150,19 @@ export type TwoPcError =
    */
   | 'DUPLICATE';
 
+/**
+ * Why a transaction aborted, which the availability figures need (the reason is words for
+ * people): `conflict`, the concurrency control said no (a lock held, a wound, a read that
+ * changed): the protocol refusing by design; `failure`, some node did not answer in time or
+ * lost the transaction in a restart: the cluster could not do it; `refused`, the request
+ * itself (a transaction id that already ran).
+ */
+export const ABORT_CAUSES = ['conflict', 'failure', 'refused'] as const;
+export type AbortCause = (typeof ABORT_CAUSES)[number];
+
 export type TwoPcReply =
   | { readonly id: TxnId; readonly ok: true; readonly ops: TxnMicroOp[] }
-  | { readonly id: TxnId; readonly ok: false; readonly error: TwoPcError; readonly reason: string };
+  | { readonly id: TxnId; readonly ok: false; readonly error: TwoPcError; readonly reason: string; readonly cause?: AbortCause };
 
 export type TwoPcEvent =
   /** A participant applied an outcome (what the atomicity checker compares). */

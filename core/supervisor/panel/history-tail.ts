@@ -18,6 +18,8 @@ interface Line {
   value?: unknown;
   time?: number;
   error?: unknown;
+  /** With an ABORTED error: conflict, failure or refused (AbortCause). */
+  cause?: unknown;
 }
 
 export interface TailFigures {
@@ -64,7 +66,7 @@ export class HistoryTail {
       if (op.type === 'ok') ok++;
       else if (op.type === 'fail') fail++;
       else info++;
-      if (outcomeClass(op.type, op.error) === 'refused') refused++;
+      if (outcomeClass(op.type, op.error, op.cause) === 'refused') refused++;
       const started = this.invokedAt.get(proc);
       this.invokedAt.delete(proc);
       if (started !== undefined && op.time !== undefined) latencies.push((op.time - started) / NS_PER_MS);

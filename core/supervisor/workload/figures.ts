@@ -68,7 +68,7 @@ function operations(history: readonly HistoryOp[]): Op[] {
     return {
       invokeMs: (o.invoke.time ?? 0) / NS_PER_MS,
       completeMs: o.complete?.time === undefined ? undefined : o.complete.time / NS_PER_MS,
-      cls: outcomeClass(completion, o.complete?.['error']),
+      cls: outcomeClass(completion, o.complete?.['error'], o.complete?.['cause']),
       code: errorCode(o.complete?.['error']),
     };
   });

@@ -55,7 +55,7 @@ export class HistoryRecorder {
   }
 
   /** `value` defaults to the invoke's; `result` only for cas. */
-  complete(handle: OpHandle, type: Completion, extra: { value?: unknown; result?: unknown; error?: string } = {}): HistoryOp {
+  complete(handle: OpHandle, type: Completion, extra: { value?: unknown; result?: unknown; error?: string; cause?: string } = {}): HistoryOp {
     const invoked = this.ops[handle.invokeIndex];
     const op: Omit<HistoryOp, 'index'> = {
       process: handle.process,
@@ -67,6 +67,7 @@ export class HistoryRecorder {
     if (handle.key !== undefined) op.key = handle.key;
     if (extra.result !== undefined) op.result = extra.result;
     if (extra.error !== undefined) op.error = extra.error;
+    if (extra.cause !== undefined) op.cause = extra.cause;
     this.counts[type]++;
     return this.append(op);
   }

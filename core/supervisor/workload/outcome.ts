@@ -4,6 +4,7 @@
  * leader). Getting this wrong in the `fail` direction makes a checker report violations
  * that never happened, so every code not known to be a definite refusal counts as unknown.
  */
+import type { AbortCause } from '../../algorithms/twopc/types';
 import type { ReplyFrame } from '../node-client';
 import type { Completion } from './history-recorder';
 
@@ -19,7 +20,7 @@ export const UNKNOWN_OUTCOME_CODES: ReadonlySet<string> = new Set([
 /** A reply's verdict for the history, and the service's own result when there is one. */
 export type Interpreted =
   | { readonly type: 'ok'; readonly result: unknown }
-  | { readonly type: Exclude<Completion, 'ok'>; readonly code: string; readonly message: string };
+  | { readonly type: Exclude<Completion, 'ok'>; readonly code: string; readonly message: string; readonly cause?: AbortCause };
 
 /**
  * Node replies carry the service's result inside `result`; a service may itself refuse
@@ -27,7 +28,7 @@ export type Interpreted =
  */
 export function interpretReply(reply: ReplyFrame): Interpreted {
   if (!reply.ok) {
-    return { type: UNKNOWN_OUTCOME_CODES.has(reply.code) ? 'info' : 'fail', code: reply.code, message: reply.message };
+    return { type: UNKNOWN_OUTCOME_CODES.has(reply.code) ? 'info' : 'fail', code: reply.code, message: reply.message, ...(reply.cause !== undefined ? { cause: reply.cause } : {}) };
   }
   const inner = reply.result;
   if (typeof inner === 'object' && inner !== null && (inner as { ok?: unknown }).ok === false) {
@@ -45,7 +46,10 @@ export function interpretReply(reply: ReplyFrame): Interpreted {
  * - `refused`: the cluster answered and said no by design: a conflict abort, a stale
  *   fencing token, a lock not held or not granted in time, an unsupported or bad request.
  * - `unavailable`: the cluster did not answer in time or could not be reached (TIMEOUT,
- *   UNAVAILABLE, NOT_LEADER after the retries, LEADERSHIP_LOST, SESSION_EXPIRED).
+ *   UNAVAILABLE, NOT_LEADER after the retries, LEADERSHIP_LOST, SESSION_EXPIRED), or it
+ *   aborted a transaction because part of it did not answer in time (ABORTED with cause
+ *   `failure`: a participant down or cut off, a coordinator gone before deciding). That is
+ *   an answer, but not a refusal by design: killing a participant must show in the figure.
  * - `unknown`: nothing says which: no completion at all, or an info with another reason.
  */
 export type OutcomeClass = 'ok' | 'refused' | 'unavailable' | 'unknown';
@@ -83,10 +87,11 @@ export function errorCode(error: unknown): string | undefined {
  * workload recorded. A `fail` with a code of neither list still certainly had no effect,
  * so it counts as refused; an `info` with such a code as unknown.
  */
-export function outcomeClass(type: Completion | undefined, error: unknown): OutcomeClass {
+export function outcomeClass(type: Completion | undefined, error: unknown, cause?: unknown): OutcomeClass {
   if (type === 'ok') return 'ok';
   if (type === undefined) return 'unknown';
   const code = errorCode(error);
+  if (code === 'ABORTED' && cause === 'failure') return 'unavailable';
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return 'unavailable';
   if (code !== undefined && REFUSED_BY_DESIGN_CODES.has(code)) return 'refused';
   return type === 'fail' ? 'refused' : 'unknown';

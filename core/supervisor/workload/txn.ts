@@ -62,8 +62,6 @@ export interface TxnTally {
   unavailable: number;
 }
 
-/** The coordinator's reason when a participant refused over a lock (twopc/coordinator.ts). */
-const CONFLICT_REASON = /could not lock|conflict|wounded|died/i;
 
 export class TxnWorkload implements Workload {
   readonly name = 'txn' as const;
@@ -117,7 +115,8 @@ export class TxnWorkload implements Workload {
         continue;
       }
       if (UNSUPPORTED_CODES.has(r.code)) this.unsupported = `the nodes answered ${r.code}: ${r.message}`;
-      ctx.recorder.complete(handle, r.type, { error: r.code });
+      // An abort's cause goes into the history: the figures count a failure abort as unavailability.
+      ctx.recorder.complete(handle, r.type, { error: r.code, ...(r.cause !== undefined ? { cause: r.cause } : {}) });
       if (r.type === 'info') afterInfo(ctx);
     }
   }
@@ -130,7 +129,7 @@ export class TxnWorkload implements Workload {
   private count(r: ReturnType<typeof interpretReply>): void {
     if (r.type === 'ok') this.tally.committed++;
     else if (r.type === 'info') this.tally.unavailable++;
-    else if (r.code === 'ABORTED' && CONFLICT_REASON.test(r.message)) this.tally.abortedByConflict++;
+    else if (r.code === 'ABORTED' && r.cause === 'conflict') this.tally.abortedByConflict++;
     else this.tally.abortedOther++;
   }
 
