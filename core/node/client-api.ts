@@ -254,8 +254,9 @@ function toClientReply(id: string, part: string, body: unknown): Reply {
     return r.slot !== undefined ? { type: 'reply', id, ok: true, result: r.result, slot: r.slot } : { type: 'reply', id, ok: true, result: r.result };
   }
   if (part === 'repl') {
-    const r = body as { ok: boolean; value?: unknown; version?: unknown; outcome?: 'fail' | 'unknown'; code?: string; message?: string };
-    if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, value: r.value ?? null, version: r.version } };
+    const r = body as { ok: boolean; value?: unknown; version?: unknown; outcome?: 'fail' | 'unknown'; code?: string; message?: string; alone?: true };
+    // alone: semi-sync's primary acknowledged the write without a backup (its fallback).
+    if (r.ok) return { type: 'reply', id, ok: true, result: { ok: true, value: r.value ?? null, version: r.version, ...(r.alone === true ? { alone: true } : {}) } };
     // TIMEOUT tells the client the write may still take effect; ABORTED that it certainly did not.
     return { type: 'reply', id, ok: false, code: r.outcome === 'unknown' ? 'TIMEOUT' : 'ABORTED', message: r.message ?? r.code ?? 'failed' };
   }

@@ -39,9 +39,11 @@ function via(id: string): ClusterClient {
   return c;
 }
 
-async function write(at: string, value: string): Promise<void> {
+/** Writes through `at`; true when the reply says the primary acknowledged it alone (fallback). */
+async function write(at: string, value: string): Promise<boolean> {
   const { reply } = await via(at).call({ type: 'kv', op: { f: 'write', key: KEY, value } });
   expect(reply.ok, `write ${value} via ${at}: ${JSON.stringify(reply)}`).toBe(true);
+  return reply.ok && (reply.result as { alone?: unknown }).alone === true;
 }
 
 async function read(at: string): Promise<unknown> {
@@ -74,7 +76,7 @@ afterAll(async () => {
 describe('semi-sync on real nodes', () => {
   it('a write acknowledged with a backup survives the primary dying: the backups serve it', async () => {
     const before = switches.length;
-    await write('n1', 'sync-1');
+    expect(await write('n1', 'sync-1'), 'a backup confirmed it: not acknowledged alone').toBe(false);
     expect(switched('repl.semi-sync-off', before)).toBe(false);
     await cluster.kill('n1');
     expect(await read('n2')).toBe('sync-1');
@@ -84,7 +86,8 @@ describe('semi-sync on real nodes', () => {
   it('cut off from its backups the primary falls back and answers alone, then switches back once they caught up', async () => {
     const before = switches.length;
     cluster.cutLinks(PRIMARY_CUT);
-    await write('n1', 'alone-1');
+    // The client is told: the workload counts these (the writes a failover can lose).
+    expect(await write('n1', 'alone-1'), 'acknowledged alone after the fallback timeout').toBe(true);
     await waitFor('n1 reports semi-sync off', () => switched('repl.semi-sync-off', before) || undefined, 10_000);
     expect(switches.find((s, i) => i >= before && s.kind === 'repl.semi-sync-off')?.detail).toMatchObject({ key: KEY });
     cluster.heal();

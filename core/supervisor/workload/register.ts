@@ -83,6 +83,9 @@ export class RegisterWorkload implements Workload {
   private readonly lastSeen = new Map<string, number | null>();
   /** Operations the cluster refused as UNSUPPORTED (ABD replicas have no cas/append). */
   readonly unsupportedOps = new Set<'cas' | 'append'>();
+  /** Writes and appends acknowledged ok, and those a semi-sync primary acknowledged alone (fallback). */
+  private writesOk = 0;
+  private writesAlone = 0;
 
   constructor(private readonly options: RegisterWorkloadOptions = {}) {
     const opsPerKey = options.opsPerKey ?? 300;
@@ -125,6 +128,8 @@ export class RegisterWorkload implements Workload {
         } else {
           ctx.recorder.complete(handle, 'ok');
           if (op.f === 'write') this.lastSeen.set(op.key, op.value);
+          this.writesOk++;
+          if ((res as { alone?: unknown }).alone === true) this.writesAlone++;
         }
       } else {
         // A definite refusal of the operation itself: stop asking for it in this run.
@@ -137,7 +142,12 @@ export class RegisterWorkload implements Workload {
 
   notes(): string[] {
     const off = [...this.unsupportedOps];
-    return off.length === 0 ? [] : [`${off.join(' and ')} answered UNSUPPORTED by this mode's replicas; the run went on without them`];
+    const notes = off.length === 0 ? [] : [`${off.join(' and ')} answered UNSUPPORTED by this mode's replicas; the run went on without them`];
+    // Only semi-sync's primaries say so; there it is the lesson: these are the writes a failover can lose.
+    if (this.writesAlone > 0) {
+      notes.push(`semi-sync: ${this.writesAlone} of ${this.writesOk} acknowledged writes were acknowledged by their primary alone (it had fallen back: no backup confirmed in time); a failover before a backup copies them loses them`);
+    }
+    return notes;
   }
 
   check(ops: HistoryOp[], budget: CheckBudget = {}): Verdict {
