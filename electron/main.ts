@@ -6,7 +6,7 @@
  * the user-data folder. Whatever ends the app ends every node (QuitGuard, and the reaper).
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, powerMonitor, session } from 'electron';
-import { DESKTOP_CHANNELS, type DesktopAppInfo, type DesktopLanguage, type DesktopMenuCommand, type DesktopTheme } from '../core/protocol/desktop';
+import { DESKTOP_CHANNELS, isDesktopMenuCommand, type DesktopAppInfo, type DesktopLanguage, type DesktopMenuCommand, type DesktopTheme } from '../core/protocol/desktop';
 import { appPaths, appRuntime } from '../core/supervisor/app-host/app-layout';
 import { AppHost } from '../core/supervisor/app-host/app-host';
 import { classroomCard } from '../core/supervisor/app-host/classroom';
@@ -115,6 +115,17 @@ async function start(): Promise<void> {
   ipcMain.handle(DESKTOP_CHANNELS.appInfo, (event): DesktopAppInfo => {
     if (!isPanelSender(event.senderFrame?.url, origin)) throw new Error('refused: not the panel');
     return { version: app.getVersion(), platform: process.platform, pauseKind: host?.pauseKind ?? 'signal' };
+  });
+  // The panel's own choice (its switch, or the one it remembered): the menu follows it, so
+  // the two never disagree. Not sent back: the panel has it already.
+  ipcMain.on(DESKTOP_CHANNELS.chosen, (event, command: unknown) => {
+    if (!isPanelSender(event.senderFrame?.url, origin) || !isDesktopMenuCommand(command)) return;
+    if (command.kind === 'language') language = command.language;
+    else {
+      theme = command.theme;
+      nativeTheme.themeSource = command.theme;
+    }
+    refreshMenu();
   });
   window = createPanelWindow(paths.preload, 'Faultline');
   window.once('ready-to-show', () => window?.show());

@@ -1,6 +1,7 @@
 /**
  * The window's preload (sandboxed, context-isolated): exposes exactly DesktopBridge as
- * window.faultlineDesktop, never ipcRenderer itself. Two channels, both named here.
+ * window.faultlineDesktop, never ipcRenderer itself. Three channels, all named in
+ * core/protocol/desktop.ts.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { DESKTOP_CHANNELS, isDesktopMenuCommand, type DesktopAppInfo, type DesktopBridge, type DesktopMenuCommand } from '../core/protocol/desktop';
@@ -14,6 +15,9 @@ const bridge: DesktopBridge = {
     return () => {
       ipcRenderer.off(DESKTOP_CHANNELS.menu, forward);
     };
+  },
+  chosen(command: DesktopMenuCommand): void {
+    if (isDesktopMenuCommand(command)) ipcRenderer.send(DESKTOP_CHANNELS.chosen, command);
   },
   appInfo: () => ipcRenderer.invoke(DESKTOP_CHANNELS.appInfo) as Promise<DesktopAppInfo>,
 };

@@ -20,6 +20,8 @@ export interface DesktopAppInfo {
 export interface DesktopBridge {
   /** Calls `listener` for each menu choice; returns a function that stops listening. */
   onMenu(listener: (command: DesktopMenuCommand) => void): () => void;
+  /** The panel's own language or theme (chosen in the panel, or remembered): the menu shows it checked and speaks it. */
+  chosen(command: DesktopMenuCommand): void;
   appInfo(): Promise<DesktopAppInfo>;
 }
 
@@ -28,6 +30,8 @@ export const DESKTOP_CHANNELS = {
   menu: 'faultline:menu',
   /** panel -> main (invoke): DesktopAppInfo. */
   appInfo: 'faultline:app-info',
+  /** panel -> main: a DesktopMenuCommand the panel chose itself. */
+  chosen: 'faultline:chosen',
 } as const;
 
 export const DESKTOP_LANGUAGES: readonly DesktopLanguage[] = ['en', 'zh-CN'];
