@@ -10,9 +10,11 @@
  * Why not JSON.parse for every line: on the bench's 100k-operation history (200k lines)
  * most of the parse was allocation and the garbage collection it causes, a substring per
  * line and a string per field. Here the line is read in place, and short strings (keys,
- * "invoke", "read") are interned through a small cache, so each distinct one is allocated
- * once per history instead of once per line; every op also has the same shape, which
- * keeps the checkers' property reads monomorphic.
+ * "invoke", "read") are interned through a small table, so a repeated one is allocated
+ * once instead of once per line; every op also has the same shape, which keeps the
+ * checkers' property reads monomorphic. (Per line of CPU it is no faster than V8's native
+ * parser: the gain is the garbage not made, which matters when every op lives until the
+ * check ends; docs/BENCHMARKS.md has both sides.)
  *
  * The contract: whenever scanHistoryLine returns a record, JSON.parse of the same text
  * gives an object with the same fields and values (absent fields are undefined here), so
