@@ -108,7 +108,15 @@ export async function runSigstopGcClient(ctx: ClientContext, opts: SigstopGcOpti
     if (ctx.stopped()) send({ type: 'stop' });
   }, 200);
   try {
-    await Promise.race([exited, new Promise<void>((r) => { const t = setInterval(() => { if (ctx.stopped()) { clearInterval(t); r(); } }, 100); })]);
+    let watch: NodeJS.Timeout | undefined;
+    const runStopped = new Promise<void>((r) => {
+      watch = setInterval(() => {
+        if (ctx.stopped()) r();
+      }, 100);
+    });
+    await Promise.race([exited, runStopped]);
+    // Whichever came first, the watch ends here (a child that exited early left it running).
+    clearInterval(watch);
     // The run is over: let a frozen child finish its pause, its write and its release.
     const graceMs = opts.gcPauseMs + 3 * opts.config.timeoutMs + 2_000;
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
