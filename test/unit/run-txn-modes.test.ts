@@ -78,6 +78,12 @@ describe('lock policy and back-off options', () => {
     expect(parseRunArgs(['--workload', 'register', '--lock-policy', 'wait-die'])).toBe('--lock-policy and --backoff only apply to --workload txn');
   });
 
+  it('--lock-policy is refused for sharded alone (its shards lock at prepare), kept for a comparison that has other modes', () => {
+    expect(parseRunArgs(['--workload', 'txn', '--mode', 'sharded', '--lock-policy', 'wound-wait'])).toMatch(/^--lock-policy wound-wait does not apply to --mode sharded: its shards lock at prepare/);
+    expect(parsed(['--workload', 'txn', '--mode', 'sharded'])).toMatchObject({ lockPolicy: 'no-wait', txnModes: ['sharded'] });
+    expect(parsed(['--workload', 'txn', '--mode', 'classic,sharded', '--lock-policy', 'wait-die'])).toMatchObject({ lockPolicy: 'wait-die', txnModes: ['classic', 'sharded'] });
+  });
+
   it('back-off is full jitter under a doubling ceiling, capped', () => {
     const b = { baseMs: 10, capMs: 500 };
     expect(backoffMs(b, 0, () => 0.999)).toBe(9);

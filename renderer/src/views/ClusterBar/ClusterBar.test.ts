@@ -31,6 +31,18 @@ describe('cluster bar', () => {
     expect(sent[4]).toEqual({ kind: 'cluster-stop' });
   });
 
+  it('sharded transactions: the lock policy select is off, and says why (shards take their locks at prepare)', async () => {
+    const { wrapper } = mountPanel(ClusterBar, { state: panelState() });
+    unmount = () => wrapper.unmount();
+    const policy = wrapper.find(sel(TID.lockPolicy));
+    expect((policy.element as HTMLSelectElement).disabled).toBe(false);
+    await wrapper.find(sel(TID.txnMode)).setValue('sharded');
+    expect((policy.element as HTMLSelectElement).disabled).toBe(true);
+    expect(policy.attributes('title')).toMatch(/locks at prepare/);
+    await wrapper.find(sel(TID.txnMode)).setValue('classic');
+    expect((policy.element as HTMLSelectElement).disabled).toBe(false);
+  });
+
   it('a viewer sees every control disabled except language and theme', () => {
     const { wrapper } = mountPanel(ClusterBar, { state: panelState(), role: 'viewer' });
     unmount = () => wrapper.unmount();

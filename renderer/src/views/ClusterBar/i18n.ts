@@ -26,6 +26,7 @@ export default {
     txnModeHint: 'How a transaction’s outcome is decided. 2PC: the coordinator decides (participants block if it dies after the votes). Paxos decides: the decision is an entry in a Paxos log (no blocking). 3PC: participants decide without the coordinator after a timeout (a partition can split them). Paxos shards: each shard is a Paxos group of 3 nodes (survives a node). Changing it restarts the cluster',
     lockPolicy: 'Lock conflicts',
     lockPolicyHint: 'What a transaction participant does when a key is locked by another transaction. No-wait: abort at once. Wait-die: an older transaction waits, a younger one dies. Wound-wait: an older one wounds (aborts) a younger holder, a younger one waits. Changing it restarts the cluster',
+    lockPolicySharded: 'Sharded transactions take their locks at prepare, through each shard\'s Paxos log: a conflict votes no, nothing waits, so no lock policy applies',
     lockPolicies: {
       'no-wait': 'No-wait',
       'wait-die': 'Wait-die',
@@ -134,6 +135,7 @@ export default {
     txnModeHint: '事务结果如何决定。两阶段提交：协调者决定（投票后协调者宕机，参与者会阻塞）。Paxos 决定：决定是 Paxos 日志中的一项（不阻塞）。三阶段提交：超时后参与者无需协调者即可决定（网络分区可能让它们分裂）。Paxos 分片：每个分片是 3 个节点的 Paxos 组（单节点故障不停）。更改会重启集群',
     lockPolicy: '锁冲突',
     lockPolicyHint: '键被其他事务锁住时，事务参与者如何处理。不等待：立即中止。等待-死亡：较老的事务等待，较新的中止。伤害-等待：较老的事务中止（伤害）持锁的较新事务，较新的等待。更改会重启集群',
+    lockPolicySharded: '分片事务在准备阶段通过各分片的 Paxos 日志加锁：冲突即投反对票，没有事务等待锁，因此不适用锁冲突策略',
     lockPolicies: {
       'no-wait': '不等待',
       'wait-die': '等待-死亡',
